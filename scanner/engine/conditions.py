@@ -1,0 +1,358 @@
+"""Compile rule conditions into Python closures, once, at load time.
+
+A compiled condition is `fn(doc, ctx) -> bool`: `doc` is the document paths are read
+from (the resource's attributes, or a list element inside `some`/`every`) and `ctx` the
+`EvalContext` of the resource being judged. See docs/rule-language.md for the language.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import jmespath
+from jmespath.exceptions import JMESPathError
+
+from scanner.catalog import RESERVED_PATHS
+
+if TYPE_CHECKING:
+    from scanner.graph import ResourceGraph
+
+__all__ = [
+    "OPERATORS",
+    "CompileError",
+    "Compiled",
+    "EvalContext",
+    "Getter",
+    "compile_condition",
+    "compile_path",
+    "parse_time",
+]
+
+Getter = Callable[[Any], Any]
+Fn = Callable[[Any, "EvalContext"], bool]
+
+_SIMPLE_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
+class CompileError(ValueError):
+    """A condition that cannot be compiled; the message names the offending part."""
+
+
+@dataclass
+class EvalContext:
+    """Everything a condition may consult about the resource being judged."""
+
+    resource: Mapping[str, Any]
+    now: datetime
+    graph: ResourceGraph | None = None
+    record: bool = False
+    evidence: dict[str, Any] = field(default_factory=dict)
+    match: Any = None
+    path: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Compiled:
+    """A compiled condition and what it needs from the engine."""
+
+    fn: Fn
+    needs_graph: bool = False
+    related_types: set[str] = field(default_factory=set)
+
+
+def compile_path(path: str) -> Getter:
+    """A fast getter for a JMESPath expression (plain dotted names skip jmespath)."""
+    if _SIMPLE_PATH.match(path):
+        parts = path.split(".")
+        if len(parts) == 1:
+            key = parts[0]
+            return lambda doc: doc.get(key) if isinstance(doc, dict) else None
+
+        def dotted(doc: Any) -> Any:
+            for part in parts:
+                if not isinstance(doc, dict):
+                    return None
+                doc = doc.get(part)
+            return doc
+
+        return dotted
+    try:
+        expr = jmespath.compile(path)
+    except JMESPathError as exc:
+        msg = f"path {path!r}: invalid JMESPath ({str(exc).splitlines()[0]})"
+        raise CompileError(msg) from None
+    return expr.search
+
+
+def parse_time(value: Any) -> datetime | None:
+    """Parse an ISO 8601 timestamp (a trailing Z is allowed); None if it is not one."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _equal(left: Any, right: Any) -> bool:
+    # True == 1 in Python; in rules a boolean only equals a boolean.
+    if isinstance(left, bool) or isinstance(right, bool):
+        return isinstance(left, bool) and isinstance(right, bool) and left is right
+    return bool(left == right)
+
+
+def _cidr_is_public(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        net = ipaddress.ip_network(value.strip(), strict=False)
+    except ValueError:
+        return False
+    # Wide enough to mean "the internet": /0-/7 for IPv4, /0-/15 for IPv6.
+    limit = 8 if net.version == 4 else 16
+    return net.prefixlen < limit
+
+
+def _length(value: Any) -> int | None:
+    return len(value) if isinstance(value, list | str | dict) else None
+
+
+_Leaf = Callable[[Any, Any, datetime], bool]
+
+OPERATORS: dict[str, tuple[bool, _Leaf]] = {
+    # name: (takes a value, test(actual, expected, now))
+    "eq": (True, lambda a, e, _n: _equal(a, e)),
+    "ne": (True, lambda a, e, _n: not _equal(a, e)),
+    "gt": (True, lambda a, e, _n: _is_number(a) and a > e),
+    "gte": (True, lambda a, e, _n: _is_number(a) and a >= e),
+    "lt": (True, lambda a, e, _n: _is_number(a) and a < e),
+    "lte": (True, lambda a, e, _n: _is_number(a) and a <= e),
+    "in": (True, lambda a, e, _n: any(_equal(a, x) for x in e)),
+    "not_in": (True, lambda a, e, _n: not any(_equal(a, x) for x in e)),
+    "contains": (
+        True,
+        lambda a, e, _n: (isinstance(a, list) and any(_equal(x, e) for x in a))
+        or (isinstance(a, str) and isinstance(e, str) and e in a),
+    ),
+    "regex": (True, lambda a, e, _n: isinstance(a, str) and e.search(a) is not None),
+    "exists": (False, lambda a, _e, _n: a is not None),
+    "absent": (False, lambda a, _e, _n: a is None),
+    "truthy": (False, lambda a, _e, _n: bool(a)),
+    "age_days_gt": (
+        True,
+        lambda a, e, n: (t := parse_time(a)) is not None and n - t > timedelta(days=e),
+    ),
+    "expires_within_days": (
+        True,
+        lambda a, e, n: (t := parse_time(a)) is not None and t - n < timedelta(days=e),
+    ),
+    "cidr_is_public": (False, lambda a, _e, _n: _cidr_is_public(a)),
+    "len_gt": (True, lambda a, e, _n: (ln := _length(a)) is not None and ln > e),
+    "len_lt": (True, lambda a, e, _n: (ln := _length(a)) is not None and ln < e),
+}
+
+_NUMERIC = {"gt", "gte", "lt", "lte", "age_days_gt", "expires_within_days", "len_gt", "len_lt"}
+
+
+def compile_condition(node: Any, where: str = "condition") -> Compiled:
+    """Compile one condition node; `where` names its place for error messages."""
+    if not isinstance(node, dict) or not node:
+        msg = f"{where}: expected a mapping, got {type(node).__name__}"
+        raise CompileError(msg)
+    if "path" in node or "op" in node:
+        return _compile_leaf(node, where)
+    if len(node) != 1:
+        msg = f"{where}: one key per block expected, got {sorted(node)}"
+        raise CompileError(msg)
+    key, body = next(iter(node.items()))
+    if key in ("all", "any"):
+        return _compile_bool(key, body, f"{where}.{key}")
+    if key == "not":
+        inner = compile_condition(body, f"{where}.not")
+        inner_fn = inner.fn
+        return Compiled(
+            lambda doc, ctx: not inner_fn(doc, ctx), inner.needs_graph, inner.related_types
+        )
+    if key in ("some", "every"):
+        return _compile_quantifier(key, body, f"{where}.{key}")
+    if key == "reachable_from_internet":
+        return _compile_reachable(body, f"{where}.{key}")
+    if key == "related":
+        return _compile_related(body, f"{where}.related")
+    msg = (
+        f"{where}: unknown key {key!r} (use one of: all, any, not, some, every,"
+        " reachable_from_internet, related, or a {path, op, value} leaf)"
+    )
+    raise CompileError(msg)
+
+
+def _compile_bool(key: str, body: Any, where: str) -> Compiled:
+    if not isinstance(body, list) or not body:
+        msg = f"{where}: expected a non-empty list of conditions"
+        raise CompileError(msg)
+    parts = [compile_condition(item, f"{where}[{i}]") for i, item in enumerate(body)]
+    fns = [p.fn for p in parts]
+    needs = any(p.needs_graph for p in parts)
+    related = set().union(*(p.related_types for p in parts))
+    if key == "all":
+        return Compiled(lambda doc, ctx: all(f(doc, ctx) for f in fns), needs, related)
+    return Compiled(lambda doc, ctx: any(f(doc, ctx) for f in fns), needs, related)
+
+
+def _compile_leaf(node: dict[str, Any], where: str) -> Compiled:
+    unknown = set(node) - {"path", "op", "value"}
+    if unknown:
+        msg = f"{where}: unknown key(s) {sorted(unknown)} in a leaf (use path, op, value)"
+        raise CompileError(msg)
+    path, op = node.get("path"), node.get("op")
+    if not isinstance(path, str) or not path:
+        msg = f"{where}: a leaf needs a 'path' string"
+        raise CompileError(msg)
+    if op not in OPERATORS:
+        msg = f"{where}: unknown op {op!r} (use one of: {', '.join(OPERATORS)})"
+        raise CompileError(msg)
+    takes_value, test = OPERATORS[op]
+    if takes_value and "value" not in node:
+        msg = f"{where}: op {op!r} needs a 'value'"
+        raise CompileError(msg)
+    if not takes_value and "value" in node:
+        msg = f"{where}: op {op!r} takes no 'value'"
+        raise CompileError(msg)
+    expected = node.get("value")
+    if op in _NUMERIC and not _is_number(expected):
+        msg = f"{where}: op {op!r} needs a numeric value, got {expected!r}"
+        raise CompileError(msg)
+    if op in ("in", "not_in") and not isinstance(expected, list):
+        msg = f"{where}: op {op!r} needs a list value"
+        raise CompileError(msg)
+    if op == "regex":
+        try:
+            expected = re.compile(str(expected))
+        except re.error as exc:
+            msg = f"{where}: invalid regex {expected!r} ({exc})"
+            raise CompileError(msg) from None
+    try:
+        getter = compile_path(path)
+    except CompileError as exc:
+        raise CompileError(f"{where}: {exc}") from None
+    top_level = path.split(".", 1)[0].split("[", 1)[0] in RESERVED_PATHS
+
+    def leaf(doc: Any, ctx: EvalContext) -> bool:
+        actual = getter(ctx.resource if top_level else doc)
+        if ctx.record and doc is not None:
+            ctx.evidence.setdefault(path, actual)
+        return test(actual, expected, ctx.now)
+
+    return Compiled(leaf)
+
+
+def _compile_quantifier(key: str, body: Any, where: str) -> Compiled:
+    if not isinstance(body, dict) or set(body) != {"path", "where"}:
+        msg = f"{where}: expected {{path: LIST, where: CONDITION}}"
+        raise CompileError(msg)
+    try:
+        getter = compile_path(str(body["path"]))
+    except CompileError as exc:
+        raise CompileError(f"{where}: {exc}") from None
+    inner = compile_condition(body["where"], f"{where}.where")
+    inner_fn = inner.fn
+    label = str(body["path"])
+    is_some = key == "some"
+
+    def quantifier(doc: Any, ctx: EvalContext) -> bool:
+        items = getter(doc)
+        if not isinstance(items, list):
+            items = []
+        record, ctx.record = ctx.record, False  # element leaves are not evidence
+        try:
+            for index, item in enumerate(items):
+                if bool(inner_fn(item, ctx)) == is_some:
+                    if record:
+                        ctx.evidence[f"{label}[{index}]"] = item
+                        if ctx.match is None:
+                            ctx.match = item
+                    return is_some
+        finally:
+            ctx.record = record
+        return not is_some
+
+    return Compiled(quantifier, inner.needs_graph, inner.related_types)
+
+
+def _compile_reachable(body: Any, where: str) -> Compiled:
+    if not isinstance(body, bool):
+        msg = f"{where}: expected true or false"
+        raise CompileError(msg)
+    expected = body
+
+    def reachable(_doc: Any, ctx: EvalContext) -> bool:
+        if ctx.graph is None:
+            msg = "graph condition evaluated without a graph"
+            raise RuntimeError(msg)
+        path = ctx.graph.internet_path(ctx.resource["id"])
+        if ctx.record:
+            ctx.evidence["reachable_from_internet"] = path is not None
+            if path and not ctx.path:
+                ctx.path = path
+        return (path is not None) is expected
+
+    return Compiled(reachable, needs_graph=True)
+
+
+def _compile_related(body: Any, where: str) -> Compiled:
+    if not isinstance(body, dict) or "relation" not in body:
+        msg = f"{where}: expected {{relation, type?, direction?, where?}}"
+        raise CompileError(msg)
+    unknown = set(body) - {"relation", "type", "direction", "where"}
+    if unknown:
+        msg = f"{where}: unknown key(s) {sorted(unknown)}"
+        raise CompileError(msg)
+    relation = str(body["relation"])
+    rtype = body.get("type")
+    direction = body.get("direction", "out")
+    if direction not in ("out", "in"):
+        msg = f"{where}.direction: expected 'out' or 'in', got {direction!r}"
+        raise CompileError(msg)
+    inner: Compiled | None = None
+    if "where" in body:
+        if not rtype:
+            msg = f"{where}: 'where' needs a 'type' (the graph keeps attributes per type)"
+            raise CompileError(msg)
+        inner = compile_condition(body["where"], f"{where}.where")
+    inner_fn = inner.fn if inner else None
+    related_types = {str(rtype)} if rtype else set()
+    if inner:
+        related_types |= inner.related_types
+
+    def related(_doc: Any, ctx: EvalContext) -> bool:
+        graph = ctx.graph
+        if graph is None:
+            msg = "graph condition evaluated without a graph"
+            raise RuntimeError(msg)
+        rid = ctx.resource["id"]
+        for other in graph.neighbours(rid, relation, type=rtype, direction=direction):
+            if inner_fn is None:
+                hit = True
+            else:
+                view = graph.resource_view(other)
+                sub = EvalContext(resource=view, now=ctx.now, graph=graph)
+                hit = inner_fn(view["attributes"], sub)
+            if hit:
+                if ctx.record:
+                    ctx.evidence.setdefault(f"related.{relation}", other)
+                    if not ctx.path:
+                        ctx.path = [rid, other] if direction == "out" else [other, rid]
+                return True
+        return False
+
+    return Compiled(related, needs_graph=True, related_types=related_types)

@@ -1,0 +1,289 @@
+"""Evaluate a rule set over a stream of resources and produce findings.
+
+Per-resource rules stream: each resource meets only the rules indexed under its type,
+and is dropped once judged. Rules that need the graph (graph conditions, Python graph
+rules) run after the stream, over a graph built during the same pass that keeps full
+attributes only for the types those rules read. The graph is not built at all when no
+selected rule needs it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from scanner import __version__
+from scanner.engine.conditions import EvalContext
+from scanner.engine.loader import Rule, RuleSet
+from scanner.engine.python_rules import Hit
+from scanner.engine.spec import FrameworkSpec
+from scanner.graph import ResourceGraph
+from scanner.masking import mask_secrets
+from scanner.model import (
+    CollectionError,
+    ControlResult,
+    Finding,
+    FindingsDocument,
+    FindingStatus,
+    FrameworkResult,
+    ResourceRef,
+    RuleStats,
+    SnapshotSummary,
+    fingerprint,
+    utcnow,
+)
+
+__all__ = ["ScanOutcome", "build_document", "evaluate", "framework_result"]
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class ScanOutcome:
+    """What evaluation produced, before it becomes a findings document."""
+
+    findings: list[Finding] = field(default_factory=list)
+    stats: dict[str, RuleStats] = field(default_factory=dict)
+    resource_types: Counter[str] = field(default_factory=Counter)
+    providers: set[str] = field(default_factory=set)
+    graph: ResourceGraph | None = None
+
+    @property
+    def resource_count(self) -> int:
+        """Resources seen."""
+        return sum(self.resource_types.values())
+
+
+class _Evaluator:
+    def __init__(self, ruleset: RuleSet, now: datetime) -> None:
+        self.ruleset = ruleset
+        self.now = now
+        self.outcome = ScanOutcome(stats={rid: RuleStats() for rid in ruleset.rules})
+        self.stream_index: dict[str, list[Rule]] = {}
+        self.graph_rules: list[Rule] = []
+        for rule in ruleset.rules.values():
+            if rule.needs_graph:
+                self.graph_rules.append(rule)
+                continue
+            for rtype in rule.spec.resource_types:
+                self.stream_index.setdefault(rtype, []).append(rule)
+
+    def run(
+        self, resources: Iterable[Mapping[str, Any]], progress: Progress | None
+    ) -> ScanOutcome:
+        graph: ResourceGraph | None = None
+        if self.graph_rules:
+            keep = set().union(*(r.graph_attribute_types for r in self.graph_rules))
+            graph = ResourceGraph(keep_attributes_for=keep)
+        types = self.outcome.resource_types
+        providers = self.outcome.providers
+        index = self.stream_index
+        for count, resource in enumerate(resources, 1):
+            rtype = resource["type"]
+            types[rtype] += 1
+            providers.add(resource.get("provider", ""))
+            if graph is not None:
+                graph.add_resource(resource)
+            for rule in index.get(rtype, ()):
+                self.judge(rule, resource, None)
+            if progress is not None and count % 10000 == 0:
+                progress(count)
+        if graph is not None:
+            for rule in self.graph_rules:
+                if rule.graph_fn is not None:
+                    self.run_graph_fn(rule, graph)
+                else:
+                    for node_id in list(graph.nodes_of_type(rule.spec.resource_types)):
+                        self.judge(rule, graph.resource_view(node_id), graph)
+        self.outcome.graph = graph
+        self.outcome.findings.sort(
+            key=lambda f: (-f.severity.rank, f.rule_id, f.resource.id)
+        )
+        return self.outcome
+
+    def judge(
+        self, rule: Rule, resource: Mapping[str, Any], graph: ResourceGraph | None
+    ) -> None:
+        stats = self.outcome.stats[rule.id]
+        attrs = resource.get("attributes") or {}
+        try:
+            if rule.applies_if is not None:
+                ctx = EvalContext(resource=resource, now=self.now, graph=graph)
+                if not rule.applies_if.fn(attrs, ctx):
+                    return
+            stats.evaluated += 1
+            if rule.condition is not None:
+                ctx = EvalContext(resource=resource, now=self.now, graph=graph)
+                if rule.condition.fn(attrs, ctx):
+                    return
+                # Failed: evaluate again, this time recording the deciding values.
+                ctx = EvalContext(resource=resource, now=self.now, graph=graph, record=True)
+                rule.condition.fn(attrs, ctx)
+                hit = Hit(evidence=ctx.evidence, path=ctx.path)
+                self.add_finding(rule, resource, hit, match=ctx.match)
+            elif rule.resource_fn is not None:
+                for hit in rule.resource_fn(resource, rule.spec):
+                    self.add_finding(rule, resource, hit)
+                    break
+        except Exception as exc:  # one broken rule must not stop the scan
+            logger.exception("rule %s failed on %s", rule.id, resource.get("id"))
+            self.add_error(rule, resource, exc)
+
+    def run_graph_fn(self, rule: Rule, graph: ResourceGraph) -> None:
+        assert rule.graph_fn is not None
+        stats = self.outcome.stats[rule.id]
+        stats.evaluated += sum(1 for _ in graph.nodes_of_type(rule.spec.resource_types))
+        seen: set[str] = set()
+        try:
+            for hit in rule.graph_fn(graph, rule.spec):
+                if not hit.resource_id or hit.resource_id not in graph:
+                    msg = f"rule {rule.id} reported a hit on unknown resource {hit.resource_id!r}"
+                    raise ValueError(msg)
+                if hit.resource_id in seen:
+                    continue
+                seen.add(hit.resource_id)
+                self.add_finding(rule, graph.resource_view(hit.resource_id), hit)
+        except Exception as exc:  # one broken rule must not stop the scan
+            logger.exception("graph rule %s failed", rule.id)
+            self.add_error(rule, {"id": f"rule:{rule.id}", "type": "rule"}, exc)
+
+    def add_finding(
+        self, rule: Rule, resource: Mapping[str, Any], hit: Hit, match: Any = None
+    ) -> None:
+        self.outcome.stats[rule.id].failed += 1
+        spec = rule.spec
+        evidence = mask_secrets(hit.evidence)
+        message = rule.message.render(resource, match=mask_secrets(match), evidence=evidence)
+        cost = None
+        if rule.price is not None:
+            quantity = 1.0
+            if rule.cost_quantity is not None:
+                raw = rule.cost_quantity(resource.get("attributes") or {})
+                quantity = float(raw) if isinstance(raw, int | float) else 0.0
+            cost = round(rule.price * quantity, 2)
+        self.outcome.findings.append(
+            Finding(
+                fingerprint=fingerprint(rule.id, resource["id"]),
+                rule_id=rule.id,
+                title=spec.title,
+                severity=spec.severity,
+                category=spec.category,
+                resource=_ref(resource),
+                message=message,
+                evidence=evidence,
+                remediation=spec.remediation,
+                compliance=self.ruleset.compliance_of(rule.id),
+                path=hit.path,
+                monthly_cost_usd=cost,
+                references=spec.references,
+            )
+        )
+
+    def add_error(self, rule: Rule, resource: Mapping[str, Any], exc: Exception) -> None:
+        self.outcome.stats[rule.id].errors += 1
+        spec = rule.spec
+        self.outcome.findings.append(
+            Finding(
+                fingerprint=fingerprint(rule.id, str(resource.get("id"))),
+                rule_id=rule.id,
+                title=spec.title,
+                severity=spec.severity,
+                category=spec.category,
+                status=FindingStatus.ERROR,
+                resource=_ref(resource),
+                message=f"rule could not be evaluated: {type(exc).__name__}: {exc}",
+                remediation=spec.remediation,
+                references=spec.references,
+            )
+        )
+
+
+def _ref(resource: Mapping[str, Any]) -> ResourceRef:
+    return ResourceRef(
+        id=str(resource["id"]),
+        type=str(resource.get("type", "")),
+        name=str(resource.get("name") or ""),
+        provider=str(resource.get("provider", "")),
+        account=str(resource.get("account", "")),
+        region=str(resource.get("region", "")),
+    )
+
+
+def evaluate(
+    ruleset: RuleSet,
+    resources: Iterable[Mapping[str, Any]],
+    *,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+) -> ScanOutcome:
+    """Judge every resource with every rule that applies to its type.
+
+    `now` is the moment ages and expiries are measured from: the snapshot's collection
+    time, so a snapshot scanned later gives the same findings.
+    """
+    return _Evaluator(ruleset, now or utcnow()).run(resources, progress)
+
+
+def framework_result(framework: FrameworkSpec, stats: Mapping[str, RuleStats]) -> FrameworkResult:
+    """Each control's verdict from the stats of the rules that decide it."""
+    controls = []
+    for control in framework.controls:
+        mapped = [r for r in control.rules if r in stats]
+        failed = sum(stats[r].failed for r in mapped)
+        evaluated = sum(stats[r].evaluated for r in mapped)
+        if not control.rules:
+            status = "not_covered" if control.automated else "manual"
+        elif not mapped:
+            status = "not_covered"
+        elif failed:
+            status = "failed"
+        elif evaluated:
+            status = "passed"
+        else:
+            status = "not_applicable"
+        controls.append(
+            ControlResult(
+                id=control.id,
+                title=control.title,
+                section=control.section,
+                automated=control.automated,
+                status=status,
+                rules=control.rules,
+                failed_findings=failed,
+            )
+        )
+    return FrameworkResult(
+        id=framework.id, title=framework.title, version=framework.version, controls=controls
+    )
+
+
+def build_document(
+    outcome: ScanOutcome,
+    ruleset: RuleSet,
+    *,
+    snapshots: Iterable[SnapshotSummary] = (),
+    errors: Iterable[CollectionError] = (),
+    frameworks: Iterable[str] | None = None,
+) -> FindingsDocument:
+    """The findings document of a scan; frameworks default to those of the providers seen."""
+    if frameworks is None:
+        chosen = [fw for fw in ruleset.frameworks.values() if fw.provider in outcome.providers]
+    else:
+        chosen = [ruleset.frameworks[f] for f in frameworks]
+    return FindingsDocument(
+        tool_version=__version__,
+        snapshots=list(snapshots),
+        resource_count=outcome.resource_count,
+        rule_count=len(ruleset.rules),
+        findings=outcome.findings,
+        rule_stats=outcome.stats,
+        frameworks=[framework_result(fw, outcome.stats) for fw in sorted(chosen, key=lambda f: f.id)],
+        collection_errors=list(errors),
+        resource_types=dict(sorted(outcome.resource_types.items())),
+    )

@@ -1,0 +1,289 @@
+"""Load rule packs: rule YAML (+ Python rule files), frameworks and the price table.
+
+A pack is a folder. The loader walks it: `frameworks/*.yaml` are compliance frameworks,
+`prices.yaml` is the price table, every other `*.yaml` is one rule named by its file.
+Any problem stops the load with a `RuleLoadError` naming the file (and line or field).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, cast
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from scanner.catalog import TYPES
+from scanner.engine.conditions import CompileError, Compiled, Getter, compile_condition, compile_path
+from scanner.engine.python_rules import KIND_ATTR, GraphRuleFn, ResourceRuleFn
+from scanner.engine.spec import FrameworkSpec, PriceTable, RuleSpec
+from scanner.engine.template import MessageTemplate
+from scanner.errors import RuleLoadError
+from scanner.model import ComplianceRef, Severity
+from scanner.paths import data_dir
+
+__all__ = ["Rule", "RuleSet", "builtin_rules_dir", "load_rules"]
+
+logger = logging.getLogger(__name__)
+
+_RULE_ID = re.compile(r"^(aws|gcp)_[a-z0-9]+(_[a-z0-9]+)+$")
+
+
+def builtin_rules_dir() -> Path:
+    """The rule packs shipped with pscan."""
+    return data_dir("rules")
+
+
+@dataclass
+class Rule:
+    """A loaded, compiled rule."""
+
+    spec: RuleSpec
+    message: MessageTemplate
+    condition: Compiled | None = None
+    applies_if: Compiled | None = None
+    resource_fn: ResourceRuleFn | None = None
+    graph_fn: GraphRuleFn | None = None
+    cost_quantity: Getter | None = None
+    price: float | None = None
+
+    @property
+    def id(self) -> str:
+        """The rule id."""
+        return self.spec.id
+
+    @property
+    def needs_graph(self) -> bool:
+        """True when the rule can only be decided with the resource graph."""
+        return bool(
+            self.graph_fn
+            or (self.condition and self.condition.needs_graph)
+            or (self.applies_if and self.applies_if.needs_graph)
+        )
+
+    @property
+    def graph_attribute_types(self) -> set[str]:
+        """Types whose full attributes the graph must keep for this rule."""
+        types = set(self.spec.resource_types) | set(self.spec.graph_types)
+        for compiled in (self.condition, self.applies_if):
+            if compiled:
+                types |= compiled.related_types
+        return types
+
+
+@dataclass
+class RuleSet:
+    """Rules, frameworks and prices loaded from one or more packs."""
+
+    rules: dict[str, Rule] = field(default_factory=dict)
+    frameworks: dict[str, FrameworkSpec] = field(default_factory=dict)
+    prices: PriceTable | None = None
+    _compliance: dict[str, list[ComplianceRef]] | None = field(default=None, repr=False)
+
+    def compliance_of(self, rule_id: str) -> list[ComplianceRef]:
+        """The framework controls a rule helps decide."""
+        if self._compliance is None:
+            index: dict[str, list[ComplianceRef]] = {}
+            for fw in self.frameworks.values():
+                for control in fw.controls:
+                    ref = ComplianceRef(framework=fw.id, control=control.id, title=control.title)
+                    for rid in control.rules:
+                        index.setdefault(rid, []).append(ref)
+            self._compliance = index
+        return list(self._compliance.get(rule_id, ()))
+
+    def select(
+        self,
+        *,
+        ids: Iterable[str] | None = None,
+        min_severity: Severity | None = None,
+        providers: Iterable[str] | None = None,
+    ) -> RuleSet:
+        """A subset of the rules (frameworks and prices are shared)."""
+        wanted = set(ids) if ids is not None else None
+        provider_set = set(providers) if providers is not None else None
+        rules = {
+            rid: rule
+            for rid, rule in self.rules.items()
+            if (wanted is None or rid in wanted)
+            and (min_severity is None or rule.spec.severity.rank >= min_severity.rank)
+            and (provider_set is None or rule.spec.provider in provider_set)
+        }
+        return RuleSet(rules=rules, frameworks=self.frameworks, prices=self.prices)
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        msg = f"{path}: cannot read ({exc.strerror})"
+        raise RuleLoadError(msg) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        msg = f"{where}: invalid YAML ({problem})"
+        raise RuleLoadError(msg) from None
+
+
+def _validate(model: type[BaseModel], data: Any, path: Path, label: str) -> Any:
+    if not isinstance(data, dict):
+        msg = f"{path}: {label}: expected a mapping at the top level"
+        raise RuleLoadError(msg)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        msg = f"{path}: {label}: field {where}: {first['msg']}{more}"
+        raise RuleLoadError(msg) from None
+
+
+def _load_python(path: Path, rule_id: str) -> tuple[ResourceRuleFn | None, GraphRuleFn | None]:
+    module_name = f"pscan_rules.{rule_id}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        msg = f"{path}: rule {rule_id}: cannot import"
+        raise RuleLoadError(msg)
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:  # a broken rule file must stop the load with its name
+        msg = f"{path}: rule {rule_id}: import failed ({type(exc).__name__}: {exc})"
+        raise RuleLoadError(msg) from None
+    tagged = [
+        obj for obj in vars(module).values() if callable(obj) and hasattr(obj, KIND_ATTR)
+    ]
+    if len(tagged) != 1:
+        msg = (
+            f"{path}: rule {rule_id}: expected exactly one function decorated with"
+            f" @resource_rule or @graph_rule, found {len(tagged)}"
+        )
+        raise RuleLoadError(msg)
+    fn = tagged[0]
+    if getattr(fn, KIND_ATTR) == "graph":
+        return None, cast(GraphRuleFn, fn)
+    return cast(ResourceRuleFn, fn), None
+
+
+def _compile_rule(spec: RuleSpec, path: Path, prices: PriceTable | None) -> Rule:
+    rule_id = spec.id
+    label = f"rule {rule_id}"
+    for rtype in [*spec.resource_types, *spec.graph_types]:
+        if rtype not in TYPES:
+            msg = (
+                f"{path}: {label}: unknown resource type {rtype!r}"
+                " (see docs/resource-types.md for the catalog)"
+            )
+            raise RuleLoadError(msg)
+        if not rtype.startswith(f"{spec.provider}."):
+            msg = f"{path}: {label}: resource type {rtype!r} is not a {spec.provider} type"
+            raise RuleLoadError(msg)
+    try:
+        message = MessageTemplate(spec.message)
+        condition = compile_condition(spec.condition) if spec.condition is not None else None
+        applies_if = (
+            compile_condition(spec.applies_if, "applies_if")
+            if spec.applies_if is not None
+            else None
+        )
+        quantity = (
+            compile_path(spec.cost.quantity) if spec.cost and spec.cost.quantity else None
+        )
+    except CompileError as exc:
+        msg = f"{path}: {label}: {exc}"
+        raise RuleLoadError(msg) from None
+    for related in (condition, applies_if):
+        for rtype in related.related_types if related else ():
+            if rtype not in TYPES:
+                msg = f"{path}: {label}: related type {rtype!r} is not in the catalog"
+                raise RuleLoadError(msg)
+    py_file = path.with_suffix(".py")
+    resource_fn, graph_fn = (None, None)
+    if py_file.exists():
+        if condition is not None:
+            msg = f"{path}: {label}: has both a condition and {py_file.name}; keep one"
+            raise RuleLoadError(msg)
+        resource_fn, graph_fn = _load_python(py_file, rule_id)
+    elif condition is None:
+        msg = f"{path}: {label}: no condition and no {py_file.name}"
+        raise RuleLoadError(msg)
+    price = None
+    if spec.cost is not None:
+        if prices is None or spec.cost.price not in prices.prices:
+            msg = f"{path}: {label}: cost.price {spec.cost.price!r} is not in prices.yaml"
+            raise RuleLoadError(msg)
+        price = prices.prices[spec.cost.price]
+    return Rule(
+        spec=spec,
+        message=message,
+        condition=condition,
+        applies_if=applies_if,
+        resource_fn=resource_fn,
+        graph_fn=graph_fn,
+        cost_quantity=quantity,
+        price=price,
+    )
+
+
+def _load_pack(root: Path, ruleset: RuleSet) -> None:
+    if not root.exists():
+        msg = f"{root}: no such rule pack directory"
+        raise RuleLoadError(msg)
+    files = [root] if root.is_file() else sorted(root.rglob("*.yaml"))
+    prices_file = root / "prices.yaml" if root.is_dir() else None
+    if prices_file is not None and prices_file.exists():
+        ruleset.prices = _validate(PriceTable, _read_yaml(prices_file), prices_file, "prices")
+    for path in files:
+        if path == prices_file:
+            continue
+        if path.parent.name == "frameworks":
+            framework = _validate(FrameworkSpec, _read_yaml(path), path, "framework")
+            if framework.id != path.stem:
+                msg = f"{path}: framework id {framework.id!r} must equal the file name"
+                raise RuleLoadError(msg)
+            ruleset.frameworks[framework.id] = framework
+            continue
+        rule_id = path.stem
+        if not _RULE_ID.match(rule_id):
+            msg = (
+                f"{path}: rule id {rule_id!r} (the file name) must read"
+                " <provider>_<service>_<expected_state> in snake_case, provider aws or gcp"
+            )
+            raise RuleLoadError(msg)
+        if rule_id in ruleset.rules:
+            other = ruleset.rules[rule_id].spec.path
+            msg = f"{path}: rule {rule_id} is already defined in {other}"
+            raise RuleLoadError(msg)
+        spec = _validate(RuleSpec, _read_yaml(path), path, f"rule {rule_id}")
+        provider = cast(Literal["aws", "gcp"], rule_id.split("_", 1)[0])
+        spec.bind(rule_id, provider, path)
+        ruleset.rules[rule_id] = _compile_rule(spec, path, ruleset.prices)
+
+
+def load_rules(paths: Iterable[Path] = (), *, include_builtin: bool = True) -> RuleSet:
+    """Load the built-in pack (unless told not to) and every pack in `paths`."""
+    ruleset = RuleSet()
+    roots = [builtin_rules_dir()] if include_builtin else []
+    roots.extend(Path(p) for p in paths)
+    for root in roots:
+        _load_pack(root, ruleset)
+    for framework in ruleset.frameworks.values():
+        for control in framework.controls:
+            for rule_id in control.rules:
+                if rule_id not in ruleset.rules:
+                    msg = (
+                        f"framework {framework.id}: control {control.id} maps unknown rule"
+                        f" {rule_id!r}"
+                    )
+                    raise RuleLoadError(msg)
+    logger.info("loaded %d rules and %d frameworks", len(ruleset.rules), len(ruleset.frameworks))
+    return ruleset

@@ -1,0 +1,56 @@
+"""The one exception tree of pscan.
+
+    ScannerError                 anything pscan reports as a user-facing error (exit 2)
+    ├── ConfigError              bad command-line value or config file
+    ├── SnapshotError            missing, malformed or unsupported snapshot
+    ├── RuleError
+    │   ├── RuleLoadError        a rule file or pack that cannot be loaded
+    │   └── RuleEvalError        a rule that failed on a resource (recorded, not raised to users)
+    ├── CollectorError           a collector that cannot run at all
+    └── ReportError              a findings document or output that cannot be rendered
+
+Messages name the object, the problem and the fix, on one line.
+"""
+
+__all__ = [
+    "CollectorError",
+    "ConfigError",
+    "ReportError",
+    "RuleError",
+    "RuleEvalError",
+    "RuleLoadError",
+    "ScannerError",
+    "SnapshotError",
+]
+
+
+class ScannerError(Exception):
+    """Base class of every error pscan reports to the user."""
+
+
+class ConfigError(ScannerError):
+    """A bad option value or configuration file."""
+
+
+class SnapshotError(ScannerError):
+    """A snapshot that is missing, malformed or of an unsupported schema version."""
+
+
+class RuleError(ScannerError):
+    """A problem with a rule."""
+
+
+class RuleLoadError(RuleError):
+    """A rule file or pack that cannot be loaded."""
+
+
+class RuleEvalError(RuleError):
+    """A rule that raised while evaluating a resource."""
+
+
+class CollectorError(ScannerError):
+    """A collector that cannot run at all (not a per-service collection error)."""
+
+
+class ReportError(ScannerError):
+    """A findings document that cannot be read or rendered."""

@@ -1,0 +1,301 @@
+"""The resource graph: who can reach what, who can assume or act as whom.
+
+A networkx MultiDiGraph whose nodes are resource ids plus synthetic nodes (`internet`
+and principals such as `principal:aws:account:123456789012` or `principal:gcp:allUsers`)
+and whose edges are the resources' relations, keyed by relation type.
+
+To stay small on large estates the graph holds a skeleton: for every node its type,
+name, account, region and provider plus the few attributes exposure needs
+(`SKELETON_ATTRIBUTES`); full attributes and tags are kept only for the types a caller
+asks for (the types graph rules evaluate).
+
+Edge direction follows the relation as stored on the resource, except for two relations
+that read better the other way round (`REVERSED`): a role's `trusts -> principal`
+becomes `principal -can_assume-> role`, and a resource's `iam_binding -> principal`
+becomes `principal -grants-> resource` (with the role on the edge).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+import networkx as nx
+
+__all__ = ["INTERNET", "REVERSED", "SKELETON_ATTRIBUTES", "ResourceGraph"]
+
+logger = logging.getLogger(__name__)
+
+INTERNET = "internet"
+
+REVERSED = {"trusts": "can_assume", "iam_binding": "grants"}
+
+# Attributes every node keeps, because internet exposure is decided from them.
+SKELETON_ATTRIBUTES = (
+    "public_ip",
+    "publicly_accessible",
+    "scheme",
+    "has_internet_route",
+    "network_tags",
+    "target_tags",
+    "direction",
+    "disabled",
+    "email",
+)
+
+def _is_publicly_addressed(attrs: Mapping[str, Any]) -> bool:
+    return bool(
+        attrs.get("public_ip")
+        or attrs.get("publicly_accessible") is True
+        or attrs.get("scheme") == "internet-facing"
+    )
+
+
+class ResourceGraph:
+    """The estate as a graph, with the path questions rules ask."""
+
+    def __init__(self, keep_attributes_for: Iterable[str] = ()) -> None:
+        self.g = nx.MultiDiGraph()
+        self.g.add_node(INTERNET, type="internet", name="internet")
+        self._keep = frozenset(keep_attributes_for)
+        self._exposure: dict[str, list[str]] | None = None
+
+    # ------------------------------------------------------------------ building
+    def add_resource(self, resource: Mapping[str, Any]) -> None:
+        """Add one resource (snapshot dict form) and its relations."""
+        rid = resource["id"]
+        rtype = resource["type"]
+        attrs: Mapping[str, Any] = resource.get("attributes") or {}
+        data: dict[str, Any] = {
+            "type": rtype,
+            "name": resource.get("name", ""),
+            "provider": resource.get("provider", ""),
+            "account": resource.get("account", ""),
+            "region": resource.get("region", ""),
+            "resource": True,
+        }
+        if rtype in self._keep:
+            data["attributes"] = attrs
+            data["tags"] = resource.get("tags") or {}
+        else:
+            data["attributes"] = {k: attrs[k] for k in SKELETON_ATTRIBUTES if k in attrs}
+        if rid in self.g:
+            self.g.nodes[rid].update(data)
+        else:
+            self.g.add_node(rid, **data)
+        for rel in resource.get("relations") or ():
+            target = rel["target"]
+            if target not in self.g:
+                self.g.add_node(target, **_placeholder(target))
+            kind = rel["type"]
+            props = rel.get("properties") or {}
+            if kind in REVERSED:
+                self.g.add_edge(target, rid, key=REVERSED[kind], **props)
+            else:
+                self.g.add_edge(rid, target, key=kind, **props)
+        self._exposure = None
+
+    @classmethod
+    def build(
+        cls, resources: Iterable[Mapping[str, Any]], keep_attributes_for: Iterable[str] = ()
+    ) -> ResourceGraph:
+        """Build a graph from resources in snapshot dict form."""
+        graph = cls(keep_attributes_for)
+        for resource in resources:
+            graph.add_resource(resource)
+        return graph
+
+    # ------------------------------------------------------------------ lookups
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self.g
+
+    def __len__(self) -> int:
+        return int(self.g.number_of_nodes())
+
+    def node(self, node_id: str) -> dict[str, Any]:
+        """The data held for a node (type, name, account, region, attributes, ...)."""
+        data: dict[str, Any] = self.g.nodes[node_id]
+        return data
+
+    def resource_view(self, node_id: str) -> dict[str, Any]:
+        """A node in the snapshot dict form (attributes as far as the graph holds them)."""
+        data = self.node(node_id)
+        return {
+            "id": node_id,
+            "type": data.get("type", ""),
+            "name": data.get("name", ""),
+            "provider": data.get("provider", ""),
+            "account": data.get("account", ""),
+            "region": data.get("region", ""),
+            "tags": data.get("tags", {}),
+            "attributes": data.get("attributes", {}),
+        }
+
+    def nodes_of_type(self, types: Iterable[str]) -> Iterator[str]:
+        """Ids of the resources whose type is one of `types`, in insertion order."""
+        wanted = set(types)
+        for node_id, data in self.g.nodes(data=True):
+            if data.get("type") in wanted:
+                yield node_id
+
+    def neighbours(
+        self,
+        node_id: str,
+        relation: str | None = None,
+        *,
+        type: str | None = None,  # noqa: A002 - mirrors the rule language's key
+        direction: str = "out",
+    ) -> list[str]:
+        """Nodes linked to `node_id` by an edge of type `relation` (any type if None).
+
+        `direction` is "out" (edges from the node) or "in" (edges into it); `type`
+        keeps only neighbours of that resource type.
+        """
+        if node_id not in self.g:
+            return []
+        if direction == "out":
+            edges = self.g.out_edges(node_id, keys=True)
+            ends = (v for _, v, k in edges if relation is None or k == relation)
+        else:
+            edges = self.g.in_edges(node_id, keys=True)
+            ends = (u for u, _, k in edges if relation is None or k == relation)
+        seen: dict[str, None] = {}
+        for end in ends:
+            if type is None or self.g.nodes[end].get("type") == type:
+                seen[end] = None
+        return list(seen)
+
+    def edge_properties(self, source: str, target: str, relation: str) -> dict[str, Any]:
+        """Properties stored on the edge `source -relation-> target` (empty if none)."""
+        data = self.g.get_edge_data(source, target, key=relation)
+        return dict(data) if data else {}
+
+    def shortest_path(
+        self, source: str, target: str, relations: Iterable[str] | None = None
+    ) -> list[str] | None:
+        """The shortest path from source to target over edges of the given types, or None."""
+        if source not in self.g or target not in self.g:
+            return None
+        view = self._view(relations)
+        try:
+            path: list[str] = nx.shortest_path(view, source, target)
+        except nx.NetworkXNoPath:
+            return None
+        return path
+
+    def paths(
+        self,
+        source: str,
+        target: str,
+        relations: Iterable[str] | None = None,
+        *,
+        max_length: int = 6,
+        limit: int = 20,
+    ) -> list[list[str]]:
+        """Simple paths from source to target over edges of the given types (bounded)."""
+        if source not in self.g or target not in self.g:
+            return []
+        out: list[list[str]] = []
+        for path in nx.all_simple_paths(self._view(relations), source, target, cutoff=max_length):
+            out.append(list(path))
+            if len(out) >= limit:
+                break
+        return out
+
+    def _view(self, relations: Iterable[str] | None) -> Any:
+        if relations is None:
+            return self.g
+        allowed = frozenset(relations)
+        return nx.subgraph_view(self.g, filter_edge=lambda _u, _v, k: k in allowed)
+
+    # ------------------------------------------------------------------ exposure
+    def internet_path(self, node_id: str) -> list[str] | None:
+        """How the internet reaches `node_id` (`[internet, via, ..., node_id]`), or None."""
+        if self._exposure is None:
+            self._exposure = self._compute_exposure()
+        return self._exposure.get(node_id)
+
+    def is_reachable_from_internet(self, node_id: str) -> bool:
+        """True when some path lets traffic from the internet reach the node."""
+        return self.internet_path(node_id) is not None
+
+    def exposed_nodes(self) -> dict[str, list[str]]:
+        """Every node reachable from the internet, with the path that reaches it."""
+        if self._exposure is None:
+            self._exposure = self._compute_exposure()
+        return dict(self._exposure)
+
+    def _compute_exposure(self) -> dict[str, list[str]]:
+        """Directly exposed nodes first, then whatever they route traffic to."""
+        g = self.g
+        # Filters (security groups, firewalls) that admit the internet.
+        open_filters = {u for u, _, k in g.in_edges(INTERNET, keys=True) if k == "allows_from"}
+        # GCP firewalls apply per network: network id -> open firewall ids.
+        open_fw_by_network: dict[str, list[str]] = {}
+        for fw in open_filters:
+            if g.nodes[fw].get("type") != "gcp.compute.firewall":
+                continue
+            fw_attrs = g.nodes[fw].get("attributes", {})
+            if fw_attrs.get("disabled") is True or fw_attrs.get("direction", "INGRESS") != "INGRESS":
+                continue
+            for net in self.neighbours(fw, "in_network"):
+                open_fw_by_network.setdefault(net, []).append(fw)
+
+        exposure: dict[str, list[str]] = {}
+        for node_id, data in g.nodes(data=True):
+            if not data.get("resource"):
+                continue
+            attrs = data.get("attributes", {})
+            if not _is_publicly_addressed(attrs):
+                continue
+            via = self._direct_exposure(node_id, data, attrs, open_filters, open_fw_by_network)
+            if via is not None:
+                exposure[node_id] = [INTERNET, via, node_id]
+
+        # Traffic that reaches a load balancer (or gateway) reaches what it routes to.
+        queue = deque(exposure)
+        while queue:
+            node_id = queue.popleft()
+            for target in self.neighbours(node_id, "routes_to"):
+                if target not in exposure:
+                    exposure[target] = [*exposure[node_id], target]
+                    queue.append(target)
+        return exposure
+
+    def _direct_exposure(
+        self,
+        node_id: str,
+        data: Mapping[str, Any],
+        attrs: Mapping[str, Any],
+        open_filters: set[str],
+        open_fw_by_network: Mapping[str, list[str]],
+    ) -> str | None:
+        """The filter through which the internet reaches a publicly addressed node."""
+        rtype = str(data.get("type", ""))
+        if rtype.startswith("gcp."):
+            tags = set(attrs.get("network_tags") or ())
+            for net in self.neighbours(node_id, "in_network"):
+                for fw in open_fw_by_network.get(net, ()):
+                    fw_tags = set(self.g.nodes[fw].get("attributes", {}).get("target_tags") or ())
+                    if not fw_tags or fw_tags & tags:
+                        return fw
+            return None
+        # AWS: a public subnet (or none known) and a security group open to the internet.
+        for subnet in self.neighbours(node_id, "in_subnet"):
+            if self.g.nodes[subnet].get("attributes", {}).get("has_internet_route") is False:
+                return None
+        for sg in self.neighbours(node_id, "protected_by"):
+            if sg in open_filters:
+                return sg
+        return None
+
+
+def _placeholder(target: str) -> dict[str, Any]:
+    """Data for a node only known as a relation target (so far)."""
+    if target == INTERNET:
+        return {"type": "internet", "name": "internet"}
+    if target.startswith("principal:"):
+        return {"type": "principal", "name": target.split(":", 2)[-1]}
+    return {"type": "unknown", "name": target}

@@ -1,0 +1,306 @@
+"""Pydantic models shared by every stage: resources, snapshots, rules and findings.
+
+These are the contracts between stages. A snapshot line is a `Resource`; a snapshot
+directory has a `SnapshotManifest`; a rule file is checked against `RuleMeta` (and the
+engine's `RuleSpec`); `pscan scan` writes a `FindingsDocument`.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "FINDINGS_SCHEMA_VERSION",
+    "SNAPSHOT_SCHEMA_VERSION",
+    "Category",
+    "CollectionError",
+    "ComplianceRef",
+    "ControlResult",
+    "Finding",
+    "FindingStatus",
+    "FindingsDocument",
+    "FrameworkResult",
+    "Location",
+    "PartitionInfo",
+    "Relation",
+    "Remediation",
+    "Resource",
+    "ResourceRef",
+    "RuleMeta",
+    "RuleStats",
+    "Severity",
+    "SnapshotManifest",
+    "SnapshotSummary",
+    "fingerprint",
+    "utcnow",
+]
+
+SNAPSHOT_SCHEMA_VERSION = "1"
+FINDINGS_SCHEMA_VERSION = "1"
+
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware, in UTC, to the second."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+class Severity(enum.StrEnum):
+    """How bad a finding is; ordered from most to least severe."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """4 for critical down to 0 for info, so `a.rank >= b.rank` reads as "at least as bad"."""
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {
+    Severity.CRITICAL: 4,
+    Severity.HIGH: 3,
+    Severity.MEDIUM: 2,
+    Severity.LOW: 1,
+    Severity.INFO: 0,
+}
+
+
+class Category(enum.StrEnum):
+    """What area of the platform a rule is about."""
+
+    SECURITY = "security"
+    IAM = "iam"
+    SECRETS = "secrets"
+    NETWORK = "network"
+    LOGGING = "logging"
+    ENCRYPTION = "encryption"
+    RESILIENCE = "resilience"
+    COST = "cost"
+    CAPACITY = "capacity"
+    ARCHITECTURE = "architecture"
+    CICD = "cicd"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Relation(_Strict):
+    """A typed edge from one resource to another resource or a synthetic node.
+
+    `target` is another resource's id, `internet`, or a principal id such as
+    `principal:aws:account:123456789012` or `principal:gcp:allUsers`.
+    """
+
+    type: str = Field(description="edge type, e.g. in_subnet, protected_by, can_assume")
+    target: str = Field(description="id of the resource or synthetic node this edge points to")
+    properties: dict[str, Any] = Field(
+        default_factory=dict, description="edge facts, e.g. ports of an allows_from edge"
+    )
+
+
+class Resource(_Strict):
+    """One resource in the normal form shared by live collectors and Terraform plans."""
+
+    id: str = Field(description="globally unique id: ARN, CAI full name or tf://address")
+    type: str = Field(description="dotted normal type, e.g. aws.s3.bucket")
+    provider: Literal["aws", "gcp"]
+    account: str = Field(default="", description="AWS account id or GCP project id")
+    region: str = Field(default="global")
+    name: str = ""
+    tags: dict[str, str] = Field(default_factory=dict)
+    attributes: dict[str, Any] = Field(default_factory=dict)
+    relations: list[Relation] = Field(default_factory=list)
+    raw: dict[str, Any] | None = Field(default=None, description="original API payload")
+
+
+class CollectionError(_Strict):
+    """A collection step that failed; recorded in the manifest, the run went on."""
+
+    provider: str
+    account: str = ""
+    region: str = ""
+    service: str
+    operation: str = ""
+    code: str = Field(default="", description="e.g. AccessDenied, OptInRequired, Throttling")
+    message: str
+
+
+class PartitionInfo(_Strict):
+    """One resources-*.jsonl.gz file of a snapshot."""
+
+    file: str
+    resources: int
+    sha256: str = ""
+
+
+class SnapshotManifest(_Strict):
+    """manifest.json of a snapshot directory."""
+
+    schema_version: str = SNAPSHOT_SCHEMA_VERSION
+    tool_version: str
+    created_at: datetime = Field(default_factory=utcnow)
+    source: str = Field(default="", description="what produced it: aws, gcp, terraform, demo, ...")
+    scopes: list[str] = Field(default_factory=list, description="accounts/projects/regions")
+    partitions: list[PartitionInfo] = Field(default_factory=list)
+    errors: list[CollectionError] = Field(default_factory=list)
+
+    @property
+    def resource_count(self) -> int:
+        """Total resources over every partition."""
+        return sum(p.resources for p in self.partitions)
+
+
+class Remediation(_Strict):
+    """How to fix a finding: prose, and where they exist a Terraform snippet and a CLI command."""
+
+    summary: str
+    terraform: str = ""
+    cli: str = ""
+
+
+class RuleMeta(_Strict):
+    """What every rule tells about itself, whatever language its logic is written in."""
+
+    id: str
+    title: str
+    severity: Severity
+    category: Category
+    provider: Literal["aws", "gcp"]
+    resource_types: list[str]
+    description: str
+    risk: str
+    remediation: Remediation
+    references: list[str] = Field(default_factory=list)
+
+
+class ResourceRef(_Strict):
+    """The resource a finding is about."""
+
+    id: str
+    type: str
+    name: str = ""
+    provider: str = ""
+    account: str = ""
+    region: str = ""
+
+
+class ComplianceRef(_Strict):
+    """One framework control a rule helps decide."""
+
+    framework: str
+    control: str
+    title: str = ""
+
+
+class Location(_Strict):
+    """A place in a source file, for IaC findings."""
+
+    file: str
+    start_line: int = 0
+    end_line: int = 0
+
+
+class FindingStatus(enum.StrEnum):
+    """`fail`: the resource breaks the rule. `error`: the rule could not be evaluated."""
+
+    FAIL = "fail"
+    ERROR = "error"
+
+
+class Finding(_Strict):
+    """One rule broken by one resource."""
+
+    fingerprint: str = Field(description="stable id of rule + resource, for baselines and diffs")
+    rule_id: str
+    title: str
+    severity: Severity
+    category: Category
+    status: FindingStatus = FindingStatus.FAIL
+    resource: ResourceRef
+    message: str
+    evidence: dict[str, Any] = Field(default_factory=dict)
+    remediation: Remediation
+    compliance: list[ComplianceRef] = Field(default_factory=list)
+    path: list[str] = Field(default_factory=list, description="graph path, for path findings")
+    monthly_cost_usd: float | None = Field(default=None, description="estimated waste per month")
+    location: Location | None = None
+    source: str = Field(default="pscan", description="which engine produced it")
+    references: list[str] = Field(default_factory=list)
+
+
+def fingerprint(rule_id: str, resource_id: str) -> str:
+    """Stable fingerprint of a finding: same rule and resource give the same value forever."""
+    return hashlib.sha256(f"{rule_id}\x00{resource_id}".encode()).hexdigest()[:32]
+
+
+class RuleStats(_Strict):
+    """How a rule fared over the scanned resources."""
+
+    evaluated: int = 0
+    failed: int = 0
+    errors: int = 0
+
+
+class ControlResult(_Strict):
+    """The verdict on one framework control."""
+
+    id: str
+    title: str
+    section: str = ""
+    automated: bool = True
+    status: Literal["passed", "failed", "manual", "not_covered", "not_applicable"]
+    rules: list[str] = Field(default_factory=list)
+    failed_findings: int = 0
+
+
+class FrameworkResult(_Strict):
+    """A framework's controls with their verdicts."""
+
+    id: str
+    title: str
+    version: str
+    controls: list[ControlResult]
+
+    def counts(self) -> dict[str, int]:
+        """Number of controls per status."""
+        out: dict[str, int] = {}
+        for control in self.controls:
+            out[control.status] = out.get(control.status, 0) + 1
+        return out
+
+
+class SnapshotSummary(_Strict):
+    """What the findings were computed from."""
+
+    path: str
+    source: str = ""
+    created_at: datetime | None = None
+    resources: int = 0
+    scopes: list[str] = Field(default_factory=list)
+
+
+class FindingsDocument(_Strict):
+    """The output of a scan: the JSON contract every other format is rendered from."""
+
+    schema_version: str = FINDINGS_SCHEMA_VERSION
+    tool_version: str
+    generated_at: datetime = Field(default_factory=utcnow)
+    snapshots: list[SnapshotSummary] = Field(default_factory=list)
+    resource_count: int = 0
+    rule_count: int = 0
+    findings: list[Finding] = Field(default_factory=list)
+    rule_stats: dict[str, RuleStats] = Field(default_factory=dict)
+    frameworks: list[FrameworkResult] = Field(default_factory=list)
+    collection_errors: list[CollectionError] = Field(default_factory=list)
+    resource_types: dict[str, int] = Field(
+        default_factory=dict, description="resources scanned per type"
+    )

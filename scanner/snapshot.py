@@ -1,0 +1,292 @@
+"""Snapshots on disk: `manifest.json` plus gzipped JSONL partitions, one resource a line.
+
+Writes are atomic: everything goes into a hidden sibling directory that is renamed into
+place at the end, so an interrupted collection never leaves a snapshot that looks
+complete. Reads stream line by line and refuse unknown schema versions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import hashlib
+import logging
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+from pydantic import ValidationError
+
+from scanner import __version__
+from scanner.errors import SnapshotError
+from scanner.model import (
+    SNAPSHOT_SCHEMA_VERSION,
+    CollectionError,
+    PartitionInfo,
+    Resource,
+    SnapshotManifest,
+)
+
+__all__ = [
+    "MANIFEST",
+    "Snapshot",
+    "SnapshotWriter",
+    "merge_snapshots",
+    "open_snapshot",
+    "write_snapshot",
+]
+
+logger = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+_REQUIRED = ("id", "type")
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _partition_name(key: str) -> str:
+    return f"resources-{_SAFE.sub('_', key) or 'all'}.jsonl.gz"
+
+
+def _default_partition(resource: dict[str, Any]) -> str:
+    return f"{resource.get('provider', 'x')}-{resource.get('account', '')}-{resource.get('region', '')}"
+
+
+def _as_dict(resource: Resource | dict[str, Any]) -> dict[str, Any]:
+    if isinstance(resource, Resource):
+        return resource.model_dump(mode="json", exclude_none=True)
+    return resource
+
+
+class SnapshotWriter:
+    """Write a snapshot atomically; use as a context manager.
+
+    Resources are appended to one gzip stream per partition key; `close()` writes the
+    manifest and renames the temporary directory into place. Leaving the `with` block
+    by an exception removes the temporary directory and leaves `path` untouched.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        source: str,
+        scopes: Iterable[str] = (),
+        partition_of: Callable[[dict[str, Any]], str] | None = None,
+        created_at: datetime | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.manifest = SnapshotManifest(
+            tool_version=__version__, source=source, scopes=list(scopes)
+        )
+        if created_at is not None:
+            self.manifest.created_at = created_at
+        self._partition_of = partition_of or _default_partition
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._tmp = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.", dir=self.path.parent))
+        self._files: dict[str, tuple[IO[bytes], Any, PartitionInfo]] = {}
+
+    def add(self, resource: Resource | dict[str, Any]) -> None:
+        """Append one resource to its partition."""
+        data = _as_dict(resource)
+        key = self._partition_of(data)
+        entry = self._files.get(key)
+        if entry is None:
+            name = _partition_name(key)
+            raw = open(self._tmp / name, "wb")  # noqa: SIM115 - closed in close()
+            # mtime=0 keeps the bytes reproducible for the same content.
+            gz = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6)
+            entry = (raw, gz, PartitionInfo(file=name, resources=0))
+            self._files[key] = entry
+        entry[1].write(orjson.dumps(data, option=orjson.OPT_SORT_KEYS) + b"\n")
+        entry[2].resources += 1
+
+    def add_error(self, error: CollectionError) -> None:
+        """Record a collection error in the manifest."""
+        self.manifest.errors.append(error)
+
+    def close(self) -> SnapshotManifest:
+        """Finish every partition, write the manifest, and move the snapshot into place."""
+        for raw, gz, info in self._files.values():
+            gz.close()
+            raw.close()
+            info.sha256 = _sha256(self._tmp / info.file)
+            self.manifest.partitions.append(info)
+        self.manifest.partitions.sort(key=lambda p: p.file)
+        (self._tmp / MANIFEST).write_bytes(
+            orjson.dumps(self.manifest.model_dump(mode="json"), option=orjson.OPT_INDENT_2)
+        )
+        _replace_dir(self._tmp, self.path)
+        return self.manifest
+
+    def abort(self) -> None:
+        """Drop everything written so far."""
+        for raw, gz, _ in self._files.values():
+            with contextlib.suppress(OSError):
+                gz.close()
+                raw.close()
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+    def __enter__(self) -> SnapshotWriter:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _replace_dir(tmp: Path, final: Path) -> None:
+    """Rename `tmp` to `final`, replacing an existing snapshot directory."""
+    if final.exists():
+        if not (final / MANIFEST).exists() and any(final.iterdir()):
+            shutil.rmtree(tmp, ignore_errors=True)
+            msg = f"{final}: exists and is not a snapshot; refusing to overwrite it"
+            raise SnapshotError(msg)
+        old = final.with_name(f".{final.name}.old-{os.getpid()}")
+        final.rename(old)
+        tmp.rename(final)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        tmp.rename(final)
+
+
+def write_snapshot(
+    path: Path,
+    resources: Iterable[Resource | dict[str, Any]],
+    *,
+    source: str,
+    scopes: Iterable[str] = (),
+    errors: Iterable[CollectionError] = (),
+    partition_of: Callable[[dict[str, Any]], str] | None = None,
+    created_at: datetime | None = None,
+) -> SnapshotManifest:
+    """Write `resources` as a snapshot at `path` (atomically) and return its manifest.
+
+    `created_at` is when the inventory was taken (default: now); rules measure ages
+    and expiries from it.
+    """
+    with SnapshotWriter(
+        path, source=source, scopes=scopes, partition_of=partition_of, created_at=created_at
+    ) as writer:
+        for resource in resources:
+            writer.add(resource)
+        for error in errors:
+            writer.add_error(error)
+    return writer.manifest
+
+
+@dataclass
+class Snapshot:
+    """A snapshot directory opened for reading."""
+
+    path: Path
+    manifest: SnapshotManifest
+    files: list[Path] = field(default_factory=list)
+
+    def iter_partitions(self) -> Iterator[Path]:
+        """Yield every partition file."""
+        yield from self.files
+
+    def iter_resources(self) -> Iterator[dict[str, Any]]:
+        """Stream every resource as a dict, checking each line's shape."""
+        for part in self.files:
+            yield from iter_partition(part)
+
+
+def iter_partition(part: Path) -> Iterator[dict[str, Any]]:
+    """Stream the resources of one partition file; a bad line raises SnapshotError."""
+    try:
+        with gzip.open(part, "rb") as fh:
+            for lineno, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    data = orjson.loads(line)
+                except orjson.JSONDecodeError as exc:
+                    msg = f"{part}:{lineno}: not valid JSON ({exc.msg})"
+                    raise SnapshotError(msg) from None
+                if not isinstance(data, dict) or any(
+                    not isinstance(data.get(k), str) for k in _REQUIRED
+                ):
+                    msg = f"{part}:{lineno}: a resource needs string fields 'id' and 'type'"
+                    raise SnapshotError(msg)
+                yield data
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        msg = f"{part}: cannot read partition ({exc})"
+        raise SnapshotError(msg) from None
+
+
+def open_snapshot(path: Path) -> Snapshot:
+    """Open a snapshot directory and check its manifest; raise SnapshotError if unusable."""
+    path = Path(path)
+    manifest_path = path / MANIFEST
+    if not path.is_dir():
+        msg = f"{path}: no such snapshot directory"
+        raise SnapshotError(msg)
+    if not manifest_path.is_file():
+        msg = f"{manifest_path}: missing; not a pscan snapshot (create one with pscan collect)"
+        raise SnapshotError(msg)
+    try:
+        data = orjson.loads(manifest_path.read_bytes())
+    except orjson.JSONDecodeError as exc:
+        msg = f"{manifest_path}: not valid JSON ({exc.msg})"
+        raise SnapshotError(msg) from None
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    if version != SNAPSHOT_SCHEMA_VERSION:
+        msg = (
+            f"{manifest_path}: unsupported snapshot schema_version {version!r}"
+            f" (this pscan reads version {SNAPSHOT_SCHEMA_VERSION!r})"
+        )
+        raise SnapshotError(msg)
+    try:
+        manifest = SnapshotManifest.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        msg = f"{manifest_path}: field {where}: {first['msg']}"
+        raise SnapshotError(msg) from None
+    files: list[Path] = []
+    for info in manifest.partitions:
+        part = path / info.file
+        if not part.is_file():
+            msg = f"{part}: partition listed in {MANIFEST} is missing"
+            raise SnapshotError(msg)
+        files.append(part)
+    return Snapshot(path=path, manifest=manifest, files=files)
+
+
+def merge_snapshots(sources: Iterable[Path], dest: Path) -> SnapshotManifest:
+    """Merge several snapshots into one at `dest`, streaming.
+
+    A resource id present in several inputs is taken from the last input that has it;
+    only the ids are held in memory.
+    """
+    opened = [open_snapshot(p) for p in sources]
+    errors = [e for snap in opened for e in snap.manifest.errors]
+    scopes = list(dict.fromkeys(s for snap in opened for s in snap.manifest.scopes))
+
+    def _unique() -> Iterator[dict[str, Any]]:
+        seen: set[str] = set()
+        for snap in reversed(opened):
+            for resource in snap.iter_resources():
+                if resource["id"] not in seen:
+                    seen.add(resource["id"])
+                    yield resource
+
+    return write_snapshot(dest, _unique(), source="merge", scopes=scopes, errors=errors)

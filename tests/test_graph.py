@@ -1,0 +1,99 @@
+"""The resource graph: exposure to the internet, paths, neighbours, reversed edges."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scanner.graph import INTERNET, ResourceGraph
+
+
+def r(rid: str, rtype: str, attrs: dict[str, Any] | None = None,
+      rels: list[tuple[str, str]] | None = None) -> dict[str, Any]:
+    return {
+        "id": rid, "type": rtype, "provider": rtype.split(".")[0], "account": "1",
+        "region": "eu-west-1", "name": rid, "attributes": attrs or {},
+        "relations": [{"type": t, "target": x} for t, x in (rels or [])],
+    }
+
+
+def aws_estate() -> list[dict[str, Any]]:
+    return [
+        r("sg-open", "aws.ec2.security_group", rels=[("allows_from", INTERNET)]),
+        r("sg-closed", "aws.ec2.security_group", rels=[("allows_from", "sg-open")]),
+        r("subnet-pub", "aws.ec2.subnet", {"has_internet_route": True}),
+        r("subnet-priv", "aws.ec2.subnet", {"has_internet_route": False}),
+        r("lb", "aws.elbv2.load_balancer", {"scheme": "internet-facing"},
+          [("protected_by", "sg-open"), ("routes_to", "web")]),
+        r("web", "aws.ec2.instance", {"public_ip": None},
+          [("protected_by", "sg-closed"), ("in_subnet", "subnet-priv")]),
+        r("bastion", "aws.ec2.instance", {"public_ip": "203.0.113.9"},
+          [("protected_by", "sg-open"), ("in_subnet", "subnet-pub")]),
+        r("hidden", "aws.ec2.instance", {"public_ip": "203.0.113.10"},
+          [("protected_by", "sg-open"), ("in_subnet", "subnet-priv")]),
+        r("db", "aws.rds.instance", {"publicly_accessible": True},
+          [("protected_by", "sg-closed")]),
+        r("db-open", "aws.rds.instance", {"publicly_accessible": True},
+          [("protected_by", "sg-open")]),
+        r("role", "aws.iam.role", rels=[("trusts", "principal:aws:account:999")]),
+    ]
+
+
+def test_aws_exposure() -> None:
+    g = ResourceGraph.build(aws_estate())
+    assert g.internet_path("lb") == [INTERNET, "sg-open", "lb"]
+    assert g.internet_path("web") == [INTERNET, "sg-open", "lb", "web"]  # through the LB
+    assert g.internet_path("bastion") == [INTERNET, "sg-open", "bastion"]
+    assert g.internet_path("hidden") is None  # public IP in a subnet with no IGW route
+    assert g.internet_path("db") is None  # public flag but its group admits no internet
+    assert g.is_reachable_from_internet("db-open")
+    assert set(g.exposed_nodes()) == {"lb", "web", "bastion", "db-open"}
+
+
+def test_gcp_exposure_follows_network_and_tags() -> None:
+    g = ResourceGraph.build([
+        r("net", "gcp.compute.network"),
+        r("fw-ssh", "gcp.compute.firewall", {"direction": "INGRESS", "target_tags": ["ssh"]},
+          [("in_network", "net"), ("allows_from", INTERNET)]),
+        r("fw-off", "gcp.compute.firewall",
+          {"direction": "INGRESS", "disabled": True, "target_tags": []},
+          [("in_network", "net"), ("allows_from", INTERNET)]),
+        r("vm-ssh", "gcp.compute.instance", {"public_ip": "34.1.1.1", "network_tags": ["ssh"]},
+          [("in_network", "net")]),
+        r("vm-web", "gcp.compute.instance", {"public_ip": "34.1.1.2", "network_tags": ["web"]},
+          [("in_network", "net")]),
+        r("vm-private", "gcp.compute.instance", {"network_tags": ["ssh"]},
+          [("in_network", "net")]),
+    ])
+    assert g.internet_path("vm-ssh") == [INTERNET, "fw-ssh", "vm-ssh"]
+    assert g.internet_path("vm-web") is None  # disabled rule applies to all, but is off
+    assert g.internet_path("vm-private") is None
+
+
+def test_reversed_edges_and_queries() -> None:
+    g = ResourceGraph.build(
+        [*aws_estate(),
+         r("//storage.googleapis.com/b", "gcp.storage.bucket",
+           rels=[("iam_binding", "principal:gcp:allUsers")])],
+        keep_attributes_for={"aws.ec2.instance"},
+    )
+    assert g.neighbours("principal:aws:account:999", "can_assume") == ["role"]
+    assert g.neighbours("role", "can_assume", direction="in") == ["principal:aws:account:999"]
+    assert g.neighbours("principal:gcp:allUsers", "grants") == ["//storage.googleapis.com/b"]
+    assert g.node("principal:gcp:allUsers")["type"] == "principal"
+    assert g.neighbours("lb", type="aws.ec2.instance") == ["web"]
+    assert g.shortest_path("lb", "subnet-priv") == ["lb", "web", "subnet-priv"]
+    assert g.shortest_path("lb", "subnet-priv", relations=["routes_to"]) is None
+    assert g.paths("lb", "sg-open") == [["lb", "sg-open"], ["lb", "web", "sg-closed", "sg-open"]]
+    assert sorted(g.nodes_of_type(["aws.rds.instance"])) == ["db", "db-open"]
+    # full attributes only for kept types; skeleton keeps exposure attributes only
+    assert g.resource_view("web")["attributes"] == {"public_ip": None}
+    assert "tags" not in g.node("db")
+
+
+def test_placeholder_becomes_resource_when_added_later() -> None:
+    g = ResourceGraph.build([
+        r("i", "aws.ec2.instance", rels=[("in_subnet", "s")]),
+        r("s", "aws.ec2.subnet", {"has_internet_route": False}),
+    ])
+    assert g.node("s")["type"] == "aws.ec2.subnet"
+    assert g.node("s")["attributes"] == {"has_internet_route": False}

@@ -1,0 +1,124 @@
+"""Snapshots: atomic writes, streaming reads, schema checks, merges."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from scanner.errors import SnapshotError
+from scanner.model import CollectionError, Resource
+from scanner.snapshot import SnapshotWriter, merge_snapshots, open_snapshot, write_snapshot
+
+
+def _res(i: int, account: str = "111111111111", region: str = "eu-west-1") -> Resource:
+    return Resource(
+        id=f"arn:aws:s3:::bucket-{i}", type="aws.s3.bucket", provider="aws",
+        account=account, region=region, name=f"bucket-{i}", attributes={"versioning": None},
+    )
+
+
+def test_round_trip_with_partitions_and_errors(tmp_path: Path) -> None:
+    resources = [_res(1), _res(2, region="us-east-1"), _res(3, account="222222222222")]
+    error = CollectionError(provider="aws", service="s3", region="us-east-1",
+                            code="AccessDenied", message="denied")
+    manifest = write_snapshot(tmp_path / "snap", resources, source="test", scopes=["aws"],
+                              errors=[error])
+    assert manifest.resource_count == 3
+    assert len(manifest.partitions) == 3
+    snap = open_snapshot(tmp_path / "snap")
+    assert [r["id"] for r in snap.iter_resources()] == sorted(r.id for r in resources)
+    assert snap.manifest.errors == [error]
+    assert all(p.sha256 for p in snap.manifest.partitions)
+    # nothing temporary left beside it
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["snap"]
+
+
+def test_interrupted_write_leaves_nothing(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError), SnapshotWriter(tmp_path / "snap", source="t") as w:
+        w.add(_res(1))
+        raise RuntimeError("collector crashed")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_rewrite_replaces_old_snapshot(tmp_path: Path) -> None:
+    write_snapshot(tmp_path / "s", [_res(1), _res(2)], source="t")
+    write_snapshot(tmp_path / "s", [_res(3)], source="t")
+    assert [r["id"] for r in open_snapshot(tmp_path / "s").iter_resources()] == [
+        "arn:aws:s3:::bucket-3"
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s"]
+
+
+def test_refuses_to_overwrite_a_non_snapshot_folder(tmp_path: Path) -> None:
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "notes.txt").write_text("mine")
+    with pytest.raises(SnapshotError, match="not a snapshot"):
+        write_snapshot(tmp_path / "s", [_res(1)], source="t")
+    assert (tmp_path / "s" / "notes.txt").read_text() == "mine"
+
+
+def test_unknown_schema_version(tmp_path: Path) -> None:
+    write_snapshot(tmp_path / "s", [_res(1)], source="t")
+    manifest = tmp_path / "s" / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["schema_version"] = "999"
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(SnapshotError, match="unsupported snapshot schema_version '999'"):
+        open_snapshot(tmp_path / "s")
+
+
+def test_broken_line_names_file_and_line(tmp_path: Path) -> None:
+    write_snapshot(tmp_path / "s", [_res(1), _res(2)], source="t")
+    snap = open_snapshot(tmp_path / "s")
+    part = snap.files[0]
+    with gzip.open(part, "ab") as fh:
+        fh.write(b"{not json\n")
+    with pytest.raises(SnapshotError, match=rf"{part.name}:3: not valid JSON"):
+        list(open_snapshot(tmp_path / "s").iter_resources())
+
+
+def test_line_without_id(tmp_path: Path) -> None:
+    write_snapshot(tmp_path / "s", [{"type": "aws.s3.bucket", "id": "x"}], source="t")
+    part = open_snapshot(tmp_path / "s").files[0]
+    with gzip.open(part, "wb") as fh:
+        fh.write(b'{"type": "aws.s3.bucket"}\n')
+    with pytest.raises(SnapshotError, match=":1: a resource needs string fields"):
+        list(open_snapshot(tmp_path / "s").iter_resources())
+
+
+def test_missing_things(tmp_path: Path) -> None:
+    with pytest.raises(SnapshotError, match="no such snapshot directory"):
+        open_snapshot(tmp_path / "nope")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(SnapshotError, match="manifest.json: missing"):
+        open_snapshot(tmp_path / "empty")
+    write_snapshot(tmp_path / "s", [_res(1)], source="t")
+    for part in (tmp_path / "s").glob("resources-*"):
+        part.unlink()
+    with pytest.raises(SnapshotError, match="partition listed in manifest.json is missing"):
+        open_snapshot(tmp_path / "s")
+
+
+def test_merge_keeps_last_copy_of_each_id(tmp_path: Path) -> None:
+    a, b = _res(1), _res(2)
+    b2 = b.model_copy(update={"name": "newer"})
+    write_snapshot(tmp_path / "a", [a, b], source="aws", scopes=["111111111111"],
+                   errors=[CollectionError(provider="aws", service="ec2", message="x")])
+    write_snapshot(tmp_path / "b", [b2], source="aws", scopes=["222222222222"])
+    manifest = merge_snapshots([tmp_path / "a", tmp_path / "b"], tmp_path / "m")
+    merged = {r["id"]: r for r in open_snapshot(tmp_path / "m").iter_resources()}
+    assert manifest.resource_count == 2
+    assert merged[b.id]["name"] == "newer"
+    assert manifest.scopes == ["111111111111", "222222222222"]
+    assert len(manifest.errors) == 1
+
+
+def test_same_content_same_bytes(tmp_path: Path) -> None:
+    write_snapshot(tmp_path / "a", [_res(1)], source="t")
+    write_snapshot(tmp_path / "b", [_res(1)], source="t")
+    pa = next((tmp_path / "a").glob("resources-*"))
+    pb = next((tmp_path / "b").glob("resources-*"))
+    assert pa.read_bytes() == pb.read_bytes()

@@ -20,11 +20,9 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
-from pydantic import ValidationError
 
 from scanner import __version__
 from scanner.catalog import TYPES
-from scanner.collectors import synthetic
 from scanner.engine import build_document, evaluate, load_rules, run_rule_tests
 from scanner.engine.loader import RuleSet
 from scanner.errors import ConfigError, ReportError, ScannerError
@@ -33,6 +31,7 @@ from scanner.paths import data_dir
 from scanner.render import FORMATS, render
 from scanner.render import diagram as diagrams
 from scanner.render.html import render_html
+from scanner.render.jsonout import read_findings
 from scanner.snapshot import Snapshot, merge_snapshots, open_snapshot, write_snapshot
 
 __all__ = ["cli", "main"]
@@ -151,10 +150,8 @@ def _summary(doc: FindingsDocument, top: int = 10) -> str:
     by_sev = Counter(f.severity.value for f in failing)
     by_cat = Counter(f.category.value for f in failing)
     lines = [
-        f"{len(failing)} findings on {doc.resource_count:,} resources"
-        f" ({doc.rule_count} rules)",
-        "  by severity: "
-        + ", ".join(f"{s} {by_sev[s]}" for s in SEVERITIES if by_sev[s]),
+        f"{len(failing)} findings on {doc.resource_count:,} resources ({doc.rule_count} rules)",
+        "  by severity: " + ", ".join(f"{s} {by_sev[s]}" for s in SEVERITIES if by_sev[s]),
         "  by category: " + ", ".join(f"{c} {n}" for c, n in by_cat.most_common()),
     ]
     waste = sum(f.monthly_cost_usd or 0 for f in failing)
@@ -240,9 +237,7 @@ _quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress or
 
 
 @cli.command()
-@click.argument(
-    "snapshots", nargs=-1, required=True, type=click.Path(path_type=Path)
-)
+@click.argument("snapshots", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--rules",
     "rule_paths",
@@ -316,24 +311,6 @@ def scan(
     raise click.exceptions.Exit(_gate(doc, fail_on))
 
 
-def _read_findings(path: Path) -> FindingsDocument:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        msg = f"{path}: no such findings file (write one with pscan scan -o findings.json)"
-        raise ReportError(msg) from None
-    except OSError as exc:
-        msg = f"{path}: cannot read ({exc.strerror})"
-        raise ReportError(msg) from None
-    try:
-        return FindingsDocument.model_validate_json(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        msg = f"{path}: not a pscan findings document: field {where}: {first['msg']}"
-        raise ReportError(msg) from None
-
-
 @cli.command()
 @click.argument("findings", type=click.Path(path_type=Path))
 @_format_option
@@ -353,7 +330,7 @@ def report(findings: Path, fmt: str, output: Path | None, fail_on: str) -> None:
       pscan report findings.json --format html -o report.html
       pscan report findings.json --format md > comment.md
     """
-    doc = _read_findings(findings)
+    doc = read_findings(findings)
     text = render(doc, fmt)
     if output:
         _write_atomic(output, text)
@@ -512,8 +489,10 @@ def rules_list(
         return
     width = max((len(r.id) for r in chosen), default=10)
     for r in chosen:
-        click.echo(f"{r.id:<{width}}  {r.spec.severity.value:<8}  {r.spec.category.value:<12}"
-                   f"  {r.spec.title}")
+        click.echo(
+            f"{r.id:<{width}}  {r.spec.severity.value:<8}  {r.spec.category.value:<12}"
+            f"  {r.spec.title}"
+        )
     counts = Counter((r.spec.provider, r.spec.category.value) for r in chosen)
     click.echo("")
     for prov in sorted({p for p, _ in counts}):
@@ -637,8 +616,10 @@ def snapshot_info(path: Path) -> None:
     m = snap.manifest
     click.echo(f"{path}: schema {m.schema_version}, source {m.source or '-'}, taken {m.created_at}")
     click.echo(f"scopes: {', '.join(m.scopes) or '-'}")
-    click.echo(f"{m.resource_count:,} resources in {len(m.partitions)} partitions,"
-               f" {len(m.errors)} collection errors")
+    click.echo(
+        f"{m.resource_count:,} resources in {len(m.partitions)} partitions,"
+        f" {len(m.errors)} collection errors"
+    )
     counts = Counter(r["type"] for r in snap.iter_resources())
     for rtype, n in counts.most_common():
         marker = "" if rtype in TYPES else "  (not in catalog)"
@@ -665,8 +646,13 @@ def fixtures() -> None:
 
 
 @fixtures.command("generate")
-@click.option("--resources", "count", type=click.IntRange(min=1), required=True,
-              help="About how many resources.")
+@click.option(
+    "--resources",
+    "count",
+    type=click.IntRange(min=1),
+    required=True,
+    help="About how many resources.",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same estate.")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, file_okay=False))
 @_quiet_option
@@ -677,6 +663,8 @@ def fixtures_generate(count: int, seed: int, output: Path, quiet: bool) -> None:
     Example:
       pscan fixtures generate --resources 100000 --seed 7 -o /tmp/estate-100k
     """
+    from scanner.collectors import synthetic  # only this command needs the generator
+
     ui = _Ui(quiet)
     counter = itertools.count(1)
 
@@ -707,6 +695,7 @@ def main(argv: list[str] | None = None) -> int:
         click.echo("aborted", err=True)
         return 2
     return rv if isinstance(rv, int) else 0
+
 
 if __name__ == "__main__":
     sys.exit(main())

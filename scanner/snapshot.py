@@ -55,7 +55,8 @@ def _partition_name(key: str) -> str:
 
 
 def _default_partition(resource: dict[str, Any]) -> str:
-    return f"{resource.get('provider', 'x')}-{resource.get('account', '')}-{resource.get('region', '')}"
+    parts = (resource.get("provider", "x"), resource.get("account", ""), resource.get("region", ""))
+    return "-".join(str(p) for p in parts)
 
 
 def _as_dict(resource: Resource | dict[str, Any]) -> dict[str, Any]:

@@ -15,17 +15,24 @@ from scanner.snapshot import SnapshotWriter, merge_snapshots, open_snapshot, wri
 
 def _res(i: int, account: str = "111111111111", region: str = "eu-west-1") -> Resource:
     return Resource(
-        id=f"arn:aws:s3:::bucket-{i}", type="aws.s3.bucket", provider="aws",
-        account=account, region=region, name=f"bucket-{i}", attributes={"versioning": None},
+        id=f"arn:aws:s3:::bucket-{i}",
+        type="aws.s3.bucket",
+        provider="aws",
+        account=account,
+        region=region,
+        name=f"bucket-{i}",
+        attributes={"versioning": None},
     )
 
 
 def test_round_trip_with_partitions_and_errors(tmp_path: Path) -> None:
     resources = [_res(1), _res(2, region="us-east-1"), _res(3, account="222222222222")]
-    error = CollectionError(provider="aws", service="s3", region="us-east-1",
-                            code="AccessDenied", message="denied")
-    manifest = write_snapshot(tmp_path / "snap", resources, source="test", scopes=["aws"],
-                              errors=[error])
+    error = CollectionError(
+        provider="aws", service="s3", region="us-east-1", code="AccessDenied", message="denied"
+    )
+    manifest = write_snapshot(
+        tmp_path / "snap", resources, source="test", scopes=["aws"], errors=[error]
+    )
     assert manifest.resource_count == 3
     assert len(manifest.partitions) == 3
     snap = open_snapshot(tmp_path / "snap")
@@ -93,20 +100,25 @@ def test_missing_things(tmp_path: Path) -> None:
     with pytest.raises(SnapshotError, match="no such snapshot directory"):
         open_snapshot(tmp_path / "nope")
     (tmp_path / "empty").mkdir()
-    with pytest.raises(SnapshotError, match="manifest.json: missing"):
+    with pytest.raises(SnapshotError, match=r"manifest\.json: missing"):
         open_snapshot(tmp_path / "empty")
     write_snapshot(tmp_path / "s", [_res(1)], source="t")
     for part in (tmp_path / "s").glob("resources-*"):
         part.unlink()
-    with pytest.raises(SnapshotError, match="partition listed in manifest.json is missing"):
+    with pytest.raises(SnapshotError, match=r"partition listed in manifest\.json is missing"):
         open_snapshot(tmp_path / "s")
 
 
 def test_merge_keeps_last_copy_of_each_id(tmp_path: Path) -> None:
     a, b = _res(1), _res(2)
     b2 = b.model_copy(update={"name": "newer"})
-    write_snapshot(tmp_path / "a", [a, b], source="aws", scopes=["111111111111"],
-                   errors=[CollectionError(provider="aws", service="ec2", message="x")])
+    write_snapshot(
+        tmp_path / "a",
+        [a, b],
+        source="aws",
+        scopes=["111111111111"],
+        errors=[CollectionError(provider="aws", service="ec2", message="x")],
+    )
     write_snapshot(tmp_path / "b", [b2], source="aws", scopes=["222222222222"])
     manifest = merge_snapshots([tmp_path / "a", tmp_path / "b"], tmp_path / "m")
     merged = {r["id"]: r for r in open_snapshot(tmp_path / "m").iter_resources()}

@@ -141,8 +141,10 @@ OPERATORS: dict[str, tuple[bool, _Leaf]] = {
     "not_in": (True, lambda a, e, _n: not any(_equal(a, x) for x in e)),
     "contains": (
         True,
-        lambda a, e, _n: (isinstance(a, list) and any(_equal(x, e) for x in a))
-        or (isinstance(a, str) and isinstance(e, str) and e in a),
+        lambda a, e, _n: (
+            (isinstance(a, list) and any(_equal(x, e) for x in a))
+            or (isinstance(a, str) and isinstance(e, str) and e in a)
+        ),
     ),
     "regex": (True, lambda a, e, _n: isinstance(a, str) and e.search(a) is not None),
     "exists": (False, lambda a, _e, _n: a is not None),

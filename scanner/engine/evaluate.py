@@ -74,9 +74,7 @@ class _Evaluator:
             for rtype in rule.spec.resource_types:
                 self.stream_index.setdefault(rtype, []).append(rule)
 
-    def run(
-        self, resources: Iterable[Mapping[str, Any]], progress: Progress | None
-    ) -> ScanOutcome:
+    def run(self, resources: Iterable[Mapping[str, Any]], progress: Progress | None) -> ScanOutcome:
         graph: ResourceGraph | None = None
         if self.graph_rules:
             keep = set().union(*(r.graph_attribute_types for r in self.graph_rules))
@@ -102,14 +100,10 @@ class _Evaluator:
                     for node_id in list(graph.nodes_of_type(rule.spec.resource_types)):
                         self.judge(rule, graph.resource_view(node_id), graph)
         self.outcome.graph = graph
-        self.outcome.findings.sort(
-            key=lambda f: (-f.severity.rank, f.rule_id, f.resource.id)
-        )
+        self.outcome.findings.sort(key=lambda f: (-f.severity.rank, f.rule_id, f.resource.id))
         return self.outcome
 
-    def judge(
-        self, rule: Rule, resource: Mapping[str, Any], graph: ResourceGraph | None
-    ) -> None:
+    def judge(self, rule: Rule, resource: Mapping[str, Any], graph: ResourceGraph | None) -> None:
         stats = self.outcome.stats[rule.id]
         attrs = resource.get("attributes") or {}
         try:
@@ -283,7 +277,9 @@ def build_document(
         rule_count=len(ruleset.rules),
         findings=outcome.findings,
         rule_stats=outcome.stats,
-        frameworks=[framework_result(fw, outcome.stats) for fw in sorted(chosen, key=lambda f: f.id)],
+        frameworks=[
+            framework_result(fw, outcome.stats) for fw in sorted(chosen, key=lambda f: f.id)
+        ],
         collection_errors=list(errors),
         resource_types=dict(sorted(outcome.resource_types.items())),
     )

@@ -19,7 +19,13 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from scanner.catalog import TYPES
-from scanner.engine.conditions import CompileError, Compiled, Getter, compile_condition, compile_path
+from scanner.engine.conditions import (
+    Compiled,
+    CompileError,
+    Getter,
+    compile_condition,
+    compile_path,
+)
 from scanner.engine.python_rules import KIND_ATTR, GraphRuleFn, ResourceRuleFn
 from scanner.engine.spec import FrameworkSpec, PriceTable, RuleSpec
 from scanner.engine.template import MessageTemplate
@@ -159,9 +165,7 @@ def _load_python(path: Path, rule_id: str) -> tuple[ResourceRuleFn | None, Graph
     except Exception as exc:  # a broken rule file must stop the load with its name
         msg = f"{path}: rule {rule_id}: import failed ({type(exc).__name__}: {exc})"
         raise RuleLoadError(msg) from None
-    tagged = [
-        obj for obj in vars(module).values() if callable(obj) and hasattr(obj, KIND_ATTR)
-    ]
+    tagged = [obj for obj in vars(module).values() if callable(obj) and hasattr(obj, KIND_ATTR)]
     if len(tagged) != 1:
         msg = (
             f"{path}: rule {rule_id}: expected exactly one function decorated with"
@@ -195,9 +199,7 @@ def _compile_rule(spec: RuleSpec, path: Path, prices: PriceTable | None) -> Rule
             if spec.applies_if is not None
             else None
         )
-        quantity = (
-            compile_path(spec.cost.quantity) if spec.cost and spec.cost.quantity else None
-        )
+        quantity = compile_path(spec.cost.quantity) if spec.cost and spec.cost.quantity else None
     except CompileError as exc:
         msg = f"{path}: {label}: {exc}"
         raise RuleLoadError(msg) from None

@@ -20,10 +20,7 @@ def _fmt(value: Any) -> str:
         return "?"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list):
-        text = ", ".join(_fmt(v) for v in value)
-    else:
-        text = str(value)
+    text = ", ".join(_fmt(v) for v in value) if isinstance(value, list) else str(value)
     return text if len(text) <= _MAX_VALUE else text[: _MAX_VALUE - 1] + "…"
 
 

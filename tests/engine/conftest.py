@@ -17,13 +17,20 @@ RULE = {
     "risk": "Deleted or overwritten objects cannot be recovered.",
     "message": "Bucket {resource.name} has versioning {versioning}",
     "condition": {"path": "versioning", "op": "eq", "value": "Enabled"},
-    "remediation": {"summary": "Enable versioning.",
-                    "cli": "aws s3api put-bucket-versioning --bucket B"
-                           " --versioning-configuration Status=Enabled"},
-    "tests": [{"name": "basic", "resources": [
-        {"id": "pass-v", "type": "aws.s3.bucket", "attributes": {"versioning": "Enabled"}},
-        {"id": "fail-v", "type": "aws.s3.bucket", "attributes": {"versioning": None}},
-    ]}],
+    "remediation": {
+        "summary": "Enable versioning.",
+        "cli": "aws s3api put-bucket-versioning --bucket B"
+        " --versioning-configuration Status=Enabled",
+    },
+    "tests": [
+        {
+            "name": "basic",
+            "resources": [
+                {"id": "pass-v", "type": "aws.s3.bucket", "attributes": {"versioning": "Enabled"}},
+                {"id": "fail-v", "type": "aws.s3.bucket", "attributes": {"versioning": None}},
+            ],
+        }
+    ],
 }
 
 WritePack = Callable[..., Path]

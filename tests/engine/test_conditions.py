@@ -80,8 +80,9 @@ def test_jmespath_expressions_and_top_level_fields() -> None:
     attrs = {"grants": [{"grantee": "AllUsers"}, {"grantee": "me"}]}
     cond = {"path": "grants[?grantee=='AllUsers'] | length(@)", "op": "gt", "value": 0}
     assert judge(cond, attrs)
-    assert judge({"path": "tags.Environment", "op": "eq", "value": "prod"}, {},
-                 tags={"Environment": "prod"})
+    assert judge(
+        {"path": "tags.Environment", "op": "eq", "value": "prod"}, {}, tags={"Environment": "prod"}
+    )
 
 
 SSH_OPEN = {
@@ -131,10 +132,12 @@ def test_every_quantifier_is_true_on_empty() -> None:
 
 def test_evidence_records_deciding_values_and_match() -> None:
     compiled = compile_condition({"not": SSH_OPEN})
-    attrs = {"ingress": [
-        {"protocol": "tcp", "from_port": 80, "to_port": 80, "source": "0.0.0.0/0"},
-        {"protocol": "tcp", "from_port": 22, "to_port": 22, "source": "0.0.0.0/0"},
-    ]}
+    attrs = {
+        "ingress": [
+            {"protocol": "tcp", "from_port": 80, "to_port": 80, "source": "0.0.0.0/0"},
+            {"protocol": "tcp", "from_port": 22, "to_port": 22, "source": "0.0.0.0/0"},
+        ]
+    }
     ctx = EvalContext(resource={"id": "r", "attributes": attrs}, now=NOW, record=True)
     assert compiled.fn(attrs, ctx) is False
     assert ctx.match == attrs["ingress"][1]
@@ -153,8 +156,10 @@ def test_evidence_records_deciding_values_and_match() -> None:
         ({"some": {"path": "x"}}, "expected {path: LIST, where: CONDITION}"),
         ({"alll": []}, "unknown key 'alll'"),
         ({"all": []}, "non-empty list"),
-        ({"related": {"relation": "in_vpc", "where": {"path": "a", "op": "exists"}}},
-         "needs a 'type'"),
+        (
+            {"related": {"relation": "in_vpc", "where": {"path": "a", "op": "exists"}}},
+            "needs a 'type'",
+        ),
     ],
 )
 def test_compile_errors_name_the_problem(cond: dict[str, Any], message: str) -> None:
@@ -164,8 +169,12 @@ def test_compile_errors_name_the_problem(cond: dict[str, Any], message: str) -> 
 
 def test_graph_conditions_are_flagged() -> None:
     compiled = compile_condition(
-        {"all": [{"reachable_from_internet": False},
-                 {"related": {"relation": "in_vpc", "type": "aws.ec2.vpc"}}]}
+        {
+            "all": [
+                {"reachable_from_internet": False},
+                {"related": {"relation": "in_vpc", "type": "aws.ec2.vpc"}},
+            ]
+        }
     )
     assert compiled.needs_graph
     assert compiled.related_types == {"aws.ec2.vpc"}

@@ -15,15 +15,28 @@ NOW = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 def bucket(rid: str, **attrs: Any) -> dict[str, Any]:
-    return {"id": rid, "type": "aws.s3.bucket", "provider": "aws", "account": "1",
-            "region": "eu-west-1", "name": rid.upper(), "attributes": attrs}
+    return {
+        "id": rid,
+        "type": "aws.s3.bucket",
+        "provider": "aws",
+        "account": "1",
+        "region": "eu-west-1",
+        "name": rid.upper(),
+        "attributes": attrs,
+    }
 
 
 def test_findings_quote_resource_values(write_pack: WritePack) -> None:
     ruleset = load_rules([write_pack({"aws_s3_bucket_versioned": RULE})], include_builtin=False)
-    outcome = evaluate(ruleset, [bucket("a", versioning="Enabled"),
-                                 bucket("b", versioning="Suspended"),
-                                 {"id": "x", "type": "aws.ec2.vpc", "attributes": {}}], now=NOW)
+    outcome = evaluate(
+        ruleset,
+        [
+            bucket("a", versioning="Enabled"),
+            bucket("b", versioning="Suspended"),
+            {"id": "x", "type": "aws.ec2.vpc", "attributes": {}},
+        ],
+        now=NOW,
+    )
     assert [f.resource.id for f in outcome.findings] == ["b"]
     finding = outcome.findings[0]
     assert finding.message == "Bucket B has versioning Suspended"
@@ -46,29 +59,41 @@ def test_applies_if_skips_resources(write_pack: WritePack) -> None:
 
 def test_graph_condition_builds_graph_and_reports_path(write_pack: WritePack) -> None:
     body = copy.deepcopy(RULE)
-    body.update(resource_types=["aws.rds.instance"], message="{resource.name} is exposed",
-                condition={"reachable_from_internet": False}, tests=[])
-    ruleset = load_rules([write_pack({"aws_rds_instance_private": body})],
-                         include_builtin=False)
+    body.update(
+        resource_types=["aws.rds.instance"],
+        message="{resource.name} is exposed",
+        condition={"reachable_from_internet": False},
+        tests=[],
+    )
+    ruleset = load_rules([write_pack({"aws_rds_instance_private": body})], include_builtin=False)
     resources = [
-        {"id": "sg", "type": "aws.ec2.security_group",
-         "relations": [{"type": "allows_from", "target": "internet"}]},
-        {"id": "db", "type": "aws.rds.instance", "name": "orders",
-         "attributes": {"publicly_accessible": True},
-         "relations": [{"type": "protected_by", "target": "sg"}]},
-        {"id": "db2", "type": "aws.rds.instance", "attributes": {"publicly_accessible": False},
-         "relations": [{"type": "protected_by", "target": "sg"}]},
+        {
+            "id": "sg",
+            "type": "aws.ec2.security_group",
+            "relations": [{"type": "allows_from", "target": "internet"}],
+        },
+        {
+            "id": "db",
+            "type": "aws.rds.instance",
+            "name": "orders",
+            "attributes": {"publicly_accessible": True},
+            "relations": [{"type": "protected_by", "target": "sg"}],
+        },
+        {
+            "id": "db2",
+            "type": "aws.rds.instance",
+            "attributes": {"publicly_accessible": False},
+            "relations": [{"type": "protected_by", "target": "sg"}],
+        },
     ]
     outcome = evaluate(ruleset, resources, now=NOW)
     assert outcome.graph is not None
-    assert [(f.resource.id, f.path) for f in outcome.findings] == [
-        ("db", ["internet", "sg", "db"])
-    ]
+    assert [(f.resource.id, f.path) for f in outcome.findings] == [("db", ["internet", "sg", "db"])]
     assert outcome.findings[0].message == "orders is exposed"
     assert outcome.stats["aws_rds_instance_private"].evaluated == 2
 
 
-GRAPH_PY = '''
+GRAPH_PY = """
 from scanner.engine import Hit, graph_rule
 
 @graph_rule
@@ -76,31 +101,38 @@ def check(graph, spec):
     for node in graph.nodes_of_type(spec.resource_types):
         if graph.neighbours(node, "can_assume", direction="in"):
             yield Hit(resource_id=node, evidence={"n": 1}, path=["principal", node])
-'''
+"""
 
-BROKEN_PY = '''
+BROKEN_PY = """
 from scanner.engine import resource_rule
 
 @resource_rule
 def check(resource, spec):
     raise KeyError("boom")
     yield
-'''
+"""
 
 
 def test_python_rules_and_rule_errors(write_pack: WritePack) -> None:
     graph_rule = copy.deepcopy(RULE)
-    graph_rule.update(resource_types=["aws.iam.role"], message="{resource.name}: {evidence.n}",
-                      tests=[])
+    graph_rule.update(
+        resource_types=["aws.iam.role"], message="{resource.name}: {evidence.n}", tests=[]
+    )
     del graph_rule["condition"]
     broken = copy.deepcopy(graph_rule)
     broken["resource_types"] = ["aws.s3.bucket"]
-    pack = write_pack({"aws_iam_role_untrusted": graph_rule, "aws_s3_bucket_broken": broken},
-                      python={"aws_iam_role_untrusted": GRAPH_PY, "aws_s3_bucket_broken": BROKEN_PY})
+    pack = write_pack(
+        {"aws_iam_role_untrusted": graph_rule, "aws_s3_bucket_broken": broken},
+        python={"aws_iam_role_untrusted": GRAPH_PY, "aws_s3_bucket_broken": BROKEN_PY},
+    )
     ruleset = load_rules([pack], include_builtin=False)
     resources = [
-        {"id": "role", "type": "aws.iam.role", "name": "deploy",
-         "relations": [{"type": "trusts", "target": "principal:aws:*"}]},
+        {
+            "id": "role",
+            "type": "aws.iam.role",
+            "name": "deploy",
+            "relations": [{"type": "trusts", "target": "principal:aws:*"}],
+        },
         {"id": "role2", "type": "aws.iam.role"},
         bucket("b"),
     ]
@@ -125,31 +157,55 @@ def test_secrets_in_evidence_are_masked(write_pack: WritePack) -> None:
 
 
 def test_compliance_verdicts() -> None:
-    fw = FrameworkSpec(id="fw", title="FW", version="1", provider="aws", controls=[
-        ControlSpec(id="1", title="a", automated=True, rules=["r_fail", "r_pass"]),
-        ControlSpec(id="2", title="b", automated=True, rules=["r_pass"]),
-        ControlSpec(id="3", title="c", automated=True, rules=[]),
-        ControlSpec(id="4", title="d", automated=False, rules=[]),
-        ControlSpec(id="5", title="e", automated=True, rules=["r_idle"]),
-    ])
-    stats = {"r_fail": RuleStats(evaluated=3, failed=1), "r_pass": RuleStats(evaluated=2),
-             "r_idle": RuleStats()}
+    fw = FrameworkSpec(
+        id="fw",
+        title="FW",
+        version="1",
+        provider="aws",
+        controls=[
+            ControlSpec(id="1", title="a", automated=True, rules=["r_fail", "r_pass"]),
+            ControlSpec(id="2", title="b", automated=True, rules=["r_pass"]),
+            ControlSpec(id="3", title="c", automated=True, rules=[]),
+            ControlSpec(id="4", title="d", automated=False, rules=[]),
+            ControlSpec(id="5", title="e", automated=True, rules=["r_idle"]),
+        ],
+    )
+    stats = {
+        "r_fail": RuleStats(evaluated=3, failed=1),
+        "r_pass": RuleStats(evaluated=2),
+        "r_idle": RuleStats(),
+    }
     result = framework_result(fw, stats)
     assert [c.status for c in result.controls] == [
-        "failed", "passed", "not_covered", "manual", "not_applicable"
+        "failed",
+        "passed",
+        "not_covered",
+        "manual",
+        "not_applicable",
     ]
-    assert result.counts() == {"failed": 1, "passed": 1, "not_covered": 1, "manual": 1,
-                               "not_applicable": 1}
+    assert result.counts() == {
+        "failed": 1,
+        "passed": 1,
+        "not_covered": 1,
+        "manual": 1,
+        "not_applicable": 1,
+    }
 
 
 def test_document_has_frameworks_of_seen_providers(write_pack: WritePack) -> None:
     ruleset = load_rules([write_pack({"aws_s3_bucket_versioned": RULE})], include_builtin=False)
     ruleset.frameworks["fw-aws"] = FrameworkSpec(
-        id="fw-aws", title="A", version="1", provider="aws",
-        controls=[ControlSpec(id="1", title="a", automated=True,
-                              rules=["aws_s3_bucket_versioned"])])
+        id="fw-aws",
+        title="A",
+        version="1",
+        provider="aws",
+        controls=[
+            ControlSpec(id="1", title="a", automated=True, rules=["aws_s3_bucket_versioned"])
+        ],
+    )
     ruleset.frameworks["fw-gcp"] = FrameworkSpec(
-        id="fw-gcp", title="G", version="1", provider="gcp", controls=[])
+        id="fw-gcp", title="G", version="1", provider="gcp", controls=[]
+    )
     outcome = evaluate(ruleset, [{**bucket("b"), "provider": "aws"}], now=NOW)
     doc = build_document(outcome, ruleset)
     assert [fw.id for fw in doc.frameworks] == ["fw-aws"]

@@ -23,8 +23,7 @@ def rule(**changes: Any) -> dict[str, Any]:
 
 
 def test_loads_a_pack(write_pack: WritePack) -> None:
-    ruleset = load_rules([write_pack({"aws_s3_bucket_versioned": rule()})],
-                         include_builtin=False)
+    ruleset = load_rules([write_pack({"aws_s3_bucket_versioned": rule()})], include_builtin=False)
     loaded = ruleset.rules["aws_s3_bucket_versioned"]
     assert loaded.spec.provider == "aws"
     assert loaded.spec.path is not None and loaded.spec.path.name == "aws_s3_bucket_versioned.yaml"
@@ -74,41 +73,47 @@ def test_missing_pack() -> None:
         load_rules(["/nonexistent/pack"], include_builtin=False)  # type: ignore[list-item]
 
 
-PY_RULE = '''
+PY_RULE = """
 from scanner.engine import Hit, resource_rule
 
 @resource_rule
 def check(resource, spec):
     if resource["attributes"].get("versioning") != "Enabled":
         yield Hit(evidence={"versioning": resource["attributes"].get("versioning")})
-'''
+"""
 
 
 def test_python_rule_is_picked_up(write_pack: WritePack) -> None:
-    pack = write_pack({"aws_s3_bucket_versioned": rule(condition=None)},
-                      python={"aws_s3_bucket_versioned": PY_RULE})
+    pack = write_pack(
+        {"aws_s3_bucket_versioned": rule(condition=None)},
+        python={"aws_s3_bucket_versioned": PY_RULE},
+    )
     loaded = load_rules([pack], include_builtin=False).rules["aws_s3_bucket_versioned"]
     assert loaded.resource_fn is not None and loaded.graph_fn is None
 
 
 def test_python_rule_with_condition_too_is_refused(write_pack: WritePack) -> None:
-    pack = write_pack({"aws_s3_bucket_versioned": rule()},
-                      python={"aws_s3_bucket_versioned": PY_RULE})
+    pack = write_pack(
+        {"aws_s3_bucket_versioned": rule()}, python={"aws_s3_bucket_versioned": PY_RULE}
+    )
     with pytest.raises(RuleLoadError, match="has both a condition"):
         load_rules([pack], include_builtin=False)
 
 
 def test_python_rule_import_error(write_pack: WritePack) -> None:
-    pack = write_pack({"aws_s3_bucket_versioned": rule(condition=None)},
-                      python={"aws_s3_bucket_versioned": "import does_not_exist\n"})
-    with pytest.raises(RuleLoadError, match="import failed .ModuleNotFoundError"):
+    pack = write_pack(
+        {"aws_s3_bucket_versioned": rule(condition=None)},
+        python={"aws_s3_bucket_versioned": "import does_not_exist\n"},
+    )
+    with pytest.raises(RuleLoadError, match=r"import failed \(ModuleNotFoundError"):
         load_rules([pack], include_builtin=False)
 
 
 def test_python_rule_bad_signature(write_pack: WritePack) -> None:
     code = "from scanner.engine import resource_rule\n\n@resource_rule\ndef check(r):\n    pass\n"
-    pack = write_pack({"aws_s3_bucket_versioned": rule(condition=None)},
-                      python={"aws_s3_bucket_versioned": code})
+    pack = write_pack(
+        {"aws_s3_bucket_versioned": rule(condition=None)}, python={"aws_s3_bucket_versioned": code}
+    )
     with pytest.raises(RuleLoadError, match="takes \\(resource, spec\\)"):
         load_rules([pack], include_builtin=False)
 

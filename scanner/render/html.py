@@ -1,0 +1,190 @@
+"""Self-contained HTML report: one file, inline CSS and JS, works offline, loads nothing.
+
+The template is `reports/html/report.html.j2`; `style.css` and `report.js` beside it are
+inlined. The jinja2 environment autoescapes, so every value from the findings document
+is escaped; the only markup inserted unescaped is our own CSS and JS and the
+architecture diagram's SVG, which `sanitize_svg` cleans first.
+
+A Content-Security-Policy meta tag allows exactly the inlined style and script (by
+SHA-256 hash) and nothing else: no network requests, and an injected `<script>` would
+not run even if escaping ever failed.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from scanner.errors import ReportError
+from scanner.model import Finding, FindingsDocument, Severity
+from scanner.render._paths import template_dir
+from scanner.render._summary import (
+    category_counts,
+    format_cost,
+    framework_counts,
+    severity_counts,
+    sort_findings,
+)
+from scanner.render._text import is_web_url, strip_control
+
+__all__ = ["render_html", "sanitize_svg"]
+
+logger = logging.getLogger(__name__)
+
+_PROLOG = re.compile(r"<\?xml.*?\?>", re.IGNORECASE | re.DOTALL)
+_DOCTYPE = re.compile(r"<!DOCTYPE[^\[>]*(\[.*?\])?\s*>", re.IGNORECASE | re.DOTALL)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_ACTIVE_ELEMENTS = "script|foreignObject|iframe|object|embed"
+_ACTIVE_PAIRED = re.compile(rf"<({_ACTIVE_ELEMENTS})\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_ACTIVE_ANY = re.compile(rf"<\s*/?\s*({_ACTIVE_ELEMENTS})\b[^>]*>?", re.IGNORECASE)
+_EVENT_ATTR = re.compile(r"""\s+on[a-z]+\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
+_SCRIPT_URL = re.compile(
+    r"""((?:xlink:)?href\s*=\s*["']?)\s*(?:javascript|data|vbscript):[^"'\s>]*""",
+    re.IGNORECASE,
+)
+
+
+def sanitize_svg(svg: str) -> str:
+    """Make Graphviz SVG safe to inline in HTML.
+
+    Removes the XML prolog, the DOCTYPE and comments (invalid or useless inside HTML),
+    and, defensively, script-capable elements, event-handler attributes and
+    script URLs. Graphviz escapes labels itself; this guards against anything else.
+
+    Raises:
+        ReportError: the text holds no `<svg` element.
+    """
+    text = _PROLOG.sub("", svg)
+    text = _DOCTYPE.sub("", text)
+    text = _COMMENT.sub("", text)
+    text = _ACTIVE_PAIRED.sub("", text)
+    text = _ACTIVE_ANY.sub("", text)
+    text = _EVENT_ATTR.sub("", text)
+    text = _SCRIPT_URL.sub(r"\1#", text)
+    start = text.lower().find("<svg")
+    if start < 0:
+        msg = "architecture diagram: not an SVG document (no <svg> element); re-run `dot -Tsvg`"
+        raise ReportError(msg)
+    return text[start:].strip()
+
+
+@dataclass(frozen=True)
+class _Assets:
+    css: str
+    js: str
+    csp: str
+
+
+def _sha256(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+@lru_cache(maxsize=1)
+def _assets() -> _Assets:
+    folder = template_dir("html")
+    try:
+        css = (folder / "style.css").read_text(encoding="utf-8")
+        js = (folder / "report.js").read_text(encoding="utf-8")
+    except OSError as exc:
+        msg = f"{folder}: cannot read report assets: {exc.strerror or exc}"
+        raise ReportError(msg) from exc
+    csp = (
+        f"default-src 'none'; style-src {_sha256(css)}; script-src {_sha256(js)}; "
+        "img-src data:; base-uri 'none'; form-action 'none'"
+    )
+    return _Assets(css=css, js=js, csp=csp)
+
+
+def _to_json(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_dir("html")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["pretty_json"] = _to_json
+    env.filters["cost"] = format_cost
+    env.filters["clean"] = lambda value: strip_control(str(value))
+    env.tests["web_url"] = is_web_url
+    return env
+
+
+def _search_text(finding: Finding) -> str:
+    resource = finding.resource
+    parts = [
+        finding.rule_id,
+        finding.title,
+        finding.message,
+        resource.id,
+        resource.name,
+        resource.type,
+        resource.account,
+        resource.region,
+        *(f"{ref.framework}:{ref.control}" for ref in finding.compliance),
+    ]
+    return " ".join(" ".join(parts).split()).lower()
+
+
+def render_html(doc: FindingsDocument, diagram_svg: str | None = None) -> str:
+    """Render the document as one self-contained HTML page.
+
+    Args:
+        doc: the findings document.
+        diagram_svg: an architecture diagram from `diagram.to_svg`, inlined after
+            `sanitize_svg`; omitted when None.
+
+    Raises:
+        ReportError: the templates are missing, or diagram_svg is not SVG.
+    """
+    assets = _assets()
+    findings = sort_findings(doc.findings)
+    groups: list[dict[str, Any]] = []
+    for severity in Severity:
+        of_severity = [f for f in findings if f.severity is severity]
+        if not of_severity:
+            continue
+        categories: dict[str, list[Finding]] = {}
+        for finding in of_severity:
+            categories.setdefault(finding.category.value, []).append(finding)
+        groups.append(
+            {
+                "severity": severity.value,
+                "count": len(of_severity),
+                "categories": list(categories.items()),
+            }
+        )
+    context = {
+        "doc": doc,
+        "generated_at": doc.generated_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+        "severity_counts": {s.value: n for s, n in severity_counts(doc).items()},
+        "category_counts": {c.value: n for c, n in category_counts(doc).items()},
+        "total_cost": sum(f.monthly_cost_usd or 0.0 for f in findings),
+        "groups": groups,
+        "search_text": _search_text,
+        "frameworks": [{"fw": fw, "counts": framework_counts(fw)} for fw in doc.frameworks],
+        # The only unescaped markup: the sanitised diagram and our own CSS and JS.
+        "diagram": Markup(sanitize_svg(diagram_svg)) if diagram_svg else None,
+        "css": Markup(assets.css),
+        "js": Markup(assets.js),
+        "csp": assets.csp,
+    }
+    html_text = _environment().get_template("report.html.j2").render(context)
+    logger.debug("rendered %d findings into %d characters of HTML", len(findings), len(html_text))
+    return html_text

@@ -1,0 +1,152 @@
+"""Markdown output, sized for a pull-request comment.
+
+A summary (counts by severity and category), the top findings, one collapsible
+`<details>` section per severity with each rule's affected resources and remediation,
+the compliance summary per framework and the collection errors. The template is
+`reports/markdown/report.md.j2`.
+
+Every value that comes from the findings document goes through the `md` filter, which
+escapes what would break a table or inject markup (`|`, `<`, `>`, `&`, backticks,
+brackets, asterisks, backslashes, newlines), or through `fence`, which picks a code
+fence longer than any backtick run in the text. GitHub rejects comments over 65,536
+characters, so when the report is larger the detail shrinks step by step until it fits.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import jinja2
+
+from scanner.model import Finding, FindingsDocument, Severity
+from scanner.render._paths import template_dir
+from scanner.render._summary import (
+    category_counts,
+    format_cost,
+    framework_counts,
+    severity_counts,
+    sort_findings,
+)
+from scanner.render._text import code_fence, strip_control
+
+__all__ = ["MAX_COMMENT_CHARS", "escape_markdown", "render_markdown"]
+
+logger = logging.getLogger(__name__)
+
+# GitHub's limit on the body of an issue or pull-request comment.
+MAX_COMMENT_CHARS = 65_536
+
+_MD_SPECIAL = re.compile(r"([\\|`\[\]*])")
+_NEWLINES = re.compile(r"\s*[\r\n]+\s*")
+
+
+def escape_markdown(value: object) -> str:
+    """Escape a value for inline Markdown: one line, no table breaks, no markup."""
+    text = _NEWLINES.sub(" ", strip_control(str(value)))
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@dataclass
+class _RuleGroup:
+    rule_id: str
+    title: str
+    category: str
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Budget:
+    top: int
+    resources_per_rule: int
+    show_details: bool
+    show_remediation_code: bool
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_dir("markdown")),
+        # Markdown is not HTML: values are escaped by the `md` filter instead.
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = escape_markdown
+    env.filters["fence"] = lambda text, lang="": code_fence(strip_control(str(text)), lang)
+    env.filters["cost"] = format_cost
+    return env
+
+
+def render_markdown(doc: FindingsDocument, limit: int = 50) -> str:
+    """Render the document as a Markdown report that fits in a pull-request comment.
+
+    Args:
+        doc: the findings document.
+        limit: the most findings listed in the top-findings table.
+    """
+    budgets = [
+        _Budget(limit, 20, show_details=True, show_remediation_code=True),
+        _Budget(limit, 5, show_details=True, show_remediation_code=False),
+        _Budget(min(limit, 20), 0, show_details=True, show_remediation_code=False),
+        _Budget(min(limit, 20), 0, show_details=False, show_remediation_code=False),
+        _Budget(min(limit, 5), 0, show_details=False, show_remediation_code=False),
+    ]
+    template = _environment().get_template("report.md.j2")
+    text = ""
+    for budget in budgets:
+        text = template.render(_context(doc, budget))
+        if len(text) <= MAX_COMMENT_CHARS:
+            return text
+        logger.debug("markdown report is %d characters; shrinking it", len(text))
+    logger.warning(
+        "markdown report is %d characters, over GitHub's %d-character comment limit",
+        len(text),
+        MAX_COMMENT_CHARS,
+    )
+    return text
+
+
+def _context(doc: FindingsDocument, budget: _Budget) -> dict[str, Any]:
+    findings = sort_findings(doc.findings)
+    by_severity: dict[Severity, dict[str, _RuleGroup]] = {}
+    for finding in findings:
+        groups = by_severity.setdefault(finding.severity, {})
+        group = groups.get(finding.rule_id)
+        if group is None:
+            group = groups[finding.rule_id] = _RuleGroup(
+                finding.rule_id, finding.title, finding.category.value
+            )
+        group.findings.append(finding)
+    sections = [
+        {
+            "severity": severity.value,
+            "count": sum(len(group.findings) for group in by_severity[severity].values()),
+            "rules": list(by_severity[severity].values()),
+        }
+        for severity in Severity
+        if severity in by_severity
+    ]
+    frameworks = [
+        {"framework": framework, "counts": framework_counts(framework)}
+        for framework in doc.frameworks
+    ]
+    return {
+        "doc": doc,
+        "generated_at": doc.generated_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+        "severity_counts": {s.value: n for s, n in severity_counts(doc).items()},
+        "category_counts": {c.value: n for c, n in category_counts(doc).items()},
+        "top": findings[: budget.top],
+        "more": max(0, len(findings) - budget.top),
+        "sections": sections,
+        "frameworks": frameworks,
+        "errors": doc.collection_errors[:50],
+        "more_errors": max(0, len(doc.collection_errors) - 50),
+        "budget": budget,
+    }

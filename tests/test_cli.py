@@ -1,0 +1,272 @@
+"""The CLI end to end: demo, scan, report, diagram, rules, fixtures; exit codes; bad input."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from scanner.cli import cli, main
+from scanner.paths import data_dir
+
+DEMO = data_dir("fixtures/demo")
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def assert_user_error(result: Result, *fragments: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, lines
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo") / "pscan-demo"
+    result = run("demo", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_demo_writes_every_report(demo_out: Path) -> None:
+    for name in (
+        "findings.json",
+        "report.html",
+        "report.md",
+        "results.sarif",
+        "results.junit.xml",
+        "findings.csv",
+        "diagram.dot",
+        "diagram.mmd",
+    ):
+        assert (demo_out / name).stat().st_size > 0, name
+    if shutil.which("dot"):
+        assert (demo_out / "diagram.svg").read_text().lstrip().startswith(("<svg", "<?xml"))
+    doc = json.loads((demo_out / "findings.json").read_text())
+    assert doc["resource_count"] > 200
+    assert len(doc["findings"]) > 20
+    severities = {f["severity"] for f in doc["findings"]}
+    assert {"critical", "high", "medium"} <= severities
+    categories = {f["category"] for f in doc["findings"]}
+    assert {"network", "iam", "secrets", "encryption", "logging", "cost"} <= categories
+    assert {fw["id"] for fw in doc["frameworks"]} >= {
+        "cis-aws-foundations-3.0",
+        "cis-gcp-foundations-2.0",
+    }
+
+
+def test_demo_summary_is_meaningful(tmp_path: Path) -> None:
+    result = run("demo", "--out", str(tmp_path / "d"))
+    assert result.exit_code == 0
+    assert "findings on" in result.output
+    assert "by severity:" in result.output
+    assert "top findings:" in result.output
+    assert str(tmp_path / "d") in result.output
+
+
+def test_demo_is_deterministic(demo_out: Path, tmp_path: Path) -> None:
+    run("demo", "--out", str(tmp_path / "again"), "--quiet")
+    first = json.loads((demo_out / "findings.json").read_text())
+    second = json.loads((tmp_path / "again" / "findings.json").read_text())
+    for doc in (first, second):
+        doc.pop("generated_at")
+    assert first == second
+
+
+def test_demo_html_escapes_inventory(demo_out: Path) -> None:
+    html = (demo_out / "report.html").read_text()
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_scan_formats_and_gate(tmp_path: Path) -> None:
+    out = tmp_path / "f.sarif"
+    result = run("scan", str(DEMO), "--format", "sarif", "-o", str(out), "--fail-on", "critical")
+    assert result.exit_code == 1  # the demo has critical findings
+    assert json.loads(out.read_text())["version"] == "2.1.0"
+    assert (
+        run("scan", str(DEMO), "-o", str(tmp_path / "f.json"), "--fail-on", "none", "-q").exit_code
+        == 0
+    )
+    # only rules at or above high are run with --min-severity high
+    run(
+        "scan",
+        str(DEMO),
+        "-o",
+        str(tmp_path / "h.json"),
+        "--min-severity",
+        "high",
+        "--fail-on",
+        "none",
+    )
+    doc = json.loads((tmp_path / "h.json").read_text())
+    assert {f["severity"] for f in doc["findings"]} <= {"critical", "high"}
+
+
+def test_scan_to_stdout_is_the_document(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["scan", str(DEMO), "--fail-on", "none", "--format", "csv"])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0].startswith("severity,rule_id")
+
+
+def test_scan_framework_selection(tmp_path: Path) -> None:
+    out = tmp_path / "f.json"
+    result = run(
+        "scan",
+        str(DEMO),
+        "-o",
+        str(out),
+        "--fail-on",
+        "none",
+        "--framework",
+        "cis-aws-foundations-3.0",
+    )
+    assert result.exit_code == 0
+    assert [fw["id"] for fw in json.loads(out.read_text())["frameworks"]] == [
+        "cis-aws-foundations-3.0"
+    ]
+    assert_user_error(run("scan", str(DEMO), "--framework", "nope"), "unknown framework")
+
+
+def test_report_renders_findings(tmp_path: Path) -> None:
+    findings = tmp_path / "f.json"
+    run("scan", str(DEMO), "-o", str(findings), "--fail-on", "none")
+    for fmt, marker in (
+        ("html", "<html"),
+        ("md", "#"),
+        ("junit", "<testsuites"),
+        ("sarif", '"2.1.0"'),
+        ("csv", "severity,"),
+    ):
+        out = tmp_path / f"r.{fmt}"
+        assert run("report", str(findings), "--format", fmt, "-o", str(out)).exit_code == 0
+        assert marker in out.read_text()
+
+
+def test_diagram_formats(tmp_path: Path) -> None:
+    result = run("diagram", str(DEMO), "--format", "mermaid", "--group-by", "vpc")
+    assert result.exit_code == 0 and result.output.startswith(("flowchart", "graph"))
+    result = run("diagram", str(DEMO), "--format", "dot", "--group-by", "tag:Team")
+    assert result.exit_code == 0 and "digraph" in result.output
+    assert_user_error(run("diagram", str(DEMO), "--group-by", "colour"), "--group-by")
+
+
+def test_rules_commands() -> None:
+    listed = run("rules", "list")
+    assert listed.exit_code == 0
+    assert "aws:" in listed.output and "gcp:" in listed.output and "total:" in listed.output
+    some_id = listed.output.split()[0]
+    shown = run("rules", "show", some_id)
+    assert shown.exit_code == 0 and "Remediation:" in shown.output
+    assert run("rules", "validate").exit_code == 0
+    tested = run("rules", "test", "-q")
+    assert tested.exit_code == 0, tested.output
+    assert_user_error(run("rules", "show", "aws_no_such_rule"), "no rule")
+
+
+def test_rules_test_fails_on_a_broken_case(tmp_path: Path) -> None:
+    pack = tmp_path / "pack" / "aws" / "s3"
+    pack.mkdir(parents=True)
+    (pack / "aws_s3_bucket_versioned.yaml").write_text(
+        "title: t\nseverity: low\ncategory: resilience\nresource_types: [aws.s3.bucket]\n"
+        "description: d\nrisk: r\nmessage: m\n"
+        "condition: {path: versioning, op: eq, value: Enabled}\n"
+        "remediation: {summary: s}\n"
+        "tests:\n  - name: wrong\n    resources:\n"
+        "      - {id: pass-x, type: aws.s3.bucket, attributes: {versioning: null}}\n"
+        "      - {id: fail-y, type: aws.s3.bucket, attributes: {versioning: Enabled}}\n"
+    )
+    result = run("rules", "test", "--rules", str(tmp_path / "pack"), "--no-builtin-rules")
+    assert result.exit_code == 1
+    assert "should fail but passed: ['fail-y']" in result.output
+    assert "should pass but failed: ['pass-x']" in result.output
+
+
+def test_fixtures_generate(tmp_path: Path) -> None:
+    out = tmp_path / "estate"
+    assert (
+        run("fixtures", "generate", "--resources", "500", "--seed", "3", "-o", str(out)).exit_code
+        == 0
+    )
+    info = run("snapshot", "info", str(out))
+    assert info.exit_code == 0 and "resources in" in info.output
+    assert run("scan", str(out), "-o", str(tmp_path / "f.json"), "--fail-on", "none").exit_code == 0
+
+
+# ------------------------------------------------------------------ bad input
+def test_bad_snapshot_inputs(tmp_path: Path) -> None:
+    assert_user_error(run("scan", str(tmp_path / "nope")), "no such snapshot directory")
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "manifest.json").write_text('{"schema_version": "999"}')
+    assert_user_error(run("scan", str(bad)), "unsupported snapshot schema_version '999'")
+    # a broken line in an otherwise valid snapshot: file and line, nothing written
+    broken = tmp_path / "broken"
+    shutil.copytree(DEMO, broken)
+    part = sorted(broken.glob("resources-*.jsonl.gz"))[0]
+    with gzip.open(part, "ab") as fh:
+        fh.write(b"{not json\n")
+    out = tmp_path / "out.json"
+    result = run("scan", str(broken), "-o", str(out))
+    assert_user_error(result, part.name, "not valid JSON")
+    assert not out.exists()
+    assert list(tmp_path.glob(".out.json*")) == []
+
+
+def test_bad_rule_inputs(tmp_path: Path) -> None:
+    pack = tmp_path / "rules"
+    pack.mkdir()
+    (pack / "aws_s3_bucket_broken.yaml").write_text("title: [unclosed\n")
+    out = tmp_path / "out.json"
+    assert_user_error(
+        run("scan", str(DEMO), "--rules", str(pack), "-o", str(out)),
+        "aws_s3_bucket_broken.yaml",
+        "invalid YAML",
+    )
+    assert not out.exists()
+    (pack / "aws_s3_bucket_broken.yaml").write_text(
+        "title: t\nseverity: low\ncategory: security\nresource_types: [aws.s3.bucket]\n"
+        "description: d\nrisk: r\nmessage: m\nremediation: {summary: s}\n"
+        "condition: {path: 'a[', op: exists}\n"
+    )
+    assert_user_error(run("rules", "validate", str(pack)), "aws_s3_bucket_broken", "JMESPath")
+
+
+def test_bad_findings_file(tmp_path: Path) -> None:
+    assert_user_error(
+        run("report", str(tmp_path / "nope.json"), "--format", "html"), "no such findings file"
+    )
+    (tmp_path / "x.json").write_text('{"findings": 3}')
+    assert_user_error(run("report", str(tmp_path / "x.json")), "not a pscan findings document")
+
+
+def test_main_returns_exit_codes(tmp_path: Path) -> None:
+    assert main(["--version"]) == 0
+    assert main(["scan", str(tmp_path / "nope")]) == 2
+    assert main(["scan", "--format", "nope", str(DEMO)]) == 2
+
+
+def test_every_command_has_help_with_examples() -> None:
+    for args in (
+        ["demo"],
+        ["scan"],
+        ["report"],
+        ["diagram"],
+        ["rules", "list"],
+        ["rules", "show"],
+        ["rules", "test"],
+        ["rules", "validate"],
+        ["fixtures", "generate"],
+        ["snapshot", "merge"],
+    ):
+        result = run(*args, "--help")
+        assert result.exit_code == 0
+        assert "Example" in result.output, args

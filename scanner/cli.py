@@ -188,7 +188,7 @@ class _App(click.Group):
             return super().invoke(ctx)
         except ScannerError as exc:
             raise click.exceptions.Exit(_print_error(str(exc))) from None
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+        except (click.exceptions.Exit, click.ClickException, click.Abort, BrokenPipeError):
             raise
         except Exception as exc:  # the CLI boundary: no traceback for users
             if os.environ.get("PSCAN_DEBUG"):
@@ -347,6 +347,7 @@ def report(findings: Path, fmt: str, output: Path | None, fail_on: str) -> None:
     type=click.Choice(["dot", "svg", "mermaid"]),
     default="svg",
     show_default=True,
+    help="svg needs Graphviz's dot binary; dot and mermaid are plain text.",
 )
 @click.option(
     "--group-by",
@@ -457,10 +458,19 @@ _no_builtin_option = click.option(
 @rules.command("list")
 @_rules_option
 @_no_builtin_option
-@click.option("--provider", type=click.Choice(["aws", "gcp"]))
-@click.option("--category", type=click.Choice([c.value for c in Category]))
-@click.option("--severity", type=click.Choice(SEVERITIES))
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--provider", type=click.Choice(["aws", "gcp"]), help="Only this provider's rules.")
+@click.option(
+    "--category", type=click.Choice([c.value for c in Category]), help="Only this category."
+)
+@click.option("--severity", type=click.Choice(SEVERITIES), help="Only this severity.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="A table with counts, or the rules' metadata as JSON.",
+)
 def rules_list(
     rule_paths: tuple[Path, ...],
     no_builtin_rules: bool,
@@ -585,7 +595,8 @@ def rules_test(
 
 @rules.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def rules_validate(paths: tuple[Path, ...]) -> None:
+@_no_builtin_option
+def rules_validate(paths: tuple[Path, ...], no_builtin_rules: bool) -> None:
     """Check rule packs load: YAML, fields, operators, paths, types, frameworks.
 
     Without PATHS, validates the built-in packs; with PATHS, those packs on top of them.
@@ -595,7 +606,7 @@ def rules_validate(paths: tuple[Path, ...]) -> None:
       pscan rules validate
       pscan rules validate ./my-rules
     """
-    ruleset = load_rules(paths)
+    ruleset = load_rules(paths, include_builtin=not no_builtin_rules)
     click.echo(
         f"ok: {len(ruleset.rules)} rules, {len(ruleset.frameworks)} frameworks"
         + (f", price table as of {ruleset.prices.as_of}" if ruleset.prices else "")
@@ -628,7 +639,13 @@ def snapshot_info(path: Path) -> None:
 
 @snapshot.command("merge")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder of the merged snapshot (written atomically).",
+)
 def snapshot_merge(sources: tuple[Path, ...], output: Path) -> None:
     """Merge snapshots (e.g. per account/region partitions) into one.
 
@@ -654,7 +671,13 @@ def fixtures() -> None:
     help="About how many resources.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same estate.")
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder of the snapshot to write.",
+)
 @_quiet_option
 def fixtures_generate(count: int, seed: int, output: Path, quiet: bool) -> None:
     """Write a seeded, deterministic synthetic estate as a snapshot.
@@ -694,6 +717,11 @@ def main(argv: list[str] | None = None) -> int:
     except click.Abort:
         click.echo("aborted", err=True)
         return 2
+    except BrokenPipeError:
+        # the reader went away (`pscan rules list | head`): not an error worth a message
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     return rv if isinstance(rv, int) else 0
 
 

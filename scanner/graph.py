@@ -42,8 +42,8 @@ SKELETON_ATTRIBUTES = (
     "target_tags",
     "direction",
     "disabled",
-    "email",
 )
+
 
 def _is_publicly_addressed(attrs: Mapping[str, Any]) -> bool:
     return bool(
@@ -145,7 +145,7 @@ class ResourceGraph:
         node_id: str,
         relation: str | None = None,
         *,
-        type: str | None = None,  # noqa: A002 - mirrors the rule language's key
+        type: str | None = None,
         direction: str = "out",
     ) -> list[str]:
         """Nodes linked to `node_id` by an edge of type `relation` (any type if None).
@@ -238,7 +238,10 @@ class ResourceGraph:
             if g.nodes[fw].get("type") != "gcp.compute.firewall":
                 continue
             fw_attrs = g.nodes[fw].get("attributes", {})
-            if fw_attrs.get("disabled") is True or fw_attrs.get("direction", "INGRESS") != "INGRESS":
+            if (
+                fw_attrs.get("disabled") is True
+                or fw_attrs.get("direction", "INGRESS") != "INGRESS"
+            ):
                 continue
             for net in self.neighbours(fw, "in_network"):
                 open_fw_by_network.setdefault(net, []).append(fw)

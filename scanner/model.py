@@ -257,7 +257,7 @@ class ControlResult(_Strict):
     title: str
     section: str = ""
     automated: bool = True
-    status: Literal["passed", "failed", "manual", "not_covered", "not_applicable"]
+    status: Literal["passed", "failed", "error", "manual", "not_covered", "not_applicable"]
     rules: list[str] = Field(default_factory=list)
     failed_findings: int = 0
 

@@ -51,7 +51,10 @@ _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def _partition_name(key: str) -> str:
-    return f"resources-{_SAFE.sub('_', key) or 'all'}.jsonl.gz"
+    safe = _SAFE.sub("_", key) or "all"
+    if safe != key:  # keys that differ only in unsafe characters must not share a file
+        safe = f"{safe}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
+    return f"resources-{safe}.jsonl.gz"
 
 
 def _default_partition(resource: dict[str, Any]) -> str:
@@ -290,4 +293,13 @@ def merge_snapshots(sources: Iterable[Path], dest: Path) -> SnapshotManifest:
                     seen.add(resource["id"])
                     yield resource
 
-    return write_snapshot(dest, _unique(), source="merge", scopes=scopes, errors=errors)
+    sources_seen = dict.fromkeys(s.manifest.source for s in opened if s.manifest.source)
+    return write_snapshot(
+        dest,
+        _unique(),
+        source="+".join(sources_seen) or "merge",
+        scopes=scopes,
+        errors=errors,
+        # the merged inventory is as old as its newest part: ages are measured from it
+        created_at=max(s.manifest.created_at for s in opened),
+    )

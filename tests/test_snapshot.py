@@ -123,6 +123,10 @@ def test_merge_keeps_last_copy_of_each_id(tmp_path: Path) -> None:
     manifest = merge_snapshots([tmp_path / "a", tmp_path / "b"], tmp_path / "m")
     merged = {r["id"]: r for r in open_snapshot(tmp_path / "m").iter_resources()}
     assert manifest.resource_count == 2
+    assert manifest.source == "aws"
+    assert manifest.created_at == max(
+        open_snapshot(tmp_path / p).manifest.created_at for p in ("a", "b")
+    )
     assert merged[b.id]["name"] == "newer"
     assert manifest.scopes == ["111111111111", "222222222222"]
     assert len(manifest.errors) == 1
@@ -134,3 +138,16 @@ def test_same_content_same_bytes(tmp_path: Path) -> None:
     pa = next((tmp_path / "a").glob("resources-*"))
     pb = next((tmp_path / "b").glob("resources-*"))
     assert pa.read_bytes() == pb.read_bytes()
+
+
+def test_partition_keys_never_collide(tmp_path: Path) -> None:
+    keys = {"aws-1-eu/west": "a", "aws-1-eu_west": "b"}
+    write_snapshot(
+        tmp_path / "s",
+        [{"id": i, "type": "aws.s3.bucket", "k": k} for k, i in keys.items()],
+        source="t",
+        partition_of=lambda r: str(r["k"]),
+    )
+    snap = open_snapshot(tmp_path / "s")
+    assert len(snap.files) == 2
+    assert sorted(r["id"] for r in snap.iter_resources()) == ["a", "b"]

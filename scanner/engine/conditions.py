@@ -166,21 +166,25 @@ OPERATORS: dict[str, tuple[bool, _Leaf]] = {
 _NUMERIC = {"gt", "gte", "lt", "lte", "age_days_gt", "expires_within_days", "len_gt", "len_lt"}
 
 
-def compile_condition(node: Any, where: str = "condition") -> Compiled:
-    """Compile one condition node; `where` names its place for error messages."""
+def compile_condition(node: Any, where: str = "condition", *, in_element: bool = False) -> Compiled:
+    """Compile one condition node; `where` names its place for error messages.
+
+    Inside `some`/`every` (`in_element`), every path reads the list element, even one
+    named like a top-level field (`name`, `id`, ...).
+    """
     if not isinstance(node, dict) or not node:
         msg = f"{where}: expected a mapping, got {type(node).__name__}"
         raise CompileError(msg)
     if "path" in node or "op" in node:
-        return _compile_leaf(node, where)
+        return _compile_leaf(node, where, in_element)
     if len(node) != 1:
         msg = f"{where}: one key per block expected, got {sorted(node)}"
         raise CompileError(msg)
     key, body = next(iter(node.items()))
     if key in ("all", "any"):
-        return _compile_bool(key, body, f"{where}.{key}")
+        return _compile_bool(key, body, f"{where}.{key}", in_element)
     if key == "not":
-        inner = compile_condition(body, f"{where}.not")
+        inner = compile_condition(body, f"{where}.not", in_element=in_element)
         inner_fn = inner.fn
         return Compiled(
             lambda doc, ctx: not inner_fn(doc, ctx), inner.needs_graph, inner.related_types
@@ -198,11 +202,14 @@ def compile_condition(node: Any, where: str = "condition") -> Compiled:
     raise CompileError(msg)
 
 
-def _compile_bool(key: str, body: Any, where: str) -> Compiled:
+def _compile_bool(key: str, body: Any, where: str, in_element: bool) -> Compiled:
     if not isinstance(body, list) or not body:
         msg = f"{where}: expected a non-empty list of conditions"
         raise CompileError(msg)
-    parts = [compile_condition(item, f"{where}[{i}]") for i, item in enumerate(body)]
+    parts = [
+        compile_condition(item, f"{where}[{i}]", in_element=in_element)
+        for i, item in enumerate(body)
+    ]
     fns = [p.fn for p in parts]
     needs = any(p.needs_graph for p in parts)
     related = set().union(*(p.related_types for p in parts))
@@ -211,7 +218,7 @@ def _compile_bool(key: str, body: Any, where: str) -> Compiled:
     return Compiled(lambda doc, ctx: any(f(doc, ctx) for f in fns), needs, related)
 
 
-def _compile_leaf(node: dict[str, Any], where: str) -> Compiled:
+def _compile_leaf(node: dict[str, Any], where: str, in_element: bool) -> Compiled:
     unknown = set(node) - {"path", "op", "value"}
     if unknown:
         msg = f"{where}: unknown key(s) {sorted(unknown)} in a leaf (use path, op, value)"
@@ -247,7 +254,7 @@ def _compile_leaf(node: dict[str, Any], where: str) -> Compiled:
         getter = compile_path(path)
     except CompileError as exc:
         raise CompileError(f"{where}: {exc}") from None
-    top_level = path.split(".", 1)[0].split("[", 1)[0] in RESERVED_PATHS
+    top_level = not in_element and path.split(".", 1)[0].split("[", 1)[0] in RESERVED_PATHS
 
     def leaf(doc: Any, ctx: EvalContext) -> bool:
         actual = getter(ctx.resource if top_level else doc)
@@ -266,7 +273,7 @@ def _compile_quantifier(key: str, body: Any, where: str) -> Compiled:
         getter = compile_path(str(body["path"]))
     except CompileError as exc:
         raise CompileError(f"{where}: {exc}") from None
-    inner = compile_condition(body["where"], f"{where}.where")
+    inner = compile_condition(body["where"], f"{where}.where", in_element=True)
     inner_fn = inner.fn
     label = str(body["path"])
     is_some = key == "some"

@@ -127,6 +127,7 @@ class _Evaluator:
                     break
         except Exception as exc:  # one broken rule must not stop the scan
             logger.exception("rule %s failed on %s", rule.id, resource.get("id"))
+            stats.evaluated -= 1
             self.add_error(rule, resource, exc)
 
     def run_graph_fn(self, rule: Rule, graph: ResourceGraph) -> None:
@@ -230,6 +231,7 @@ def framework_result(framework: FrameworkSpec, stats: Mapping[str, RuleStats]) -
     for control in framework.controls:
         mapped = [r for r in control.rules if r in stats]
         failed = sum(stats[r].failed for r in mapped)
+        errors = sum(stats[r].errors for r in mapped)
         evaluated = sum(stats[r].evaluated for r in mapped)
         if not control.rules:
             status = "not_covered" if control.automated else "manual"
@@ -237,6 +239,8 @@ def framework_result(framework: FrameworkSpec, stats: Mapping[str, RuleStats]) -
             status = "not_covered"
         elif failed:
             status = "failed"
+        elif errors:
+            status = "error"  # a rule that could not judge must not make a control pass
         elif evaluated:
             status = "passed"
         else:

@@ -243,7 +243,10 @@ def _load_pack(root: Path, ruleset: RuleSet) -> None:
     files = [root] if root.is_file() else sorted(root.rglob("*.yaml"))
     prices_file = root / "prices.yaml" if root.is_dir() else None
     if prices_file is not None and prices_file.exists():
-        ruleset.prices = _validate(PriceTable, _read_yaml(prices_file), prices_file, "prices")
+        table = _validate(PriceTable, _read_yaml(prices_file), prices_file, "prices")
+        if ruleset.prices is not None:  # a later pack adds to or overrides single prices
+            table.prices = {**ruleset.prices.prices, **table.prices}
+        ruleset.prices = table
     for path in files:
         if path == prices_file:
             continue
@@ -251,6 +254,9 @@ def _load_pack(root: Path, ruleset: RuleSet) -> None:
             framework = _validate(FrameworkSpec, _read_yaml(path), path, "framework")
             if framework.id != path.stem:
                 msg = f"{path}: framework id {framework.id!r} must equal the file name"
+                raise RuleLoadError(msg)
+            if framework.id in ruleset.frameworks:
+                msg = f"{path}: framework {framework.id} is already defined by another pack"
                 raise RuleLoadError(msg)
             ruleset.frameworks[framework.id] = framework
             continue

@@ -17,7 +17,7 @@ __all__ = [
 ]
 
 # Every status a ControlResult can have, in the order reports show them.
-CONTROL_STATUSES = ("passed", "failed", "manual", "not_covered", "not_applicable")
+CONTROL_STATUSES = ("passed", "failed", "error", "manual", "not_covered", "not_applicable")
 
 _CATEGORY_ORDER = {category: index for index, category in enumerate(Category)}
 

@@ -179,3 +179,9 @@ def test_graph_conditions_are_flagged() -> None:
     assert compiled.needs_graph
     assert compiled.related_types == {"aws.ec2.vpc"}
     assert not compile_condition({"path": "a", "op": "exists"}).needs_graph
+
+
+def test_paths_inside_quantifiers_read_the_element() -> None:
+    cond = {"some": {"path": "policies", "where": {"path": "name", "op": "eq", "value": "admin"}}}
+    assert judge(cond, {"policies": [{"name": "admin"}]}, name="resource-name")
+    assert not judge(cond, {"policies": [{"name": "ro"}]}, name="admin")

@@ -207,8 +207,7 @@ TYPES: dict[str, ResourceType] = {
             "imds": "object {http_tokens (required|optional), http_endpoint (enabled|disabled)}",
             "iam_instance_profile": "instance profile ARN, or null",
             "monitoring": "detailed monitoring state",
-            "secrets": "secret-looking values found in user data: list of {location, kind,"
-            " masked}",
+            "secrets": "secret-looking values found in user data: list of {location, kind, masked}",
             "root_volume_encrypted": "the root EBS volume is encrypted",
         },
         {
@@ -311,10 +310,8 @@ TYPES: dict[str, ResourceType] = {
             " AuthenticatedUsers / canonical id / email",
             "policy": "bucket policy document, or null",
             "is_public_by_acl": "an ACL grant to AllUsers or AuthenticatedUsers",
-            "is_public_by_policy": "the policy allows Principal '*' without a limiting"
-            " condition",
-            "secure_transport_enforced": "the policy denies requests without"
-            " aws:SecureTransport",
+            "is_public_by_policy": "the policy allows Principal '*' without a limiting condition",
+            "secure_transport_enforced": "the policy denies requests without aws:SecureTransport",
             "encryption": "object {algorithm (AES256|aws:kms|aws:kms:dsse), kms_key_id,"
             " bucket_key_enabled}; null when none",
             "versioning": "Enabled, Suspended or null (never enabled)",
@@ -344,6 +341,7 @@ TYPES: dict[str, ResourceType] = {
         {
             "protected_by": "aws.ec2.security_group",
             "in_vpc": "aws.ec2.vpc",
+            "in_subnet": "aws.ec2.subnet (one edge per subnet of its DB subnet group)",
             "encrypted_by": "aws.kms.key",
         },
     ),

@@ -702,7 +702,9 @@ def fixtures_generate(count: int, seed: int, output: Path, quiet: bool) -> None:
         output,
         _tick(synthetic.generate(count, seed)),
         source=f"synthetic(seed={seed})",
-        scopes=[f"synthetic:{count}"],
+        scopes=synthetic.generate_scopes(count, seed),
+        # ages and expiries in the estate are relative to this fixed moment
+        created_at=synthetic.REFERENCE_DATE,
     )
     ui.done(f"wrote {output}: {manifest.resource_count:,} resources")
 

@@ -92,10 +92,19 @@ class ResourceGraph:
             kind = rel["type"]
             props = rel.get("properties") or {}
             if kind in REVERSED:
-                self.g.add_edge(target, rid, key=REVERSED[kind], **props)
+                self._add_edge(target, rid, REVERSED[kind], props)
             else:
-                self.g.add_edge(rid, target, key=kind, **props)
+                self._add_edge(rid, target, kind, props)
         self._exposure = None
+
+    def _add_edge(self, source: str, target: str, kind: str, props: Mapping[str, Any]) -> None:
+        """Add an edge keyed by its relation; a second edge of the same kind between the
+        same nodes (e.g. two port ranges open to the internet) gets key `kind#2`, ..."""
+        key, n = kind, 1
+        while self.g.has_edge(source, target, key):
+            n += 1
+            key = f"{kind}#{n}"
+        self.g.add_edge(source, target, key=key, **props)
 
     @classmethod
     def build(
@@ -157,20 +166,20 @@ class ResourceGraph:
             return []
         if direction == "out":
             edges = self.g.out_edges(node_id, keys=True)
-            ends = (v for _, v, k in edges if relation is None or k == relation)
+            ends = (v for _, v, k in edges if relation is None or _kind(k) == relation)
         else:
             edges = self.g.in_edges(node_id, keys=True)
-            ends = (u for u, _, k in edges if relation is None or k == relation)
+            ends = (u for u, _, k in edges if relation is None or _kind(k) == relation)
         seen: dict[str, None] = {}
         for end in ends:
             if type is None or self.g.nodes[end].get("type") == type:
                 seen[end] = None
         return list(seen)
 
-    def edge_properties(self, source: str, target: str, relation: str) -> dict[str, Any]:
-        """Properties stored on the edge `source -relation-> target` (empty if none)."""
-        data = self.g.get_edge_data(source, target, key=relation)
-        return dict(data) if data else {}
+    def edge_properties(self, source: str, target: str, relation: str) -> list[dict[str, Any]]:
+        """Properties of every `source -relation-> target` edge (empty list if none)."""
+        edges = self.g.get_edge_data(source, target) or {}
+        return [dict(data) for key, data in edges.items() if _kind(key) == relation]
 
     def shortest_path(
         self, source: str, target: str, relations: Iterable[str] | None = None
@@ -208,7 +217,7 @@ class ResourceGraph:
         if relations is None:
             return self.g
         allowed = frozenset(relations)
-        return nx.subgraph_view(self.g, filter_edge=lambda _u, _v, k: k in allowed)
+        return nx.subgraph_view(self.g, filter_edge=lambda _u, _v, k: _kind(k) in allowed)
 
     # ------------------------------------------------------------------ exposure
     def internet_path(self, node_id: str) -> list[str] | None:
@@ -231,7 +240,9 @@ class ResourceGraph:
         """Directly exposed nodes first, then whatever they route traffic to."""
         g = self.g
         # Filters (security groups, firewalls) that admit the internet.
-        open_filters = {u for u, _, k in g.in_edges(INTERNET, keys=True) if k == "allows_from"}
+        open_filters = {
+            u for u, _, k in g.in_edges(INTERNET, keys=True) if _kind(k) == "allows_from"
+        }
         # GCP firewalls apply per network: network id -> open firewall ids.
         open_fw_by_network: dict[str, list[str]] = {}
         for fw in open_filters:
@@ -286,13 +297,22 @@ class ResourceGraph:
                         return fw
             return None
         # AWS: a public subnet (or none known) and a security group open to the internet.
-        for subnet in self.neighbours(node_id, "in_subnet"):
-            if self.g.nodes[subnet].get("attributes", {}).get("has_internet_route") is False:
-                return None
+        # With several subnets (an RDS subnet group), one routed subnet is enough.
+        subnets = self.neighbours(node_id, "in_subnet")
+        if subnets and all(
+            self.g.nodes[s].get("attributes", {}).get("has_internet_route") is False
+            for s in subnets
+        ):
+            return None
         for sg in self.neighbours(node_id, "protected_by"):
             if sg in open_filters:
                 return sg
         return None
+
+
+def _kind(key: str) -> str:
+    """The relation of an edge key (`allows_from#2` -> `allows_from`)."""
+    return key.partition("#")[0]
 
 
 def _placeholder(target: str) -> dict[str, Any]:

@@ -17,6 +17,13 @@ _SECRET_VALUE = re.compile(
 )
 
 
+# Keys that merely talk about a secret (password_last_used_at, token_type, ...).
+_NOT_SECRET_KEY = re.compile(
+    r"(_at|_enabled|_used|_type|_days|_count|_policy|_length|_age|_arn|_id|_name|_kind)$",
+    re.IGNORECASE,
+)
+
+
 def mask(value: str) -> str:
     """Keep at most the first two characters of a secret and star the rest."""
     if len(value) < 8:
@@ -36,7 +43,13 @@ def mask_secrets(value: Any, key: str = "") -> Any:
     if isinstance(value, list):
         return [mask_secrets(v, key) for v in value]
     if isinstance(value, str) and "*" not in value:
-        if key and _SECRET_KEY.search(key) and value and not value.startswith("arn:"):
+        if (
+            key
+            and value
+            and _SECRET_KEY.search(key)
+            and not _NOT_SECRET_KEY.search(key)
+            and not value.startswith("arn:")
+        ):
             return mask(value)
         if _SECRET_VALUE.search(value):
             return _SECRET_VALUE.sub(lambda m: mask(m.group(0)), value)

@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -48,6 +49,7 @@ logger = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
 _REQUIRED = ("id", "type")
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_MAX_OPEN = 64
 
 
 def _partition_name(key: str) -> str:
@@ -94,22 +96,44 @@ class SnapshotWriter:
         self._partition_of = partition_of or _default_partition
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._tmp = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.", dir=self.path.parent))
-        self._files: dict[str, tuple[IO[bytes], Any, PartitionInfo]] = {}
+        self._parts: dict[str, PartitionInfo] = {}
+        # Open gzip streams, least recently used first; capped so a collection with
+        # thousands of account x region partitions stays under the file-descriptor limit.
+        self._open: OrderedDict[str, tuple[IO[bytes], gzip.GzipFile]] = OrderedDict()
+
+    def _stream(self, key: str) -> gzip.GzipFile:
+        stream = self._open.get(key)
+        if stream is not None:
+            self._open.move_to_end(key)
+            return stream[1]
+        info = self._parts.get(key)
+        if info is None:
+            info = PartitionInfo(file=_partition_name(key), resources=0)
+            self._parts[key] = info
+            mode = "wb"
+        else:
+            mode = "ab"  # reopened: a new gzip member, which readers concatenate
+        if len(self._open) >= _MAX_OPEN:
+            self._close_stream(next(iter(self._open)))
+        raw = open(self._tmp / info.file, mode)  # noqa: SIM115 - closed in _close_stream
+        # mtime=0 keeps the bytes reproducible for the same content.
+        gz = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6)
+        self._open[key] = (raw, gz)
+        return gz
+
+    def _close_stream(self, key: str) -> None:
+        raw, gz = self._open.pop(key)
+        try:
+            gz.close()
+        finally:
+            raw.close()
 
     def add(self, resource: Resource | dict[str, Any]) -> None:
         """Append one resource to its partition."""
         data = _as_dict(resource)
         key = self._partition_of(data)
-        entry = self._files.get(key)
-        if entry is None:
-            name = _partition_name(key)
-            raw = open(self._tmp / name, "wb")  # noqa: SIM115 - closed in close()
-            # mtime=0 keeps the bytes reproducible for the same content.
-            gz = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6)
-            entry = (raw, gz, PartitionInfo(file=name, resources=0))
-            self._files[key] = entry
-        entry[1].write(orjson.dumps(data, option=orjson.OPT_SORT_KEYS) + b"\n")
-        entry[2].resources += 1
+        self._stream(key).write(orjson.dumps(data, option=orjson.OPT_SORT_KEYS) + b"\n")
+        self._parts[key].resources += 1
 
     def add_error(self, error: CollectionError) -> None:
         """Record a collection error in the manifest."""
@@ -117,24 +141,27 @@ class SnapshotWriter:
 
     def close(self) -> SnapshotManifest:
         """Finish every partition, write the manifest, and move the snapshot into place."""
-        for raw, gz, info in self._files.values():
-            gz.close()
-            raw.close()
+        for key in list(self._open):
+            self._close_stream(key)
+        for info in self._parts.values():
             info.sha256 = _sha256(self._tmp / info.file)
             self.manifest.partitions.append(info)
         self.manifest.partitions.sort(key=lambda p: p.file)
         (self._tmp / MANIFEST).write_bytes(
             orjson.dumps(self.manifest.model_dump(mode="json"), option=orjson.OPT_INDENT_2)
         )
+        # mkdtemp makes the folder private (0700); a snapshot gets the usual permissions.
+        umask = os.umask(0)
+        os.umask(umask)
+        self._tmp.chmod(0o777 & ~umask)
         _replace_dir(self._tmp, self.path)
         return self.manifest
 
     def abort(self) -> None:
         """Drop everything written so far."""
-        for raw, gz, _ in self._files.values():
+        for key in list(self._open):
             with contextlib.suppress(OSError):
-                gz.close()
-                raw.close()
+                self._close_stream(key)
         shutil.rmtree(self._tmp, ignore_errors=True)
 
     def __enter__(self) -> SnapshotWriter:

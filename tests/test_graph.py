@@ -7,11 +7,20 @@ from typing import Any
 from scanner.graph import INTERNET, ResourceGraph
 
 
-def r(rid: str, rtype: str, attrs: dict[str, Any] | None = None,
-      rels: list[tuple[str, str]] | None = None) -> dict[str, Any]:
+def r(
+    rid: str,
+    rtype: str,
+    attrs: dict[str, Any] | None = None,
+    rels: list[tuple[str, str]] | None = None,
+) -> dict[str, Any]:
     return {
-        "id": rid, "type": rtype, "provider": rtype.split(".")[0], "account": "1",
-        "region": "eu-west-1", "name": rid, "attributes": attrs or {},
+        "id": rid,
+        "type": rtype,
+        "provider": rtype.split(".")[0],
+        "account": "1",
+        "region": "eu-west-1",
+        "name": rid,
+        "attributes": attrs or {},
         "relations": [{"type": t, "target": x} for t, x in (rels or [])],
     }
 
@@ -22,18 +31,37 @@ def aws_estate() -> list[dict[str, Any]]:
         r("sg-closed", "aws.ec2.security_group", rels=[("allows_from", "sg-open")]),
         r("subnet-pub", "aws.ec2.subnet", {"has_internet_route": True}),
         r("subnet-priv", "aws.ec2.subnet", {"has_internet_route": False}),
-        r("lb", "aws.elbv2.load_balancer", {"scheme": "internet-facing"},
-          [("protected_by", "sg-open"), ("routes_to", "web")]),
-        r("web", "aws.ec2.instance", {"public_ip": None},
-          [("protected_by", "sg-closed"), ("in_subnet", "subnet-priv")]),
-        r("bastion", "aws.ec2.instance", {"public_ip": "203.0.113.9"},
-          [("protected_by", "sg-open"), ("in_subnet", "subnet-pub")]),
-        r("hidden", "aws.ec2.instance", {"public_ip": "203.0.113.10"},
-          [("protected_by", "sg-open"), ("in_subnet", "subnet-priv")]),
-        r("db", "aws.rds.instance", {"publicly_accessible": True},
-          [("protected_by", "sg-closed")]),
-        r("db-open", "aws.rds.instance", {"publicly_accessible": True},
-          [("protected_by", "sg-open")]),
+        r(
+            "lb",
+            "aws.elbv2.load_balancer",
+            {"scheme": "internet-facing"},
+            [("protected_by", "sg-open"), ("routes_to", "web")],
+        ),
+        r(
+            "web",
+            "aws.ec2.instance",
+            {"public_ip": None},
+            [("protected_by", "sg-closed"), ("in_subnet", "subnet-priv")],
+        ),
+        r(
+            "bastion",
+            "aws.ec2.instance",
+            {"public_ip": "203.0.113.9"},
+            [("protected_by", "sg-open"), ("in_subnet", "subnet-pub")],
+        ),
+        r(
+            "hidden",
+            "aws.ec2.instance",
+            {"public_ip": "203.0.113.10"},
+            [("protected_by", "sg-open"), ("in_subnet", "subnet-priv")],
+        ),
+        r("db", "aws.rds.instance", {"publicly_accessible": True}, [("protected_by", "sg-closed")]),
+        r(
+            "db-open",
+            "aws.rds.instance",
+            {"publicly_accessible": True},
+            [("protected_by", "sg-open")],
+        ),
         r("role", "aws.iam.role", rels=[("trusts", "principal:aws:account:999")]),
     ]
 
@@ -50,20 +78,41 @@ def test_aws_exposure() -> None:
 
 
 def test_gcp_exposure_follows_network_and_tags() -> None:
-    g = ResourceGraph.build([
-        r("net", "gcp.compute.network"),
-        r("fw-ssh", "gcp.compute.firewall", {"direction": "INGRESS", "target_tags": ["ssh"]},
-          [("in_network", "net"), ("allows_from", INTERNET)]),
-        r("fw-off", "gcp.compute.firewall",
-          {"direction": "INGRESS", "disabled": True, "target_tags": []},
-          [("in_network", "net"), ("allows_from", INTERNET)]),
-        r("vm-ssh", "gcp.compute.instance", {"public_ip": "34.1.1.1", "network_tags": ["ssh"]},
-          [("in_network", "net")]),
-        r("vm-web", "gcp.compute.instance", {"public_ip": "34.1.1.2", "network_tags": ["web"]},
-          [("in_network", "net")]),
-        r("vm-private", "gcp.compute.instance", {"network_tags": ["ssh"]},
-          [("in_network", "net")]),
-    ])
+    g = ResourceGraph.build(
+        [
+            r("net", "gcp.compute.network"),
+            r(
+                "fw-ssh",
+                "gcp.compute.firewall",
+                {"direction": "INGRESS", "target_tags": ["ssh"]},
+                [("in_network", "net"), ("allows_from", INTERNET)],
+            ),
+            r(
+                "fw-off",
+                "gcp.compute.firewall",
+                {"direction": "INGRESS", "disabled": True, "target_tags": []},
+                [("in_network", "net"), ("allows_from", INTERNET)],
+            ),
+            r(
+                "vm-ssh",
+                "gcp.compute.instance",
+                {"public_ip": "34.1.1.1", "network_tags": ["ssh"]},
+                [("in_network", "net")],
+            ),
+            r(
+                "vm-web",
+                "gcp.compute.instance",
+                {"public_ip": "34.1.1.2", "network_tags": ["web"]},
+                [("in_network", "net")],
+            ),
+            r(
+                "vm-private",
+                "gcp.compute.instance",
+                {"network_tags": ["ssh"]},
+                [("in_network", "net")],
+            ),
+        ]
+    )
     assert g.internet_path("vm-ssh") == [INTERNET, "fw-ssh", "vm-ssh"]
     assert g.internet_path("vm-web") is None  # disabled rule applies to all, but is off
     assert g.internet_path("vm-private") is None
@@ -71,9 +120,14 @@ def test_gcp_exposure_follows_network_and_tags() -> None:
 
 def test_reversed_edges_and_queries() -> None:
     g = ResourceGraph.build(
-        [*aws_estate(),
-         r("//storage.googleapis.com/b", "gcp.storage.bucket",
-           rels=[("iam_binding", "principal:gcp:allUsers")])],
+        [
+            *aws_estate(),
+            r(
+                "//storage.googleapis.com/b",
+                "gcp.storage.bucket",
+                rels=[("iam_binding", "principal:gcp:allUsers")],
+            ),
+        ],
         keep_attributes_for={"aws.ec2.instance"},
     )
     assert g.neighbours("principal:aws:account:999", "can_assume") == ["role"]
@@ -91,9 +145,40 @@ def test_reversed_edges_and_queries() -> None:
 
 
 def test_placeholder_becomes_resource_when_added_later() -> None:
-    g = ResourceGraph.build([
-        r("i", "aws.ec2.instance", rels=[("in_subnet", "s")]),
-        r("s", "aws.ec2.subnet", {"has_internet_route": False}),
-    ])
+    g = ResourceGraph.build(
+        [
+            r("i", "aws.ec2.instance", rels=[("in_subnet", "s")]),
+            r("s", "aws.ec2.subnet", {"has_internet_route": False}),
+        ]
+    )
     assert g.node("s")["type"] == "aws.ec2.subnet"
     assert g.node("s")["attributes"] == {"has_internet_route": False}
+
+
+def test_parallel_edges_of_one_kind_are_kept() -> None:
+    sg = r("sg", "aws.ec2.security_group")
+    sg["relations"] = [
+        {"type": "allows_from", "target": INTERNET, "properties": {"from_port": 22}},
+        {"type": "allows_from", "target": INTERNET, "properties": {"from_port": 443}},
+    ]
+    g = ResourceGraph.build([sg])
+    ports = sorted(p["from_port"] for p in g.edge_properties("sg", INTERNET, "allows_from"))
+    assert ports == [22, 443]
+    assert g.neighbours("sg", "allows_from") == [INTERNET]
+
+
+def test_one_routed_subnet_is_enough() -> None:
+    g = ResourceGraph.build(
+        [
+            r("sg", "aws.ec2.security_group", rels=[("allows_from", INTERNET)]),
+            r("a", "aws.ec2.subnet", {"has_internet_route": False}),
+            r("b", "aws.ec2.subnet", {"has_internet_route": True}),
+            r(
+                "db",
+                "aws.rds.instance",
+                {"publicly_accessible": True},
+                [("protected_by", "sg"), ("in_subnet", "a"), ("in_subnet", "b")],
+            ),
+        ]
+    )
+    assert g.is_reachable_from_internet("db")

@@ -151,3 +151,13 @@ def test_partition_keys_never_collide(tmp_path: Path) -> None:
     snap = open_snapshot(tmp_path / "s")
     assert len(snap.files) == 2
     assert sorted(r["id"] for r in snap.iter_resources()) == ["a", "b"]
+
+
+def test_many_partitions_reopen_streams(tmp_path: Path) -> None:
+    # more partitions than streams kept open, written interleaved
+    rows = [{"id": f"r{i}", "type": "aws.s3.bucket", "k": f"p{i % 150}"} for i in range(600)]
+    manifest = write_snapshot(tmp_path / "s", rows, source="t", partition_of=lambda r: str(r["k"]))
+    assert len(manifest.partitions) == 150
+    snap = open_snapshot(tmp_path / "s")
+    assert sorted(r["id"] for r in snap.iter_resources()) == sorted(r["id"] for r in rows)
+    assert (tmp_path / "s").stat().st_mode & 0o055  # not private to the writer

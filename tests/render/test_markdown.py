@@ -98,9 +98,11 @@ def test_code_fence_outgrows_backticks_in_remediation() -> None:
 
 def test_compliance_and_collection_errors(doc: FindingsDocument) -> None:
     text = render_markdown(doc)
-    header = "| Framework | Version | Passed | Failed | Manual | Not covered | Not applicable |"
+    header = (
+        "| Framework | Version | Passed | Failed | Error | Manual | Not covered | Not applicable |"
+    )
     assert _table_rows(text, header) == [
-        "| CIS AWS Foundations Benchmark | 3.0.0 | 1 | 1 | 1 | 1 | 1 |"
+        "| CIS AWS Foundations Benchmark | 3.0.0 | 1 | 1 | 0 | 1 | 1 | 1 |"
     ]
     errors = _table_rows(text, "| Provider | Account | Region | Service | Code | Message |")
     assert errors[0] == (

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import scanner
+import scanner.paths
 from scanner.errors import ReportError
 from scanner.model import FindingsDocument
 from scanner.render import EXTENSIONS, FORMATS, render, reports_dir
@@ -55,7 +55,7 @@ def test_reports_dir_prefers_the_copy_shipped_in_the_wheel(
 ) -> None:
     package = tmp_path / "scanner"
     (package / "_data" / "reports").mkdir(parents=True)
-    monkeypatch.setattr(scanner, "__file__", str(package / "__init__.py"))
+    monkeypatch.setattr(scanner.paths, "_PACKAGE", package)
     assert reports_dir() == package / "_data" / "reports"
 
 
@@ -64,6 +64,6 @@ def test_missing_templates_raise_report_error(
 ) -> None:
     package = tmp_path / "scanner"
     (package / "_data" / "reports").mkdir(parents=True)
-    monkeypatch.setattr(scanner, "__file__", str(package / "__init__.py"))
+    monkeypatch.setattr(scanner.paths, "_PACKAGE", package)
     with pytest.raises(ReportError, match="report templates for format 'html' not found"):
         template_dir("html")

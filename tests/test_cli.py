@@ -245,7 +245,9 @@ def test_bad_findings_file(tmp_path: Path) -> None:
         run("report", str(tmp_path / "nope.json"), "--format", "html"), "nope.json", "No such file"
     )
     (tmp_path / "x.json").write_text('{"findings": 3}')
-    assert_user_error(run("report", str(tmp_path / "x.json")), "x.json", "invalid findings document")
+    assert_user_error(
+        run("report", str(tmp_path / "x.json")), "x.json", "invalid findings document"
+    )
 
 
 def test_main_returns_exit_codes(tmp_path: Path) -> None:

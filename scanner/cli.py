@@ -613,6 +613,17 @@ def rules_validate(paths: tuple[Path, ...], no_builtin_rules: bool) -> None:
     )
 
 
+# ---------------------------------------------------------------------- collect
+@cli.group()
+def collect() -> None:
+    """Collect a cloud estate into a snapshot (read-only API calls only)."""
+
+
+# The provider commands (`collect aws`, `collect gcp`) follow, one section each. Each
+# provider keeps its click options in a list (AWS_OPTIONS, GCP_OPTIONS) so `pscan scan
+# --aws/--gcp` can take the same options.
+
+
 # ---------------------------------------------------------------------- snapshots, fixtures
 @cli.group()
 def snapshot() -> None:

@@ -61,6 +61,7 @@ class ResourceGraph:
         self.g.add_node(INTERNET, type="internet", name="internet")
         self._keep = frozenset(keep_attributes_for)
         self._exposure: dict[str, list[str]] | None = None
+        self._by_type: dict[str, list[str]] = {}
 
     # ------------------------------------------------------------------ building
     def add_resource(self, resource: Mapping[str, Any]) -> None:
@@ -82,9 +83,13 @@ class ResourceGraph:
         else:
             data["attributes"] = {k: attrs[k] for k in SKELETON_ATTRIBUTES if k in attrs}
         if rid in self.g:
-            self.g.nodes[rid].update(data)
+            node = self.g.nodes[rid]
+            if not node.get("resource"):
+                self._by_type.setdefault(rtype, []).append(rid)
+            node.update(data)
         else:
             self.g.add_node(rid, **data)
+            self._by_type.setdefault(rtype, []).append(rid)
         for rel in resource.get("relations") or ():
             target = rel["target"]
             if target not in self.g:
@@ -143,11 +148,9 @@ class ResourceGraph:
         }
 
     def nodes_of_type(self, types: Iterable[str]) -> Iterator[str]:
-        """Ids of the resources whose type is one of `types`, in insertion order."""
-        wanted = set(types)
-        for node_id, data in self.g.nodes(data=True):
-            if data.get("type") in wanted:
-                yield node_id
+        """Ids of the resources whose type is one of `types` (per type, in insertion order)."""
+        for rtype in dict.fromkeys(types):
+            yield from self._by_type.get(rtype, ())
 
     def neighbours(
         self,

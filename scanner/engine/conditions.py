@@ -1,12 +1,19 @@
 """Compile rule conditions into Python closures, once, at load time.
 
-A compiled condition is `fn(doc, ctx) -> bool`: `doc` is the document paths are read
-from (the resource's attributes, or a list element inside `some`/`every`) and `ctx` the
-`EvalContext` of the resource being judged. See docs/rule-language.md for the language.
+A compiled condition is `fn(doc, ctx) -> bool | None`: `doc` is the document paths are
+read from (the resource's attributes, or a list element inside `some`/`every`) and `ctx`
+the `EvalContext` of the resource being judged. See docs/rule-language.md for the language.
+
+Conditions are three-valued. A leaf that reads `scanner.model.UNKNOWN` (a value a
+Terraform plan knows only after apply) is undecided, `None`, and `all`/`any`/`not`,
+`some`/`every` and `related` combine undecided parts as Kleene logic does: `all` is false
+as soon as one part is false and undecided when no part is false but one is undecided,
+and so on. The engine records no finding for an undecided condition.
 """
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Callable, Mapping
@@ -18,6 +25,7 @@ import jmespath
 from jmespath.exceptions import JMESPathError
 
 from scanner.catalog import RESERVED_PATHS
+from scanner.model import UNKNOWN
 
 if TYPE_CHECKING:
     from scanner.graph import ResourceGraph
@@ -34,9 +42,10 @@ __all__ = [
 ]
 
 Getter = Callable[[Any], Any]
-Fn = Callable[[Any, "EvalContext"], bool]
+Fn = Callable[[Any, "EvalContext"], bool | None]
 
 _SIMPLE_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+_HEAD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*")
 
 
 class CompileError(ValueError):
@@ -54,6 +63,7 @@ class EvalContext:
     evidence: dict[str, Any] = field(default_factory=dict)
     match: Any = None
     path: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)  # paths that read an UNKNOWN value
 
 
 @dataclass
@@ -66,17 +76,27 @@ class Compiled:
 
 
 def compile_path(path: str) -> Getter:
-    """A fast getter for a JMESPath expression (plain dotted names skip jmespath)."""
+    """A fast getter for a JMESPath expression (plain dotted names skip jmespath).
+
+    A path that runs into an UNKNOWN value (e.g. `encryption.algorithm` when the whole
+    `encryption` object is known only after apply) returns UNKNOWN, not null.
+    """
     if _SIMPLE_PATH.match(path):
         parts = path.split(".")
         if len(parts) == 1:
             key = parts[0]
-            return lambda doc: doc.get(key) if isinstance(doc, dict) else None
+
+            def single(doc: Any) -> Any:
+                if isinstance(doc, dict):
+                    return doc.get(key)
+                return UNKNOWN if doc == UNKNOWN else None
+
+            return single
 
         def dotted(doc: Any) -> Any:
             for part in parts:
                 if not isinstance(doc, dict):
-                    return None
+                    return UNKNOWN if doc == UNKNOWN else None
                 doc = doc.get(part)
             return doc
 
@@ -86,7 +106,19 @@ def compile_path(path: str) -> Getter:
     except JMESPathError as exc:
         msg = f"path {path!r}: invalid JMESPath ({str(exc).splitlines()[0]})"
         raise CompileError(msg) from None
-    return expr.search
+    search = expr.search
+    head = _HEAD.match(path)
+    if head is None:
+        return search
+    key = head.group(0)
+
+    def guarded(doc: Any) -> Any:
+        # JMESPath reads a field of a string as null; an unknown first name stays unknown.
+        if isinstance(doc, dict) and doc.get(key) == UNKNOWN:
+            return UNKNOWN
+        return search(doc)
+
+    return guarded
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -112,8 +144,11 @@ def _equal(left: Any, right: Any) -> bool:
 
 
 def _cidr_is_public(value: Any) -> bool:
-    if not isinstance(value, str):
-        return False
+    return isinstance(value, str) and _cidr_str_is_public(value)
+
+
+@functools.lru_cache(maxsize=65536)  # estates repeat the same CIDRs over and over
+def _cidr_str_is_public(value: str) -> bool:
     try:
         net = ipaddress.ip_network(value.strip(), strict=False)
     except ValueError:
@@ -186,9 +221,12 @@ def compile_condition(node: Any, where: str = "condition", *, in_element: bool =
     if key == "not":
         inner = compile_condition(body, f"{where}.not", in_element=in_element)
         inner_fn = inner.fn
-        return Compiled(
-            lambda doc, ctx: not inner_fn(doc, ctx), inner.needs_graph, inner.related_types
-        )
+
+        def negation(doc: Any, ctx: EvalContext) -> bool | None:
+            verdict = inner_fn(doc, ctx)
+            return None if verdict is None else not verdict
+
+        return Compiled(negation, inner.needs_graph, inner.related_types)
     if key in ("some", "every"):
         return _compile_quantifier(key, body, f"{where}.{key}")
     if key == "reachable_from_internet":
@@ -214,8 +252,30 @@ def _compile_bool(key: str, body: Any, where: str, in_element: bool) -> Compiled
     needs = any(p.needs_graph for p in parts)
     related = set().union(*(p.related_types for p in parts))
     if key == "all":
-        return Compiled(lambda doc, ctx: all(f(doc, ctx) for f in fns), needs, related)
-    return Compiled(lambda doc, ctx: any(f(doc, ctx) for f in fns), needs, related)
+
+        def conjunction(doc: Any, ctx: EvalContext) -> bool | None:
+            verdict: bool | None = True
+            for f in fns:
+                part = f(doc, ctx)
+                if part is None:
+                    verdict = None
+                elif not part:
+                    return False
+            return verdict
+
+        return Compiled(conjunction, needs, related)
+
+    def disjunction(doc: Any, ctx: EvalContext) -> bool | None:
+        verdict: bool | None = False
+        for f in fns:
+            part = f(doc, ctx)
+            if part is None:
+                verdict = None
+            elif part:
+                return True
+        return verdict
+
+    return Compiled(disjunction, needs, related)
 
 
 def _compile_leaf(node: dict[str, Any], where: str, in_element: bool) -> Compiled:
@@ -256,10 +316,13 @@ def _compile_leaf(node: dict[str, Any], where: str, in_element: bool) -> Compile
         raise CompileError(f"{where}: {exc}") from None
     top_level = not in_element and path.split(".", 1)[0].split("[", 1)[0] in RESERVED_PATHS
 
-    def leaf(doc: Any, ctx: EvalContext) -> bool:
+    def leaf(doc: Any, ctx: EvalContext) -> bool | None:
         actual = getter(ctx.resource if top_level else doc)
         if ctx.record and doc is not None:
             ctx.evidence.setdefault(path, actual)
+        if actual == UNKNOWN or (type(actual) is list and UNKNOWN in actual):
+            ctx.unknown.append(path)
+            return None
         return test(actual, expected, ctx.now)
 
     return Compiled(leaf)
@@ -278,14 +341,21 @@ def _compile_quantifier(key: str, body: Any, where: str) -> Compiled:
     label = str(body["path"])
     is_some = key == "some"
 
-    def quantifier(doc: Any, ctx: EvalContext) -> bool:
+    def quantifier(doc: Any, ctx: EvalContext) -> bool | None:
         items = getter(doc)
         if not isinstance(items, list):
+            if items == UNKNOWN:
+                ctx.unknown.append(label)
+                return None
             items = []
         record, ctx.record = ctx.record, False  # element leaves are not evidence
+        undecided = False
         try:
             for index, item in enumerate(items):
-                if bool(inner_fn(item, ctx)) == is_some:
+                verdict = inner_fn(item, ctx)
+                if verdict is None:
+                    undecided = True
+                elif verdict == is_some:
                     if record:
                         ctx.evidence[f"{label}[{index}]"] = item
                         if ctx.match is None:
@@ -293,7 +363,7 @@ def _compile_quantifier(key: str, body: Any, where: str) -> Compiled:
                     return is_some
         finally:
             ctx.record = record
-        return not is_some
+        return None if undecided else not is_some
 
     return Compiled(quantifier, inner.needs_graph, inner.related_types)
 
@@ -343,25 +413,29 @@ def _compile_related(body: Any, where: str) -> Compiled:
     if inner:
         related_types |= inner.related_types
 
-    def related(_doc: Any, ctx: EvalContext) -> bool:
+    def related(_doc: Any, ctx: EvalContext) -> bool | None:
         graph = ctx.graph
         if graph is None:
             msg = "graph condition evaluated without a graph"
             raise RuntimeError(msg)
         rid = ctx.resource["id"]
+        undecided = False
         for other in graph.neighbours(rid, relation, type=rtype, direction=direction):
-            if inner_fn is None:
-                hit = True
-            else:
+            hit: bool | None = True
+            if inner_fn is not None:
                 view = graph.resource_view(other)
                 sub = EvalContext(resource=view, now=ctx.now, graph=graph)
                 hit = inner_fn(view["attributes"], sub)
+                if hit is None:
+                    undecided = True
+                    ctx.unknown.extend(f"related.{relation}.{p}" for p in sub.unknown)
+                    continue
             if hit:
                 if ctx.record:
                     ctx.evidence.setdefault(f"related.{relation}", other)
                     if not ctx.path:
                         ctx.path = [rid, other] if direction == "out" else [other, rid]
                 return True
-        return False
+        return None if undecided else False
 
     return Compiled(related, needs_graph=True, related_types=related_types)

@@ -60,11 +60,22 @@ class ScanOutcome:
         return sum(self.resource_types.values())
 
 
+@dataclass(slots=True)
+class _Counts:
+    """Per-rule counters; plain attributes because they change once per resource."""
+
+    evaluated: int = 0
+    failed: int = 0
+    errors: int = 0
+    undecided: int = 0
+
+
 class _Evaluator:
     def __init__(self, ruleset: RuleSet, now: datetime) -> None:
         self.ruleset = ruleset
         self.now = now
-        self.outcome = ScanOutcome(stats={rid: RuleStats() for rid in ruleset.rules})
+        self.outcome = ScanOutcome()
+        self.counts = {rid: _Counts() for rid in ruleset.rules}
         self.stream_index: dict[str, list[Rule]] = {}
         self.graph_rules: list[Rule] = []
         for rule in ruleset.rules.values():
@@ -100,21 +111,36 @@ class _Evaluator:
                     for node_id in list(graph.nodes_of_type(rule.spec.resource_types)):
                         self.judge(rule, graph.resource_view(node_id), graph)
         self.outcome.graph = graph
+        self.outcome.stats = {
+            rid: RuleStats(
+                evaluated=c.evaluated, failed=c.failed, errors=c.errors, undecided=c.undecided
+            )
+            for rid, c in self.counts.items()
+        }
         self.outcome.findings.sort(key=lambda f: (-f.severity.rank, f.rule_id, f.resource.id))
         return self.outcome
 
     def judge(self, rule: Rule, resource: Mapping[str, Any], graph: ResourceGraph | None) -> None:
-        stats = self.outcome.stats[rule.id]
+        stats = self.counts[rule.id]
         attrs = resource.get("attributes") or {}
         try:
             if rule.applies_if is not None:
                 ctx = EvalContext(resource=resource, now=self.now, graph=graph)
-                if not rule.applies_if.fn(attrs, ctx):
+                applies = rule.applies_if.fn(attrs, ctx)
+                if applies is None:  # reads a value known only after apply
+                    stats.undecided += 1
+                    return
+                if not applies:
                     return
             stats.evaluated += 1
             if rule.condition is not None:
                 ctx = EvalContext(resource=resource, now=self.now, graph=graph)
-                if rule.condition.fn(attrs, ctx):
+                verdict = rule.condition.fn(attrs, ctx)
+                if verdict is None:  # the decision depends on a value known only after apply
+                    stats.evaluated -= 1
+                    stats.undecided += 1
+                    return
+                if verdict:
                     return
                 # Failed: evaluate again, this time recording the deciding values.
                 ctx = EvalContext(resource=resource, now=self.now, graph=graph, record=True)
@@ -132,7 +158,7 @@ class _Evaluator:
 
     def run_graph_fn(self, rule: Rule, graph: ResourceGraph) -> None:
         assert rule.graph_fn is not None
-        stats = self.outcome.stats[rule.id]
+        stats = self.counts[rule.id]
         stats.evaluated += sum(1 for _ in graph.nodes_of_type(rule.spec.resource_types))
         seen: set[str] = set()
         try:
@@ -151,7 +177,7 @@ class _Evaluator:
     def add_finding(
         self, rule: Rule, resource: Mapping[str, Any], hit: Hit, match: Any = None
     ) -> None:
-        self.outcome.stats[rule.id].failed += 1
+        self.counts[rule.id].failed += 1
         spec = rule.spec
         evidence = mask_secrets(hit.evidence)
         message = rule.message.render(resource, match=mask_secrets(match), evidence=evidence)
@@ -181,7 +207,7 @@ class _Evaluator:
         )
 
     def add_error(self, rule: Rule, resource: Mapping[str, Any], exc: Exception) -> None:
-        self.outcome.stats[rule.id].errors += 1
+        self.counts[rule.id].errors += 1
         spec = rule.spec
         self.outcome.findings.append(
             Finding(

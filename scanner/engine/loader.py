@@ -57,11 +57,11 @@ class Rule:
     graph_fn: GraphRuleFn | None = None
     cost_quantity: Getter | None = None
     price: float | None = None
+    # Copied from the spec once: reading a pydantic private attribute per resource is slow.
+    id: str = field(init=False)
 
-    @property
-    def id(self) -> str:
-        """The rule id."""
-        return self.spec.id
+    def __post_init__(self) -> None:
+        self.id = self.spec.id
 
     @property
     def needs_graph(self) -> bool:

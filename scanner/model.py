@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,14 +17,20 @@ from pydantic import BaseModel, ConfigDict, Field
 __all__ = [
     "FINDINGS_SCHEMA_VERSION",
     "SNAPSHOT_SCHEMA_VERSION",
+    "UNKNOWN",
     "Category",
+    "CheckovRun",
+    "CheckovSkip",
     "CollectionError",
     "ComplianceRef",
     "ControlResult",
+    "ExposurePath",
     "Finding",
     "FindingStatus",
     "FindingsDocument",
+    "FixedFinding",
     "FrameworkResult",
+    "GateSummary",
     "Location",
     "PartitionInfo",
     "Relation",
@@ -36,12 +42,24 @@ __all__ = [
     "Severity",
     "SnapshotManifest",
     "SnapshotSummary",
+    "Suppression",
+    "SuppressionReport",
     "fingerprint",
+    "is_unknown",
     "utcnow",
 ]
 
 SNAPSHOT_SCHEMA_VERSION = "1"
 FINDINGS_SCHEMA_VERSION = "1"
+
+# The value of an attribute a Terraform plan knows only after apply (`after_unknown`).
+# Rules never fail on it: a condition leaf that reads it is undecided (docs/rule-language.md).
+UNKNOWN = "(known after apply)"
+
+
+def is_unknown(value: object) -> bool:
+    """True for the UNKNOWN marker of a value known only after `terraform apply`."""
+    return isinstance(value, str) and value == UNKNOWN
 
 
 def utcnow() -> datetime:
@@ -191,6 +209,7 @@ class ResourceRef(_Strict):
     provider: str = ""
     account: str = ""
     region: str = ""
+    tags: dict[str, str] = Field(default_factory=dict, description="AWS tags / GCP labels")
 
 
 class ComplianceRef(_Strict):
@@ -207,6 +226,18 @@ class Location(_Strict):
     file: str
     start_line: int = 0
     end_line: int = 0
+
+
+class Suppression(_Strict):
+    """Why a finding does not count for the gate although the resource breaks the rule."""
+
+    kind: Literal["config", "inline"] = Field(
+        description="config: a suppression in .pscan.yaml; inline: a `pscan:ignore` comment"
+    )
+    reason: str
+    owner: str = ""
+    expires: date | None = None
+    source: str = Field(default="", description="file (and line) the suppression is written in")
 
 
 class FindingStatus(enum.StrEnum):
@@ -235,6 +266,14 @@ class Finding(_Strict):
     location: Location | None = None
     source: str = Field(default="pscan", description="which engine produced it")
     references: list[str] = Field(default_factory=list)
+    suppression: Suppression | None = Field(
+        default=None, description="set when a suppression or inline ignore covers the finding"
+    )
+    is_new: bool | None = Field(
+        default=None,
+        description="true: not in the baseline / introduced by the plan; false: already there;"
+        " null: no baseline or live estate to compare with",
+    )
 
 
 def fingerprint(rule_id: str, resource_id: str) -> str:
@@ -248,6 +287,10 @@ class RuleStats(_Strict):
     evaluated: int = 0
     failed: int = 0
     errors: int = 0
+    undecided: int = Field(
+        default=0,
+        description="resources not judged: a value the rule reads is known only after apply",
+    )
 
 
 class ControlResult(_Strict):
@@ -288,6 +331,83 @@ class SnapshotSummary(_Strict):
     scopes: list[str] = Field(default_factory=list)
 
 
+class FixedFinding(_Strict):
+    """A finding of the baseline or the live estate that is gone after the change."""
+
+    fingerprint: str
+    rule_id: str
+    title: str = ""
+    severity: Severity
+    resource: ResourceRef
+
+
+class ExposurePath(_Strict):
+    """A resource the change makes reachable from the internet, and how."""
+
+    resource: ResourceRef
+    path: list[str] = Field(description="node ids from `internet` to the resource")
+
+
+class SuppressionReport(_Strict):
+    """A suppression from the config file and what it did in this run."""
+
+    rule: str
+    resource: str
+    reason: str
+    owner: str
+    expires: date
+    status: Literal["active", "expired", "stale"] = Field(
+        description="active: suppressed findings; expired: past its date, suppresses nothing;"
+        " stale: matched no finding"
+    )
+    matched: int = Field(default=0, description="findings it matched (and, if active, suppressed)")
+    source: str = ""
+
+
+class CheckovSkip(_Strict):
+    """A checkov check skipped by a `checkov:skip` comment in the scanned file."""
+
+    check_id: str
+    resource: str
+    file: str = ""
+    reason: str = ""
+
+
+class CheckovRun(_Strict):
+    """What the checkov part of `pscan iac` did."""
+
+    status: Literal["ok", "missing", "failed", "disabled"]
+    message: str = ""
+    executable: str = ""
+    version: str = ""
+    frameworks: list[str] = Field(default_factory=list)
+    passed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    parsing_errors: list[str] = Field(default_factory=list)
+    skipped_checks: list[CheckovSkip] = Field(default_factory=list)
+    seconds: float = 0.0
+
+
+class GateSummary(_Strict):
+    """The gate's verdict and everything that decided it."""
+
+    fail_on: str = Field(description="a severity, or none")
+    tripped: bool
+    counted: int = Field(description="findings that count: failing, not suppressed, not baselined")
+    new: int = 0
+    existing: int = Field(default=0, description="findings already in the baseline / live estate")
+    suppressed: int = 0
+    fixed: list[FixedFinding] = Field(default_factory=list)
+    config: str | None = Field(default=None, description="the .pscan.yaml that was applied")
+    baseline: str | None = None
+    against: str | None = Field(default=None, description="live snapshot the plan was overlaid on")
+    suppressions: list[SuppressionReport] = Field(default_factory=list)
+    new_exposures: list[ExposurePath] = Field(default_factory=list)
+    undecided: int = Field(default=0, description="rule x resource pairs left undecided")
+    notes: list[str] = Field(default_factory=list)
+
+
 class FindingsDocument(_Strict):
     """The output of a scan: the JSON contract every other format is rendered from."""
 
@@ -303,4 +423,8 @@ class FindingsDocument(_Strict):
     collection_errors: list[CollectionError] = Field(default_factory=list)
     resource_types: dict[str, int] = Field(
         default_factory=dict, description="resources scanned per type"
+    )
+    checkov: CheckovRun | None = Field(default=None, description="the checkov run of `pscan iac`")
+    gate: GateSummary | None = Field(
+        default=None, description="the gate's verdict, with suppressions, baseline and changes"
     )

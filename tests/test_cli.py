@@ -84,7 +84,9 @@ def test_demo_is_deterministic(demo_out: Path, tmp_path: Path) -> None:
 
 def test_demo_html_escapes_inventory(demo_out: Path) -> None:
     html = (demo_out / "report.html").read_text()
+    # the demo has a tag value <script>alert(1)</script> on a public bucket
     assert "<script>alert(1)</script>" not in html
+    assert "Owner=&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
 def test_scan_formats_and_gate(tmp_path: Path) -> None:

@@ -24,13 +24,18 @@ from typing import Any
 
 import networkx as nx
 
-__all__ = ["INTERNET", "REVERSED", "SKELETON_ATTRIBUTES", "ResourceGraph"]
+__all__ = ["EXPOSURE_RELATIONS", "INTERNET", "REVERSED", "SKELETON_ATTRIBUTES", "ResourceGraph"]
 
 logger = logging.getLogger(__name__)
 
 INTERNET = "internet"
 
 REVERSED = {"trusts": "can_assume", "iam_binding": "grants"}
+
+# The relations internet exposure is decided from.
+EXPOSURE_RELATIONS = frozenset(
+    {"protected_by", "allows_from", "in_subnet", "in_network", "routes_to"}
+)
 
 # Attributes every node keeps, because internet exposure is decided from them.
 SKELETON_ATTRIBUTES = (
@@ -56,10 +61,16 @@ def _is_publicly_addressed(attrs: Mapping[str, Any]) -> bool:
 class ResourceGraph:
     """The estate as a graph, with the path questions rules ask."""
 
-    def __init__(self, keep_attributes_for: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        keep_attributes_for: Iterable[str] = (),
+        keep_relations: Iterable[str] | None = None,
+    ) -> None:
+        """`keep_relations` (stored relation names) leaves other edges out; None keeps all."""
         self.g = nx.MultiDiGraph()
         self.g.add_node(INTERNET, type="internet", name="internet")
         self._keep = frozenset(keep_attributes_for)
+        self._relations = None if keep_relations is None else frozenset(keep_relations)
         self._exposure: dict[str, list[str]] | None = None
         self._by_type: dict[str, list[str]] = {}
 
@@ -90,7 +101,10 @@ class ResourceGraph:
         else:
             self.g.add_node(rid, **data)
             self._by_type.setdefault(rtype, []).append(rid)
+        kept = self._relations
         for rel in resource.get("relations") or ():
+            if kept is not None and rel["type"] not in kept:
+                continue
             target = rel["target"]
             if target not in self.g:
                 self.g.add_node(target, **_placeholder(target))
@@ -113,10 +127,13 @@ class ResourceGraph:
 
     @classmethod
     def build(
-        cls, resources: Iterable[Mapping[str, Any]], keep_attributes_for: Iterable[str] = ()
+        cls,
+        resources: Iterable[Mapping[str, Any]],
+        keep_attributes_for: Iterable[str] = (),
+        keep_relations: Iterable[str] | None = None,
     ) -> ResourceGraph:
         """Build a graph from resources in snapshot dict form."""
-        graph = cls(keep_attributes_for)
+        graph = cls(keep_attributes_for, keep_relations)
         for resource in resources:
             graph.add_resource(resource)
         return graph

@@ -25,6 +25,7 @@ import jmespath
 from jmespath.exceptions import JMESPathError
 
 from scanner.catalog import RESERVED_PATHS
+from scanner.graph import EXPOSURE_RELATIONS, REVERSED
 from scanner.model import UNKNOWN
 
 if TYPE_CHECKING:
@@ -43,6 +44,9 @@ __all__ = [
 
 Getter = Callable[[Any], Any]
 Fn = Callable[[Any, "EvalContext"], bool | None]
+
+# Graph edge name -> the relation stored on resources (can_assume -> trusts, ...).
+_STORED = {edge: stored for stored, edge in REVERSED.items()}
 
 _SIMPLE_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _HEAD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*")
@@ -73,6 +77,7 @@ class Compiled:
     fn: Fn
     needs_graph: bool = False
     related_types: set[str] = field(default_factory=set)
+    relations: set[str] = field(default_factory=set)
 
 
 def compile_path(path: str) -> Getter:
@@ -226,7 +231,7 @@ def compile_condition(node: Any, where: str = "condition", *, in_element: bool =
             verdict = inner_fn(doc, ctx)
             return None if verdict is None else not verdict
 
-        return Compiled(negation, inner.needs_graph, inner.related_types)
+        return Compiled(negation, inner.needs_graph, inner.related_types, inner.relations)
     if key in ("some", "every"):
         return _compile_quantifier(key, body, f"{where}.{key}")
     if key == "reachable_from_internet":
@@ -251,6 +256,7 @@ def _compile_bool(key: str, body: Any, where: str, in_element: bool) -> Compiled
     fns = [p.fn for p in parts]
     needs = any(p.needs_graph for p in parts)
     related = set().union(*(p.related_types for p in parts))
+    relations = set().union(*(p.relations for p in parts))
     if key == "all":
 
         def conjunction(doc: Any, ctx: EvalContext) -> bool | None:
@@ -263,7 +269,7 @@ def _compile_bool(key: str, body: Any, where: str, in_element: bool) -> Compiled
                     return False
             return verdict
 
-        return Compiled(conjunction, needs, related)
+        return Compiled(conjunction, needs, related, relations)
 
     def disjunction(doc: Any, ctx: EvalContext) -> bool | None:
         verdict: bool | None = False
@@ -275,7 +281,7 @@ def _compile_bool(key: str, body: Any, where: str, in_element: bool) -> Compiled
                 return True
         return verdict
 
-    return Compiled(disjunction, needs, related)
+    return Compiled(disjunction, needs, related, relations)
 
 
 def _compile_leaf(node: dict[str, Any], where: str, in_element: bool) -> Compiled:
@@ -365,7 +371,7 @@ def _compile_quantifier(key: str, body: Any, where: str) -> Compiled:
             ctx.record = record
         return None if undecided else not is_some
 
-    return Compiled(quantifier, inner.needs_graph, inner.related_types)
+    return Compiled(quantifier, inner.needs_graph, inner.related_types, inner.relations)
 
 
 def _compile_reachable(body: Any, where: str) -> Compiled:
@@ -385,7 +391,7 @@ def _compile_reachable(body: Any, where: str) -> Compiled:
                 ctx.path = path
         return (path is not None) is expected
 
-    return Compiled(reachable, needs_graph=True)
+    return Compiled(reachable, needs_graph=True, relations=set(EXPOSURE_RELATIONS))
 
 
 def _compile_related(body: Any, where: str) -> Compiled:
@@ -438,4 +444,7 @@ def _compile_related(body: Any, where: str) -> Compiled:
                 return True
         return None if undecided else False
 
-    return Compiled(related, needs_graph=True, related_types=related_types)
+    relations = {_STORED.get(relation, relation)}
+    if inner:
+        relations |= inner.relations
+    return Compiled(related, needs_graph=True, related_types=related_types, relations=relations)

@@ -85,11 +85,21 @@ class _Evaluator:
             for rtype in rule.spec.resource_types:
                 self.stream_index.setdefault(rtype, []).append(rule)
 
+    def _relations(self) -> set[str] | None:
+        """The relations the selected graph rules walk; None when one may walk any."""
+        kept: set[str] = set()
+        for rule in self.graph_rules:
+            relations = rule.graph_relations
+            if relations is None:
+                return None
+            kept |= relations
+        return kept
+
     def run(self, resources: Iterable[Mapping[str, Any]], progress: Progress | None) -> ScanOutcome:
         graph: ResourceGraph | None = None
         if self.graph_rules:
             keep = set().union(*(r.graph_attribute_types for r in self.graph_rules))
-            graph = ResourceGraph(keep_attributes_for=keep)
+            graph = ResourceGraph(keep_attributes_for=keep, keep_relations=self._relations())
         types = self.outcome.resource_types
         providers = self.outcome.providers
         index = self.stream_index

@@ -73,6 +73,18 @@ class Rule:
         )
 
     @property
+    def graph_relations(self) -> set[str] | None:
+        """Stored relation names the graph must keep for this rule (None: all)."""
+        if self.graph_fn is not None:
+            declared = self.spec.graph_relations
+            return None if declared is None else set(declared)
+        relations: set[str] = set()
+        for compiled in (self.condition, self.applies_if):
+            if compiled:
+                relations |= compiled.relations
+        return relations
+
+    @property
     def graph_attribute_types(self) -> set[str]:
         """Types whose full attributes the graph must keep for this rule."""
         types = set(self.spec.resource_types) | set(self.spec.graph_types)

@@ -56,6 +56,11 @@ class RuleSpec(_Strict):
     references: list[str] = Field(default_factory=list)
     cost: CostSpec | None = None
     graph_types: list[str] = Field(default_factory=list)
+    graph_relations: list[str] | None = Field(
+        default=None,
+        description="Python graph rules: the relations they walk (default: all), so the"
+        " graph can leave the others out",
+    )
     tests: list[TestCase] = Field(default_factory=list)
 
     _id: str = PrivateAttr(default="")

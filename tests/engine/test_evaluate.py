@@ -211,3 +211,40 @@ def test_document_has_frameworks_of_seen_providers(write_pack: WritePack) -> Non
     assert [fw.id for fw in doc.frameworks] == ["fw-aws"]
     assert doc.findings[0].compliance[0].framework == "fw-aws"
     assert doc.resource_types == {"aws.s3.bucket": 1}
+
+
+def test_graph_keeps_only_the_relations_graph_rules_walk(write_pack: WritePack) -> None:
+    body = copy.deepcopy(RULE)
+    body.update(
+        resource_types=["aws.rds.instance"],
+        message="m",
+        condition={
+            "all": [
+                {"reachable_from_internet": False},
+                {"not": {"related": {"relation": "can_assume", "direction": "in"}}},
+            ]
+        },
+        tests=[],
+    )
+    ruleset = load_rules([write_pack({"aws_rds_instance_private": body})], include_builtin=False)
+    db = {
+        "id": "db",
+        "type": "aws.rds.instance",
+        "relations": [
+            {"type": "in_vpc", "target": "vpc"},
+            {"type": "protected_by", "target": "sg"},
+            {"type": "encrypted_by", "target": "key"},
+        ],
+    }
+    outcome = evaluate(ruleset, [db], now=NOW)
+    assert outcome.graph is not None
+    kinds = {k for _, _, k in outcome.graph.g.edges(keys=True)}
+    assert kinds == {"protected_by"}
+    assert ruleset.rules["aws_rds_instance_private"].graph_relations == {
+        "protected_by",
+        "allows_from",
+        "in_subnet",
+        "in_network",
+        "routes_to",
+        "trusts",
+    }

@@ -265,7 +265,7 @@ class ResourceGraph:
         }
         # GCP firewalls apply per network: network id -> open firewall ids.
         open_fw_by_network: dict[str, list[str]] = {}
-        for fw in open_filters:
+        for fw in sorted(open_filters):  # sorted: the reported path must not vary by run
             if g.nodes[fw].get("type") != "gcp.compute.firewall":
                 continue
             fw_attrs = g.nodes[fw].get("attributes", {})

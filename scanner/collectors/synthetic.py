@@ -35,10 +35,11 @@ import ipaddress
 import random
 from collections.abc import Generator, Iterator, Sequence
 from datetime import UTC, date, datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import count, islice
 from typing import Any, NamedTuple
 
+from scanner.catalog import TYPES
 from scanner.model import Resource
 
 __all__ = [
@@ -63,6 +64,16 @@ _REF_ORDINAL = REFERENCE_DATE.date().toordinal()
 _ALNUM_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 _ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 _INTERNET = "internet"
+
+
+@cache  # one entry per resource type
+def _catalog_attributes(rtype: str) -> tuple[str, ...]:
+    return tuple(TYPES[rtype].attributes)
+
+
+def _complete(rtype: str, attributes: dict[str, Any]) -> dict[str, Any]:
+    """Every catalog attribute of the type, null where the estate sets none (as collectors do)."""
+    return {key: attributes.get(key) for key in _catalog_attributes(rtype)} | attributes
 
 
 @lru_cache(maxsize=8192)
@@ -363,7 +374,7 @@ class _Aws:
             "region": self.region if region is None else region,
             "name": name,
             "tags": self.tags(name, team) if tags is None else tags,
-            "attributes": attributes,
+            "attributes": _complete(rtype, attributes),
             "relations": relations,
         }
 
@@ -1255,7 +1266,7 @@ class _Gcp:
             "region": region,
             "name": name,
             "tags": self.labels(team) if tags is None else tags,
-            "attributes": attributes,
+            "attributes": _complete(rtype, attributes),
             "relations": relations,
         }
 
@@ -1693,7 +1704,9 @@ def _gcp_org(number: str, domain: str, bindings: list[dict[str, Any]]) -> Resour
         "region": "global",
         "name": domain,
         "tags": {},
-        "attributes": {"display_name": domain, "iam_bindings": bindings},
+        "attributes": _complete(
+            "gcp.resourcemanager.organization", {"display_name": domain, "iam_bindings": bindings}
+        ),
         "relations": [],
     }
 
@@ -1709,7 +1722,9 @@ def _gcp_folder(
         "region": "global",
         "name": name,
         "tags": {},
-        "attributes": {"display_name": name, "iam_bindings": bindings},
+        "attributes": _complete(
+            "gcp.resourcemanager.folder", {"display_name": name, "iam_bindings": bindings}
+        ),
         "relations": [_rel("member_of", parent["id"])],
     }
 

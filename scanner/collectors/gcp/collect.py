@@ -1,0 +1,254 @@
+"""Turn a Cloud Asset source (the API or export files) into resources and a snapshot.
+
+The flow, the same for both sources:
+
+1. the source's first pass (`context_assets`): IAM and organisation policies of every
+   asset, and the resources of `CONTEXT_TYPES`. They fill a `Context`: project numbers
+   and ids, every IAM policy by asset name, service account e-mails, project metadata.
+2. the context types' resources are normalised (those selected), then the source's
+   second pass (`resource_assets`) streams every other resource: each is merged with
+   its IAM policy by name, normalised by its registered function (`NORMALISERS`), and
+   handed on. Nothing but policies and context is held in memory.
+
+An asset whose data has an unexpected shape is recorded as a collection error (code
+`NormaliseError`, naming the asset) and skipped; the rest go on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from scanner.collectors.gcp import (
+    CONTEXT_ONLY_TYPES,
+    CONTEXT_TYPES,
+    HIERARCHY_TYPES,
+    NORMALISERS,
+)
+from scanner.collectors.gcp.common import Asset, Context, SecretScanner, last_segment
+from scanner.errors import CollectorError
+from scanner.model import CollectionError, Resource, SnapshotManifest
+from scanner.snapshot import SnapshotWriter
+
+__all__ = [
+    "AssetSource",
+    "GcpCollector",
+    "policy_types_for",
+    "select_types",
+    "write_snapshot",
+]
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+
+_PROJECT = "cloudresourcemanager.googleapis.com/Project"
+_COMPUTE_PROJECT = "compute.googleapis.com/Project"
+_SERVICE_ACCOUNT = "iam.googleapis.com/ServiceAccount"
+_CONTACT = "essentialcontacts.googleapis.com/Contact"
+_SERVICE = "serviceusage.googleapis.com/Service"
+
+
+class AssetSource(Protocol):
+    """Where assets come from: `api.ApiSource` or `export.ExportSource`."""
+
+    errors: list[CollectionError]
+    read_time: datetime | None
+    # asset types whose resources were listed completely
+    listed_types: set[str]
+
+    @property
+    def description(self) -> str:
+        """A short name for the manifest's `source`."""
+        ...
+
+    def context_assets(self) -> Iterator[Asset]:
+        """Policies of any asset and resources of the context types."""
+        ...
+
+    def resource_assets(self) -> Iterator[Asset]:
+        """Resources of the other selected types."""
+        ...
+
+
+def select_types(asset_types: Iterable[str] = ()) -> frozenset[str]:
+    """The asset types to normalise: all of `NORMALISERS`, or the ones asked for.
+
+    Raises:
+        CollectorError: a type pscan does not normalise (the message lists those it does).
+    """
+    wanted = [t.strip() for t in asset_types if t.strip()]
+    if not wanted:
+        return frozenset(NORMALISERS)
+    unknown = sorted(set(wanted) - set(NORMALISERS))
+    if unknown:
+        known = ", ".join(sorted(NORMALISERS))
+        msg = f"--asset-types: pscan does not normalise {', '.join(unknown)} (known: {known})"
+        raise CollectorError(msg)
+    return frozenset(wanted)
+
+
+def policy_types_for(selected: Iterable[str]) -> frozenset[str]:
+    """Asset types whose IAM policies matter for `selected` (key rings grant on their keys)."""
+    types = {*selected, *HIERARCHY_TYPES}
+    if "cloudkms.googleapis.com/CryptoKey" in types:
+        types.add("cloudkms.googleapis.com/KeyRing")
+    return frozenset(types)
+
+
+@dataclass
+class GcpCollector:
+    """Normalise the assets of one source into resources (see the module docstring)."""
+
+    source: AssetSource
+    selected: frozenset[str] = field(default_factory=lambda: frozenset(NORMALISERS))
+    scan_secrets: SecretScanner = field(default=lambda _text, _where: [])
+    progress: Progress = field(default=lambda _text: None)
+    context: Context = field(init=False)
+    counts: Counter[str] = field(default_factory=Counter, init=False)
+    errors: list[CollectionError] = field(default_factory=list, init=False)
+
+    def __post_init__(self) -> None:
+        self.context = Context(scan_secrets=self.scan_secrets)
+
+    def resources(self) -> Iterator[Resource]:
+        """Every selected resource of the source, context types first."""
+        held = self._read_context()
+        seen: set[str] = set()
+        for asset in held:
+            resource = self._normalise(asset, seen)
+            if resource is not None:
+                yield resource
+        for asset in self.source.resource_assets():
+            resource = self._normalise(asset, seen)
+            if resource is not None:
+                yield resource
+        self.progress(f"normalised {sum(self.counts.values()):,} resources")
+
+    @property
+    def projects(self) -> list[str]:
+        """Ids of the projects seen, sorted."""
+        return sorted(set(self.context.project_ids.values()))
+
+    def _read_context(self) -> list[Asset]:
+        ctx = self.context
+        org_policies: dict[str, tuple[dict[str, Any], ...]] = {}
+        held: dict[str, Asset] = {}
+        for asset in self.source.context_assets():
+            if asset.iam_policy is not None:
+                ctx.policies[asset.name] = asset.iam_policy
+            if asset.org_policy:
+                org_policies[asset.name] = asset.org_policy
+            if asset.has_resource and asset.asset_type in CONTEXT_TYPES:
+                previous = held.get(asset.name)
+                held[asset.name] = previous.merged(asset) if previous else asset
+        for asset in held.values():
+            if asset.asset_type == _PROJECT:
+                number = str(asset.data.get("projectNumber") or last_segment(asset.name))
+                ctx.project_ids[number] = str(asset.data.get("projectId") or number)
+        for asset in held.values():
+            if asset.asset_type == _COMPUTE_PROJECT:
+                number = ctx.project_number(asset)
+                if number:
+                    ctx.compute_projects[number] = asset.data
+            elif asset.asset_type == _SERVICE_ACCOUNT and asset.data.get("email"):
+                ctx.service_accounts[str(asset.data["email"])] = asset.name
+            elif asset.asset_type == _CONTACT:
+                parent = asset.name.split("googleapis.com/", 1)[-1].split("/contacts/", 1)[0]
+                categories = asset.data.get("notificationCategorySubscriptions") or ()
+                ctx.contacts.setdefault(parent, []).append(
+                    {
+                        "email": asset.data.get("email"),
+                        "notification_categories": sorted(str(c) for c in categories),
+                    }
+                )
+            elif asset.asset_type == _SERVICE and asset.data.get("state") == "ENABLED":
+                number = ctx.project_number(asset)
+                service = (asset.data.get("config") or {}).get("name") or last_segment(asset.name)
+                ctx.services.setdefault(number, []).append(str(service))
+        ctx.contacts_listed = _CONTACT in self.source.listed_types
+        ctx.services_listed = _SERVICE in self.source.listed_types
+        logger.info(
+            "context: %d projects, %d service accounts, %d IAM policies",
+            len(ctx.project_ids),
+            len(ctx.service_accounts),
+            len(ctx.policies),
+        )
+        return [
+            a.with_policies(ctx.policies.get(a.name), org_policies.get(a.name, ()))
+            for a in held.values()
+            if a.asset_type in self.selected and a.asset_type not in CONTEXT_ONLY_TYPES
+        ]
+
+    def _normalise(self, asset: Asset, seen: set[str]) -> Resource | None:
+        if asset.name in seen or asset.asset_type not in self.selected:
+            return None
+        seen.add(asset.name)
+        normaliser = NORMALISERS.get(asset.asset_type)
+        if normaliser is None:
+            return None
+        asset = asset.with_policies(self.context.policies.get(asset.name), ())
+        try:
+            resource = normaliser(asset, self.context)
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            # Data of an unexpected shape in one asset must not lose the whole collection.
+            logger.warning("cannot normalise %s (%s)", asset.name, asset.asset_type, exc_info=True)
+            self.errors.append(
+                CollectionError(
+                    provider="gcp",
+                    account=self.context.project_id(asset),
+                    region="global",
+                    service=asset.asset_type.split("/", 1)[0],
+                    operation="normalise",
+                    code="NormaliseError",
+                    message=f"{asset.name}: {type(exc).__name__}: {exc}"[:500],
+                )
+            )
+            return None
+        if resource is not None:
+            self.counts[resource.type] += 1
+        return resource
+
+
+def write_snapshot(
+    collector: GcpCollector,
+    output: Path,
+    *,
+    scopes: Sequence[str] = (),
+    created_at: datetime | None = None,
+    source_name: str = "gcp",
+) -> SnapshotManifest:
+    """Collect into a snapshot at `output` (atomic: nothing is left behind on failure).
+
+    `created_at` defaults to the source's read time (ListAssets' `read_time`, or the
+    newest `update_time` of an export). Collection errors of the source and of the
+    normalisers go into the manifest.
+
+    Raises:
+        CollectorError: the API source could not read anything at all (every call failed).
+    """
+    source = collector.source
+    with SnapshotWriter(output, source=source_name) as writer:
+        for resource in collector.resources():
+            writer.add(resource)
+        calls = getattr(source, "calls", 0)
+        if calls and getattr(source, "failed_calls", 0) == calls:
+            first = source.errors[0]
+            msg = (
+                f"{first.account}: every Cloud Asset Inventory call failed, nothing collected"
+                f" (first: {first.operation} {first.code}: {first.message})"
+            )
+            raise CollectorError(msg)
+        for error in [*source.errors, *collector.errors]:
+            writer.add_error(error)
+        writer.manifest.scopes = [*scopes, *(f"gcp:{p}" for p in collector.projects)]
+        moment = created_at or source.read_time
+        if moment is not None:
+            # a plain UTC datetime (the client's is a DatetimeWithNanoseconds subclass)
+            writer.manifest.created_at = datetime.fromtimestamp(int(moment.timestamp()), UTC)
+    return writer.manifest

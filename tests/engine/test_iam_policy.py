@@ -1,0 +1,170 @@
+"""scanner.engine.iam_policy: documents read the way IAM reads them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from scanner.engine.iam_policy import (
+    account_of,
+    action_matches,
+    admin_reason,
+    admin_statements,
+    allows,
+    as_list,
+    condition_keys,
+    is_public_statement,
+    parse_document,
+    principals,
+    statements,
+    trust_grants,
+)
+
+ADMIN = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+}
+
+
+def test_as_list_and_parse_document() -> None:
+    assert as_list(None) == []
+    assert as_list("s3:GetObject") == ["s3:GetObject"]
+    assert as_list(["a", "b"]) == ["a", "b"]
+    assert parse_document(json.dumps(ADMIN)) == ADMIN
+    assert parse_document("not json") is None
+    assert parse_document(42) is None
+
+
+def test_statements_accepts_single_statement_and_text() -> None:
+    single = {"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}
+    assert len(statements(single)) == 1
+    assert len(statements(json.dumps(ADMIN))) == 1
+    assert statements(None) == []
+    assert statements({"Statement": ["junk", {"Effect": "Deny"}]}) == [{"Effect": "Deny"}]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "action", "expected"),
+    [
+        ("*", "iam:PassRole", True),
+        ("*:*", "iam:PassRole", True),
+        ("iam:*", "iam:PassRole", True),
+        ("iam:Pass*", "iam:passrole", True),
+        ("iam:Put?olePolicy", "iam:PutRolePolicy", True),
+        ("s3:*", "iam:PassRole", False),
+        ("iam:[P]assRole", "iam:PassRole", False),  # IAM has no character classes
+    ],
+)
+def test_action_matches(pattern: str, action: str, expected: bool) -> None:
+    assert action_matches(pattern, action) is expected
+
+
+def test_allows_action_resource_notaction_notresource_and_deny() -> None:
+    doc = {
+        "Statement": [
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::1:role/app/*"},
+            {"Effect": "Allow", "NotAction": ["s3:*"], "Resource": "*"},
+        ]
+    }
+    assert allows(doc, "iam:CreatePolicyVersion")  # through NotAction
+    assert not allows(doc, "s3:GetObject", "*")
+    assert allows(doc, "iam:PassRole", "arn:aws:iam::1:role/app/worker")
+    denied = {
+        "Statement": [
+            {"Effect": "Allow", "Action": "iam:*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "iam:PassRole", "Resource": "*"},
+        ]
+    }
+    assert not allows(denied, "iam:PassRole")
+    assert allows(denied, "iam:GetRole")
+    conditional_deny = {
+        "Statement": [
+            {"Effect": "Allow", "Action": "iam:*", "Resource": "*"},
+            {
+                "Effect": "Deny",
+                "Action": "iam:*",
+                "Resource": "*",
+                "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}},
+            },
+        ]
+    }
+    assert allows(conditional_deny, "iam:PassRole")  # allowed whenever MFA is present
+    not_resource = {"Statement": [{"Effect": "Allow", "Action": "s3:*", "NotResource": "arn:x"}]}
+    assert allows(not_resource, "s3:GetObject", "*")
+
+
+def test_admin_reason() -> None:
+    assert admin_reason({"Effect": "Allow", "Action": "*:*", "Resource": ["*"]})
+    assert admin_reason({"Effect": "Allow", "NotAction": "budgets:*", "Resource": "*"})
+    assert admin_reason({"Effect": "Allow", "NotAction": ["iam:*"], "Resource": "*"}) is None
+    assert admin_reason({"Effect": "Deny", "Action": "*", "Resource": "*"}) is None
+    assert admin_reason({"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::x"}) is None
+    assert admin_reason({"Effect": "Allow", "Action": "*", "NotResource": "arn:aws:s3:::x"})
+    assert [i for i, _, _ in admin_statements(ADMIN)] == [0]
+
+
+def test_principals_and_condition_keys() -> None:
+    assert principals({"Principal": "*"}) == [("*", "*")]
+    assert principals({"Principal": {"AWS": ["1", "*"], "Service": "ec2.amazonaws.com"}}) == [
+        ("AWS", "1"),
+        ("AWS", "*"),
+        ("Service", "ec2.amazonaws.com"),
+    ]
+    statement = {"Condition": {"StringEquals": {"sts:ExternalId": "x", "aws:PrincipalOrgID": "o"}}}
+    assert condition_keys(statement) == {"sts:externalid", "aws:principalorgid"}
+
+
+def test_is_public_statement() -> None:
+    assert is_public_statement({"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"})
+    assert is_public_statement(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Condition": {"Bool": {"aws:SecureTransport": "true"}},  # does not pin the caller
+        }
+    )
+    assert not is_public_statement(
+        {
+            "Effect": "Allow",
+            "Principal": "*",
+            "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-123"}},
+        }
+    )
+    assert is_public_statement(
+        {
+            "Effect": "Allow",
+            "Principal": "*",
+            "Condition": {"StringLike": {"aws:PrincipalOrgID": "*"}},  # a wildcard pins nothing
+        }
+    )
+    assert not is_public_statement({"Effect": "Deny", "Principal": "*"})
+    assert not is_public_statement({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"}})
+
+
+def test_account_of_and_trust_grants() -> None:
+    assert account_of("123456789012") == "123456789012"
+    assert account_of("arn:aws:iam::123456789012:role/x") == "123456789012"
+    assert account_of("arn:aws:sts::123456789012:assumed-role/x/y") == "123456789012"
+    assert account_of("ec2.amazonaws.com") is None
+    trust = {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": ["arn:aws:iam::210987654321:root", "111111111111"]},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"sts:ExternalId": "abc"}},
+            },
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}},
+            {"Effect": "Deny", "Principal": "*"},
+        ]
+    }
+    grants = trust_grants(trust)
+    assert [(g.kind, g.account, g.is_account_root) for g in grants] == [
+        ("AWS", "210987654321", True),
+        ("AWS", "111111111111", True),
+        ("Service", None, False),
+    ]
+    assert grants[0].has_condition("STS:ExternalId")
+    assert not grants[2].has_condition("sts:ExternalId")
+    assert trust_grants({"Statement": [{"Effect": "Allow", "Principal": "*"}]})[0].is_wildcard

@@ -8,12 +8,13 @@ STAMP  := $(VENV)/.installed-stamp
 TOOLS  ?= .tools
 CHECKOV_VENV := $(TOOLS)/checkov
 
-.PHONY: demo test lint typecheck unit graphviz checkov bench clean docs
+.PHONY: demo test lint typecheck unit graphviz checkov bench bench-iac clean docs
 
 demo: $(STAMP) graphviz
 	$(BIN)/pscan demo --out pscan-demo
 
-test: $(STAMP) graphviz lint typecheck unit
+# checkov first: the IaC tests run the real thing (a minute or two on a fresh machine).
+test: $(STAMP) graphviz checkov lint typecheck unit
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "pscan needs Python >= 3.11 (set PYTHON=python3.11)")'
@@ -57,6 +58,10 @@ $(CHECKOV_VENV)/bin/checkov:
 
 bench: $(STAMP)
 	$(PY) bench/bench_scan.py
+
+# checkov and pscan's rules on fixtures/iac and a generated 5,000-resource plan
+bench-iac: $(STAMP) checkov
+	$(PY) bench/bench_iac.py --resources 5000
 
 clean:
 	rm -rf $(VENV) $(TOOLS) pscan-demo .pytest_cache .mypy_cache .ruff_cache build dist

@@ -26,7 +26,17 @@ from scanner.catalog import TYPES
 from scanner.engine import build_document, evaluate, load_rules, run_rule_tests
 from scanner.engine.loader import RuleSet
 from scanner.errors import ConfigError, ReportError, ScannerError
-from scanner.model import Category, FindingsDocument, Severity, SnapshotSummary
+from scanner.gate import (
+    GateConfig,
+    apply_gate,
+    baseline_from,
+    exit_code,
+    find_config,
+    load_config,
+    read_baseline,
+    rule_selected,
+)
+from scanner.model import Category, FindingsDocument, GateSummary, Severity, SnapshotSummary
 from scanner.paths import data_dir
 from scanner.render import FORMATS, render
 from scanner.render import diagram as diagrams
@@ -145,8 +155,116 @@ def _gate(doc: FindingsDocument, fail_on: str) -> int:
     if fail_on == "none":
         return 0
     threshold = Severity(fail_on).rank
-    tripped = any(f.status == "fail" and f.severity.rank >= threshold for f in doc.findings)
+    # suppressed findings and those already in the baseline / live estate never count
+    tripped = any(
+        f.status == "fail"
+        and f.suppression is None
+        and f.is_new is not False
+        and f.severity.rank >= threshold
+        for f in doc.findings
+    )
     return 1 if tripped else 0
+
+
+class _GateSetup:
+    """The gate's settings: .pscan.yaml (found or given) overridden by flags."""
+
+    def __init__(self, config: Path | None, no_config: bool, fail_on: str | None) -> None:
+        self.path = None if no_config else (config or find_config())
+        self.config = load_config(self.path) if self.path else GateConfig()
+        self.fail_on = fail_on or self.config.fail_on or "high"
+        base = self.path.parent if self.path else None
+        self.baseline_path: Path | None = self.config.resolve(self.config.baseline, base)
+
+    def use_baseline(self, path: Path | None) -> None:
+        if path is not None:
+            self.baseline_path = path
+
+    def select(self, ruleset: RuleSet) -> RuleSet:
+        rules = self.config.rules
+        if not rules.include and not rules.exclude:
+            return ruleset
+        return ruleset.select(ids=[r for r in ruleset.rules if rule_selected(r, rules)])
+
+    def apply(self, doc: FindingsDocument, **extra: Any) -> GateSummary:
+        baseline = read_baseline(self.baseline_path) if self.baseline_path else None
+        return apply_gate(
+            doc,
+            fail_on=self.fail_on,
+            config=self.config,
+            config_path=self.path,
+            baseline=baseline,
+            baseline_path=self.baseline_path,
+            **extra,
+        )
+
+
+def _gate_options(fn: Any) -> Any:
+    """--fail-on, --baseline, --config and --no-config, shared by scan and iac."""
+    for option in reversed(
+        [
+            click.option(
+                "--fail-on",
+                type=click.Choice(GATE_CHOICES),
+                default=None,
+                help="Exit 1 when a counted finding at or above this severity exists"
+                " ('none': never). Default: fail_on in .pscan.yaml, else high.",
+            ),
+            click.option(
+                "--baseline",
+                "baseline_file",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="Only findings not in this baseline (pscan baseline create) count.",
+            ),
+            click.option(
+                "--config",
+                "config_file",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="Gate config file (default: the first .pscan.yaml from here upward).",
+            ),
+            click.option("--no-config", is_flag=True, help="Ignore any .pscan.yaml."),
+        ]
+    ):
+        fn = option(fn)
+    return fn
+
+
+def _step_summary(doc: FindingsDocument) -> None:
+    """Append the Markdown report to the GitHub Actions job summary, when there is one."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    try:
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write(render(doc, "md"))
+    except OSError as exc:
+        logger.warning("cannot append to GITHUB_STEP_SUMMARY %s: %s", target, exc)
+
+
+def _gate_line(summary: GateSummary) -> str:
+    verdict = "FAILED" if summary.tripped else "passed"
+    parts = [f"gate {verdict} (fail_on {summary.fail_on}): {summary.counted} counted"]
+    if summary.new or summary.existing:
+        parts.append(f"{summary.new} new, {summary.existing} known")
+    if summary.fixed:
+        parts.append(f"{len(summary.fixed)} fixed")
+    if summary.suppressed:
+        parts.append(f"{summary.suppressed} suppressed")
+    expired = [s for s in summary.suppressions if s.status == "expired"]
+    stale = [s for s in summary.suppressions if s.status == "stale"]
+    if expired:
+        parts.append(f"{len(expired)} expired suppression(s)")
+    if stale:
+        parts.append(f"{len(stale)} stale suppression(s)")
+    if summary.undecided:
+        parts.append(f"{summary.undecided} undecided (values known after apply)")
+    lines = [", ".join(parts)]
+    lines += [f"  expired: {s.rule} {s.resource} (owner {s.owner}, {s.expires})" for s in expired]
+    lines += [f"  stale: {s.rule} {s.resource} matches nothing" for s in stale]
+    lines += [f"  note: {n}" for n in summary.notes]
+    for exposure in summary.new_exposures:
+        lines.append("  new internet path: " + " -> ".join(exposure.path))
+    return "\n".join(lines)
 
 
 def _summary(doc: FindingsDocument, top: int = 10) -> str:
@@ -258,13 +376,7 @@ _quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress or
     type=click.Choice(SEVERITIES),
     help="Run only rules at or above this severity.",
 )
-@click.option(
-    "--fail-on",
-    type=click.Choice(GATE_CHOICES),
-    default="high",
-    show_default=True,
-    help="Exit 1 when a finding at or above this severity exists ('none': never).",
-)
+@_gate_options
 @click.option(
     "--framework",
     "frameworks",
@@ -281,7 +393,10 @@ def scan(
     fmt: str,
     output: Path | None,
     min_severity: str | None,
-    fail_on: str,
+    fail_on: str | None,
+    baseline_file: Path | None,
+    config_file: Path | None,
+    no_config: bool,
     frameworks: tuple[str, ...],
     quiet: bool,
 ) -> None:
@@ -293,26 +408,34 @@ def scan(
       pscan scan ./snap-prod ./snap-staging --format sarif -o results.sarif --fail-on critical
       pscan scan ./snap --rules ./my-rules --min-severity medium --format md
       pscan scan ./snap --framework cis-aws-foundations-3.0 --format html -o report.html
+      pscan scan ./snap --baseline baseline.json --config .pscan.yaml --format sarif -o r.sarif
     """
     ui = _Ui(quiet)
+    gate = _GateSetup(config_file, no_config, fail_on)
+    gate.use_baseline(baseline_file)
     snaps = _open_snapshots(snapshots)
     ruleset = _load(rule_paths, no_builtin_rules)
     if rule_ids:
         unknown = sorted(set(rule_ids) - set(ruleset.rules))
         if unknown:
             _fail(f"--rule: unknown rule id(s): {', '.join(unknown)}")
-    ruleset = ruleset.select(
-        ids=rule_ids or None, min_severity=Severity(min_severity) if min_severity else None
+    ruleset = gate.select(
+        ruleset.select(
+            ids=rule_ids or None, min_severity=Severity(min_severity) if min_severity else None
+        )
     )
-    doc = _scan(snaps, ruleset, ui, frameworks)
+    doc = _scan(snaps, ruleset, ui, frameworks or tuple(gate.config.frameworks))
+    summary = gate.apply(doc)
     text = render(doc, fmt)
     if output:
         _write_atomic(output, text)
         ui.say(_summary(doc))
+        ui.say(_gate_line(summary))
         ui.say(f"wrote {output}")
     else:
         click.echo(text, nl=not text.endswith("\n"))
-    raise click.exceptions.Exit(_gate(doc, fail_on))
+    _step_summary(doc)
+    raise click.exceptions.Exit(exit_code(summary))
 
 
 @cli.command()
@@ -475,6 +598,13 @@ _no_builtin_option = click.option(
     show_default=True,
     help="A table with counts, or the rules' metadata as JSON.",
 )
+@click.option(
+    "--framework",
+    "framework_id",
+    metavar="ID",
+    help="List this compliance framework's controls (automated or manual) and the rules"
+    " that decide each, with coverage counts, instead of the rules.",
+)
 def rules_list(
     rule_paths: tuple[Path, ...],
     no_builtin_rules: bool,
@@ -482,6 +612,7 @@ def rules_list(
     category: str | None,
     severity: str | None,
     fmt: str,
+    framework_id: str | None,
 ) -> None:
     """List rules with their severity and category, and counts per provider and category.
 
@@ -489,8 +620,17 @@ def rules_list(
     Examples:
       pscan rules list --provider aws --category iam
       pscan rules list --format json | jq '.[].id'
+      pscan rules list --framework cis-aws-foundations-3.0
     """
     ruleset = _load(rule_paths, no_builtin_rules)
+    if framework_id is not None:
+        if provider or category or severity:
+            _fail(
+                "--framework lists controls; it cannot be combined with --provider,"
+                " --category or --severity"
+            )
+        _list_framework(ruleset, framework_id, fmt)
+        return
     chosen = [
         r
         for r in sorted(ruleset.rules.values(), key=lambda r: r.id)
@@ -515,6 +655,56 @@ def rules_list(
         detail = ", ".join(f"{c} {n}" for c, n in sorted(per.items()))
         click.echo(f"{prov}: {total} rules ({detail})")
     click.echo(f"total: {len(chosen)} rules")
+
+
+def _list_framework(ruleset: RuleSet, framework_id: str, fmt: str) -> None:
+    """Print a framework's controls, the rules deciding each, and coverage counts."""
+    framework = ruleset.frameworks.get(framework_id)
+    if framework is None:
+        known = ", ".join(sorted(ruleset.frameworks)) or "none"
+        _fail(f"no framework {framework_id!r} (known: {known})")
+    controls = framework.controls
+    automated = [c for c in controls if c.automated]
+    manual = [c for c in controls if not c.automated]
+    counts = {
+        "controls": len(controls),
+        "covered": sum(1 for c in controls if c.rules),
+        "automated": len(automated),
+        "automated_covered": sum(1 for c in automated if c.rules),
+        "automated_not_covered": sum(1 for c in automated if not c.rules),
+        "manual": len(manual),
+        "manual_with_rules": sum(1 for c in manual if c.rules),
+        "rules": len({r for c in controls for r in c.rules}),
+    }
+    if fmt == "json":
+        document = {
+            "framework": {
+                "id": framework.id,
+                "title": framework.title,
+                "version": framework.version,
+                "provider": framework.provider,
+            },
+            "controls": [{**c.model_dump(mode="json"), "covered": bool(c.rules)} for c in controls],
+            "counts": counts,
+        }
+        click.echo(json.dumps(document, indent=2))
+        return
+    click.echo(f"{framework.id}: {framework.title} {framework.version} ({framework.provider})")
+    id_width = max([len("control"), *(len(c.id) for c in controls)])
+    title_width = min(max((len(c.title) for c in controls), default=5), 60)
+    click.echo(f"{'control':<{id_width}}  {'type':<9}  {'title':<{title_width}}  rules")
+    for c in controls:
+        kind = "automated" if c.automated else "manual"
+        title = c.title if len(c.title) <= title_width else c.title[: title_width - 1] + "…"
+        rules = ", ".join(c.rules) if c.rules else ("NOT COVERED" if c.automated else "-")
+        click.echo(f"{c.id:<{id_width}}  {kind:<9}  {title:<{title_width}}  {rules}")
+    click.echo("")
+    click.echo(
+        f"controls: {counts['controls']} ({counts['covered']} decided by rules);"
+        f" automated: {counts['automated']} ({counts['automated_covered']} covered,"
+        f" {counts['automated_not_covered']} not covered); manual: {counts['manual']}"
+        f" ({counts['manual_with_rules']} with supporting rules); rules used: {counts['rules']}"
+    )
 
 
 @rules.command("show")
@@ -628,6 +818,370 @@ def collect() -> None:
 # --aws/--gcp` can take the same options.
 
 
+# ---------------------------------------------------------------------- collect aws
+def _aws_list(values: tuple[str, ...] | None) -> tuple[str, ...]:
+    """Repeatable, comma-separated option values as one tuple, in order, without repeats."""
+    items = [v.strip() for value in values or () for v in value.split(",") if v.strip()]
+    return tuple(dict.fromkeys(items))
+
+
+# Shared by `pscan collect aws` and (wired by the lead) `pscan scan --aws`. Every dest
+# starts with aws_ so the values pass through **options next to other providers'.
+AWS_OPTIONS = [
+    click.option(
+        "--profile",
+        "aws_profile",
+        metavar="NAME",
+        help="AWS profile from ~/.aws/config (default: the standard boto3 credential chain:"
+        " environment, profile, SSO, instance role).",
+    ),
+    click.option(
+        "--regions",
+        "aws_regions",
+        multiple=True,
+        metavar="all|REGION[,REGION...]",
+        help="Regions to collect (repeatable or comma-separated). Default: the regions enabled"
+        " for each account; 'all': every region (those not enabled are recorded and skipped).",
+    ),
+    click.option(
+        "--services",
+        "aws_services",
+        multiple=True,
+        metavar="SERVICE[,SERVICE...]",
+        help="Only these services (repeatable or comma-separated; default: all), e.g."
+        " iam,ec2,s3. An unknown name lists the valid ones.",
+    ),
+    click.option(
+        "--org",
+        "aws_org",
+        is_flag=True,
+        help="Collect every active account of the organization (run from the management"
+        " account), entering member accounts through --role-name.",
+    ),
+    click.option(
+        "--role-name",
+        "aws_role_name",
+        default="OrganizationAccountAccessRole",
+        show_default=True,
+        help="Role assumed in member accounts (--org, --accounts).",
+    ),
+    click.option(
+        "--external-id",
+        "aws_external_id",
+        metavar="ID",
+        help="External id for assuming --role-name.",
+    ),
+    click.option(
+        "--accounts",
+        "aws_accounts",
+        multiple=True,
+        metavar="ID[,ID...]",
+        help="Collect these account ids (repeatable or comma-separated) through --role-name;"
+        " with --org, only these members.",
+    ),
+    click.option(
+        "--max-workers",
+        "aws_max_workers",
+        type=click.IntRange(1, 64),
+        default=8,
+        show_default=True,
+        help="Concurrent service x region collections.",
+    ),
+    click.option(
+        "--endpoint-url",
+        "aws_endpoint_url",
+        metavar="URL",
+        help="Send every AWS call to this endpoint (emulators such as moto, or VPC endpoints).",
+    ),
+    click.option(
+        "--max-attempts",
+        "aws_max_attempts",
+        type=click.IntRange(1, 20),
+        default=10,
+        show_default=True,
+        help="Attempts per API call, with botocore's adaptive retries for throttling.",
+    ),
+]
+
+
+def _aws_options(fn: Any) -> Any:
+    for option in reversed(AWS_OPTIONS):
+        fn = option(fn)
+    return fn
+
+
+def _collect_aws(output: Path, ui: _Ui | None = None, **options: Any) -> Any:
+    """Collect AWS into a snapshot at `output`; returns its SnapshotManifest.
+
+    `options` are the AWS_OPTIONS values (aws_profile, aws_regions, aws_services, aws_org,
+    aws_role_name, aws_external_id, aws_accounts, aws_max_workers, aws_endpoint_url,
+    aws_max_attempts); others are ignored. Bad usage and unusable credentials raise
+    ScannerError (exit 2); failures per account, region or service are recorded in the
+    manifest and reported, and collection goes on.
+    """
+    # Imported here: boto3 takes a while to import and most commands skip it.
+    from scanner.collectors.aws import CollectOptions, ProgressEvent, collect_aws
+
+    ui = ui or _Ui(quiet=True)
+    # botocore logs request headers (session tokens included) at DEBUG: never print them.
+    for name in ("botocore", "boto3", "urllib3", "s3transfer"):
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger(name).level))
+    regions = _aws_list(options.get("aws_regions"))
+    all_regions = "all" in regions
+    if all_regions and len(regions) > 1:
+        _fail("--regions: give 'all' or a list of regions, not both")
+    accounts = _aws_list(options.get("aws_accounts"))
+    bad = [a for a in accounts if not (a.isdigit() and len(a) == 12)]
+    if bad:
+        _fail(f"--accounts: not 12-digit account ids: {', '.join(bad)}")
+    collect_options = CollectOptions(
+        profile=options.get("aws_profile"),
+        regions=() if all_regions else regions,
+        all_regions=all_regions,
+        services=_aws_list(options.get("aws_services")),
+        org=bool(options.get("aws_org")),
+        role_name=options.get("aws_role_name") or "OrganizationAccountAccessRole",
+        external_id=options.get("aws_external_id"),
+        accounts=accounts,
+        max_workers=int(options.get("aws_max_workers") or 8),
+        endpoint_url=options.get("aws_endpoint_url"),
+        max_attempts=int(options.get("aws_max_attempts") or 10),
+    )
+    started = time.monotonic()
+
+    def _progress(event: ProgressEvent) -> None:
+        ui.progress(
+            f"collected {event.done}/{event.total}: {event.account} {event.region}"
+            f" {event.service} ({event.resources} resources)"
+        )
+
+    manifest = collect_aws(output, collect_options, progress=_progress)
+    accounts_seen = sorted({s.split(":")[1] for s in manifest.scopes if s.startswith("aws:")})
+    ui.done(
+        f"collected {manifest.resource_count:,} AWS resources from {len(accounts_seen)}"
+        f" account(s) in {time.monotonic() - started:.1f}s"
+    )
+    if manifest.errors:
+        ui.say(f"{len(manifest.errors)} collection errors (in {output}/manifest.json):")
+        for error in manifest.errors[:10]:
+            ui.say(
+                f"  {error.account} {error.region} {error.service} {error.operation}:"
+                f" {error.code}: {error.message}"
+            )
+        if len(manifest.errors) > 10:
+            ui.say(f"  ... and {len(manifest.errors) - 10} more")
+    return manifest
+
+
+@collect.command("aws")
+@_aws_options
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder of the snapshot to write (written atomically).",
+)
+@_quiet_option
+def collect_aws_command(output: Path, quiet: bool, **options: Any) -> None:
+    """Collect an AWS estate (accounts x regions x services) into a snapshot.
+
+    Makes read-only calls only (a guard refuses anything else; see
+    docs/aws-permissions.md for the IAM policy). Credentials come from the standard boto3
+    chain or --profile and are never printed or written. Calls that fail (access denied,
+    region not enabled, throttling after retries, ...) are recorded in the snapshot's
+    manifest and collection goes on; the exit code is still 0. See docs/aws-collector.md.
+
+    \b
+    Examples:
+      pscan collect aws -o snap-aws
+      pscan collect aws --regions eu-west-1,us-east-1 --services iam,ec2,s3 -o snap
+      pscan collect aws --org --role-name OrganizationAccountAccessRole -o snap-org
+      pscan collect aws --endpoint-url http://127.0.0.1:5000 --regions us-east-1 -o snap
+    """
+    ui = _Ui(quiet)
+    manifest = _collect_aws(output, ui, **options)
+    ui.say(
+        f"wrote {output}: {manifest.resource_count:,} resources in"
+        f" {len(manifest.partitions)} partitions"
+    )
+
+
+# ---------------------------------------------------------------------- collect gcp
+def _split_commas(values: tuple[str, ...]) -> list[str]:
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+# Shared by `pscan collect gcp` and (wired by the lead) `pscan scan --gcp`.
+GCP_OPTIONS = [
+    click.option(
+        "--scope",
+        "gcp_scopes",
+        multiple=True,
+        metavar="organizations/ID|folders/ID|projects/ID",
+        help="What to collect through the Cloud Asset API (repeatable).",
+    ),
+    click.option(
+        "--export-file",
+        "gcp_export_files",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="A `gcloud asset export` NDJSON file, or a folder of them, instead of the API"
+        " (repeatable; resource and iam-policy exports are merged by asset name).",
+    ),
+    click.option(
+        "--asset-types",
+        "gcp_asset_types",
+        multiple=True,
+        metavar="TYPE[,TYPE...]",
+        help="Only these Cloud Asset types, e.g. storage.googleapis.com/Bucket (repeatable or"
+        " comma-separated; default: every type pscan normalises).",
+    ),
+    click.option(
+        "--endpoint",
+        "gcp_endpoint",
+        metavar="URL",
+        help="Cloud Asset API endpoint (an emulator or private endpoint). http:// endpoints"
+        " are called with anonymous credentials.",
+    ),
+    click.option(
+        "--read-time",
+        "gcp_read_time",
+        metavar="ISO8601",
+        help="With --export-file: when the export was taken (the export operation's"
+        " readTime); ages are measured from it. Default: the newest update_time in the files.",
+    ),
+]
+
+
+def _gcp_options(fn: Any) -> Any:
+    for option in reversed(GCP_OPTIONS):
+        fn = option(fn)
+    return fn
+
+
+def _collect_gcp(output: Path, ui: _Ui | None = None, **options: Any) -> Any:
+    """Collect GCP into a snapshot at `output`; returns its SnapshotManifest.
+
+    `options` are the GCP_OPTIONS values (gcp_scopes, gcp_export_files, gcp_asset_types,
+    gcp_endpoint, gcp_read_time). Bad usage raises ConfigError (exit 2).
+    """
+    import re
+    from datetime import UTC, datetime
+
+    # Imported here: google-cloud-asset takes a while to import and most commands skip it.
+    from scanner.collectors.gcp import CONTEXT_TYPES, HIERARCHY_TYPES
+    from scanner.collectors.gcp.api import ApiSource, close_client, make_client
+    from scanner.collectors.gcp.collect import (
+        GcpCollector,
+        policy_types_for,
+        select_types,
+        write_snapshot,
+    )
+    from scanner.collectors.gcp.export import ExportSource
+    from scanner.collectors.secrets import scan_text
+
+    ui = ui or _Ui(quiet=True)
+    scopes: list[str] = list(options.get("gcp_scopes") or ())
+    files: list[Path] = list(options.get("gcp_export_files") or ())
+    endpoint: str | None = options.get("gcp_endpoint")
+    read_time_text: str | None = options.get("gcp_read_time")
+    if bool(scopes) == bool(files):
+        msg = "collect gcp: give --scope (Cloud Asset API) or --export-file (files), not both"
+        raise ConfigError(msg)
+    for scope in scopes:
+        if not re.fullmatch(r"(organizations|folders|projects)/[A-Za-z0-9._:-]+", scope):
+            msg = f"--scope {scope!r}: use organizations/ID, folders/ID or projects/ID"
+            raise ConfigError(msg)
+    if endpoint and not scopes:
+        msg = "--endpoint applies to the Cloud Asset API; use it with --scope"
+        raise ConfigError(msg)
+    read_time = None
+    if read_time_text:
+        if not files:
+            msg = "--read-time applies to export files; use it with --export-file"
+            raise ConfigError(msg)
+        try:
+            read_time = datetime.fromisoformat(read_time_text.replace("Z", "+00:00"))
+        except ValueError:
+            msg = f"--read-time {read_time_text!r}: not an ISO 8601 time, e.g. 2026-11-26T12:00:00Z"
+            raise ConfigError(msg) from None
+        if read_time.tzinfo is None:
+            read_time = read_time.replace(tzinfo=UTC)
+    selected = select_types(_split_commas(tuple(options.get("gcp_asset_types") or ())))
+    source: Any
+    client = None
+    if scopes:
+        client = make_client(endpoint)
+        source = ApiSource(
+            client,
+            scopes,
+            context_types=CONTEXT_TYPES,
+            resource_types=selected,
+            policy_types=policy_types_for(selected),
+            org_policy_types=HIERARCHY_TYPES,
+            progress=ui.progress,
+        )
+        name = "gcp"
+    else:
+        source = ExportSource(
+            files, context_types=CONTEXT_TYPES, resource_types=selected, progress=ui.progress
+        )
+        name = "gcp-export"
+    collector = GcpCollector(
+        source, selected=selected, scan_secrets=scan_text, progress=ui.progress
+    )
+    try:
+        manifest = write_snapshot(
+            collector,
+            output,
+            scopes=[f"gcp:{s}" for s in scopes],
+            created_at=read_time,
+            source_name=name,
+        )
+    finally:
+        if client is not None:
+            close_client(client)
+    ui.done(f"collected {manifest.resource_count:,} GCP resources")
+    for rtype, count in sorted(collector.counts.items()):
+        ui.say(f"  {count:>8,}  {rtype}")
+    if manifest.errors:
+        ui.say(f"{len(manifest.errors)} collection errors (in {output}/manifest.json):")
+        for error in manifest.errors[:10]:
+            ui.say(f"  {error.account} {error.operation}: {error.code}: {error.message}")
+    return manifest
+
+
+@collect.command("gcp")
+@_gcp_options
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder of the snapshot to write (written atomically).",
+)
+@_quiet_option
+def collect_gcp(output: Path, quiet: bool, **options: Any) -> None:
+    """Collect Google Cloud through Cloud Asset Inventory into a snapshot.
+
+    Reads an organization, folder or project with the Cloud Asset API (Application
+    Default Credentials; roles Cloud Asset Viewer and Security Reviewer at the scope),
+    or reads `gcloud asset export` files. Failed API calls are recorded in the
+    snapshot's manifest and collection goes on. See docs/gcp-collector.md.
+
+    \b
+    Examples:
+      pscan collect gcp --scope organizations/123456789012 -o snap-gcp
+      pscan collect gcp --scope projects/acme-prod --asset-types storage.googleapis.com/Bucket -o s
+      pscan collect gcp --export-file resource.ndjson --export-file iam.ndjson -o snap-gcp
+      pscan collect gcp --scope projects/demo --endpoint http://127.0.0.1:8085 -o snap
+    """
+    ui = _Ui(quiet)
+    manifest = _collect_gcp(output, ui, **options)
+    ui.say(f"wrote {output}: {manifest.resource_count:,} resources")
+
+
 # ---------------------------------------------------------------------- snapshots, fixtures
 @cli.group()
 def snapshot() -> None:
@@ -722,6 +1276,169 @@ def fixtures_generate(count: int, seed: int, output: Path, quiet: bool) -> None:
         created_at=synthetic.REFERENCE_DATE,
     )
     ui.done(f"wrote {output}: {manifest.resource_count:,} resources")
+
+
+# ---------------------------------------------------------------------- the IaC gate
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@click.option(
+    "--plan",
+    "plan_file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Terraform plan JSON (terraform show -json plan.out) to judge with pscan's rules.",
+)
+@click.option(
+    "--against",
+    type=click.Path(path_type=Path),
+    help="Live snapshot to overlay the plan on: report what the change adds and fixes.",
+)
+@click.option(
+    "--rules",
+    "rule_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Extra rule pack folder or rule file (repeatable).",
+)
+@click.option("--skip-checkov", is_flag=True, help="Run pscan's rules only.")
+@_format_option
+@_output_option
+@_gate_options
+@click.option(
+    "--framework",
+    "frameworks",
+    multiple=True,
+    help="Report compliance for this framework id (repeatable).",
+)
+@_quiet_option
+def iac(
+    paths: tuple[Path, ...],
+    plan_file: Path | None,
+    against: Path | None,
+    rule_paths: tuple[Path, ...],
+    skip_checkov: bool,
+    fmt: str,
+    output: Path | None,
+    fail_on: str | None,
+    baseline_file: Path | None,
+    config_file: Path | None,
+    no_config: bool,
+    frameworks: tuple[str, ...],
+    quiet: bool,
+) -> None:
+    """Gate a change: checkov on IaC files, pscan's rules on the Terraform plan.
+
+    PATHS are folders or files with Terraform, plan JSON, CloudFormation, Kubernetes,
+    Dockerfiles and GitHub Actions workflows, scanned by checkov (offline, from its own
+    virtualenv; see `make checkov`). With --plan, pscan's rules judge the planned
+    resources too; with --against, the plan is overlaid on a live snapshot and only what
+    the change introduces counts for the gate. One findings document holds both.
+
+    \b
+    Examples:
+      pscan iac fixtures/iac --plan fixtures/iac/plan.json
+      pscan iac infra/ --plan plan.json --format sarif -o pscan.sarif
+      pscan iac --plan plan.json --against ./snap-prod --format md -o comment.md
+      pscan iac infra/ --baseline baseline.json --fail-on medium
+    """
+    from scanner.iac import IacRequest, run_iac  # only this command needs the IaC wiring
+
+    ui = _Ui(quiet)
+    if not paths and plan_file is None:
+        _fail("give IaC PATHS to scan, --plan plan.json, or both")
+    if against is not None and plan_file is None:
+        _fail("--against needs --plan: the plan is what is overlaid on the snapshot")
+    gate = _GateSetup(config_file, no_config, fail_on)
+    gate.use_baseline(baseline_file)
+    ruleset = gate.select(_load(rule_paths, False))
+    request = IacRequest(
+        paths=list(paths),
+        ruleset=ruleset,
+        plan=plan_file,
+        against=against,
+        run_checkov=not skip_checkov,
+        checkov=gate.config.checkov,
+        frameworks=frameworks or tuple(gate.config.frameworks) or None,
+    )
+    result = run_iac(request)
+    doc = result.doc
+    summary = gate.apply(
+        doc, fixed=result.fixed, against=str(against) if against is not None else None
+    )
+    run = doc.checkov
+    if run is not None and run.status in ("missing", "failed"):
+        click.echo(f"pscan: warning: {run.message}", err=True)
+    text = render(doc, fmt)
+    if output:
+        _write_atomic(output, text)
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+    by_source = Counter(f.source for f in doc.findings if f.status == "fail")
+    timing = ", ".join(f"{k} {v:.2f}s" for k, v in sorted(result.seconds.items()))
+    per_source = ", ".join(f"{k} {n}" for k, n in sorted(by_source.items())) or "none"
+    ui.say(
+        f"{sum(by_source.values())} findings ({per_source})" + (f" in {timing}" if timing else "")
+    )
+    if run is not None and run.status == "ok":
+        ui.say(
+            f"checkov {run.version}: {run.failed} failed, {run.passed} passed,"
+            f" {run.skipped} skipped by checkov:skip comments"
+        )
+    ui.say(_gate_line(summary))
+    if output:
+        ui.say(f"wrote {output}")
+    _step_summary(doc)
+    raise click.exceptions.Exit(exit_code(summary))
+
+
+@cli.group()
+def baseline() -> None:
+    """Accept today's findings so that only new ones fail the gate."""
+
+
+@baseline.command("create")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The baseline file to write (written atomically).",
+)
+@click.option(
+    "--rules",
+    "rule_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Extra rule pack folder, when a SOURCE is a snapshot to scan.",
+)
+@_quiet_option
+def baseline_create(
+    sources: tuple[Path, ...], output: Path, rule_paths: tuple[Path, ...], quiet: bool
+) -> None:
+    """Write a baseline from findings documents (pscan scan/iac -o) or snapshots.
+
+    A SOURCE that is a snapshot directory is scanned with the rule packs first. Only
+    failing findings that are not suppressed go into the baseline; pass it to
+    `pscan scan` or `pscan iac` with --baseline.
+
+    \b
+    Examples:
+      pscan iac infra/ --plan plan.json --fail-on none -o findings.json
+      pscan baseline create findings.json -o baseline.json
+      pscan baseline create ./snap-prod -o baseline.json
+    """
+    ui = _Ui(quiet)
+    docs: list[FindingsDocument] = []
+    ruleset: RuleSet | None = None
+    for source in sources:
+        if source.is_dir():
+            ruleset = ruleset or _load(rule_paths, False)
+            docs.append(_scan([open_snapshot(source)], ruleset, ui))
+        else:
+            docs.append(read_findings(source))
+    result = baseline_from(docs, source=", ".join(str(s) for s in sources))
+    _write_atomic(output, result.model_dump_json(indent=2) + "\n")
+    ui.say(f"wrote {output}: {len(result.findings)} accepted findings")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -275,6 +275,14 @@ def cli_page() -> str:
 
 
 # ---------------------------------------------------------------------- rules
+def _frameworks_cell(ruleset: RuleSet, rule_id: str) -> str:
+    """The framework controls a rule decides: `framework control, control; ...`."""
+    controls: dict[str, list[str]] = {}
+    for ref in ruleset.compliance_of(rule_id):
+        controls.setdefault(ref.framework, []).append(ref.control)
+    return "; ".join(f"{fw} {', '.join(ids)}" for fw, ids in sorted(controls.items()))
+
+
 def rules_index_page(ruleset: RuleSet | None = None, rules_dir: Path | None = None) -> str:
     """`docs/rules/index.md`: a table of every built-in rule and framework.
 
@@ -325,9 +333,16 @@ def rules_index_page(ruleset: RuleSet | None = None, rules_dir: Path | None = No
         else:
             link = _code(rule.id)
         rows.append(
-            [link, spec.provider, spec.category.value, spec.severity.value, _cell(spec.title)]
+            [
+                link,
+                spec.provider,
+                spec.category.value,
+                spec.severity.value,
+                _cell(spec.title),
+                _cell(_frameworks_cell(ruleset, rule.id)),
+            ]
         )
-    blocks.append(_table(["id", "provider", "category", "severity", "title"], rows))
+    blocks.append(_table(["id", "provider", "category", "severity", "title", "frameworks"], rows))
 
     if ruleset.frameworks:
         blocks.append("## Compliance frameworks")

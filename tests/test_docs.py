@@ -112,3 +112,52 @@ def test_rule_index_of_a_small_pack(tmp_path: Path) -> None:
     ) in text
     empty = docs.rules_index_page(RuleSet(), tmp_path)
     assert "There are no built-in rules yet." in empty
+
+
+def test_rule_index_shows_each_rules_frameworks(tmp_path: Path) -> None:
+    rule = {
+        "title": "Buckets are versioned",
+        "severity": "low",
+        "category": "resilience",
+        "resource_types": ["aws.s3.bucket"],
+        "description": "Versioning keeps old object versions.",
+        "risk": "Overwritten objects cannot be recovered.",
+        "message": "Bucket {resource.name} is not versioned",
+        "condition": {"path": "versioning", "op": "eq", "value": "Enabled"},
+        "remediation": {"summary": "Enable versioning."},
+    }
+    framework = {
+        "id": "demo-fw-1.0",
+        "title": "Demo framework",
+        "version": "1.0",
+        "provider": "aws",
+        "controls": [
+            {
+                "id": "2.1",
+                "title": "Versioning",
+                "automated": True,
+                "rules": ["aws_s3_bucket_versioning_enabled"],
+            },
+            {
+                "id": "2.2",
+                "title": "Again",
+                "automated": True,
+                "rules": ["aws_s3_bucket_versioning_enabled"],
+            },
+        ],
+    }
+    (tmp_path / "aws" / "s3").mkdir(parents=True)
+    (tmp_path / "frameworks").mkdir()
+    (tmp_path / "aws" / "s3" / "aws_s3_bucket_versioning_enabled.yaml").write_text(
+        yaml.safe_dump(rule)
+    )
+    (tmp_path / "frameworks" / "demo-fw-1.0.yaml").write_text(yaml.safe_dump(framework))
+    text = docs.rules_index_page(load_rules([tmp_path], include_builtin=False), tmp_path)
+    assert "| id | provider | category | severity | title | frameworks |" in text
+    assert "| Buckets are versioned | demo-fw-1.0 2.1, 2.2 |" in text
+
+
+def test_builtin_rule_index_names_cis_controls(pages: dict[Path, str]) -> None:
+    text = pages[docs.RULES_INDEX_PAGE]
+    row = next(line for line in text.splitlines() if "`aws_account_root_usage_alarm`" in line)
+    assert "cis-aws-foundations-3.0 4.3" in row and "cis-aws-foundations-5.0 4.3" in row

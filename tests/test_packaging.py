@@ -31,6 +31,7 @@ def test_wheel_contains_data(wheel: Path) -> None:
     assert any(n.startswith("scanner/_data/rules/frameworks/") for n in names)
     assert any(n.startswith("scanner/_data/reports/html/") for n in names)
     assert "scanner/_data/fixtures/demo/manifest.json" in names
+    assert "scanner/checkov_severity.yaml" in names  # pscan iac's severities for checkov
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "pscan = scanner.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 

@@ -5,6 +5,12 @@ A summary (counts by severity and category), the top findings, one collapsible
 the compliance summary per framework and the collection errors. The template is
 `reports/markdown/report.md.j2`.
 
+When the document carries a gate verdict (`pscan scan`/`pscan iac` with a baseline,
+suppressions or a plan overlay), a gate section comes first: the verdict, the new
+findings (those that count), the fixed ones, new internet paths, and collapsible lists of
+suppressions and of checkov's run; the top-findings table then lists new findings first
+and leaves suppressed ones out.
+
 Every value that comes from the findings document goes through the `md` filter, which
 escapes what would break a table or inject markup (`|`, `<`, `>`, `&`, backticks,
 brackets, asterisks, backslashes, newlines), or through `fence`, which picks a code
@@ -113,8 +119,40 @@ def render_markdown(doc: FindingsDocument, limit: int = 50) -> str:
     return text
 
 
+def _gate_context(doc: FindingsDocument, findings: list[Finding], top: int) -> dict[str, Any]:
+    gate = doc.gate
+    if gate is None:
+        return {"gate": None, "checkov": doc.checkov}
+    threshold = None if gate.fail_on == "none" else Severity(gate.fail_on).rank
+    counted = [
+        f
+        for f in findings
+        if f.status.value == "fail"
+        and f.suppression is None
+        and f.is_new is not False
+        and (threshold is None or f.severity.rank >= threshold)
+    ]
+    suppressions = [s for s in gate.suppressions if s.status != "active"] + [
+        s for s in gate.suppressions if s.status == "active"
+    ]
+    return {
+        "gate": gate,
+        "new_findings": counted[:top],
+        "more_new": max(0, len(counted) - top),
+        "fixed": gate.fixed[:top],
+        "more_fixed": max(0, len(gate.fixed) - top),
+        "suppressions": suppressions[:50],
+        "suppressed_findings": [f for f in findings if f.suppression is not None][:50],
+        "checkov": doc.checkov,
+    }
+
+
 def _context(doc: FindingsDocument, budget: _Budget) -> dict[str, Any]:
     findings = sort_findings(doc.findings)
+    if doc.gate is not None:
+        # New findings first; suppressed ones only in their own list.
+        findings = [f for f in findings if f.suppression is None]
+        findings.sort(key=lambda f: f.is_new is False)
     by_severity: dict[Severity, dict[str, _RuleGroup]] = {}
     for finding in findings:
         groups = by_severity.setdefault(finding.severity, {})
@@ -149,4 +187,5 @@ def _context(doc: FindingsDocument, budget: _Budget) -> dict[str, Any]:
         "errors": doc.collection_errors[:50],
         "more_errors": max(0, len(doc.collection_errors) - 50),
         "budget": budget,
+        **_gate_context(doc, sort_findings(doc.findings), budget.top),
     }

@@ -213,6 +213,22 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
         "partialFingerprints": {"pscan/v1": finding.fingerprint},
         "properties": properties,
     }
+    if finding.is_new is not None:
+        result["baselineState"] = "new" if finding.is_new else "unchanged"
+    if finding.suppression is not None:
+        # Code scanning shows suppressed results as dismissed (sarif-v2.1.0 section 3.35).
+        result["suppressions"] = [
+            {
+                "kind": "inSource" if finding.suppression.kind == "inline" else "external",
+                "status": "accepted",
+                "justification": finding.suppression.reason,
+                **(
+                    {"location": {"physicalLocation": _source_location(finding.suppression.source)}}
+                    if finding.suppression.kind == "inline" and finding.suppression.source
+                    else {}
+                ),
+            }
+        ]
     if finding.status is FindingStatus.ERROR:
         # The rule could not be evaluated: not a failure. SARIF requires level "none"
         # for any kind other than "fail" (sarif-v2.1.0 section 3.27.9).
@@ -242,6 +258,14 @@ def _notification(error: CollectionError) -> dict[str, Any]:
         "descriptor": {"id": error.code or "CollectionError"},
         "properties": error.model_dump(),
     }
+
+
+def _source_location(source: str) -> dict[str, Any]:
+    """`file:line` of an inline suppression as a SARIF physical location."""
+    file, _, line = source.rpartition(":")
+    if not file or not line.isdigit():
+        return {"artifactLocation": {"uri": _file_uri(source)}}
+    return {"artifactLocation": {"uri": _file_uri(file)}, "region": {"startLine": int(line)}}
 
 
 def _file_uri(path: str) -> str:

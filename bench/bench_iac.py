@@ -1,0 +1,159 @@
+"""Benchmark the IaC gate: checkov and pscan's rules, each timed on its own.
+
+Usage: python bench/bench_iac.py [--resources 5000] [--out bench/out] [--no-write]
+
+Two inputs: the sample IaC in fixtures/iac (Terraform with modules, its plan JSON,
+CloudFormation, Kubernetes, a Dockerfile and a workflow), and a plan of about
+--resources resources made by fixtures/iac/generate_plan.py. For each it measures, in
+fresh subprocesses so that neither warms the other's caches:
+
+  checkov   the checkov subprocess `pscan iac` runs (all of PATH for the fixtures; the
+            plan file as terraform_plan for the generated plan), wall time
+  pscan     read and map the plan, locate its blocks, evaluate every rule, build the
+            document (what `pscan iac --plan ... --skip-checkov` does, minus printing)
+  iac       `pscan iac` end to end as a user runs it, checkov included
+
+Results are appended to bench/RESULTS.md under "IaC gate" (and printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures" / "iac"
+
+
+def _child(stage: str, target: str, plan: str) -> None:
+    """Run one stage in this process; print one JSON line."""
+    from scanner.checkov import find_checkov, run_checkov
+    from scanner.engine import load_rules
+    from scanner.iac import IacRequest, run_iac
+
+    started = time.perf_counter()
+    extra: dict[str, object] = {}
+    if stage == "checkov":
+        exe = find_checkov(None, ROOT).executable
+        if exe is None:
+            print(json.dumps({"error": "checkov not installed (make checkov)"}))
+            return
+        reports, _ = run_checkov([Path(target)], executable=exe, timeout=3600, cwd=ROOT)
+        extra = {
+            "failed": sum(r.summary.failed for r in reports),
+            "passed": sum(r.summary.passed for r in reports),
+        }
+    elif stage == "pscan":
+        request = IacRequest(
+            paths=[Path(target)] if Path(target).is_dir() else [],
+            ruleset=load_rules(),
+            plan=Path(plan),
+            run_checkov=False,
+            cwd=ROOT,
+        )
+        result = run_iac(request)
+        stats = result.doc.rule_stats.values()
+        extra = {
+            "plan_instances": result.plan_changes,
+            "resources": result.doc.resource_count,
+            "findings": len(result.doc.findings),
+            "undecided": sum(s.undecided for s in stats),
+        }
+    seconds = time.perf_counter() - started
+    # checkov's peak is its subprocess's; pscan's is this process's
+    who = resource.RUSAGE_CHILDREN if stage == "checkov" else resource.RUSAGE_SELF
+    rss = resource.getrusage(who).ru_maxrss // 1024
+    print(json.dumps({"seconds": round(seconds, 2), "peak_rss_mb": rss, **extra}))
+
+
+def _measure(stage: str, target: Path, plan: Path) -> dict[str, object]:
+    if stage == "iac":
+        args = [str(target)] if target.is_dir() else []
+        cmd = [
+            str(Path(sys.executable).with_name("pscan")),
+            "iac",
+            *args,
+            "--plan",
+            str(plan),
+            "--fail-on",
+            "none",
+            "-q",
+            "-o",
+            "/dev/null",
+        ]
+        started = time.perf_counter()
+        subprocess.run(cmd, check=True, cwd=ROOT)
+        return {"seconds": round(time.perf_counter() - started, 2)}
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", stage, str(target), str(plan)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    ).stdout
+    result: dict[str, object] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and append its table to bench/RESULTS.md."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--resources", type=int, default=5000)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--no-write", action="store_true", help="Print only.")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        _child(*args.child)
+        return 0
+    sys.path.insert(0, str(FIXTURES))
+    from generate_plan import generate
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    big = args.out / f"plan-{args.resources}.json"
+    big.write_text(json.dumps(generate(args.resources, 0), separators=(",", ":")) + "\n")
+    cases = [
+        ("fixtures/iac", FIXTURES, FIXTURES / "plan.json"),
+        (f"generated plan, ~{args.resources:,} resources", big, big),
+    ]
+    rows = []
+    for label, target, plan in cases:
+        for stage in ("checkov", "pscan", "iac"):
+            measured = _measure(stage, target, plan)
+            details = ", ".join(f"{k}={v}" for k, v in measured.items() if k != "seconds")
+            rows.append(f"| {label} | {stage} | {measured.get('seconds', '-')} | {details} |")
+            print(rows[-1], flush=True)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    table = "\n".join(
+        [
+            f"### Run of {now} ({platform.machine()}, {os.cpu_count()} CPUs,"
+            f" Python {platform.python_version()}, load average after: {load})",
+            "",
+            f"Command: `python bench/bench_iac.py --resources {args.resources}`",
+            "",
+            "| input | stage | seconds | details |",
+            "|---|---|---:|---|",
+            *rows,
+            "",
+        ]
+    )
+    if not args.no_write:
+        results = ROOT / "bench" / "RESULTS.md"
+        text = results.read_text(encoding="utf-8")
+        if "\n## IaC gate" not in text:
+            text = text.rstrip("\n") + "\n\n## IaC gate (`bench/bench_iac.py`)\n\n"
+        results.write_text(text.rstrip("\n") + "\n\n" + table, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

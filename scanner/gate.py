@@ -1,0 +1,452 @@
+"""The gate: `.pscan.yaml`, suppressions, inline ignores, baselines, and the verdict.
+
+A run produces a findings document; the gate decides which of its findings *count*:
+
+- **Suppressions** in `.pscan.yaml` name a rule (id or glob), a resource (glob over the
+  resource id or name), a reason, an owner and an expiry date. A suppression past its date
+  suppresses nothing and is reported as `expired`; one that matched no finding is `stale`.
+- **Inline ignores**: a `# pscan:ignore RULE_ID reason` (or `// pscan:ignore ...`) comment
+  inside a finding's source block, or in the comment lines just above it, suppresses that
+  rule there. Only findings with a file location (IaC) can be ignored inline; a comment
+  without a reason is not honoured (it is listed in the gate's notes).
+- **Baselines**: `pscan baseline create` stores the fingerprints of the failing,
+  unsuppressed findings. With `--baseline`, findings whose fingerprint is in it are
+  `is_new: false` and do not count; baseline entries no longer found are reported fixed.
+
+The gate trips when a failing finding at or above `fail_on` is neither suppressed nor
+known (`is_new` is not false). Errors (rules that could not be evaluated) never trip it.
+
+The config file is found from the working directory upward (the first `.pscan.yaml`);
+`--config` names one explicitly, and command-line flags override its values.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from scanner import __version__
+from scanner.errors import ConfigError
+from scanner.model import (
+    Finding,
+    FindingsDocument,
+    FindingStatus,
+    FixedFinding,
+    GateSummary,
+    Location,
+    ResourceRef,
+    Severity,
+    Suppression,
+    SuppressionReport,
+    utcnow,
+)
+
+__all__ = [
+    "BASELINE_SCHEMA_VERSION",
+    "CONFIG_NAME",
+    "Baseline",
+    "BaselineEntry",
+    "CheckovSettings",
+    "GateConfig",
+    "RuleFilter",
+    "SuppressionRule",
+    "apply_gate",
+    "baseline_from",
+    "exit_code",
+    "find_config",
+    "inline_ignores",
+    "load_config",
+    "read_baseline",
+    "rule_selected",
+]
+
+logger = logging.getLogger(__name__)
+
+CONFIG_NAME = ".pscan.yaml"
+BASELINE_SCHEMA_VERSION = "1"
+FailOn = Literal["critical", "high", "medium", "low", "info", "none"]
+
+_IGNORE = re.compile(r"(?:#|//)\s*pscan:ignore\s+(?P<rule>\S+)(?:[ \t]+(?P<reason>.*\S))?")
+
+
+# ---------------------------------------------------------------------- the config file
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SuppressionRule(_Strict):
+    """One governed exception: which findings, why, who owns it, until when."""
+
+    rule: str = Field(min_length=1, description="rule id or glob, e.g. CKV_AWS_20 or aws_s3_*")
+    resource: str = Field(default="*", min_length=1, description="glob over resource id or name")
+    reason: str = Field(min_length=1)
+    owner: str = Field(min_length=1)
+    expires: date
+
+    def matches(self, finding: Finding) -> bool:
+        """True when the finding's rule and resource fit the patterns."""
+        if not fnmatch.fnmatchcase(finding.rule_id, self.rule):
+            return False
+        ref = finding.resource
+        return fnmatch.fnmatchcase(ref.id, self.resource) or (
+            bool(ref.name) and fnmatch.fnmatchcase(ref.name, self.resource)
+        )
+
+
+class RuleFilter(_Strict):
+    """Rule ids (or globs) to run; `exclude` wins over `include`."""
+
+    include: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+
+
+class CheckovSettings(_Strict):
+    """How `pscan iac` runs checkov."""
+
+    enabled: bool = True
+    path: str | None = Field(default=None, description="the checkov executable")
+    frameworks: list[str] | None = None
+    timeout: float = Field(default=900.0, gt=0)
+    severity: dict[str, Severity] = Field(
+        default_factory=dict, description="check id or prefix (ending in _) -> severity"
+    )
+
+
+class GateConfig(_Strict):
+    """`.pscan.yaml`."""
+
+    fail_on: FailOn | None = None
+    frameworks: list[str] = Field(default_factory=list, description="compliance frameworks")
+    rules: RuleFilter = Field(default_factory=RuleFilter)
+    baseline: str | None = None
+    suppressions: list[SuppressionRule] = Field(default_factory=list)
+    checkov: CheckovSettings = Field(default_factory=CheckovSettings)
+
+    @field_validator("fail_on", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
+
+    def resolve(self, relative: str | None, base: Path | None) -> Path | None:
+        """A path from the file, relative to the file's folder."""
+        if not relative:
+            return None
+        path = Path(relative).expanduser()
+        return path if path.is_absolute() or base is None else base / path
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The first `.pscan.yaml` in the working directory or one of its parents."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(path: Path) -> GateConfig:
+    """Read and validate a config file.
+
+    Raises:
+        ConfigError: unreadable, not YAML, or a field is invalid (named with its path).
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        msg = f"{path}: cannot read config ({exc.strerror or exc})"
+        raise ConfigError(msg) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        msg = f"{where}: invalid YAML ({problem})"
+        raise ConfigError(msg) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        msg = f"{path}: expected a mapping of settings, got {type(data).__name__}"
+        raise ConfigError(msg)
+    try:
+        return GateConfig.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        msg = f"{path}: field {where}: {first['msg']}{more}"
+        raise ConfigError(msg) from None
+
+
+def rule_selected(rule_id: str, rules: RuleFilter) -> bool:
+    """True when the include/exclude globs let the rule run."""
+    if any(fnmatch.fnmatchcase(rule_id, p) for p in rules.exclude):
+        return False
+    return not rules.include or any(fnmatch.fnmatchcase(rule_id, p) for p in rules.include)
+
+
+# ---------------------------------------------------------------------- baselines
+class BaselineEntry(_Strict):
+    """One accepted finding."""
+
+    fingerprint: str
+    rule_id: str
+    resource_id: str
+    severity: Severity
+    title: str = ""
+    resource_type: str = ""
+    resource_name: str = ""
+
+
+class Baseline(_Strict):
+    """`baseline.json`: the findings a team has accepted for now."""
+
+    schema_version: str = BASELINE_SCHEMA_VERSION
+    tool_version: str = __version__
+    created_at: datetime = Field(default_factory=utcnow)
+    source: str = ""
+    findings: list[BaselineEntry] = Field(default_factory=list)
+
+
+def baseline_from(docs: Iterable[FindingsDocument], source: str = "") -> Baseline:
+    """A baseline of the failing, unsuppressed findings of some documents."""
+    entries: dict[str, BaselineEntry] = {}
+    for doc in docs:
+        for f in doc.findings:
+            if f.status is FindingStatus.FAIL and f.suppression is None:
+                entries.setdefault(
+                    f.fingerprint,
+                    BaselineEntry(
+                        fingerprint=f.fingerprint,
+                        rule_id=f.rule_id,
+                        resource_id=f.resource.id,
+                        severity=f.severity,
+                        title=f.title,
+                        resource_type=f.resource.type,
+                        resource_name=f.resource.name,
+                    ),
+                )
+    ordered = sorted(entries.values(), key=lambda e: (e.rule_id, e.resource_id))
+    return Baseline(source=source, findings=ordered)
+
+
+def read_baseline(path: Path) -> Baseline:
+    """Read a baseline file.
+
+    Raises:
+        ConfigError: missing, not JSON, another schema version, or an invalid field.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        msg = f"{path}: cannot read baseline ({exc.strerror or exc}); create one with"
+        msg += " `pscan baseline create -o baseline.json FINDINGS.json`"
+        raise ConfigError(msg) from None
+    try:
+        baseline = Baseline.model_validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(document)"
+        msg = f"{path}: not a pscan baseline: field {where}: {first['msg']}"
+        raise ConfigError(msg) from None
+    if baseline.schema_version != BASELINE_SCHEMA_VERSION:
+        msg = (
+            f"{path}: baseline schema_version {baseline.schema_version!r} is not supported"
+            f" (this pscan reads {BASELINE_SCHEMA_VERSION!r})"
+        )
+        raise ConfigError(msg)
+    return baseline
+
+
+# ---------------------------------------------------------------------- inline ignores
+class _Files:
+    """Source files read once per gate run."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._lines: dict[str, list[str] | None] = {}
+
+    def lines(self, file: str) -> list[str] | None:
+        if file not in self._lines:
+            path = Path(file)
+            if not path.is_absolute():
+                path = self.root / path
+            try:
+                self._lines[file] = path.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                self._lines[file] = None
+        return self._lines[file]
+
+
+def inline_ignores(lines: Sequence[str], location: Location) -> list[tuple[str, str, int]]:
+    """`(rule pattern, reason, line number)` of the ignore comments that cover a location.
+
+    Covered are the lines of the block itself and the run of comment lines right above it.
+    """
+    if location.start_line <= 0:
+        return []
+    start = location.start_line - 1  # 0-based
+    end = max(location.end_line, location.start_line)
+    first = start
+    while first > 0 and lines[first - 1].lstrip().startswith(("#", "//")):
+        first -= 1
+    out = []
+    for index in range(first, min(end, len(lines))):
+        match = _IGNORE.search(lines[index])
+        if match:
+            out.append((match.group("rule"), (match.group("reason") or "").strip(), index + 1))
+    return out
+
+
+# ---------------------------------------------------------------------- the verdict
+def _counts_for_gate(finding: Finding, threshold: Severity | None) -> bool:
+    return (
+        threshold is not None
+        and finding.status is FindingStatus.FAIL
+        and finding.suppression is None
+        and finding.is_new is not False
+        and finding.severity.rank >= threshold.rank
+    )
+
+
+def apply_gate(
+    doc: FindingsDocument,
+    *,
+    fail_on: str,
+    config: GateConfig | None = None,
+    config_path: Path | None = None,
+    baseline: Baseline | None = None,
+    baseline_path: Path | None = None,
+    today: date | None = None,
+    root: Path | None = None,
+    fixed: Sequence[FixedFinding] = (),
+    against: str | None = None,
+) -> GateSummary:
+    """Mark suppressed and known findings in `doc`, set `doc.gate`, and return it.
+
+    Args:
+        doc: the findings document; its findings get `suppression` and `is_new` set.
+        fail_on: a severity, or "none".
+        config: the loaded `.pscan.yaml` (suppressions, rule filter).
+        baseline: accepted findings; their fingerprints do not count.
+        today: the date expiries are judged against (default: today, UTC).
+        root: the folder relative file locations are read from (default: cwd).
+        fixed: findings the change removes (from the plan overlay), reported as fixed.
+        against: the live snapshot a plan was overlaid on, for the report.
+    """
+    today = today or utcnow().date()
+    files = _Files((root or Path.cwd()).resolve())
+    config = config or GateConfig()
+    notes: list[str] = []
+    if config.rules.include or config.rules.exclude:
+        doc.findings = [f for f in doc.findings if rule_selected(f.rule_id, config.rules)]
+    reports = [
+        SuppressionReport(
+            rule=s.rule,
+            resource=s.resource,
+            reason=s.reason,
+            owner=s.owner,
+            expires=s.expires,
+            status="expired" if s.expires < today else "active",
+            source=str(config_path or ""),
+        )
+        for s in config.suppressions
+    ]
+    for finding in doc.findings:
+        if finding.status is not FindingStatus.FAIL:
+            continue
+        _apply_inline(finding, files, notes)
+        for rule, report in zip(config.suppressions, reports, strict=True):
+            if not rule.matches(finding):
+                continue
+            report.matched += 1
+            if report.status == "active" and finding.suppression is None:
+                finding.suppression = Suppression(
+                    kind="config",
+                    reason=rule.reason,
+                    owner=rule.owner,
+                    expires=rule.expires,
+                    source=str(config_path or CONFIG_NAME),
+                )
+    for report in reports:
+        if report.status == "active" and report.matched == 0:
+            report.status = "stale"
+    fixed_list = list(fixed)
+    if baseline is not None:
+        known = {e.fingerprint: e for e in baseline.findings}
+        present = {f.fingerprint for f in doc.findings}
+        for finding in doc.findings:
+            if finding.status is FindingStatus.FAIL:
+                finding.is_new = finding.fingerprint not in known
+        for entry in baseline.findings:
+            if entry.fingerprint not in present:
+                fixed_list.append(
+                    FixedFinding(
+                        fingerprint=entry.fingerprint,
+                        rule_id=entry.rule_id,
+                        title=entry.title,
+                        severity=entry.severity,
+                        resource=ResourceRef(
+                            id=entry.resource_id,
+                            type=entry.resource_type,
+                            name=entry.resource_name,
+                        ),
+                    )
+                )
+    threshold = None if fail_on == "none" else Severity(fail_on)
+    failing = [f for f in doc.findings if f.status is FindingStatus.FAIL]
+    counted = sum(1 for f in failing if _counts_for_gate(f, threshold))
+    summary = GateSummary(
+        fail_on=fail_on,
+        tripped=counted > 0,
+        counted=counted,
+        new=sum(1 for f in failing if f.is_new is True and f.suppression is None),
+        existing=sum(1 for f in failing if f.is_new is False and f.suppression is None),
+        suppressed=sum(1 for f in failing if f.suppression is not None),
+        fixed=fixed_list,
+        config=str(config_path) if config_path else None,
+        baseline=str(baseline_path) if baseline_path else None,
+        against=against,
+        suppressions=reports,
+        undecided=sum(s.undecided for s in doc.rule_stats.values()),
+        notes=notes,
+    )
+    if doc.gate is not None:  # keep what the IaC run already recorded (exposures, notes)
+        summary.new_exposures = doc.gate.new_exposures
+        summary.notes = [*doc.gate.notes, *notes]
+    doc.gate = summary
+    return summary
+
+
+def _apply_inline(finding: Finding, files: _Files, notes: list[str]) -> None:
+    location = finding.location
+    if location is None or not location.file:
+        return
+    lines = files.lines(location.file)
+    if lines is None:
+        return
+    for pattern, reason, line in inline_ignores(lines, location):
+        if not fnmatch.fnmatchcase(finding.rule_id, pattern):
+            continue
+        where = f"{location.file}:{line}"
+        if not reason:
+            note = f"{where}: pscan:ignore {pattern} has no reason and is not honoured"
+            if note not in notes:
+                notes.append(note)
+            continue
+        finding.suppression = Suppression(kind="inline", reason=reason, source=where)
+        return
+
+
+def exit_code(summary: GateSummary) -> int:
+    """0 when the gate passes, 1 when it trips."""
+    return 1 if summary.tripped else 0

@@ -1,0 +1,51 @@
+"""EFS file systems: encryption at rest and its key."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from scanner.collectors.aws.context import Scope, ServiceContext
+from scanner.collectors.aws.normalise import encrypted_by, kms_key_arn, tags_of
+from scanner.model import Resource
+
+__all__ = ["collect", "fetch", "to_resources"]
+
+
+def fetch(ctx: ServiceContext) -> dict[str, Any]:
+    """Raw file systems of the region."""
+    return {"file_systems": ctx.paginate(ctx.client("efs"), "describe_file_systems", "FileSystems")}
+
+
+def to_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
+    """One aws.efs.file_system per file system."""
+    out = []
+    for fs in raw.get("file_systems") or []:
+        fid = str(fs["FileSystemId"])
+        key = kms_key_arn(
+            fs.get("KmsKeyId"),
+            partition=scope.partition,
+            region=scope.region,
+            account=scope.account,
+        )
+        tags = tags_of(fs.get("Tags"))
+        attributes = {"encrypted": bool(fs.get("Encrypted")), "kms_key_id": key}
+        out.append(
+            scope.resource(
+                str(
+                    fs.get("FileSystemArn") or scope.arn("elasticfilesystem", f"file-system/{fid}")
+                ),
+                "aws.efs.file_system",
+                str(fs.get("Name") or tags.get("Name") or fid),
+                attributes,
+                encrypted_by(key),
+                tags=tags,
+                raw=fs,
+            )
+        )
+    return out
+
+
+def collect(ctx: ServiceContext) -> list[Resource]:
+    """Collect the region's EFS file systems."""
+    return to_resources(fetch(ctx), ctx.scope)

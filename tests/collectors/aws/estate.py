@@ -1,0 +1,353 @@
+"""A realistic little estate seeded into moto: every service, good and bad twins.
+
+`seed_estate` creates, in the default account and us-east-1, resources with deliberate
+problems next to compliant twins (names start with `bad-` / `good-`), so the end-to-end
+test can check that `pscan scan` fails exactly the bad ones. It returns the ids it made.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from typing import Any
+
+from .conftest import ACCOUNT, REGION, Moto
+
+SECRET_PASSWORD = "Zx9kLm2pQ7rTw"
+USER_DATA = f"#!/bin/bash\nyum install -y nginx\nexport DB_PASSWORD={SECRET_PASSWORD}\n"
+ADMIN_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+}
+READ_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
+}
+LAMBDA_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
+    ],
+}
+CROSS_ACCOUNT_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::210987654321:root"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"sts:ExternalId": "x"}},
+        }
+    ],
+}
+
+
+def _zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("index.py", "def handler(event, context):\n    return 1\n")
+    return buffer.getvalue()
+
+
+def _ingress(port: int, cidr: str) -> list[dict[str, Any]]:
+    return [{"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "IpRanges": [{"CidrIp": cidr}]}]
+
+
+def seed_estate(moto: Moto) -> dict[str, Any]:
+    """Seed the estate; returns names and ids of what was made."""
+    made: dict[str, Any] = {}
+    ec2 = moto.client("ec2")
+    iam = moto.client("iam")
+
+    # ------------------------------------------------------------------ network
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    public = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", AvailabilityZone="us-east-1a")
+    public_id = public["Subnet"]["SubnetId"]
+    private = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.2.0/24", AvailabilityZone="us-east-1b")
+    private_id = private["Subnet"]["SubnetId"]
+    ec2.modify_subnet_attribute(SubnetId=public_id, MapPublicIpOnLaunch={"Value": True})
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    ec2.associate_route_table(RouteTableId=table, SubnetId=public_id)
+    bad_sg = ec2.create_security_group(GroupName="bad-ssh", Description="ssh", VpcId=vpc)
+    good_sg = ec2.create_security_group(GroupName="good-ssh", Description="ssh", VpcId=vpc)
+    ec2.authorize_security_group_ingress(
+        GroupId=bad_sg["GroupId"], IpPermissions=_ingress(22, "0.0.0.0/0")
+    )
+    ec2.authorize_security_group_ingress(
+        GroupId=good_sg["GroupId"], IpPermissions=_ingress(22, "10.0.0.0/8")
+    )
+    made.update(vpc=vpc, public_subnet=public_id, private_subnet=private_id)
+    made.update(bad_sg=bad_sg["GroupId"], good_sg=good_sg["GroupId"])
+
+    # ------------------------------------------------------------------ IAM
+    iam.create_role(RoleName="web", AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))
+    iam.create_instance_profile(InstanceProfileName="web")
+    iam.add_role_to_instance_profile(InstanceProfileName="web", RoleName="web")
+    iam.create_role(RoleName="partner", AssumeRolePolicyDocument=json.dumps(CROSS_ACCOUNT_TRUST))
+    iam.create_role(RoleName="support", AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))
+    iam.attach_role_policy(RoleName="support", PolicyArn="arn:aws:iam::aws:policy/AWSSupportAccess")
+    admin = iam.create_policy(PolicyName="bad-admin", PolicyDocument=json.dumps(ADMIN_POLICY))
+    reader = iam.create_policy(PolicyName="good-reader", PolicyDocument=json.dumps(READ_POLICY))
+    iam.create_group(GroupName="readers")
+    iam.attach_group_policy(GroupName="readers", PolicyArn=reader["Policy"]["Arn"])
+    iam.create_user(UserName="bad-alice")
+    iam.create_login_profile(UserName="bad-alice", Password="Initial-Passw0rd!")
+    iam.attach_user_policy(UserName="bad-alice", PolicyArn=admin["Policy"]["Arn"])
+    iam.create_access_key(UserName="bad-alice")
+    iam.create_user(UserName="good-bob")
+    iam.add_user_to_group(GroupName="readers", UserName="good-bob")
+    iam.update_account_password_policy(MinimumPasswordLength=8, PasswordReusePrevention=1)
+    made.update(admin_policy=admin["Policy"]["Arn"], reader_policy=reader["Policy"]["Arn"])
+
+    # ------------------------------------------------------------------ compute
+    image = ec2.register_image(Name="base", RootDeviceName="/dev/xvda")["ImageId"]
+    for name, subnet, group, data in (
+        ("bad-web", public_id, bad_sg["GroupId"], USER_DATA),
+        ("good-web", private_id, good_sg["GroupId"], "#!/bin/bash\necho ok\n"),
+    ):
+        instance = ec2.run_instances(
+            ImageId=image,
+            MinCount=1,
+            MaxCount=1,
+            SubnetId=subnet,
+            SecurityGroupIds=[group],
+            UserData=data,
+            IamInstanceProfile={"Name": "web"},
+            TagSpecifications=[
+                {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}]}
+            ],
+        )
+        made[name] = instance["Instances"][0]["InstanceId"]
+    for name, encrypted in (("bad-volume", False), ("good-volume", True)):
+        volume = ec2.create_volume(
+            Size=10,
+            AvailabilityZone="us-east-1a",
+            VolumeType="gp3",
+            Encrypted=encrypted,
+            TagSpecifications=[
+                {"ResourceType": "volume", "Tags": [{"Key": "Name", "Value": name}]}
+            ],
+        )
+        made[name] = volume["VolumeId"]
+        ec2.attach_volume(
+            VolumeId=volume["VolumeId"], InstanceId=made["good-web"], Device=f"/dev/sd{name[0]}"
+        )
+
+    # ------------------------------------------------------------------ KMS
+    kms = moto.client("kms")
+    for name, rotate in (("bad-key", False), ("good-key", True)):
+        key = kms.create_key(Description=name)["KeyMetadata"]
+        kms.create_alias(AliasName=f"alias/{name}", TargetKeyId=key["KeyId"])
+        if rotate:
+            kms.enable_key_rotation(KeyId=key["KeyId"])
+        made[name] = key["Arn"]
+
+    # ------------------------------------------------------------------ S3
+    s3 = moto.client("s3")
+    s3.create_bucket(Bucket="bad-public-bucket")
+    s3.put_bucket_acl(Bucket="bad-public-bucket", ACL="public-read")
+    s3.create_bucket(Bucket="good-private-bucket")
+    s3.put_public_access_block(
+        Bucket="good-private-bucket",
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
+    s3.put_bucket_encryption(
+        Bucket="good-private-bucket",
+        ServerSideEncryptionConfiguration={
+            "Rules": [
+                {
+                    "ApplyServerSideEncryptionByDefault": {
+                        "SSEAlgorithm": "aws:kms",
+                        "KMSMasterKeyID": made["good-key"],
+                    },
+                    "BucketKeyEnabled": True,
+                }
+            ]
+        },
+    )
+    s3.put_bucket_versioning(
+        Bucket="good-private-bucket", VersioningConfiguration={"Status": "Enabled"}
+    )
+    s3.put_bucket_policy(
+        Bucket="good-private-bucket",
+        Policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Deny",
+                        "Principal": "*",
+                        "Action": "s3:*",
+                        "Resource": "arn:aws:s3:::good-private-bucket/*",
+                        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                    }
+                ],
+            }
+        ),
+    )
+    s3.put_bucket_tagging(
+        Bucket="good-private-bucket", Tagging={"TagSet": [{"Key": "Team", "Value": "data"}]}
+    )
+    s3.create_bucket(Bucket="trail-logs")
+    s3.put_bucket_acl(Bucket="trail-logs", ACL="log-delivery-write")
+    s3.put_bucket_logging(
+        Bucket="good-private-bucket",
+        BucketLoggingStatus={
+            "LoggingEnabled": {"TargetBucket": "trail-logs", "TargetPrefix": "x/"}
+        },
+    )
+    s3control = moto.client("s3control")
+    s3control.put_public_access_block(
+        AccountId=ACCOUNT,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": False,  # existing public ACLs still count
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": False,
+        },
+    )
+
+    # ------------------------------------------------------------------ logging, detection
+    cloudtrail = moto.client("cloudtrail")
+    cloudtrail.create_trail(Name="bad-trail", S3BucketName="trail-logs")
+    cloudtrail.start_logging(Name="bad-trail")
+    logs = moto.client("logs")
+    logs.create_log_group(logGroupName="bad-logs")
+    logs.create_log_group(logGroupName="good-logs")
+    logs.put_retention_policy(logGroupName="good-logs", retentionInDays=90)
+    logs.put_metric_filter(
+        logGroupName="good-logs",
+        filterName="root-usage",
+        filterPattern='{ $.userIdentity.type = "Root" }',
+        metricTransformations=[
+            {"metricName": "RootUsage", "metricNamespace": "CIS", "metricValue": "1"}
+        ],
+    )
+    moto.client("cloudwatch").put_metric_alarm(
+        AlarmName="root-usage",
+        MetricName="RootUsage",
+        Namespace="CIS",
+        Statistic="Sum",
+        Period=300,
+        EvaluationPeriods=1,
+        Threshold=1,
+        ComparisonOperator="GreaterThanOrEqualToThreshold",
+    )
+    moto.client("guardduty").create_detector(Enable=True)
+    config = moto.client("config")
+    config.put_configuration_recorder(
+        ConfigurationRecorder={
+            "name": "default",
+            "roleARN": f"arn:aws:iam::{ACCOUNT}:role/config",
+            "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True},
+        }
+    )
+    config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": "trail-logs"})
+    config.start_configuration_recorder(ConfigurationRecorderName="default")
+
+    # ------------------------------------------------------------------ data
+    rds = moto.client("rds")
+    for name, encrypted, public_db in (("bad-db", False, True), ("good-db", True, False)):
+        rds.create_db_instance(
+            DBInstanceIdentifier=name,
+            DBInstanceClass="db.t3.micro",
+            Engine="postgres",
+            AllocatedStorage=20,
+            MasterUsername="admin",
+            MasterUserPassword="NotARealPassword1",
+            StorageEncrypted=encrypted,
+            PubliclyAccessible=public_db,
+            BackupRetentionPeriod=7 if encrypted else 1,
+        )
+    rds.create_db_snapshot(DBSnapshotIdentifier="bad-db-snap", DBInstanceIdentifier="bad-db")
+    rds.modify_db_snapshot_attribute(
+        DBSnapshotIdentifier="bad-db-snap", AttributeName="restore", ValuesToAdd=["all"]
+    )
+    dynamodb = moto.client("dynamodb")
+    for name in ("bad-table", "good-table"):
+        dynamodb.create_table(
+            TableName=name,
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+    dynamodb.update_continuous_backups(
+        TableName="good-table",
+        PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True},
+    )
+    efs = moto.client("efs")
+    efs.create_file_system(
+        CreationToken="bad", Encrypted=False, Tags=[{"Key": "Name", "Value": "bad-fs"}]
+    )
+    efs.create_file_system(
+        CreationToken="good", Encrypted=True, Tags=[{"Key": "Name", "Value": "good-fs"}]
+    )
+    moto.client("sqs").create_queue(QueueName="jobs", Attributes={"SqsManagedSseEnabled": "true"})
+    moto.client("sns").create_topic(Name="alerts")
+    secretsmanager = moto.client("secretsmanager")
+    secretsmanager.create_secret(Name="bad-secret", SecretString="do-not-collect-me")
+    moto.client("acm").request_certificate(DomainName="shop.example.com")
+
+    # ------------------------------------------------------------------ serverless, containers
+    role = iam.get_role(RoleName="web")["Role"]["Arn"]
+    lam = moto.client("lambda")
+    for name, env in (
+        ("bad-fn", {"DB_PASSWORD": SECRET_PASSWORD, "LOG_LEVEL": "info"}),
+        ("good-fn", {"DB_PASSWORD_ARN": f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:db"}),
+    ):
+        lam.create_function(
+            FunctionName=name,
+            Runtime="python3.12",
+            Role=role,
+            Handler="index.handler",
+            Code={"ZipFile": _zip()},
+            Environment={"Variables": env},
+        )
+    ecs = moto.client("ecs")
+    ecs.create_cluster(clusterName="apps")
+    ecs.register_task_definition(
+        family="api",
+        taskRoleArn=role,
+        containerDefinitions=[
+            {
+                "name": "api",
+                "image": "nginx:1.27",
+                "memory": 256,
+                "environment": [{"name": "API_TOKEN", "value": "sk_live_4eC39HqLyjWDarjtT1zdp7dc"}],
+            }
+        ],
+    )
+    moto.client("ecr").create_repository(repositoryName="api")
+
+    # ------------------------------------------------------------------ load balancing
+    elbv2 = moto.client("elbv2")
+    lb = elbv2.create_load_balancer(
+        Name="bad-alb",
+        Subnets=[public_id, private_id],
+        SecurityGroups=[bad_sg["GroupId"]],
+        Scheme="internet-facing",
+    )["LoadBalancers"][0]
+    group = elbv2.create_target_group(Name="web", Protocol="HTTP", Port=80, VpcId=vpc)
+    group_arn = group["TargetGroups"][0]["TargetGroupArn"]
+    elbv2.register_targets(TargetGroupArn=group_arn, Targets=[{"Id": made["bad-web"]}])
+    elbv2.create_listener(
+        LoadBalancerArn=lb["LoadBalancerArn"],
+        Protocol="HTTP",
+        Port=80,
+        DefaultActions=[{"Type": "forward", "TargetGroupArn": group_arn}],
+    )
+    made["alb"] = lb["LoadBalancerArn"]
+    return made

@@ -15,9 +15,9 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -36,7 +36,14 @@ from scanner.gate import (
     read_baseline,
     rule_selected,
 )
-from scanner.model import Category, FindingsDocument, GateSummary, Severity, SnapshotSummary
+from scanner.model import (
+    Category,
+    FindingsDocument,
+    GateSummary,
+    Severity,
+    SnapshotSummary,
+    utcnow,
+)
 from scanner.paths import data_dir
 from scanner.render import FORMATS, render
 from scanner.render import diagram as diagrams
@@ -358,8 +365,180 @@ _output_option = click.option(
 _quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress or summary.")
 
 
+# ---------------------------------------------------------------------- provider options
+# Shared by `pscan collect aws|gcp` and `pscan scan --aws|--gcp`; every dest starts with
+# the provider name so the values pass through **options side by side.
+
+
+def _aws_list(values: tuple[str, ...] | None) -> tuple[str, ...]:
+    """Repeatable, comma-separated option values as one tuple, in order, without repeats."""
+    items = [v.strip() for value in values or () for v in value.split(",") if v.strip()]
+    return tuple(dict.fromkeys(items))
+
+
+# Shared by `pscan collect aws` and (wired by the lead) `pscan scan --aws`. Every dest
+# starts with aws_ so the values pass through **options next to other providers'.
+AWS_OPTIONS = [
+    click.option(
+        "--profile",
+        "aws_profile",
+        metavar="NAME",
+        help="AWS profile from ~/.aws/config (default: the standard boto3 credential chain:"
+        " environment, profile, SSO, instance role).",
+    ),
+    click.option(
+        "--regions",
+        "aws_regions",
+        multiple=True,
+        metavar="all|REGION[,REGION...]",
+        help="Regions to collect (repeatable or comma-separated). Default: the regions enabled"
+        " for each account; 'all': every region (those not enabled are recorded and skipped).",
+    ),
+    click.option(
+        "--services",
+        "aws_services",
+        multiple=True,
+        metavar="SERVICE[,SERVICE...]",
+        help="Only these services (repeatable or comma-separated; default: all), e.g."
+        " iam,ec2,s3. An unknown name lists the valid ones.",
+    ),
+    click.option(
+        "--org",
+        "aws_org",
+        is_flag=True,
+        help="Collect every active account of the organization (run from the management"
+        " account), entering member accounts through --role-name.",
+    ),
+    click.option(
+        "--role-name",
+        "aws_role_name",
+        default="OrganizationAccountAccessRole",
+        show_default=True,
+        help="Role assumed in member accounts (--org, --accounts).",
+    ),
+    click.option(
+        "--external-id",
+        "aws_external_id",
+        metavar="ID",
+        help="External id for assuming --role-name.",
+    ),
+    click.option(
+        "--accounts",
+        "aws_accounts",
+        multiple=True,
+        metavar="ID[,ID...]",
+        help="Collect these account ids (repeatable or comma-separated) through --role-name;"
+        " with --org, only these members.",
+    ),
+    click.option(
+        "--max-workers",
+        "aws_max_workers",
+        type=click.IntRange(1, 64),
+        default=8,
+        show_default=True,
+        help="Concurrent service x region collections.",
+    ),
+    click.option(
+        "--endpoint-url",
+        "aws_endpoint_url",
+        metavar="URL",
+        help="Send every AWS call to this endpoint (emulators such as moto, or VPC endpoints).",
+    ),
+    click.option(
+        "--max-attempts",
+        "aws_max_attempts",
+        type=click.IntRange(1, 20),
+        default=10,
+        show_default=True,
+        help="Attempts per API call, with botocore's adaptive retries for throttling.",
+    ),
+]
+
+
+def _split_commas(values: tuple[str, ...]) -> list[str]:
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+# Shared by `pscan collect gcp` and (wired by the lead) `pscan scan --gcp`.
+GCP_OPTIONS = [
+    click.option(
+        "--scope",
+        "gcp_scopes",
+        multiple=True,
+        metavar="organizations/ID|folders/ID|projects/ID",
+        help="What to collect through the Cloud Asset API (repeatable).",
+    ),
+    click.option(
+        "--export-file",
+        "gcp_export_files",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="A `gcloud asset export` NDJSON file, or a folder of them, instead of the API"
+        " (repeatable; resource and iam-policy exports are merged by asset name).",
+    ),
+    click.option(
+        "--asset-types",
+        "gcp_asset_types",
+        multiple=True,
+        metavar="TYPE[,TYPE...]",
+        help="Only these Cloud Asset types, e.g. storage.googleapis.com/Bucket (repeatable or"
+        " comma-separated; default: every type pscan normalises).",
+    ),
+    click.option(
+        "--endpoint",
+        "gcp_endpoint",
+        metavar="URL",
+        help="Cloud Asset API endpoint (an emulator or private endpoint). http:// endpoints"
+        " are called with anonymous credentials.",
+    ),
+    click.option(
+        "--read-time",
+        "gcp_read_time",
+        metavar="ISO8601",
+        help="With --export-file: when the export was taken (the export operation's"
+        " readTime); ages are measured from it. Default: the newest update_time in the files.",
+    ),
+]
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _with_options(decorators: list[Any]) -> Callable[[_F], _F]:
+    """Apply a list of click option decorators, keeping their order in --help."""
+
+    def apply(fn: _F) -> _F:
+        for decorator in reversed(decorators):
+            fn = decorator(fn)
+        return fn
+
+    return apply
+
+
 @cli.command()
-@click.argument("snapshots", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("snapshots", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--aws",
+    "use_aws",
+    is_flag=True,
+    help="Collect AWS first (with the --profile/--regions/... options below), keep the"
+    " snapshot under --snapshots-dir, and scan it with the other SNAPSHOTS.",
+)
+@click.option(
+    "--gcp",
+    "use_gcp",
+    is_flag=True,
+    help="Collect GCP first (with --scope or --export-file), keep the snapshot, scan it.",
+)
+@click.option(
+    "--snapshots-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("pscan-snapshots"),
+    show_default=True,
+    help="Where --aws/--gcp keep what they collect (aws-<time>, gcp-<time>).",
+)
+@_with_options(AWS_OPTIONS)
+@_with_options(GCP_OPTIONS)
 @click.option(
     "--rules",
     "rule_paths",
@@ -399,8 +578,15 @@ def scan(
     no_config: bool,
     frameworks: tuple[str, ...],
     quiet: bool,
+    use_aws: bool,
+    use_gcp: bool,
+    snapshots_dir: Path,
+    **collect_options: Any,
 ) -> None:
     """Scan one or more snapshots with the rule packs and write findings.
+
+    With --aws and/or --gcp, collect the live estate first (read-only), keep the
+    snapshot under --snapshots-dir, and scan it together with any SNAPSHOTS given.
 
     \b
     Examples:
@@ -409,12 +595,26 @@ def scan(
       pscan scan ./snap --rules ./my-rules --min-severity medium --format md
       pscan scan ./snap --framework cis-aws-foundations-3.0 --format html -o report.html
       pscan scan ./snap --baseline baseline.json --config .pscan.yaml --format sarif -o r.sarif
+      pscan scan --aws --profile audit --regions eu-west-1,us-east-1 -o findings.json
+      pscan scan --gcp --scope organizations/123456789 --format html -o report.html
     """
     ui = _Ui(quiet)
+    if not snapshots and not (use_aws or use_gcp):
+        _fail("give one or more SNAPSHOT folders, or --aws / --gcp to collect one now")
     gate = _GateSetup(config_file, no_config, fail_on)
     gate.use_baseline(baseline_file)
-    snaps = _open_snapshots(snapshots)
-    ruleset = _load(rule_paths, no_builtin_rules)
+    ruleset = _load(rule_paths, no_builtin_rules)  # bad rules fail before any collection
+    collected: list[Path] = []
+    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+    if use_aws:
+        collected.append(snapshots_dir / f"aws-{stamp}")
+        _collect_aws(collected[-1], ui, **collect_options)
+    if use_gcp:
+        collected.append(snapshots_dir / f"gcp-{stamp}")
+        _collect_gcp(collected[-1], ui, **collect_options)
+    for path in collected:
+        ui.say(f"kept the collected snapshot in {path}")
+    snaps = _open_snapshots((*snapshots, *collected))
     if rule_ids:
         unknown = sorted(set(rule_ids) - set(ruleset.rules))
         if unknown:
@@ -819,89 +1019,6 @@ def collect() -> None:
 
 
 # ---------------------------------------------------------------------- collect aws
-def _aws_list(values: tuple[str, ...] | None) -> tuple[str, ...]:
-    """Repeatable, comma-separated option values as one tuple, in order, without repeats."""
-    items = [v.strip() for value in values or () for v in value.split(",") if v.strip()]
-    return tuple(dict.fromkeys(items))
-
-
-# Shared by `pscan collect aws` and (wired by the lead) `pscan scan --aws`. Every dest
-# starts with aws_ so the values pass through **options next to other providers'.
-AWS_OPTIONS = [
-    click.option(
-        "--profile",
-        "aws_profile",
-        metavar="NAME",
-        help="AWS profile from ~/.aws/config (default: the standard boto3 credential chain:"
-        " environment, profile, SSO, instance role).",
-    ),
-    click.option(
-        "--regions",
-        "aws_regions",
-        multiple=True,
-        metavar="all|REGION[,REGION...]",
-        help="Regions to collect (repeatable or comma-separated). Default: the regions enabled"
-        " for each account; 'all': every region (those not enabled are recorded and skipped).",
-    ),
-    click.option(
-        "--services",
-        "aws_services",
-        multiple=True,
-        metavar="SERVICE[,SERVICE...]",
-        help="Only these services (repeatable or comma-separated; default: all), e.g."
-        " iam,ec2,s3. An unknown name lists the valid ones.",
-    ),
-    click.option(
-        "--org",
-        "aws_org",
-        is_flag=True,
-        help="Collect every active account of the organization (run from the management"
-        " account), entering member accounts through --role-name.",
-    ),
-    click.option(
-        "--role-name",
-        "aws_role_name",
-        default="OrganizationAccountAccessRole",
-        show_default=True,
-        help="Role assumed in member accounts (--org, --accounts).",
-    ),
-    click.option(
-        "--external-id",
-        "aws_external_id",
-        metavar="ID",
-        help="External id for assuming --role-name.",
-    ),
-    click.option(
-        "--accounts",
-        "aws_accounts",
-        multiple=True,
-        metavar="ID[,ID...]",
-        help="Collect these account ids (repeatable or comma-separated) through --role-name;"
-        " with --org, only these members.",
-    ),
-    click.option(
-        "--max-workers",
-        "aws_max_workers",
-        type=click.IntRange(1, 64),
-        default=8,
-        show_default=True,
-        help="Concurrent service x region collections.",
-    ),
-    click.option(
-        "--endpoint-url",
-        "aws_endpoint_url",
-        metavar="URL",
-        help="Send every AWS call to this endpoint (emulators such as moto, or VPC endpoints).",
-    ),
-    click.option(
-        "--max-attempts",
-        "aws_max_attempts",
-        type=click.IntRange(1, 20),
-        default=10,
-        show_default=True,
-        help="Attempts per API call, with botocore's adaptive retries for throttling.",
-    ),
-]
 
 
 def _aws_options(fn: Any) -> Any:
@@ -1008,50 +1125,6 @@ def collect_aws_command(output: Path, quiet: bool, **options: Any) -> None:
 
 
 # ---------------------------------------------------------------------- collect gcp
-def _split_commas(values: tuple[str, ...]) -> list[str]:
-    return [v.strip() for value in values for v in value.split(",") if v.strip()]
-
-
-# Shared by `pscan collect gcp` and (wired by the lead) `pscan scan --gcp`.
-GCP_OPTIONS = [
-    click.option(
-        "--scope",
-        "gcp_scopes",
-        multiple=True,
-        metavar="organizations/ID|folders/ID|projects/ID",
-        help="What to collect through the Cloud Asset API (repeatable).",
-    ),
-    click.option(
-        "--export-file",
-        "gcp_export_files",
-        multiple=True,
-        type=click.Path(path_type=Path),
-        help="A `gcloud asset export` NDJSON file, or a folder of them, instead of the API"
-        " (repeatable; resource and iam-policy exports are merged by asset name).",
-    ),
-    click.option(
-        "--asset-types",
-        "gcp_asset_types",
-        multiple=True,
-        metavar="TYPE[,TYPE...]",
-        help="Only these Cloud Asset types, e.g. storage.googleapis.com/Bucket (repeatable or"
-        " comma-separated; default: every type pscan normalises).",
-    ),
-    click.option(
-        "--endpoint",
-        "gcp_endpoint",
-        metavar="URL",
-        help="Cloud Asset API endpoint (an emulator or private endpoint). http:// endpoints"
-        " are called with anonymous credentials.",
-    ),
-    click.option(
-        "--read-time",
-        "gcp_read_time",
-        metavar="ISO8601",
-        help="With --export-file: when the export was taken (the export operation's"
-        " readTime); ages are measured from it. Default: the newest update_time in the files.",
-    ),
-]
 
 
 def _gcp_options(fn: Any) -> Any:

@@ -21,6 +21,7 @@ import logging
 import re
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 from detect_secrets.core.potential_secret import PotentialSecret
@@ -53,7 +54,7 @@ def _configure() -> None:
     global _configured
     if _configured:
         return
-    plugins = get_mapping_from_secret_type_to_class().values()
+    plugins: list[type[Any]] = list(get_mapping_from_secret_type_to_class().values())
     configure_settings_from_baseline({"plugins_used": [{"name": p.__name__} for p in plugins]})
     get_settings()  # settings are cached by detect-secrets from here on
     _configured = True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from scanner.collectors.aws.context import Scope, ServiceContext
+from scanner.collectors.aws.context import Scope, ServiceContext, missing_as
 from scanner.collectors.aws.normalise import encrypted_by, kms_key_arn, tags_of
 from scanner.model import Resource
 
@@ -13,8 +13,21 @@ __all__ = ["collect", "fetch", "to_resources"]
 
 
 def fetch(ctx: ServiceContext) -> dict[str, Any]:
-    """Raw file systems of the region."""
-    return {"file_systems": ctx.paginate(ctx.client("efs"), "describe_file_systems", "FileSystems")}
+    """Raw file systems of the region, each with its backup policy when it can be read."""
+    client = ctx.client("efs")
+    file_systems = ctx.paginate(client, "describe_file_systems", "FileSystems")
+    for fs in file_systems:
+        # PolicyNotFound: no backup policy, i.e. automatic backups are off.
+        policy = ctx.attempt(
+            missing_as,
+            ("PolicyNotFound",),
+            {},
+            client.describe_backup_policy,
+            FileSystemId=fs["FileSystemId"],
+        )
+        if policy is not None:
+            fs["backup_policy"] = policy.get("BackupPolicy") or {}
+    return {"file_systems": file_systems}
 
 
 def to_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
@@ -29,7 +42,13 @@ def to_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
             account=scope.account,
         )
         tags = tags_of(fs.get("Tags"))
-        attributes = {"encrypted": bool(fs.get("Encrypted")), "kms_key_id": key}
+        attributes = {
+            "encrypted": bool(fs.get("Encrypted")),
+            "kms_key_id": key,
+            "backup_policy_enabled": fs["backup_policy"].get("Status") in ("ENABLED", "ENABLING")
+            if "backup_policy" in fs
+            else None,
+        }
         out.append(
             scope.resource(
                 str(

@@ -79,6 +79,13 @@ _SETTINGS: tuple[tuple[str, str, str | None, tuple[str, ...], Any], ...] = (
         ("ObjectLockConfigurationNotFoundError", "ObjectLockConfigurationNotFound"),
         None,
     ),
+    (
+        "ownership",
+        "get_bucket_ownership_controls",
+        "OwnershipControls",
+        ("OwnershipControlsNotFoundError",),
+        {},  # no ownership controls: S3 treats the bucket as ObjectWriter
+    ),
     ("tags", "get_bucket_tagging", "TagSet", ("NoSuchTagSet", "NoSuchTagSetError"), []),
 )
 _ABSENT = object()
@@ -170,6 +177,14 @@ def _encryption(
     return None
 
 
+def _ownership(controls: Mapping[str, Any]) -> str:
+    """Object Ownership from GetBucketOwnershipControls; none set means ObjectWriter."""
+    for rule in controls.get("Rules") or ():
+        if rule.get("ObjectOwnership"):
+            return str(rule["ObjectOwnership"])
+    return "ObjectWriter"
+
+
 def _bucket(bucket: dict[str, Any], scope: Scope) -> Resource:
     name = str(bucket["Name"])
     region = str(bucket.get("region") or scope.region)
@@ -206,6 +221,7 @@ def _bucket(bucket: dict[str, Any], scope: Scope) -> Resource:
         "object_lock_enabled": None
         if "object_lock" not in bucket
         else bool(lock and lock.get("ObjectLockEnabled") == "Enabled"),
+        "object_ownership": _ownership(bucket["ownership"]) if "ownership" in bucket else None,
     }
     relations: list[Relation] = []
     if encryption:

@@ -67,6 +67,10 @@ def test_collects_buckets_with_every_setting(moto: Moto, collect: Any) -> None:
         },
     )
     s3.put_bucket_tagging(Bucket="locked", Tagging={"TagSet": [{"Key": "Team", "Value": "data"}]})
+    s3.put_bucket_ownership_controls(
+        Bucket="locked",
+        OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+    )
     s3.create_bucket(Bucket="logs")
     s3.put_bucket_acl(Bucket="logs", ACL="log-delivery-write")
     s3.put_bucket_logging(
@@ -102,6 +106,8 @@ def test_collects_buckets_with_every_setting(moto: Moto, collect: Any) -> None:
         "bucket_key_enabled": False,
     }
     assert attrs["lifecycle_rule_count"] == 1
+    assert attrs["object_ownership"] == "BucketOwnerEnforced"
+    assert acl["object_ownership"] == "ObjectWriter"  # no ownership controls
     assert attrs["logging_target"] == "logs"
     assert targets(locked, "logs_to") == ["arn:aws:s3:::logs"]
     assert locked["tags"] == {"Team": "data"}

@@ -59,6 +59,7 @@ def test_efs_file_systems(moto: Moto, collect: Any) -> None:
     snap = collect("--services", "efs", "--regions", REGION)
     home = snap.named("aws.efs.file_system", "home")
     assert home["attributes"]["encrypted"] is True
+    assert home["attributes"]["backup_policy_enabled"] is False  # no backup policy
     assert home["id"].startswith(f"arn:aws:elasticfilesystem:{REGION}:{ACCOUNT}:file-system/fs-")
 
 
@@ -232,3 +233,30 @@ def test_ecs_clusters_services_and_task_definitions(moto: Moto, collect: Any) ->
     assert targets(task, "runs_as") == [role]
     text = json.dumps(task)
     assert "Zx9kLm2pQ7rTw" not in text and "8080" not in text
+
+
+def test_efs_backup_policy_normalised() -> None:
+    # moto cannot set a backup policy: the normaliser is checked on the botocore shape
+    from scanner.collectors.aws import efs
+    from scanner.collectors.aws.context import Scope
+
+    scope = Scope(account=ACCOUNT, region=REGION)
+    raw = {
+        "file_systems": [
+            {
+                "FileSystemId": "fs-1",
+                "Name": "on",
+                "Encrypted": True,
+                "backup_policy": {"Status": "ENABLED"},
+            },
+            {
+                "FileSystemId": "fs-2",
+                "Name": "off",
+                "Encrypted": True,
+                "backup_policy": {"Status": "DISABLED"},
+            },
+            {"FileSystemId": "fs-3", "Name": "unknown", "Encrypted": True},
+        ]
+    }
+    got = {r.name: r.attributes["backup_policy_enabled"] for r in efs.to_resources(raw, scope)}
+    assert got == {"on": True, "off": False, "unknown": None}

@@ -44,7 +44,11 @@ def _child(stage: str, snap: str, out: str) -> None:
         ruleset = load_rules()
         graph_rules = [r for r in ruleset.rules.values() if r.needs_graph]
         keep = set().union(*(r.graph_attribute_types for r in graph_rules))
-        graph = ResourceGraph.build(snapshot.iter_resources(), keep_attributes_for=keep)
+        wanted = [r.graph_relations for r in graph_rules]
+        relations = None if any(w is None for w in wanted) else set().union(*wanted)  # type: ignore[arg-type]
+        graph = ResourceGraph.build(
+            snapshot.iter_resources(), keep_attributes_for=keep, keep_relations=relations
+        )
         extra["nodes"] = len(graph)
         extra["edges"] = graph.g.number_of_edges()
         extra["exposed"] = len(graph.exposed_nodes())

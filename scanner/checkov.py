@@ -37,7 +37,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from scanner.errors import ConfigError
+from scanner.errors import ConfigError, validation_summary
 from scanner.model import (
     Category,
     CheckovRun,
@@ -228,9 +228,7 @@ def parse_report(text: str, source: str = "checkov") -> list[CheckovReport]:
                 continue  # {"passed": 0, "failed": 0, ...}: nothing was scanned
             reports.append(CheckovReport.model_validate(item))
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        msg = f"{source}: unexpected report shape at {where}: {first['msg']}"
+        msg = f"{source}: unexpected report shape: {validation_summary(exc)}"
         raise CheckovError(msg) from None
     return reports
 

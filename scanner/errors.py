@@ -12,6 +12,10 @@
 Messages name the object, the problem and the fix, on one line.
 """
 
+from __future__ import annotations
+
+from pydantic import ValidationError
+
 __all__ = [
     "CollectorError",
     "ConfigError",
@@ -21,7 +25,20 @@ __all__ = [
     "RuleLoadError",
     "ScannerError",
     "SnapshotError",
+    "validation_summary",
 ]
+
+
+def validation_summary(exc: ValidationError) -> str:
+    """The first problem of a pydantic validation error, on one line.
+
+    `field a.b: Input should be ... (and 2 more)`: the field path, the problem and how
+    many other problems there are, for messages that must fit one line.
+    """
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"field {where}: {first['msg']}{more}"
 
 
 class ScannerError(Exception):

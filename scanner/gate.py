@@ -34,7 +34,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from scanner import __version__
-from scanner.errors import ConfigError
+from scanner.errors import ConfigError, validation_summary
 from scanner.model import (
     Finding,
     FindingsDocument,
@@ -180,10 +180,7 @@ def load_config(path: Path) -> GateConfig:
     try:
         return GateConfig.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        msg = f"{path}: field {where}: {first['msg']}{more}"
+        msg = f"{path}: {validation_summary(exc)}"
         raise ConfigError(msg) from None
 
 
@@ -254,9 +251,7 @@ def read_baseline(path: Path) -> Baseline:
     try:
         baseline = Baseline.model_validate_json(text)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(document)"
-        msg = f"{path}: not a pscan baseline: field {where}: {first['msg']}"
+        msg = f"{path}: not a pscan baseline: {validation_summary(exc)}"
         raise ConfigError(msg) from None
     if baseline.schema_version != BASELINE_SCHEMA_VERSION:
         msg = (

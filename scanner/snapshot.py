@@ -26,7 +26,7 @@ import orjson
 from pydantic import ValidationError
 
 from scanner import __version__
-from scanner.errors import SnapshotError
+from scanner.errors import SnapshotError, validation_summary
 from scanner.model import (
     SNAPSHOT_SCHEMA_VERSION,
     CollectionError,
@@ -288,9 +288,7 @@ def open_snapshot(path: Path) -> Snapshot:
     try:
         manifest = SnapshotManifest.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        msg = f"{manifest_path}: field {where}: {first['msg']}"
+        msg = f"{manifest_path}: {validation_summary(exc)}"
         raise SnapshotError(msg) from None
     files: list[Path] = []
     for info in manifest.partitions:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from scanner.errors import ReportError
+from scanner.errors import ReportError, validation_summary
 from scanner.model import FINDINGS_SCHEMA_VERSION, FindingsDocument
 
 __all__ = ["parse_findings", "read_findings", "render_json"]
@@ -38,10 +38,8 @@ def parse_findings(text: str | bytes, source: str = "<findings>") -> FindingsDoc
     try:
         doc = FindingsDocument.model_validate_json(text)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(document)"
         version_hint = _schema_version_hint(text)
-        msg = f"{source}: invalid findings document at {where}: {first['msg']}{version_hint}"
+        msg = f"{source}: invalid findings document: {validation_summary(exc)}{version_hint}"
         raise ReportError(msg) from exc
     if doc.schema_version != FINDINGS_SCHEMA_VERSION:
         msg = (

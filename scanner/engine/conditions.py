@@ -56,9 +56,13 @@ class CompileError(ValueError):
     """A condition that cannot be compiled; the message names the offending part."""
 
 
-@dataclass
+@dataclass(slots=True)
 class EvalContext:
-    """Everything a condition may consult about the resource being judged."""
+    """Everything a condition may consult about the resource being judged.
+
+    Only a recording context (`record=True`, made for a resource that failed) collects
+    evidence, match and path; a plain one is shared by every rule judging a resource.
+    """
 
     resource: Mapping[str, Any]
     now: datetime

@@ -109,8 +109,11 @@ class _Evaluator:
             providers.add(resource.get("provider", ""))
             if graph is not None:
                 graph.add_resource(resource)
-            for rule in index.get(rtype, ()):
-                self.judge(rule, resource, None)
+            rules = index.get(rtype)
+            if rules:
+                ctx = EvalContext(resource=resource, now=self.now)
+                for rule in rules:
+                    self.judge(rule, resource, ctx)
             if progress is not None and count % 10000 == 0:
                 progress(count)
         if graph is not None:
@@ -119,7 +122,10 @@ class _Evaluator:
                     self.run_graph_fn(rule, graph)
                 else:
                     for node_id in list(graph.nodes_of_type(rule.spec.resource_types)):
-                        self.judge(rule, graph.resource_view(node_id), graph)
+                        view = graph.resource_view(node_id)
+                        self.judge(
+                            rule, view, EvalContext(resource=view, now=self.now, graph=graph)
+                        )
         self.outcome.graph = graph
         self.outcome.stats = {
             rid: RuleStats(
@@ -130,12 +136,12 @@ class _Evaluator:
         self.outcome.findings.sort(key=lambda f: (-f.severity.rank, f.rule_id, f.resource.id))
         return self.outcome
 
-    def judge(self, rule: Rule, resource: Mapping[str, Any], graph: ResourceGraph | None) -> None:
+    def judge(self, rule: Rule, resource: Mapping[str, Any], ctx: EvalContext) -> None:
+        """Judge one resource; `ctx` is the resource's plain (non-recording) context."""
         stats = self.counts[rule.id]
         attrs = resource.get("attributes") or {}
         try:
             if rule.applies_if is not None:
-                ctx = EvalContext(resource=resource, now=self.now, graph=graph)
                 applies = rule.applies_if.fn(attrs, ctx)
                 if applies is None:  # reads a value known only after apply
                     stats.undecided += 1
@@ -144,7 +150,6 @@ class _Evaluator:
                     return
             stats.evaluated += 1
             if rule.condition is not None:
-                ctx = EvalContext(resource=resource, now=self.now, graph=graph)
                 verdict = rule.condition.fn(attrs, ctx)
                 if verdict is None:  # the decision depends on a value known only after apply
                     stats.evaluated -= 1
@@ -153,10 +158,10 @@ class _Evaluator:
                 if verdict:
                     return
                 # Failed: evaluate again, this time recording the deciding values.
-                ctx = EvalContext(resource=resource, now=self.now, graph=graph, record=True)
-                rule.condition.fn(attrs, ctx)
-                hit = Hit(evidence=ctx.evidence, path=ctx.path)
-                self.add_finding(rule, resource, hit, match=ctx.match)
+                rec = EvalContext(resource=resource, now=self.now, graph=ctx.graph, record=True)
+                rule.condition.fn(attrs, rec)
+                hit = Hit(evidence=rec.evidence, path=rec.path)
+                self.add_finding(rule, resource, hit, match=rec.match)
             elif rule.resource_fn is not None:
                 for hit in rule.resource_fn(resource, rule.spec):
                     self.add_finding(rule, resource, hit)
@@ -198,8 +203,10 @@ class _Evaluator:
                 raw = rule.cost_quantity(resource.get("attributes") or {})
                 quantity = float(raw) if isinstance(raw, int | float) else 0.0
             cost = round(rule.price * quantity, 2)
+        # model_construct: every value here is already typed (spec fields, strings, JSON
+        # values from the snapshot); validating 100k+ findings again costs seconds.
         self.outcome.findings.append(
-            Finding(
+            Finding.model_construct(
                 fingerprint=fingerprint(rule.id, resource["id"]),
                 rule_id=rule.id,
                 title=spec.title,
@@ -236,7 +243,7 @@ class _Evaluator:
 
 
 def _ref(resource: Mapping[str, Any]) -> ResourceRef:
-    return ResourceRef(
+    return ResourceRef.model_construct(
         id=str(resource["id"]),
         type=str(resource.get("type", "")),
         name=str(resource.get("name") or ""),

@@ -38,13 +38,10 @@ def test_demo_scans_without_rule_errors(outcome: ScanOutcome) -> None:
     assert errors == []
 
 
-def test_most_seeded_problems_are_found(outcome: ScanOutcome) -> None:
+def test_every_seeded_problem_is_found(outcome: ScanOutcome) -> None:
     flagged = {f.resource.id for f in outcome.findings}
-    problems = {rid for _, rid, _ in synthetic.demo_problems()}
-    found = problems & flagged
-    # every problem resource should be found once the rule packs are complete; until
-    # then at least nine in ten are, and the list of misses is printed on failure
-    assert len(found) >= 0.9 * len(problems), sorted(problems - flagged)
+    missed = sorted((rid, what) for _, rid, what in synthetic.demo_problems() if rid not in flagged)
+    assert missed == []
 
 
 def test_graph_story(outcome: ScanOutcome) -> None:

@@ -76,10 +76,25 @@ class ResourceGraph:
 
     # ------------------------------------------------------------------ building
     def add_resource(self, resource: Mapping[str, Any]) -> None:
-        """Add one resource (snapshot dict form) and its relations."""
+        """Add one resource (snapshot dict form) and its relations.
+
+        A resource no graph question can touch is left out: not of a kept type, no kept
+        relation, no exposure attribute, and not yet the target of an edge.
+        """
         rid = resource["id"]
         rtype = resource["type"]
         attrs: Mapping[str, Any] = resource.get("attributes") or {}
+        kept = self._relations
+        relations = [
+            rel for rel in resource.get("relations") or () if kept is None or rel["type"] in kept
+        ]
+        is_kept_type = rtype in self._keep
+        if is_kept_type:
+            node_attrs: Mapping[str, Any] = attrs
+        else:
+            node_attrs = {k: attrs[k] for k in SKELETON_ATTRIBUTES if attrs.get(k) is not None}
+            if not relations and not node_attrs and rid not in self.g:
+                return
         data: dict[str, Any] = {
             "type": rtype,
             "name": resource.get("name", ""),
@@ -87,12 +102,10 @@ class ResourceGraph:
             "account": resource.get("account", ""),
             "region": resource.get("region", ""),
             "resource": True,
+            "attributes": node_attrs,
         }
-        if rtype in self._keep:
-            data["attributes"] = attrs
+        if is_kept_type:
             data["tags"] = resource.get("tags") or {}
-        else:
-            data["attributes"] = {k: attrs[k] for k in SKELETON_ATTRIBUTES if k in attrs}
         if rid in self.g:
             node = self.g.nodes[rid]
             if not node.get("resource"):
@@ -101,10 +114,7 @@ class ResourceGraph:
         else:
             self.g.add_node(rid, **data)
             self._by_type.setdefault(rtype, []).append(rid)
-        kept = self._relations
-        for rel in resource.get("relations") or ():
-            if kept is not None and rel["type"] not in kept:
-                continue
+        for rel in relations:
             target = rel["target"]
             if target not in self.g:
                 self.g.add_node(target, **_placeholder(target))

@@ -182,3 +182,17 @@ def test_one_routed_subnet_is_enough() -> None:
         ]
     )
     assert g.is_reachable_from_internet("db")
+
+
+def test_resources_no_question_can_touch_are_left_out() -> None:
+    g = ResourceGraph(keep_attributes_for={"aws.rds.instance"}, keep_relations={"protected_by"})
+    g.add_resource(r("key", "aws.kms.key"))  # no kept relation, no exposure attribute
+    g.add_resource(r("vol", "aws.ec2.volume", rels=[("encrypted_by", "key")]))  # edge not kept
+    g.add_resource(r("db", "aws.rds.instance"))  # kept type, even without edges
+    g.add_resource(r("subnet", "aws.ec2.subnet", {"has_internet_route": False}))
+    g.add_resource(r("i", "aws.ec2.instance", rels=[("protected_by", "sg")]))
+    g.add_resource(r("sg", "aws.ec2.security_group"))  # already an edge target: filled in
+    assert "key" not in g and "vol" not in g
+    assert {"db", "subnet", "i", "sg"} <= set(g.g.nodes)
+    assert g.node("sg")["type"] == "aws.ec2.security_group"
+    assert list(g.nodes_of_type(["aws.ec2.security_group"])) == ["sg"]

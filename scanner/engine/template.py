@@ -24,18 +24,27 @@ def _fmt(value: Any) -> str:
     return text if len(text) <= _MAX_VALUE else text[: _MAX_VALUE - 1] + "…"
 
 
+_SPECIAL = re.compile(r"\b(resource|match|evidence)\b")
+
+
 class MessageTemplate:
-    """A message with `{path}` placeholders read from the resource and the match."""
+    """A message with `{path}` placeholders read from the resource and the match.
+
+    A placeholder that names `resource`, `match` or `evidence` reads a context holding
+    them and the attributes; any other reads the attributes directly (no copy).
+    """
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._parts: list[str | tuple[str, Callable[[Any], Any]]] = []
+        # literal text, or (masking key, reads special names?, getter)
+        self._parts: list[str | tuple[str, bool, Callable[[Any], Any]]] = []
         pos = 0
         for m in _PLACEHOLDER.finditer(text):
             self._parts.append(text[pos : m.start()])
             try:
                 expr = m.group(1).strip()
-                self._parts.append((expr.rsplit(".", 1)[-1], compile_path(expr)))
+                special = _SPECIAL.search(expr) is not None
+                self._parts.append((expr.rsplit(".", 1)[-1], special, compile_path(expr)))
             except CompileError as exc:
                 msg = f"message placeholder {{{m.group(1)}}}: {exc}"
                 raise CompileError(msg) from None
@@ -51,24 +60,30 @@ class MessageTemplate:
     ) -> str:
         """Fill the placeholders for one resource; secret-looking values come out masked."""
         attrs = resource.get("attributes") or {}
-        context = {
-            **attrs,
-            "resource": {
-                "id": resource.get("id", ""),
-                "name": resource.get("name") or resource.get("id", ""),
-                "type": resource.get("type", ""),
-                "account": resource.get("account", ""),
-                "region": resource.get("region", ""),
-                "tags": resource.get("tags") or {},
-            },
-            "match": match,
-            "evidence": dict(evidence or {}),
-        }
+        specials: dict[str, Any] | None = None
         out = []
         for part in self._parts:
             if isinstance(part, str):
                 out.append(part)
+                continue
+            key, special, getter = part
+            if special:
+                if specials is None:
+                    specials = {
+                        **attrs,
+                        "resource": {
+                            "id": resource.get("id", ""),
+                            "name": resource.get("name") or resource.get("id", ""),
+                            "type": resource.get("type", ""),
+                            "account": resource.get("account", ""),
+                            "region": resource.get("region", ""),
+                            "tags": resource.get("tags") or {},
+                        },
+                        "match": match,
+                        "evidence": dict(evidence or {}),
+                    }
+                value = getter(specials)
             else:
-                key, getter = part
-                out.append(_fmt(mask_secrets(getter(context), key)))
+                value = getter(attrs)
+            out.append(_fmt(mask_secrets(value, key)))
         return "".join(out)

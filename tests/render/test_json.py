@@ -46,7 +46,9 @@ def test_read_missing_file(tmp_path: Path) -> None:
 
 
 def test_parse_names_the_source_and_field() -> None:
-    with pytest.raises(ReportError, match=r"^f\.json: invalid findings document: field findings\.0"):
+    with pytest.raises(
+        ReportError, match=r"^f\.json: invalid findings document: field findings\.0"
+    ):
         parse_findings('{"tool_version": "1", "findings": [{"rule_id": 3}]}', source="f.json")
     with pytest.raises(ReportError, match=r"^f\.json: invalid findings document"):
         parse_findings("not json", source="f.json")

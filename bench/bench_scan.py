@@ -32,7 +32,7 @@ def _child(stage: str, snap: str, out: str) -> None:
     """Run one stage in this process and print a JSON line with seconds and peak RSS."""
     from scanner.engine import build_document, evaluate, load_rules
     from scanner.graph import ResourceGraph
-    from scanner.render import render
+    from scanner.render import render_pieces
     from scanner.snapshot import open_snapshot
 
     snapshot = open_snapshot(Path(snap))
@@ -62,11 +62,11 @@ def _child(stage: str, snap: str, out: str) -> None:
         outcome = evaluate(ruleset, snapshot.iter_resources(), now=snapshot.manifest.created_at)
         doc = build_document(outcome, ruleset)
         t_render = time.perf_counter()
-        text = render(doc, "json")
-        Path(out).write_text(text)
+        with open(out, "w", encoding="utf-8") as fh:  # as `pscan scan -o` writes it
+            fh.writelines(render_pieces(doc, "json"))
         extra["render_json_s"] = round(time.perf_counter() - t_render, 2)
         extra["findings"] = len(doc.findings)
-        extra["json_mb"] = round(len(text) / 1e6, 1)
+        extra["json_mb"] = round(Path(out).stat().st_size / 1e6, 1)
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
@@ -110,6 +110,7 @@ def main() -> None:
     parser.add_argument("--stage", help=argparse.SUPPRESS)
     parser.add_argument("--snap", help=argparse.SUPPRESS)
     parser.add_argument("--no-write", action="store_true", help="do not touch RESULTS.md")
+    parser.add_argument("--stages", default=",".join(STAGES), help="comma-separated subset")
     args = parser.parse_args()
     if args.stage:
         _child(args.stage, args.snap, str(args.out / "findings.json"))
@@ -119,7 +120,7 @@ def main() -> None:
     for size in (int(s) for s in args.sizes.split(",")):
         snap = _generate(size, args.out)
         disk_mb = sum(p.stat().st_size for p in snap.iterdir()) / 1e6
-        for stage in STAGES:
+        for stage in args.stages.split(","):
             proc = subprocess.run(
                 [
                     sys.executable,

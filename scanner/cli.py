@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -45,7 +45,7 @@ from scanner.model import (
     utcnow,
 )
 from scanner.paths import data_dir
-from scanner.render import FORMATS, render
+from scanner.render import FORMATS, render, render_pieces
 from scanner.render import diagram as diagrams
 from scanner.render.html import render_html
 from scanner.render.jsonout import read_findings
@@ -89,13 +89,16 @@ def _print_error(message: str) -> int:
     return 2
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Write a file so that readers see the old content or the complete new one."""
+def _write_atomic(path: Path, text: str | Iterable[str]) -> None:
+    """Write a file (text, or its pieces) so that readers see the old content or all the new."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+            if isinstance(text, str):
+                fh.write(text)
+            else:
+                fh.writelines(text)
         # mkstemp creates 0600 files; reports get the permissions the umask gives.
         umask = os.umask(0)
         os.umask(umask)
@@ -626,13 +629,13 @@ def scan(
     )
     doc = _scan(snaps, ruleset, ui, frameworks or tuple(gate.config.frameworks))
     summary = gate.apply(doc)
-    text = render(doc, fmt)
     if output:
-        _write_atomic(output, text)
+        _write_atomic(output, render_pieces(doc, fmt))
         ui.say(_summary(doc))
         ui.say(_gate_line(summary))
         ui.say(f"wrote {output}")
     else:
+        text = render(doc, fmt)
         click.echo(text, nl=not text.endswith("\n"))
     _step_summary(doc)
     raise click.exceptions.Exit(exit_code(summary))

@@ -7,19 +7,19 @@ names. Diagrams take resources rather than findings and live in `scanner.render.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from scanner.errors import ReportError
 from scanner.model import FindingsDocument
 from scanner.render._paths import reports_dir
 from scanner.render.csv_ import render_csv
 from scanner.render.html import render_html
-from scanner.render.jsonout import render_json
+from scanner.render.jsonout import iter_json, render_json
 from scanner.render.junit import render_junit
 from scanner.render.markdown import render_markdown
 from scanner.render.sarif import render_sarif
 
-__all__ = ["EXTENSIONS", "FORMATS", "render", "reports_dir"]
+__all__ = ["EXTENSIONS", "FORMATS", "render", "render_pieces", "reports_dir"]
 
 
 FORMATS: dict[str, Callable[[FindingsDocument], str]] = {
@@ -30,6 +30,9 @@ FORMATS: dict[str, Callable[[FindingsDocument], str]] = {
     "md": render_markdown,
     "html": render_html,  # without a diagram; call render_html directly to add one
 }
+
+# Formats that can be written piece by piece (the same text as FORMATS gives).
+_STREAMING: dict[str, Callable[[FindingsDocument], Iterator[str]]] = {"json": iter_json}
 
 # The usual file extension of each format, for writing several reports at once.
 EXTENSIONS: dict[str, str] = {
@@ -53,3 +56,11 @@ def render(doc: FindingsDocument, fmt: str) -> str:
         msg = f"unknown report format {fmt!r} (use one of: {', '.join(FORMATS)})"
         raise ReportError(msg)
     return renderer(doc)
+
+
+def render_pieces(doc: FindingsDocument, fmt: str) -> Iterator[str]:
+    """The text of `render(doc, fmt)` in pieces, for writing large documents to a file."""
+    streaming = _STREAMING.get(fmt)
+    if streaming is not None:
+        return streaming(doc)
+    return iter([render(doc, fmt)])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -15,7 +16,7 @@ from pydantic import ValidationError
 from scanner.errors import ReportError, validation_summary
 from scanner.model import FINDINGS_SCHEMA_VERSION, FindingsDocument
 
-__all__ = ["parse_findings", "read_findings", "render_json"]
+__all__ = ["iter_json", "parse_findings", "read_findings", "render_json"]
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +24,27 @@ logger = logging.getLogger(__name__)
 def render_json(doc: FindingsDocument) -> str:
     """Serialise the document as indented JSON, ending with a newline."""
     return doc.model_dump_json(indent=2) + "\n"
+
+
+_FINDINGS_MARK = '\n  "findings": [],\n'
+
+
+def iter_json(doc: FindingsDocument) -> Iterator[str]:
+    """The same text as `render_json`, in pieces: one per finding.
+
+    A large scan holds its findings once, as objects; serialising them one at a time
+    spares the second copy as one huge string.
+    """
+    head = doc.model_copy(update={"findings": []}).model_dump_json(indent=2)
+    cut = head.find(_FINDINGS_MARK)
+    if cut < 0:  # not where it is expected: fall back to one piece
+        yield render_json(doc)
+        return
+    yield head[:cut] + '\n  "findings": ['
+    for n, finding in enumerate(doc.findings):
+        body = finding.model_dump_json(indent=2).replace("\n", "\n    ")
+        yield ("," if n else "") + "\n    " + body
+    yield ("\n  ]" if doc.findings else "]") + ",\n" + head[cut + len(_FINDINGS_MARK) :] + "\n"
 
 
 def parse_findings(text: str | bytes, source: str = "<findings>") -> FindingsDocument:

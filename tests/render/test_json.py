@@ -10,6 +10,7 @@ import pytest
 
 from scanner.errors import ReportError
 from scanner.model import FINDINGS_SCHEMA_VERSION, FindingsDocument
+from scanner.render import render
 from scanner.render.jsonout import parse_findings, read_findings, render_json
 from scanner.render.schema import findings_schema
 
@@ -59,3 +60,12 @@ def test_parse_refuses_other_schema_versions() -> None:
         parse_findings('{"schema_version": "2", "tool_version": "9.0"}', source="f.json")
     with pytest.raises(ReportError, match=r"\(schema_version '2'; this pscan reads 1\)"):
         parse_findings('{"schema_version": "2", "tool_version": "9", "new": 1}', source="f.json")
+
+
+def test_pieces_give_the_same_text(doc: FindingsDocument) -> None:
+    from scanner.render import render_pieces
+
+    assert "".join(render_pieces(doc, "json")) == render_json(doc)
+    empty = doc.model_copy(update={"findings": []})
+    assert "".join(render_pieces(empty, "json")) == render_json(empty)
+    assert "".join(render_pieces(doc, "csv")) == render(doc, "csv")

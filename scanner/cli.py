@@ -366,6 +366,13 @@ _output_option = click.option(
     help="Write here instead of stdout (written atomically).",
 )
 _quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress or summary.")
+_snapshot_out_option = click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder of the snapshot to write (written atomically).",
+)
 
 
 # ---------------------------------------------------------------------- provider options
@@ -1095,13 +1102,7 @@ def _collect_aws(output: Path, ui: _Ui | None = None, **options: Any) -> Any:
 
 @collect.command("aws")
 @_aws_options
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Folder of the snapshot to write (written atomically).",
-)
+@_snapshot_out_option
 @_quiet_option
 def collect_aws_command(output: Path, quiet: bool, **options: Any) -> None:
     """Collect an AWS estate (accounts x regions x services) into a snapshot.
@@ -1230,13 +1231,7 @@ def _collect_gcp(output: Path, ui: _Ui | None = None, **options: Any) -> Any:
 
 @collect.command("gcp")
 @_gcp_options
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Folder of the snapshot to write (written atomically).",
-)
+@_snapshot_out_option
 @_quiet_option
 def collect_gcp(output: Path, quiet: bool, **options: Any) -> None:
     """Collect Google Cloud through Cloud Asset Inventory into a snapshot.

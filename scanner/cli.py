@@ -16,6 +16,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -1088,16 +1089,20 @@ def _collect_aws(output: Path, ui: _Ui | None = None, **options: Any) -> Any:
         f"collected {manifest.resource_count:,} AWS resources from {len(accounts_seen)}"
         f" account(s) in {time.monotonic() - started:.1f}s"
     )
-    if manifest.errors:
-        ui.say(f"{len(manifest.errors)} collection errors (in {output}/manifest.json):")
-        for error in manifest.errors[:10]:
-            ui.say(
-                f"  {error.account} {error.region} {error.service} {error.operation}:"
-                f" {error.code}: {error.message}"
-            )
-        if len(manifest.errors) > 10:
-            ui.say(f"  ... and {len(manifest.errors) - 10} more")
+    _say_collection_errors(ui, manifest, output)
     return manifest
+
+
+def _say_collection_errors(ui: _Ui, manifest: Any, output: Path) -> None:
+    """List the first collection errors of a fresh snapshot (all are in its manifest)."""
+    if not manifest.errors:
+        return
+    ui.say(f"{len(manifest.errors)} collection errors (in {output}/manifest.json):")
+    for error in manifest.errors[:10]:
+        where = " ".join(p for p in (error.account, error.region, error.service) if p)
+        ui.say(f"  {where} {error.operation}: {error.code}: {error.message}")
+    if len(manifest.errors) > 10:
+        ui.say(f"  ... and {len(manifest.errors) - 10} more")
 
 
 @collect.command("aws")
@@ -1143,41 +1148,13 @@ def _collect_gcp(output: Path, ui: _Ui | None = None, **options: Any) -> Any:
     `options` are the GCP_OPTIONS values (gcp_scopes, gcp_export_files, gcp_asset_types,
     gcp_endpoint, gcp_read_time). Bad usage raises ConfigError (exit 2).
     """
-    import re
-    from datetime import UTC, datetime
-
     # Imported here: google-cloud-asset takes a while to import and most commands skip it.
-    from scanner.collectors.gcp import CONTEXT_TYPES, HIERARCHY_TYPES
-    from scanner.collectors.gcp.api import ApiSource, close_client, make_client
-    from scanner.collectors.gcp.collect import (
-        GcpCollector,
-        policy_types_for,
-        select_types,
-        write_snapshot,
-    )
-    from scanner.collectors.gcp.export import ExportSource
-    from scanner.collectors.secrets import scan_text
+    from scanner.collectors.gcp.collect import collect_gcp
 
     ui = ui or _Ui(quiet=True)
-    scopes: list[str] = list(options.get("gcp_scopes") or ())
-    files: list[Path] = list(options.get("gcp_export_files") or ())
-    endpoint: str | None = options.get("gcp_endpoint")
-    read_time_text: str | None = options.get("gcp_read_time")
-    if bool(scopes) == bool(files):
-        msg = "collect gcp: give --scope (Cloud Asset API) or --export-file (files), not both"
-        raise ConfigError(msg)
-    for scope in scopes:
-        if not re.fullmatch(r"(organizations|folders|projects)/[A-Za-z0-9._:-]+", scope):
-            msg = f"--scope {scope!r}: use organizations/ID, folders/ID or projects/ID"
-            raise ConfigError(msg)
-    if endpoint and not scopes:
-        msg = "--endpoint applies to the Cloud Asset API; use it with --scope"
-        raise ConfigError(msg)
     read_time = None
+    read_time_text: str | None = options.get("gcp_read_time")
     if read_time_text:
-        if not files:
-            msg = "--read-time applies to export files; use it with --export-file"
-            raise ConfigError(msg)
         try:
             read_time = datetime.fromisoformat(read_time_text.replace("Z", "+00:00"))
         except ValueError:
@@ -1185,47 +1162,19 @@ def _collect_gcp(output: Path, ui: _Ui | None = None, **options: Any) -> Any:
             raise ConfigError(msg) from None
         if read_time.tzinfo is None:
             read_time = read_time.replace(tzinfo=UTC)
-    selected = select_types(_split_commas(tuple(options.get("gcp_asset_types") or ())))
-    source: Any
-    client = None
-    if scopes:
-        client = make_client(endpoint)
-        source = ApiSource(
-            client,
-            scopes,
-            context_types=CONTEXT_TYPES,
-            resource_types=selected,
-            policy_types=policy_types_for(selected),
-            org_policy_types=HIERARCHY_TYPES,
-            progress=ui.progress,
-        )
-        name = "gcp"
-    else:
-        source = ExportSource(
-            files, context_types=CONTEXT_TYPES, resource_types=selected, progress=ui.progress
-        )
-        name = "gcp-export"
-    collector = GcpCollector(
-        source, selected=selected, scan_secrets=scan_text, progress=ui.progress
+    manifest, counts = collect_gcp(
+        output,
+        scopes=list(options.get("gcp_scopes") or ()),
+        export_files=list(options.get("gcp_export_files") or ()),
+        asset_types=_split_commas(tuple(options.get("gcp_asset_types") or ())),
+        endpoint=options.get("gcp_endpoint"),
+        read_time=read_time,
+        progress=ui.progress,
     )
-    try:
-        manifest = write_snapshot(
-            collector,
-            output,
-            scopes=[f"gcp:{s}" for s in scopes],
-            created_at=read_time,
-            source_name=name,
-        )
-    finally:
-        if client is not None:
-            close_client(client)
     ui.done(f"collected {manifest.resource_count:,} GCP resources")
-    for rtype, count in sorted(collector.counts.items()):
+    for rtype, count in sorted(counts.items()):
         ui.say(f"  {count:>8,}  {rtype}")
-    if manifest.errors:
-        ui.say(f"{len(manifest.errors)} collection errors (in {output}/manifest.json):")
-        for error in manifest.errors[:10]:
-            ui.say(f"  {error.account} {error.operation}: {error.code}: {error.message}")
+    _say_collection_errors(ui, manifest, output)
     return manifest
 
 

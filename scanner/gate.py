@@ -30,7 +30,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from scanner import __version__
@@ -48,6 +47,7 @@ from scanner.model import (
     SuppressionReport,
     utcnow,
 )
+from scanner.yamlfile import read_yaml
 
 __all__ = [
     "BASELINE_SCHEMA_VERSION",
@@ -159,19 +159,7 @@ def load_config(path: Path) -> GateConfig:
     Raises:
         ConfigError: unreadable, not YAML, or a field is invalid (named with its path).
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        msg = f"{path}: cannot read config ({exc.strerror or exc})"
-        raise ConfigError(msg) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        msg = f"{where}: invalid YAML ({problem})"
-        raise ConfigError(msg) from None
+    data = read_yaml(path, ConfigError)
     if data is None:
         data = {}
     if not isinstance(data, dict):

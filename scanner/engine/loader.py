@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from scanner.catalog import TYPES
@@ -32,13 +31,11 @@ from scanner.engine.template import MessageTemplate
 from scanner.errors import RuleLoadError, validation_summary
 from scanner.model import ComplianceRef, Severity
 from scanner.paths import data_dir
+from scanner.yamlfile import read_yaml
 
 __all__ = ["Rule", "RuleSet", "builtin_rules_dir", "load_rules"]
 
 logger = logging.getLogger(__name__)
-
-# libyaml's safe loader parses the packs about 7x faster than the pure-Python one.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _RULE_ID = re.compile(r"^(aws|gcp)_[a-z0-9]+(_[a-z0-9]+)+$")
 
@@ -139,19 +136,7 @@ class RuleSet:
 
 
 def _read_yaml(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        msg = f"{path}: cannot read ({exc.strerror})"
-        raise RuleLoadError(msg) from None
-    try:
-        return yaml.load(text, Loader=_YAML_LOADER)  # a safe loader (C or Python)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        msg = f"{where}: invalid YAML ({problem})"
-        raise RuleLoadError(msg) from None
+    return read_yaml(path, RuleLoadError)
 
 
 def _validate(model: type[BaseModel], data: Any, path: Path, label: str) -> Any:

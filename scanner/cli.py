@@ -1210,9 +1210,21 @@ def snapshot() -> None:
 
 @snapshot.command("info")
 @click.argument("path", type=click.Path(path_type=Path))
-def snapshot_info(path: Path) -> None:
-    """Print a snapshot's manifest summary and resource counts per type."""
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Also check every partition against its sha256 and resource count (exit 2 if not).",
+)
+def snapshot_info(path: Path, verify: bool) -> None:
+    """Print a snapshot's manifest summary and resource counts per type.
+
+    \b
+    Example:
+      pscan snapshot info ./snap --verify
+    """
     snap = open_snapshot(path)
+    if verify:
+        snap.verify()
     m = snap.manifest
     click.echo(f"{path}: schema {m.schema_version}, source {m.source or '-'}, taken {m.created_at}")
     click.echo(f"scopes: {', '.join(m.scopes) or '-'}")

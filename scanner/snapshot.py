@@ -234,6 +234,23 @@ class Snapshot:
         """Yield every partition file."""
         yield from self.files
 
+    def verify(self) -> None:
+        """Check every partition against the sha256 and count its manifest records.
+
+        Raises:
+            SnapshotError: a partition was changed or truncated after it was written.
+        """
+        for info, part in zip(self.manifest.partitions, self.files, strict=True):
+            if info.sha256 and _sha256(part) != info.sha256:
+                msg = (
+                    f"{part}: content differs from the sha256 in {MANIFEST} (changed after writing)"
+                )
+                raise SnapshotError(msg)
+            lines = sum(1 for _ in iter_partition(part))
+            if lines != info.resources:
+                msg = f"{part}: {lines} resources, {MANIFEST} says {info.resources}"
+                raise SnapshotError(msg)
+
     def iter_resources(self) -> Iterator[dict[str, Any]]:
         """Stream every resource as a dict, checking each line's shape."""
         for part in self.files:

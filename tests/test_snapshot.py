@@ -161,3 +161,23 @@ def test_many_partitions_reopen_streams(tmp_path: Path) -> None:
     snap = open_snapshot(tmp_path / "s")
     assert sorted(r["id"] for r in snap.iter_resources()) == sorted(r["id"] for r in rows)
     assert (tmp_path / "s").stat().st_mode & 0o055  # not private to the writer
+
+
+def test_verify_catches_changed_or_truncated_partitions(tmp_path: Path) -> None:
+    write_snapshot(tmp_path / "s", [_res(1), _res(2)], source="t")
+    open_snapshot(tmp_path / "s").verify()  # intact
+    part = open_snapshot(tmp_path / "s").files[0]
+    original = part.read_bytes()
+    with gzip.open(part, "ab") as fh:
+        fh.write(b'{"id": "x", "type": "aws.s3.bucket"}\n')
+    with pytest.raises(SnapshotError, match="differs from the sha256"):
+        open_snapshot(tmp_path / "s").verify()
+    # same content, wrong count in the manifest
+    part.write_bytes(original)
+    manifest = tmp_path / "s" / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["partitions"][0]["resources"] = 5
+    data["partitions"][0]["sha256"] = ""
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(SnapshotError, match=r"2 resources, manifest\.json says 5"):
+        open_snapshot(tmp_path / "s").verify()

@@ -1,6 +1,6 @@
 """Rule aws_iam_policy_no_full_admin: attached managed policies grant no full admin rights.
 
-The document is read with `scanner.engine.iam_policy`: a statement counts as full
+The document is read with `scanner.policy.iam`: a statement counts as full
 administrator access when it is an `Allow` that covers every resource (`Resource: "*"`,
 or any `NotResource`) and either allows every action (`"*"`, or the `"*:*"` spelling CIS
 uses) or allows everything but a `NotAction` list that still leaves IAM itself allowed.
@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from scanner.engine import Hit, RuleSpec, resource_rule
-from scanner.engine.iam_policy import admin_statements
+from scanner.policy.iam import admin_statements
 
 __all__ = ["check"]
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from scanner.engine import Hit, RuleSpec, resource_rule
-from scanner.engine.iam_policy import admin_statements, allows
+from scanner.policy.iam import admin_statements, allows
 
 __all__ = ["check"]
 

@@ -12,8 +12,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from scanner.engine import Hit, RuleSpec, graph_rule
-from scanner.engine.iam_policy import admin_statements, as_list, trust_grants
 from scanner.graph import ResourceGraph
+from scanner.policy.iam import admin_statements, as_list, trust_grants
 
 __all__ = ["check"]
 

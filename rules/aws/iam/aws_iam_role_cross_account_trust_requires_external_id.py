@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from scanner.engine import Hit, RuleSpec, resource_rule
-from scanner.engine.iam_policy import trust_grants
+from scanner.policy.iam import trust_grants
 
 __all__ = ["check"]
 

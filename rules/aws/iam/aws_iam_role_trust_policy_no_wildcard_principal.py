@@ -1,7 +1,7 @@
 """Rule aws_iam_role_trust_policy_no_wildcard_principal: no role is assumable by anyone.
 
 A trust statement fails when it allows Principal "*" (or {"AWS": "*"}) and no condition
-pins the caller; see `scanner.engine.iam_policy.is_public_statement`.
+pins the caller; see `scanner.policy.iam.is_public_statement`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from scanner.engine import Hit, RuleSpec, resource_rule
-from scanner.engine.iam_policy import is_public_statement, statements
+from scanner.policy.iam import is_public_statement, statements
 
 __all__ = ["check"]
 

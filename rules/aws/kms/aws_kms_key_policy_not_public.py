@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from scanner.engine import Hit, RuleSpec, resource_rule
-from scanner.engine.iam_policy import as_list, is_public_statement, statements
+from scanner.policy.iam import as_list, is_public_statement, statements
 
 __all__ = ["check"]
 

@@ -12,8 +12,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from scanner.engine import Hit, RuleSpec, graph_rule
-from scanner.engine.iam_policy import is_public_statement, statements
 from scanner.graph import ResourceGraph
+from scanner.policy.iam import is_public_statement, statements
 
 __all__ = ["check"]
 

@@ -1,4 +1,4 @@
-"""scanner.engine.iam_policy: documents read the way IAM reads them."""
+"""scanner.policy.iam: documents read the way IAM reads them."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from scanner.engine.iam_policy import (
+from scanner.policy.iam import (
     account_of,
     action_matches,
     admin_reason,

@@ -1,9 +1,12 @@
-"""AWS IAM policy documents, read the way IAM reads them: pure helpers for Python rules.
+"""AWS IAM policy documents, read the way IAM reads them: the one reading pscan has.
 
-Rules that judge identity policies, trust policies and resource policies (bucket, key,
-queue policies) all need the same reading of a document, so it lives here once:
+The AWS collector (which stores verdicts such as a queue's `policy_is_public`), the
+Terraform plan reader (which stores the same verdicts for planned resources) and the
+Python rules (which judge documents themselves) all call these functions, so a live
+queue and a planned queue with the same policy always get the same answer:
 
-- a document is a dict or its JSON text (Terraform plans carry the text); `Statement`,
+- a document is a dict, its JSON text (Terraform plans carry the text) or URL-encoded
+  JSON text (IAM's GetAccountAuthorizationDetails); `Statement`,
   `Action`, `NotAction`, `Resource`, `NotResource` and each principal list may be one
   value or a list (`as_list`);
 - action and resource patterns use IAM wildcards, `*` and `?`, and actions compare
@@ -11,6 +14,11 @@ queue policies) all need the same reading of a document, so it lives here once:
 - `allows(doc, action, resource)` is true when an `Allow` statement covers the pair and no
   unconditional `Deny` statement does. A `Condition` on an Allow does not stop it from
   counting: the permission exists whenever the condition holds;
+- `is_public_statement(statement)` / `is_public_policy(doc)`: an `Allow` for any
+  principal (`*`, `{"AWS": "*"}`, or `NotPrincipal`) that no condition pins to known
+  callers (see `limits_callers`);
+- `denies_insecure_transport(doc)`: a `Deny` for requests where `aws:SecureTransport`
+  is false;
 - `admin_reason(statement)` says why a statement grants full administrator access
   (`*` on `*`, or `NotAction` that still leaves IAM allowed), or None;
 - `trust_grants(doc)` lists who may assume a role: one `TrustGrant` per principal of each
@@ -24,10 +32,13 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+
+from scanner.policy.network import cidr_is_internet
 
 __all__ = [
     "LIMITING_CONDITION_KEYS",
@@ -39,7 +50,10 @@ __all__ = [
     "allows",
     "as_list",
     "condition_keys",
+    "denies_insecure_transport",
+    "is_public_policy",
     "is_public_statement",
+    "limits_callers",
     "parse_document",
     "principals",
     "statements",
@@ -49,25 +63,35 @@ __all__ = [
 # Condition keys that pin an Allow for Principal "*" to a known caller (an account, an
 # organization, a VPC endpoint, a source resource). With one of them, "*" is not "anyone".
 LIMITING_CONDITION_KEYS = frozenset(
-    {
-        "aws:sourceaccount",
-        "aws:sourcearn",
-        "aws:sourceowner",
-        "aws:sourcevpc",
-        "aws:sourcevpce",
-        "aws:sourceip",
-        "aws:principalorgid",
-        "aws:principalorgpaths",
-        "aws:principalaccount",
-        "aws:principalarn",
-        "aws:resourceorgid",
+    key.lower()
+    for key in (
+        "aws:SourceAccount",
+        "aws:SourceArn",
+        "aws:SourceOwner",
+        "aws:SourceOrgID",
+        "aws:SourceOrgPaths",
+        "aws:SourceVpc",
+        "aws:SourceVpce",
+        "aws:SourceIp",
+        "aws:VpcSourceIp",
+        "aws:PrincipalOrgID",
+        "aws:PrincipalOrgPaths",
+        "aws:PrincipalAccount",
+        "aws:PrincipalArn",
+        "aws:PrincipalServiceName",
+        "aws:ResourceOrgID",
         "aws:userid",
         "aws:username",
-        "kms:calleraccount",
-        "kms:viaservice",
-        "sts:externalid",
-    }
+        "kms:CallerAccount",
+        "kms:ViaService",
+        "s3:DataAccessPointAccount",
+        "s3:DataAccessPointArn",
+        "lambda:EventSourceToken",
+        "sts:ExternalId",
+    )
 )
+# Condition keys whose values are IP ranges: a range that is the whole internet pins nothing.
+_IP_KEYS = frozenset({"aws:sourceip", "aws:vpcsourceip"})
 
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _ARN_ACCOUNT = re.compile(r"^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):")
@@ -83,10 +107,13 @@ def as_list(value: Any) -> list[Any]:
 
 
 def parse_document(document: Any) -> Mapping[str, Any] | None:
-    """A policy document given as a dict or as its JSON text; None when it is neither."""
+    """A policy document given as a dict, JSON text or URL-encoded JSON text; else None."""
     if isinstance(document, str):
+        text = document.strip()
+        if text[:3].lower() == "%7b":  # IAM returns some documents URL-encoded
+            text = urllib.parse.unquote(text)
         try:
-            document = json.loads(document)
+            document = json.loads(text)
         except ValueError:
             return None
     return document if isinstance(document, Mapping) else None
@@ -217,28 +244,74 @@ def condition_keys(statement: Mapping[str, Any]) -> set[str]:
     return keys
 
 
-def _has_limiting_condition(statement: Mapping[str, Any]) -> bool:
+def _pins(operator: str, key: str, values: list[Any]) -> bool:
+    """True when one condition test admits only known callers."""
+    op = operator.split(":")[-1].lower()  # drop ForAnyValue:/ForAllValues:
+    # Negated tests ("everyone but X"), IfExists tests (callers without the key pass)
+    # and Null tests say nothing about who the caller is.
+    if "not" in op or op.endswith("ifexists") or op == "null":
+        return False
+    if key not in LIMITING_CONDITION_KEYS or not values:
+        return False
+    texts = [str(v) for v in values]
+    if any(t.strip("*?") == "" for t in texts):  # "*", "?*": any value at all
+        return False
+    return not (key in _IP_KEYS and any(cidr_is_internet(t) for t in texts))
+
+
+def limits_callers(statement: Mapping[str, Any]) -> bool:
+    """True when a condition of the statement pins it to known callers.
+
+    A test pins when it is a positive test (not `StringNotEquals`, not `...IfExists`) of
+    one of `LIMITING_CONDITION_KEYS` with a concrete value: an account, organization,
+    source ARN, VPC or VPC endpoint, or an IP range narrower than the internet.
+    """
     condition = statement.get("Condition")
     if not isinstance(condition, Mapping):
         return False
-    for tests in condition.values():
+    for operator, tests in condition.items():
         if not isinstance(tests, Mapping):
             continue
         for key, value in tests.items():
-            if str(key).lower() in LIMITING_CONDITION_KEYS and "*" not in {
-                str(v) for v in as_list(value)
-            }:
+            if _pins(str(operator), str(key).lower(), as_list(value)):
                 return True
     return False
 
 
 def is_public_statement(statement: Mapping[str, Any]) -> bool:
-    """An Allow for Principal `*` (or `{"AWS": "*"}`) that no condition pins to a caller."""
+    """An Allow for any principal that no condition pins to known callers.
+
+    Any principal: `Principal: "*"`, a `*` principal of any kind (`{"AWS": "*"}`), or
+    `NotPrincipal` (an Allow for everyone but the listed principals).
+    """
     if statement.get("Effect") != "Allow":
         return False
-    if not any(value == "*" for _, value in principals(statement)):
-        return False
-    return not _has_limiting_condition(statement)
+    anyone = "NotPrincipal" in statement or any(v == "*" for _, v in principals(statement))
+    return anyone and not limits_callers(statement)
+
+
+def is_public_policy(document: Any) -> bool:
+    """True when some statement of a resource policy admits anyone (`is_public_statement`)."""
+    return any(is_public_statement(s) for s in statements(document))
+
+
+def denies_insecure_transport(document: Any) -> bool:
+    """True when a `Deny` statement applies to requests where `aws:SecureTransport` is false."""
+    for statement in statements(document):
+        if statement.get("Effect") != "Deny":
+            continue
+        condition = statement.get("Condition")
+        if not isinstance(condition, Mapping):
+            continue
+        for operator, tests in condition.items():
+            if not str(operator).startswith("Bool") or not isinstance(tests, Mapping):
+                continue
+            for key, value in tests.items():
+                if str(key).lower() == "aws:securetransport" and any(
+                    str(v).lower() == "false" for v in as_list(value)
+                ):
+                    return True
+    return False
 
 
 def account_of(principal: str) -> str | None:

@@ -1,0 +1,9 @@
+"""Facts about clouds, read once and shared by collectors, the Terraform reader and the engine.
+
+- `scanner.policy.iam`: AWS IAM policy documents (public? admin? who may assume?).
+- `scanner.policy.network`: address ranges and exposure (is this CIDR the internet?).
+- `scanner.policy.gcp`: GCP IAM members (is this member anyone?).
+
+This package sits just above `scanner.model` in the layers: collectors and the engine
+both import it, and it imports neither.
+"""

@@ -1,0 +1,145 @@
+"""The base of the GCP builders: one project, its full names, labels and random stream.
+
+Also the resource hierarchy above projects (organizations and folders) and the IAM binding
+relations every GCP resource with a policy carries. `scanner.synthetic.gcp.Gcp` combines
+this base with one builder class per service.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from typing import Any
+
+from scanner.synthetic.common import ResourceDict, complete, rel
+
+__all__ = ["GcpBase", "binding_relations", "folder", "kms_name", "organization"]
+
+_CRM = "//cloudresourcemanager.googleapis.com"
+
+
+def kms_name(key: ResourceDict) -> str:
+    """The KMS key name GCP settings hold: the full name without the service prefix."""
+    return str(key["id"]).removeprefix("//cloudkms.googleapis.com/")
+
+
+def binding_relations(bindings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An `iam_binding` relation to each member of each binding (`{role, members}`)."""
+    return [
+        rel("iam_binding", f"principal:gcp:{member}", {"role": b["role"]})
+        for b in bindings
+        for member in b["members"]
+    ]
+
+
+def organization(number: str, domain: str, bindings: list[dict[str, Any]]) -> ResourceDict:
+    """A GCP organization."""
+    return {
+        "id": f"{_CRM}/organizations/{number}",
+        "type": "gcp.resourcemanager.organization",
+        "provider": "gcp",
+        "account": "",
+        "region": "global",
+        "name": domain,
+        "tags": {},
+        "attributes": complete(
+            "gcp.resourcemanager.organization", {"display_name": domain, "iam_bindings": bindings}
+        ),
+        "relations": [],
+    }
+
+
+def folder(
+    number: str, name: str, parent: ResourceDict, bindings: list[dict[str, Any]]
+) -> ResourceDict:
+    """A GCP folder under `parent` (an organization or folder)."""
+    return {
+        "id": f"{_CRM}/folders/{number}",
+        "type": "gcp.resourcemanager.folder",
+        "provider": "gcp",
+        "account": "",
+        "region": "global",
+        "name": name,
+        "tags": {},
+        "attributes": complete(
+            "gcp.resourcemanager.folder", {"display_name": name, "iam_bindings": bindings}
+        ),
+        "relations": [rel("member_of", parent["id"])],
+    }
+
+
+class GcpBase:
+    """Builds the resources of one GCP project: Cloud Asset full names, labels, attributes."""
+
+    def __init__(
+        self, rng: random.Random, project: str, number: str, env: str, cost_center: str
+    ) -> None:
+        self.rng = rng
+        self.project = project
+        self.number = number
+        self.env = env
+        self.cost_center = cost_center
+
+    def labels(self, team: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+        """Northwind's labels: the lowercase counterparts of its AWS tags."""
+        labels = {"environment": self.env, "team": team, "cost-center": self.cost_center}
+        if extra:
+            labels.update(extra)
+        return labels
+
+    def res(
+        self,
+        rid: str,
+        rtype: str,
+        name: str,
+        attributes: dict[str, Any],
+        relations: list[dict[str, Any]],
+        *,
+        region: str = "global",
+        team: str = "data",
+        tags: dict[str, str] | None = None,
+    ) -> ResourceDict:
+        """A resource of this project in snapshot form (standard labels unless `tags`)."""
+        return {
+            "id": rid,
+            "type": rtype,
+            "provider": "gcp",
+            "account": self.project,
+            "region": region,
+            "name": name,
+            "tags": self.labels(team) if tags is None else tags,
+            "attributes": complete(rtype, attributes),
+            "relations": relations,
+        }
+
+    def compute(self, path: str) -> str:
+        """The full name of a Compute Engine resource of this project."""
+        return f"//compute.googleapis.com/projects/{self.project}/{path}"
+
+    def external_ip(self) -> str:
+        """A random external IPv4 address that looks like Google Cloud's."""
+        rng = self.rng
+        first = ("34.76", "34.140", "35.187", "35.205", "104.155")[rng.randrange(5)]
+        return f"{first}.{rng.randrange(256)}.{rng.randint(1, 254)}"
+
+    def project_res(
+        self,
+        parent: ResourceDict,
+        bindings: list[dict[str, Any]],
+        audit_configs: list[dict[str, Any]],
+        *,
+        os_login: bool = True,
+    ) -> ResourceDict:
+        """The project itself, in folder `parent`, with its IAM policy and audit configs."""
+        attrs = {
+            "project_number": self.number,
+            "lifecycle_state": "ACTIVE",
+            "iam_bindings": bindings,
+            "audit_configs": audit_configs,
+            "os_login_enabled": os_login,
+        }
+        rels = [rel("member_of", parent["id"]), *binding_relations(bindings)]
+        rid = f"{_CRM}/projects/{self.number}"
+        return self.res(
+            rid, "gcp.resourcemanager.project", self.project, attrs, rels, team="platform"
+        )

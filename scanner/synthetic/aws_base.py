@@ -10,6 +10,7 @@ import hashlib
 import random
 from typing import Any, Self
 
+from scanner.synthetic.builders import resource
 from scanner.synthetic.common import ResourceDict, complete
 
 __all__ = ["AWS_IP_PREFIXES", "AwsBase"]
@@ -77,17 +78,17 @@ class AwsBase:
         tags: dict[str, str] | None = None,
     ) -> ResourceDict:
         """A resource of this account in snapshot form (standard tags unless `tags` is given)."""
-        return {
-            "id": rid,
-            "type": rtype,
-            "provider": "aws",
-            "account": self.account,
-            "region": self.region if region is None else region,
-            "name": name,
-            "tags": self.tags(name, team) if tags is None else tags,
-            "attributes": complete(rtype, attributes),
-            "relations": relations,
-        }
+        return resource(
+            rid,
+            rtype,
+            provider="aws",
+            account=self.account,
+            region=self.region if region is None else region,
+            name=name,
+            tags=self.tags(name, team) if tags is None else tags,
+            attributes=complete(rtype, attributes),
+            relations=relations,
+        )
 
     def public_ip(self) -> str:
         """A random public IPv4 address that looks like this region's."""

@@ -18,6 +18,7 @@ from scanner.catalog import TYPES
 __all__ = [
     "ALNUM",
     "ALNUM_UPPER",
+    "ANALYTICS_PROJECT",
     "DOMAIN",
     "INTERNET",
     "PROD_ACCOUNT",
@@ -56,6 +57,7 @@ PROD_ACCOUNT = "111122223333"
 STAGING_ACCOUNT = "444455556666"
 TOOLING_ACCOUNT = "777788889999"  # Northwind's CI tooling account: trusted, but not collected
 VENDOR_ACCOUNT = "210987654321"  # a monitoring vendor's account
+ANALYTICS_PROJECT = "northwind-analytics"  # Northwind's GCP project in the demo
 
 _REF_ORDINAL = REFERENCE_DATE.date().toordinal()
 

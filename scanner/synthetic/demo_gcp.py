@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from typing import Any, NamedTuple
 
-from scanner.synthetic.common import DOMAIN, ResourceDict, secret_entry
+from scanner.synthetic.common import ANALYTICS_PROJECT, DOMAIN, ResourceDict, secret_entry
 from scanner.synthetic.demo_spec import Problems, Recorder
 from scanner.synthetic.gcp import Gcp
 from scanner.synthetic.gcp_base import folder, organization
@@ -18,7 +18,7 @@ from scanner.synthetic.gcp_compute import CLOUD_PLATFORM
 
 __all__ = ["GCP_PROJECT", "demo_gcp"]
 
-GCP_PROJECT = "northwind-analytics"
+GCP_PROJECT = ANALYTICS_PROJECT
 _NUMBER = "418203557921"
 _ORG = "583920174625"
 _FOLDER = "730214889102"

@@ -11,6 +11,7 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
+from scanner.synthetic.builders import resource
 from scanner.synthetic.common import ResourceDict, complete, rel
 
 __all__ = ["GcpBase", "binding_relations", "folder", "kms_name", "organization"]
@@ -33,39 +34,32 @@ def binding_relations(bindings: Sequence[dict[str, Any]]) -> list[dict[str, Any]
 
 
 def organization(number: str, domain: str, bindings: list[dict[str, Any]]) -> ResourceDict:
-    """A GCP organization."""
-    return {
-        "id": f"{_CRM}/organizations/{number}",
-        "type": "gcp.resourcemanager.organization",
-        "provider": "gcp",
-        "account": "",
-        "region": "global",
-        "name": domain,
-        "tags": {},
-        "attributes": complete(
-            "gcp.resourcemanager.organization", {"display_name": domain, "iam_bindings": bindings}
-        ),
-        "relations": [],
-    }
+    """A GCP organization (above every project: no account, no region)."""
+    return resource(
+        f"{_CRM}/organizations/{number}",
+        "gcp.resourcemanager.organization",
+        account="",
+        region="global",
+        name=domain,
+        attributes={"display_name": domain, "iam_bindings": bindings},
+        complete_attributes=True,
+    )
 
 
 def folder(
     number: str, name: str, parent: ResourceDict, bindings: list[dict[str, Any]]
 ) -> ResourceDict:
     """A GCP folder under `parent` (an organization or folder)."""
-    return {
-        "id": f"{_CRM}/folders/{number}",
-        "type": "gcp.resourcemanager.folder",
-        "provider": "gcp",
-        "account": "",
-        "region": "global",
-        "name": name,
-        "tags": {},
-        "attributes": complete(
-            "gcp.resourcemanager.folder", {"display_name": name, "iam_bindings": bindings}
-        ),
-        "relations": [rel("member_of", parent["id"])],
-    }
+    return resource(
+        f"{_CRM}/folders/{number}",
+        "gcp.resourcemanager.folder",
+        account="",
+        region="global",
+        name=name,
+        attributes={"display_name": name, "iam_bindings": bindings},
+        relations=[("member_of", parent["id"])],
+        complete_attributes=True,
+    )
 
 
 class GcpBase:
@@ -100,17 +94,17 @@ class GcpBase:
         tags: dict[str, str] | None = None,
     ) -> ResourceDict:
         """A resource of this project in snapshot form (standard labels unless `tags`)."""
-        return {
-            "id": rid,
-            "type": rtype,
-            "provider": "gcp",
-            "account": self.project,
-            "region": region,
-            "name": name,
-            "tags": self.labels(team) if tags is None else tags,
-            "attributes": complete(rtype, attributes),
-            "relations": relations,
-        }
+        return resource(
+            rid,
+            rtype,
+            provider="gcp",
+            account=self.project,
+            region=region,
+            name=name,
+            tags=self.labels(team) if tags is None else tags,
+            attributes=complete(rtype, attributes),
+            relations=relations,
+        )
 
     def compute(self, path: str) -> str:
         """The full name of a Compute Engine resource of this project."""

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import random
-from typing import Any, Self
+from typing import Self
 
-from scanner.synthetic.builders import resource
-from scanner.synthetic.common import ResourceDict, complete
+from scanner.synthetic.scope import ScopeBuilder
 
 __all__ = ["AWS_IP_PREFIXES", "AwsBase"]
 
@@ -28,7 +27,7 @@ AWS_IP_PREFIXES: dict[str, tuple[str, ...]] = {
 }
 
 
-class AwsBase:
+class AwsBase(ScopeBuilder):
     """Builds the resources of one AWS account in one region: ARNs, ids, tags, attributes.
 
     Each builder method returns one resource dict with every catalog attribute of its type
@@ -36,14 +35,13 @@ class AwsBase:
     opt-in.
     """
 
+    provider = "aws"
+    default_team = "platform"
+
     def __init__(
         self, rng: random.Random, account: str, region: str, env: str, cost_center: str
     ) -> None:
-        self.rng = rng
-        self.account = account
-        self.region = region
-        self.env = env
-        self.cost_center = cost_center
+        super().__init__(rng, account, region, env, cost_center)
         self.canonical_id = hashlib.sha256(f"canonical:{account}".encode()).hexdigest()
 
     def at(self, region: str) -> Self:
@@ -65,30 +63,9 @@ class AwsBase:
             tags.update(extra)
         return tags
 
-    def res(
-        self,
-        rid: str,
-        rtype: str,
-        name: str,
-        attributes: dict[str, Any],
-        relations: list[dict[str, Any]],
-        *,
-        team: str = "platform",
-        region: str | None = None,
-        tags: dict[str, str] | None = None,
-    ) -> ResourceDict:
-        """A resource of this account in snapshot form (standard tags unless `tags` is given)."""
-        return resource(
-            rid,
-            rtype,
-            provider="aws",
-            account=self.account,
-            region=self.region if region is None else region,
-            name=name,
-            tags=self.tags(name, team) if tags is None else tags,
-            attributes=complete(rtype, attributes),
-            relations=relations,
-        )
+    def standard_tags(self, name: str, team: str) -> dict[str, str]:
+        """Northwind's tagging standard (see `tags`)."""
+        return self.tags(name, team)
 
     def public_ip(self) -> str:
         """A random public IPv4 address that looks like this region's."""

@@ -53,7 +53,8 @@ def _network(acct: DemoAccount) -> None:
     for s in public if env.nat_per_zone else public[:1]:
         acct.add(a.nat_gateway(vpc, s, f"{s['name']}-nat", gb_out=rng.uniform(80, 400)))
         acct.add(a.eip(f"{s['name']}-nat-eip", associated=True))
-    acct.refs.update(vpc=vpc, public=public, private=private, **{"private-ab": private[:2]})
+    acct.refs.update(vpc=vpc, public=public, private=private)
+    acct.refs["private:ab"] = private[:2]  # for functions in the VPC
 
 
 def _security_groups(acct: DemoAccount) -> None:

@@ -256,7 +256,7 @@ PROD = DemoEnv(
             "orders-events",
             Ref("role:events"),
             env_keys=["QUEUE_URL", "DB_SECRET_ARN"],
-            subnets=Ref("private-ab"),
+            subnets=Ref("private:ab"),
             team="commerce",
         ),
     ),

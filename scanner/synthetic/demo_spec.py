@@ -16,7 +16,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from scanner.synthetic.aws import Aws
 from scanner.synthetic.common import ResourceDict
@@ -55,7 +55,7 @@ class Id(NamedTuple):
 class Draw(NamedTuple):
     """A number drawn from the random stream when the item is built: `rng.<how>(low, high)`."""
 
-    how: str  # randint | uniform
+    how: Literal["randint", "uniform"]
     low: float
     high: float
 

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from scanner.synthetic.builders import resource
-from scanner.synthetic.common import ResourceDict, complete, rel
+from scanner.synthetic.common import ResourceDict, rel
+from scanner.synthetic.scope import ScopeBuilder
 
 __all__ = ["GcpBase", "binding_relations", "folder", "kms_name", "organization"]
 
@@ -62,17 +63,25 @@ def folder(
     )
 
 
-class GcpBase:
-    """Builds the resources of one GCP project: Cloud Asset full names, labels, attributes."""
+class GcpBase(ScopeBuilder):
+    """Builds the resources of one GCP project: Cloud Asset full names, labels, attributes.
+
+    Resources are `global` unless a builder names their region or zone.
+    """
+
+    provider = "gcp"
+    default_team = "data"
 
     def __init__(
         self, rng: random.Random, project: str, number: str, env: str, cost_center: str
     ) -> None:
-        self.rng = rng
-        self.project = project
+        super().__init__(rng, project, "global", env, cost_center)
         self.number = number
-        self.env = env
-        self.cost_center = cost_center
+
+    @property
+    def project(self) -> str:
+        """The project id: the snapshot's `account` of GCP resources."""
+        return self.account
 
     def labels(self, team: str, extra: dict[str, str] | None = None) -> dict[str, str]:
         """Northwind's labels: the lowercase counterparts of its AWS tags."""
@@ -81,30 +90,9 @@ class GcpBase:
             labels.update(extra)
         return labels
 
-    def res(
-        self,
-        rid: str,
-        rtype: str,
-        name: str,
-        attributes: dict[str, Any],
-        relations: list[dict[str, Any]],
-        *,
-        region: str = "global",
-        team: str = "data",
-        tags: dict[str, str] | None = None,
-    ) -> ResourceDict:
-        """A resource of this project in snapshot form (standard labels unless `tags`)."""
-        return resource(
-            rid,
-            rtype,
-            provider="gcp",
-            account=self.project,
-            region=region,
-            name=name,
-            tags=self.labels(team) if tags is None else tags,
-            attributes=complete(rtype, attributes),
-            relations=relations,
-        )
+    def standard_tags(self, name: str, team: str) -> dict[str, str]:
+        """Northwind's labels (see `labels`); GCP resources carry no name label."""
+        return self.labels(team)
 
     def compute(self, path: str) -> str:
         """The full name of a Compute Engine resource of this project."""

@@ -1287,7 +1287,7 @@ def fixtures_generate(count: int, seed: int, output: Path, quiet: bool) -> None:
     Example:
       pscan fixtures generate --resources 100000 --seed 7 -o /tmp/estate-100k
     """
-    from scanner.collectors import synthetic  # only this command needs the generator
+    from scanner import synthetic  # only this command needs the generator
 
     ui = _Ui(quiet)
     counter = itertools.count(1)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.collectors import synthetic
+from scanner import synthetic
 from scanner.engine import evaluate, load_rules
 from scanner.engine.evaluate import ScanOutcome
 from scanner.paths import data_dir

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.graph import INTERNET, ResourceGraph
+from scanner.synthetic.builders import resource
 
 
 def r(
@@ -13,16 +14,15 @@ def r(
     attrs: dict[str, Any] | None = None,
     rels: list[tuple[str, str]] | None = None,
 ) -> dict[str, Any]:
-    return {
-        "id": rid,
-        "type": rtype,
-        "provider": rtype.split(".")[0],
-        "account": "1",
-        "region": "eu-west-1",
-        "name": rid,
-        "attributes": attrs or {},
-        "relations": [{"type": t, "target": x} for t, x in (rels or [])],
-    }
+    return resource(
+        rid,
+        rtype,
+        account="1",
+        region="eu-west-1",
+        name=rid,
+        attributes=attrs,
+        relations=rels or (),
+    )
 
 
 def aws_estate() -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from scanner.checkov import Discovery
 from scanner.cli import cli
 from scanner.paths import data_dir
 from scanner.snapshot import write_snapshot
+from scanner.synthetic.builders import resource
 
 ROOT = Path(__file__).resolve().parents[1]
 IAC = ROOT / "fixtures" / "iac"
@@ -259,46 +260,43 @@ def test_scan_takes_the_same_gate_options(tmp_path: Path) -> None:
 def live_estate() -> list[dict[str, Any]]:
     acct, region = "111122223333", "eu-west-1"
     arn = f"arn:aws:ec2:{region}:{acct}"
+    subnet, group = f"{arn}:subnet/subnet-0pub", f"{arn}:security-group/sg-0db"
+    from_app = {
+        "protocol": "tcp",
+        "from_port": 5432,
+        "to_port": 5432,
+        "source": "sg-0app",
+        "source_type": "group",
+    }
     return [
-        {
-            "id": f"{arn}:subnet/subnet-0pub",
-            "type": "aws.ec2.subnet",
-            "provider": "aws",
-            "account": acct,
-            "region": region,
-            "name": "public-a",
-            "attributes": {"has_internet_route": True},
-        },
-        {
-            "id": f"{arn}:security-group/sg-0db",
-            "type": "aws.ec2.security_group",
-            "provider": "aws",
-            "account": acct,
-            "region": region,
-            "name": "db",
-            "attributes": {
+        resource(
+            subnet,
+            "aws.ec2.subnet",
+            account=acct,
+            region=region,
+            name="public-a",
+            attributes={"has_internet_route": True},
+        ),
+        resource(
+            group,
+            "aws.ec2.security_group",
+            account=acct,
+            region=region,
+            name="db",
+            attributes={
                 "group_id": "sg-0db",
                 "is_default": False,
-                "ingress": [
-                    {
-                        "protocol": "tcp",
-                        "from_port": 5432,
-                        "to_port": 5432,
-                        "source": "sg-0app",
-                        "source_type": "group",
-                    }
-                ],
+                "ingress": [from_app],
                 "egress": [],
             },
-        },
-        {
-            "id": f"arn:aws:rds:{region}:{acct}:db:orders",
-            "type": "aws.rds.instance",
-            "provider": "aws",
-            "account": acct,
-            "region": region,
-            "name": "orders",
-            "attributes": {
+        ),
+        resource(
+            f"arn:aws:rds:{region}:{acct}:db:orders",
+            "aws.rds.instance",
+            account=acct,
+            region=region,
+            name="orders",
+            attributes={
                 "engine": "postgres",
                 "publicly_accessible": True,
                 "storage_encrypted": True,
@@ -306,20 +304,16 @@ def live_estate() -> list[dict[str, Any]]:
                 "multi_az": True,
                 "auto_minor_version_upgrade": True,
             },
-            "relations": [
-                {"type": "protected_by", "target": f"{arn}:security-group/sg-0db"},
-                {"type": "in_subnet", "target": f"{arn}:subnet/subnet-0pub"},
-            ],
-        },
-        {
-            "id": "arn:aws:s3:::northwind-legacy-uploads",
-            "type": "aws.s3.bucket",
-            "provider": "aws",
-            "account": acct,
-            "region": region,
-            "name": "northwind-legacy-uploads",
-            "attributes": {"is_public_by_acl": True, "public_access_block": None},
-        },
+            relations=[("protected_by", group), ("in_subnet", subnet)],
+        ),
+        resource(
+            "arn:aws:s3:::northwind-legacy-uploads",
+            "aws.s3.bucket",
+            account=acct,
+            region=region,
+            name="northwind-legacy-uploads",
+            attributes={"is_public_by_acl": True, "public_access_block": None},
+        ),
     ]
 
 

@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from scanner.catalog import TYPES
 from scanner.engine import RuleSet, evaluate, load_rules
 from scanner.engine.monitoring import AWS_ALARMS, GCP_ALERTS
 from scanner.engine.testing import DEFAULT_TEST_NOW
 from scanner.model import Finding
+from scanner.synthetic import builders
 
 AWS_ACCOUNT = "111122223333"
 GCP_PROJECT = "acme-prod"
@@ -49,20 +49,16 @@ def _resource(
     region: str | None = None,
 ) -> dict[str, Any]:
     """A resource in snapshot form with every catalog attribute (null unless given)."""
-    unknown = set(attributes) - set(TYPES[rtype].attributes)
-    assert not unknown, f"{rtype}: {sorted(unknown)} are not catalog attributes"
-    aws = rtype.startswith("aws.")
-    return {
-        "id": rid,
-        "type": rtype,
-        "provider": "aws" if aws else "gcp",
-        "account": AWS_ACCOUNT if aws else GCP_PROJECT,
-        "region": region or ("eu-west-1" if aws else "europe-west1"),
-        "name": name or rid.rsplit("/", 1)[-1],
-        "tags": {},
-        "attributes": {key: attributes.get(key) for key in TYPES[rtype].attributes},
-        "relations": list(relations),
-    }
+    return builders.resource(
+        rid,
+        rtype,
+        account=AWS_ACCOUNT if rtype.startswith("aws.") else GCP_PROJECT,
+        region=region,
+        name=name,
+        attributes=attributes,
+        relations=relations,
+        complete_attributes=True,
+    )
 
 
 def _failures(ruleset: RuleSet, resources: list[dict[str, Any]]) -> list[Finding]:

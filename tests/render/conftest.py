@@ -31,6 +31,7 @@ from scanner.model import (
     SnapshotSummary,
     fingerprint,
 )
+from scanner.synthetic import builders
 
 HOSTILE = "<script>alert(1)</script>"
 HOSTILE_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -334,21 +335,18 @@ def resource(
     attributes: dict[str, Any] | None = None,
     relations: list[tuple[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """A resource dict in the snapshot normal form."""
-    return {
-        "id": rid,
-        "type": rtype,
-        "provider": provider,
-        "account": account,
-        "region": "eu-west-1",
-        "name": name,
-        "tags": tags or {},
-        "attributes": attributes or {},
-        "relations": [
-            {"type": rtype_, "target": target, "properties": {}}
-            for rtype_, target in relations or []
-        ],
-    }
+    """A resource dict in the snapshot normal form (in eu-west-1, whatever the provider)."""
+    return builders.resource(
+        rid,
+        rtype,
+        provider=provider,
+        account=account,
+        region="eu-west-1",
+        name=name,
+        tags=tags,
+        attributes=attributes,
+        relations=relations or (),
+    )
 
 
 def build_estate() -> list[dict[str, Any]]:

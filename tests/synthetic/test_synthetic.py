@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 
+import scanner.synthetic.demo as demo_module
+import scanner.synthetic.generator as generator
 from scanner import catalog
-from scanner.collectors import synthetic
-from scanner.collectors.synthetic import REFERENCE_DATE, demo_estate, demo_problems, generate
 from scanner.model import Category, Resource
+from scanner.synthetic import REFERENCE_DATE, demo_estate, demo_problems, generate, generate_scopes
 
 ResourceDict = dict[str, Any]
 _ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
@@ -48,8 +49,8 @@ def _targets(resource: ResourceDict, kind: str) -> list[str]:
 
 
 def test_demo_is_deterministic() -> None:
-    fresh = synthetic._demo.__wrapped__()  # bypass the cache: build it again from scratch
-    assert _dumps(fresh[0]) == _dumps(synthetic._demo()[0])
+    fresh = demo_module._demo.__wrapped__()  # bypass the cache: build it again from scratch
+    assert _dumps(fresh[0]) == _dumps(demo_module._demo()[0])
 
 
 def test_same_seed_same_bytes_other_seed_differs() -> None:
@@ -65,7 +66,7 @@ def test_generates_exactly_n(n: int) -> None:
 
 def test_plan_budgets_always_sum_to_n() -> None:
     for n in [*range(0, 3000, 7), 49_999, 100_003, 1_000_000]:
-        assert sum(scope.budget for scope in synthetic._plan(n, seed=n)) == n
+        assert sum(scope.budget for scope in generator._plan(n, seed=n)) == n
 
 
 def test_generate_streams() -> None:
@@ -180,7 +181,7 @@ def test_region_counts_its_resources(estate_5k: list[ResourceDict]) -> None:
 
 
 def test_scopes_match_the_estate(estate_5k: list[ResourceDict]) -> None:
-    scopes = set(synthetic.generate_scopes(5000, seed=7))
+    scopes = set(generate_scopes(5000, seed=7))
     for r in estate_5k:
         if r["type"] == "aws.region":
             assert f"aws:{r['account']}:{r['region']}" in scopes

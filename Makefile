@@ -93,7 +93,7 @@ $(UV): requirements/lock.txt
 test-latest: graphviz
 	rm -rf $(LATEST)
 	$(PYTHON) -m venv $(LATEST)
-	$(LATEST)/bin/python -m pip install --quiet --upgrade pip hatchling
+	$(LATEST)/bin/python -m pip install --quiet --upgrade -r requirements/build.in
 	$(LATEST)/bin/python -m pip install --quiet --upgrade --no-build-isolation -e '.[dev]'
 	@touch $(LATEST)/.latest-stamp
 	$(PYTHON) -m venv $(LATEST)/checkov

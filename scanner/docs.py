@@ -115,7 +115,7 @@ def resource_types_page() -> str:
     providers = sorted({_provider_of(t) for t in types})
     blocks = [
         "# Resource types",
-        _generated_note("`scanner/catalog.py`"),
+        _generated_note("`scanner/catalog/`"),
         "Every resource in a snapshot has one of these types. The live collectors and the"
         " Terraform plan mapping emit the same type and the same attribute names, so one"
         " rule judges a planned change and the running estate alike. A rule whose"

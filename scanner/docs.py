@@ -26,7 +26,7 @@ import click
 
 from scanner import catalog
 from scanner.cli import cli
-from scanner.engine import RuleSet, builtin_rules_dir, load_rules
+from scanner.engine import Rule, RuleSet, builtin_rules_dir, load_rules
 from scanner.errors import ScannerError
 from scanner.graph import REVERSED
 from scanner.model import Category, Severity
@@ -115,7 +115,7 @@ def resource_types_page() -> str:
     providers = sorted({_provider_of(t) for t in types})
     blocks = [
         "# Resource types",
-        _generated_note("`scanner/catalog.py`"),
+        _generated_note("`scanner/catalog/`"),
         "Every resource in a snapshot has one of these types. The live collectors and the"
         " Terraform plan mapping emit the same type and the same attribute names, so one"
         " rule judges a planned change and the running estate alike. A rule whose"
@@ -283,6 +283,88 @@ def _frameworks_cell(ruleset: RuleSet, rule_id: str) -> str:
     return "; ".join(f"{fw} {', '.join(ids)}" for fw, ids in sorted(controls.items()))
 
 
+def _counts_blocks(rules: list[Rule]) -> list[str]:
+    """The rule count and the table of rules per provider and category."""
+    counts = Counter((r.spec.provider, r.spec.category) for r in rules)
+    providers = sorted({r.spec.provider for r in rules})
+    categories = [c for c in Category if any(counts[(p, c)] for p in providers)]
+    count_rows = [
+        [
+            _PROVIDER_TITLES.get(p, p),
+            *(str(counts[(p, c)]) for c in categories),
+            str(sum(counts[(p, c)] for c in categories)),
+        ]
+        for p in providers
+    ]
+    count_rows.append(
+        ["all", *(str(sum(counts[(p, c)] for p in providers)) for c in categories), str(len(rules))]
+    )
+    return [
+        f"{len(rules)} rules. Rules per provider and category:",
+        _table(["provider", *(c.value for c in categories), "total"], count_rows),
+    ]
+
+
+def _rules_table(ruleset: RuleSet, rules: list[Rule], rules_dir: Path) -> str:
+    """One row per rule: its id (linked to its file), provider, category, severity, ..."""
+    rows = []
+    for rule in rules:
+        spec = rule.spec
+        if spec.path is not None and spec.path.is_relative_to(rules_dir):
+            rel = spec.path.relative_to(rules_dir).as_posix()
+            link = f"[{_code(rule.id)}](../../rules/{rel})"
+        else:
+            link = _code(rule.id)
+        rows.append(
+            [
+                link,
+                spec.provider,
+                spec.category.value,
+                spec.severity.value,
+                _cell(spec.title),
+                _cell(_frameworks_cell(ruleset, rule.id)),
+            ]
+        )
+    return _table(["id", "provider", "category", "severity", "title", "frameworks"], rows)
+
+
+def _frameworks_blocks(ruleset: RuleSet) -> list[str]:
+    """The compliance frameworks section: one row per framework file."""
+    if not ruleset.frameworks:
+        return []
+    fw_rows = []
+    for fw_id, fw in sorted(ruleset.frameworks.items()):
+        automated = sum(1 for c in fw.controls if c.automated)
+        mapped = sum(1 for c in fw.controls if c.rules)
+        fw_rows.append(
+            [
+                _code(fw_id),
+                _cell(fw.title),
+                _cell(fw.version),
+                fw.provider,
+                str(len(fw.controls)),
+                str(automated),
+                str(mapped),
+            ]
+        )
+    header = [
+        "framework",
+        "title",
+        "version",
+        "provider",
+        "controls",
+        "automated",
+        "mapped to rules",
+    ]
+    return [
+        "## Compliance frameworks",
+        "Each framework file in `rules/frameworks/` lists its controls and the rules"
+        " that decide them; see [the authoring guide](../rules.md#compliance-frameworks)"
+        " for how a control's status is derived.",
+        _table(header, fw_rows),
+    ]
+
+
 def rules_index_page(ruleset: RuleSet | None = None, rules_dir: Path | None = None) -> str:
     """`docs/rules/index.md`: a table of every built-in rule and framework.
 
@@ -303,83 +385,12 @@ def rules_index_page(ruleset: RuleSet | None = None, rules_dir: Path | None = No
     if not rules:
         blocks.append("There are no built-in rules yet.")
         return _join(blocks)
-
-    counts = Counter((r.spec.provider, r.spec.category) for r in rules)
-    providers = sorted({r.spec.provider for r in rules})
-    categories = [c for c in Category if any(counts[(p, c)] for p in providers)]
-    count_rows = [
-        [
-            _PROVIDER_TITLES.get(p, p),
-            *(str(counts[(p, c)]) for c in categories),
-            str(sum(counts[(p, c)] for c in categories)),
-        ]
-        for p in providers
-    ]
-    count_rows.append(
-        ["all", *(str(sum(counts[(p, c)] for p in providers)) for c in categories), str(len(rules))]
-    )
-    blocks.append(f"{len(rules)} rules. Rules per provider and category:")
-    blocks.append(_table(["provider", *(c.value for c in categories), "total"], count_rows))
-
+    blocks += _counts_blocks(rules)
     blocks.append("## Rules")
     severity_order = ", ".join(s.value for s in Severity)
     blocks.append(f"Severities, most severe first: {severity_order}.")
-    rows = []
-    for rule in rules:
-        spec = rule.spec
-        if spec.path is not None and spec.path.is_relative_to(rules_dir):
-            rel = spec.path.relative_to(rules_dir).as_posix()
-            link = f"[{_code(rule.id)}](../../rules/{rel})"
-        else:
-            link = _code(rule.id)
-        rows.append(
-            [
-                link,
-                spec.provider,
-                spec.category.value,
-                spec.severity.value,
-                _cell(spec.title),
-                _cell(_frameworks_cell(ruleset, rule.id)),
-            ]
-        )
-    blocks.append(_table(["id", "provider", "category", "severity", "title", "frameworks"], rows))
-
-    if ruleset.frameworks:
-        blocks.append("## Compliance frameworks")
-        blocks.append(
-            "Each framework file in `rules/frameworks/` lists its controls and the rules"
-            " that decide them; see [the authoring guide](../rules.md#compliance-frameworks)"
-            " for how a control's status is derived."
-        )
-        fw_rows = []
-        for fw_id, fw in sorted(ruleset.frameworks.items()):
-            automated = sum(1 for c in fw.controls if c.automated)
-            mapped = sum(1 for c in fw.controls if c.rules)
-            fw_rows.append(
-                [
-                    _code(fw_id),
-                    _cell(fw.title),
-                    _cell(fw.version),
-                    fw.provider,
-                    str(len(fw.controls)),
-                    str(automated),
-                    str(mapped),
-                ]
-            )
-        blocks.append(
-            _table(
-                [
-                    "framework",
-                    "title",
-                    "version",
-                    "provider",
-                    "controls",
-                    "automated",
-                    "mapped to rules",
-                ],
-                fw_rows,
-            )
-        )
+    blocks.append(_rules_table(ruleset, rules, rules_dir))
+    blocks += _frameworks_blocks(ruleset)
     return _join(blocks)
 
 

@@ -1,4 +1,8 @@
-"""The CI examples run real pscan commands: action.yml, docs/ci.md and the pre-commit hooks."""
+"""CI examples run real pscan commands; pscan's own workflows run the documented targets.
+
+action.yml, docs/ci.md and the pre-commit hooks name real commands and options;
+.github/workflows run `.ci/run` on every push and `make test-latest` weekly.
+"""
 
 from __future__ import annotations
 
@@ -114,3 +118,40 @@ def test_pre_commit_hooks_run_real_commands() -> None:
 def test_the_checker_catches_mistakes(bad: list[str]) -> None:
     with pytest.raises(AssertionError):
         _check(bad)
+
+
+def _workflow(name: str) -> dict[Any, Any]:
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text())
+    assert isinstance(workflow, dict)
+    return workflow
+
+
+def _triggers(workflow: dict[Any, Any]) -> dict[str, Any]:
+    # YAML 1.1 reads a bare `on:` key as the boolean true
+    triggers = workflow.get("on", workflow.get(True))
+    assert isinstance(triggers, dict)
+    return triggers
+
+
+def test_ci_workflow_runs_the_ci_entry_point() -> None:
+    workflow = _workflow("ci.yml")
+    assert {"push", "pull_request"} <= set(_triggers(workflow))
+    assert "bash .ci/run" in _run_scripts(workflow)
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_latest_workflow_runs_weekly_and_on_demand() -> None:
+    workflow = _workflow("latest.yml")
+    triggers = _triggers(workflow)
+    assert "workflow_dispatch" in triggers
+    (schedule,) = triggers["schedule"]
+    assert len(schedule["cron"].split()) == 5 and schedule["cron"].split()[4] != "*"
+    assert any("make test-latest" in script for script in _run_scripts(workflow))
+    assert "\ntest-latest:" in (ROOT / "Makefile").read_text()
+
+
+def test_ci_page_says_how_to_refresh_the_lock() -> None:
+    page = (ROOT / "docs" / "ci.md").read_text()
+    assert "make lock && make test" in page
+    assert "make test-latest" in page
+    assert (ROOT / "docs" / "adr" / "0004-locked-test-environment.md").is_file()

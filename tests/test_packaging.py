@@ -6,6 +6,7 @@ import subprocess
 import sys
 import venv
 import zipfile
+from importlib.metadata import distributions
 from pathlib import Path
 
 import pytest
@@ -16,10 +17,9 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out), str(ROOT)],
-        check=True,
-    )
+    # the build backend of this environment: the locked one under `make test`
+    build = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation"]
+    subprocess.run([*build, "-w", str(out), str(ROOT)], check=True)
     (built,) = out.glob("platform_scanner-*.whl")
     return built
 
@@ -41,7 +41,11 @@ def test_plain_install_runs_demo(wheel: Path, tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     pip = env_dir / "bin" / "pip"
-    subprocess.run([str(pip), "install", "--quiet", str(wheel)], check=True)
+    # the dependencies at the versions of this environment (the lock under `make test`), so a
+    # new release elsewhere cannot fail this test; pyproject.toml's ranges stay as they are
+    pins = tmp_path / "pins.txt"
+    pins.write_text("\n".join(f"{d.metadata['Name']}=={d.version}" for d in distributions()))
+    subprocess.run([str(pip), "install", "--quiet", "-c", str(pins), str(wheel)], check=True)
     out = tmp_path / "demo"
     # run from an unrelated folder so nothing can come from the source checkout
     result = subprocess.run(

@@ -380,6 +380,145 @@ def _run(
     return resources, ctx.errors
 
 
+@dataclass(frozen=True)
+class _Caller:
+    """Where collection starts: the caller's clients, account, partition and regions."""
+
+    clients: AccountClients
+    account_id: str
+    partition: str
+    home: str
+    statuses: dict[str, str] | None  # region -> opt-in status; None when unreadable
+
+
+def _account_ids(
+    caller: _Caller, options: CollectOptions
+) -> tuple[list[str], list[CollectionError]]:
+    """The accounts to collect: the organisation's (`--org`), `--accounts`, or the caller's."""
+    if options.org:
+        account_ids, errors = _org_accounts(caller.clients, caller.account_id, caller.home)
+        if options.accounts:
+            account_ids = [a for a in account_ids if a in set(options.accounts)]
+        return account_ids, errors
+    if options.accounts:
+        return list(dict.fromkeys(options.accounts)), []
+    return [caller.account_id], []
+
+
+def _setup(
+    caller: _Caller, options: CollectOptions, account_id: str
+) -> tuple[_Account | None, list[CollectionError]]:
+    """An account's clients (assumed into, unless it is the caller's) and its regions."""
+    errors: list[CollectionError] = []
+    if account_id == caller.account_id:
+        clients, statuses = caller.clients, caller.statuses
+    else:
+        assumed, error = _assume(caller.clients, account_id, caller.partition, caller.home, options)
+        if assumed is None:
+            return None, [error] if error else []
+        clients = AccountClients(assumed, options)
+        statuses, error = _list_regions(clients, account_id, caller.home)
+        errors += [error] if error else []
+    regions, skipped = _choose_regions(account_id, statuses, options, caller.home)
+    errors += skipped
+    return _Account(account_id, caller.partition, clients, AccountState(), regions), errors
+
+
+class _Collection:
+    """One run over the thread pool: account set-up, then every service task it yields.
+
+    Everything here runs in the calling thread; only `_setup` and `_run` run in the pool.
+    `aws.region` resources are held back until the end, when their resource counts are
+    known.
+    """
+
+    def __init__(
+        self,
+        writer: SnapshotWriter,
+        pool: ThreadPoolExecutor,
+        caller: _Caller,
+        options: CollectOptions,
+        services: list[str],
+        progress: Callable[[ProgressEvent], None] | None,
+    ) -> None:
+        self.writer = writer
+        self.pool = pool
+        self.caller = caller
+        self.options = options
+        self.regional = [s for s in services if s not in GLOBAL_SERVICES]
+        self.global_ = [s for s in services if s in GLOBAL_SERVICES]
+        self.progress = progress
+        self.pending: dict[Future[Any], tuple[str, Any]] = {}
+        self.spawned: queue.SimpleQueue[_Task] = queue.SimpleQueue()
+        self.counts: Counter[tuple[str, str]] = Counter()
+        self.held_regions: list[Resource] = []
+        self.scopes: list[str] = []
+        self.total = self.done = 0
+
+    def run(self, account_ids: list[str]) -> None:
+        """Set every account up, run every task until none is left, write the regions."""
+        for account_id in account_ids:
+            setup = self.pool.submit(_setup, self.caller, self.options, account_id)
+            self.pending[setup] = ("setup", account_id)
+        while self.pending:
+            # poll: a running service may queue pieces of its work (ServiceContext.spawn)
+            finished, _ = wait(self.pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            while not self.spawned.empty():
+                self._submit(self.spawned.get())
+            for future in finished:
+                kind, info = self.pending.pop(future)
+                if kind == "setup":
+                    self._account_ready(*future.result())
+                else:
+                    self._task_done(info, *future.result())
+        for resource in self.held_regions:
+            resource.attributes["resource_count"] = self.counts[(resource.account, resource.region)]
+            self.writer.add(resource)
+        self.writer.manifest.scopes = self.scopes
+
+    def _submit(self, task: _Task) -> None:
+        self.total += 1
+        future = self.pool.submit(_run, task, self.options.include_raw, self.spawned)
+        self.pending[future] = ("task", task)
+
+    def _account_ready(self, acct: _Account | None, errors: list[CollectionError]) -> None:
+        for error in errors:
+            self.writer.add_error(error)
+        if acct is None:
+            return
+        self.scopes.append(f"aws:{acct.account_id}:global")
+        self.scopes += [f"aws:{acct.account_id}:{r}" for r in acct.regions]
+        tasks = [_Task(acct, s, self.caller.home, True) for s in self.global_]
+        tasks += [_Task(acct, s, r, False) for r in acct.regions for s in self.regional]
+        for task in tasks:
+            self._submit(task)
+
+    def _task_done(
+        self, task: _Task, resources: list[Resource], errors: list[CollectionError]
+    ) -> None:
+        for resource in resources:
+            if resource.type == "aws.region":
+                self.held_regions.append(resource)
+                continue
+            self.writer.add(resource)
+            self.counts[(resource.account, resource.region)] += 1
+        for error in errors:
+            self.writer.add_error(error)
+        self.done += 1
+        if self.progress is not None:
+            self.progress(
+                ProgressEvent(
+                    done=self.done,
+                    total=self.total,
+                    account=task.account.account_id,
+                    region="global" if task.is_global else task.region,
+                    service=task.service,
+                    resources=len(resources),
+                    errors=len(errors),
+                )
+            )
+
+
 def collect_aws(
     output: Path,
     options: CollectOptions,
@@ -395,111 +534,23 @@ def collect_aws(
     started = utcnow()
     session = _base_session(options)
     base = AccountClients(session, options)
-    caller, partition = _identity(base, session.region_name or "us-east-1")
+    caller_id, partition = _identity(base, session.region_name or "us-east-1")
     home = HOME_REGIONS.get(partition, session.region_name or "us-east-1")
-    statuses, region_error = _list_regions(base, caller, home)
+    statuses, region_error = _list_regions(base, caller_id, home)
     _check_region_names(statuses, options)
-
-    early_errors: list[CollectionError] = [region_error] if region_error else []
-    if options.org:
-        account_ids, org_errors = _org_accounts(base, caller, home)
-        early_errors += org_errors
-        if options.accounts:
-            account_ids = [a for a in account_ids if a in set(options.accounts)]
-    elif options.accounts:
-        account_ids = list(dict.fromkeys(options.accounts))
-    else:
-        account_ids = [caller]
-
-    def setup(account_id: str) -> tuple[_Account | None, list[CollectionError]]:
-        errors: list[CollectionError] = []
-        if account_id == caller:
-            clients, account_statuses = base, statuses
-        else:
-            assumed, error = _assume(base, account_id, partition, home, options)
-            if assumed is None:
-                return None, [error] if error else []
-            clients = AccountClients(assumed, options)
-            account_statuses, error = _list_regions(clients, account_id, home)
-            errors += [error] if error else []
-        regions, skipped = _choose_regions(account_id, account_statuses, options, home)
-        errors += skipped
-        return _Account(account_id, partition, clients, AccountState(), regions), errors
-
-    regional = [s for s in services if s not in GLOBAL_SERVICES]
-    global_ = [s for s in services if s in GLOBAL_SERVICES]
-    counts: Counter[tuple[str, str]] = Counter()
-    held_regions: list[Resource] = []
-    spawned: queue.SimpleQueue[_Task] = queue.SimpleQueue()
-    scopes: list[str] = []
-    total = done = 0
+    caller = _Caller(base, caller_id, partition, home, statuses)
+    account_ids, org_errors = _account_ids(caller, options)
 
     with SnapshotWriter(output, source="aws", created_at=started) as writer:
-        for error in early_errors:
+        for error in [region_error] if region_error else []:
+            writer.add_error(error)
+        for error in org_errors:
             writer.add_error(error)
         pool = ThreadPoolExecutor(max_workers=options.max_workers, thread_name_prefix="pscan-aws")
         try:
-            pending: dict[Future[Any], tuple[str, Any]] = {
-                pool.submit(setup, a): ("setup", a) for a in account_ids
-            }
-            while pending:
-                # poll: a running service may queue pieces of its work (ServiceContext.spawn)
-                finished, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                while not spawned.empty():
-                    piece = spawned.get()
-                    total += 1
-                    pending[pool.submit(_run, piece, options.include_raw, spawned)] = (
-                        "task",
-                        piece,
-                    )
-                for future in finished:
-                    kind, info = pending.pop(future)
-                    if kind == "setup":
-                        acct, errors = future.result()
-                        for error in errors:
-                            writer.add_error(error)
-                        if acct is None:
-                            continue
-                        scopes.append(f"aws:{acct.account_id}:global")
-                        scopes += [f"aws:{acct.account_id}:{r}" for r in acct.regions]
-                        tasks = [_Task(acct, s, home, True) for s in global_]
-                        tasks += [_Task(acct, s, r, False) for r in acct.regions for s in regional]
-                        total += len(tasks)
-                        for task in tasks:
-                            pending[pool.submit(_run, task, options.include_raw, spawned)] = (
-                                "task",
-                                task,
-                            )
-                        continue
-                    task = info
-                    resources, errors = future.result()
-                    for resource in resources:
-                        if resource.type == "aws.region":
-                            held_regions.append(resource)
-                            continue
-                        writer.add(resource)
-                        counts[(resource.account, resource.region)] += 1
-                    for error in errors:
-                        writer.add_error(error)
-                    done += 1
-                    if progress is not None:
-                        progress(
-                            ProgressEvent(
-                                done=done,
-                                total=total,
-                                account=task.account.account_id,
-                                region="global" if task.is_global else task.region,
-                                service=task.service,
-                                resources=len(resources),
-                                errors=len(errors),
-                            )
-                        )
+            _Collection(writer, pool, caller, options, services, progress).run(account_ids)
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
         pool.shutdown(wait=True)
-        for resource in held_regions:
-            resource.attributes["resource_count"] = counts[(resource.account, resource.region)]
-            writer.add(resource)
-        writer.manifest.scopes = scopes
     return writer.manifest

@@ -28,7 +28,7 @@ from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
 
 from scanner import __version__
 from scanner.collectors.aws.guard import install_guard, strip_account_label
-from scanner.collectors.aws.normalise import jsonable
+from scanner.collectors.aws.normalise import jsonable, kms_key_arn
 from scanner.model import CollectionError, Relation, Resource
 
 __all__ = [
@@ -273,6 +273,10 @@ class Scope:
         where = self.region if region is None else region
         who = self.account if account is None else account
         return f"arn:{self.partition}:{service}:{where}:{who}:{resource}"
+
+    def kms_key_arn(self, key: str | None) -> str | None:
+        """A KMS key reference as a key ARN of this partition, region and account if bare."""
+        return kms_key_arn(key, partition=self.partition, region=self.region, account=self.account)
 
     def resource(
         self,

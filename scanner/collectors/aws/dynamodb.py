@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from scanner.collectors.aws.context import Scope, ServiceContext
-from scanner.collectors.aws.normalise import encrypted_by, kms_key_arn, tags_of
+from scanner.collectors.aws.normalise import encrypted_by, tags_of
 from scanner.model import Resource
 
 __all__ = ["collect", "fetch", "to_resources"]
@@ -40,12 +40,7 @@ def to_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
     for item in raw.get("tables") or []:
         table = item["table"]
         sse = table.get("SSEDescription") or {}
-        key = kms_key_arn(
-            sse.get("KMSMasterKeyArn"),
-            partition=scope.partition,
-            region=scope.region,
-            account=scope.account,
-        )
+        key = scope.kms_key_arn(sse.get("KMSMasterKeyArn"))
         backups = item.get("continuous_backups")
         pitr = None
         if backups is not None:

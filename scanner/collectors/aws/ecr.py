@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from scanner.collectors.aws.context import Scope, ServiceContext, missing_as
-from scanner.collectors.aws.normalise import encrypted_by, is_public_policy, iso, kms_key_arn
+from scanner.collectors.aws.normalise import encrypted_by, is_public_policy, iso
 from scanner.model import Resource
 
 __all__ = ["collect", "fetch", "to_resources"]
@@ -47,12 +47,7 @@ def to_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
     for item in raw.get("repositories") or []:
         repository = item["repository"]
         encryption = repository.get("encryptionConfiguration") or {}
-        key = kms_key_arn(
-            encryption.get("kmsKey"),
-            partition=scope.partition,
-            region=scope.region,
-            account=scope.account,
-        )
+        key = scope.kms_key_arn(encryption.get("kmsKey"))
         attributes = {
             "scan_on_push": (repository.get("imageScanningConfiguration") or {}).get("scanOnPush"),
             "tag_mutability": repository.get("imageTagMutability"),

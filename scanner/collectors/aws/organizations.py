@@ -53,13 +53,7 @@ def fetch(ctx: ServiceContext) -> dict[str, Any]:
     raw["units"] = units
     raw["accounts"] = accounts
     policies = []
-    enabled = {
-        p.get("Type")
-        for r in roots
-        for p in r.get("PolicyTypes") or []
-        if p.get("Status") == "ENABLED"
-    }
-    if "SERVICE_CONTROL_POLICY" in enabled:
+    if "SERVICE_CONTROL_POLICY" in _enabled_policy_types(roots):
         for summary in ctx.paginate(
             org, "list_policies", "Policies", Filter="SERVICE_CONTROL_POLICY"
         ):
@@ -78,11 +72,18 @@ def fetch(ctx: ServiceContext) -> dict[str, Any]:
     return raw
 
 
-def to_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
-    """The organisation, its OUs, member accounts and service control policies."""
-    organization = raw.get("organization")
-    if not organization:
-        return []
+def _enabled_policy_types(roots: list[dict[str, Any]]) -> set[str]:
+    """The policy types enabled on any root (e.g. SERVICE_CONTROL_POLICY)."""
+    return {
+        str(p.get("Type"))
+        for r in roots
+        for p in r.get("PolicyTypes") or []
+        if p.get("Status") == "ENABLED"
+    }
+
+
+def _policies(raw: Mapping[str, Any], scope: Scope) -> tuple[list[Resource], dict[str, list[str]]]:
+    """The service control policies, and target id -> the ARNs of the policies on it."""
     policies_of: dict[str, list[str]] = {}
     out: list[Resource] = []
     for item in raw.get("policies") or []:
@@ -105,64 +106,80 @@ def to_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
                 raw=summary,
             )
         )
-    roots = raw.get("roots") or []
+    return out, policies_of
+
+
+def _organization(
+    organization: Mapping[str, Any],
+    roots: list[dict[str, Any]],
+    policies_of: dict[str, list[str]],
+    scope: Scope,
+) -> Resource:
+    """The organisation; the policies attached to its roots are its `has_policy` relations."""
     attributes = {
         "master_account_id": organization.get("MasterAccountId"),
         "feature_set": organization.get("FeatureSet"),
-        "enabled_policy_types": sorted(
-            {
-                str(p.get("Type"))
-                for r in roots
-                for p in r.get("PolicyTypes") or []
-                if p.get("Status") == "ENABLED"
-            }
-        ),
+        "enabled_policy_types": sorted(_enabled_policy_types(roots)),
         "root_ids": [r.get("Id") for r in roots],
     }
-    out.append(
-        scope.resource(
-            str(organization["Arn"]),
-            "aws.organizations.organization",
-            str(organization.get("Id")),
-            attributes,
-            [rel("has_policy", p) for r in roots for p in policies_of.get(str(r.get("Id")), [])],
-            raw=organization,
-        )
+    return scope.resource(
+        str(organization["Arn"]),
+        "aws.organizations.organization",
+        str(organization.get("Id")),
+        attributes,
+        [rel("has_policy", p) for r in roots for p in policies_of.get(str(r.get("Id")), [])],
+        raw=organization,
     )
-    for unit in raw.get("units") or []:
-        relations: list[Relation] = [rel("member_of", str(unit["ParentArn"]))]
-        relations += [rel("has_policy", p) for p in policies_of.get(str(unit["Id"]), [])]
-        out.append(
-            scope.resource(
-                str(unit["Arn"]),
-                "aws.organizations.ou",
-                str(unit.get("Name")),
-                {"ou_id": unit.get("Id")},
-                relations,
-                raw=unit,
-            )
+
+
+def _placed(item: Mapping[str, Any], policies_of: dict[str, list[str]]) -> list[Relation]:
+    """An OU's or account's relations: `member_of` its parent, `has_policy` its policies."""
+    relations = [rel("member_of", str(item["ParentArn"]))]
+    relations += [rel("has_policy", p) for p in policies_of.get(str(item["Id"]), [])]
+    return relations
+
+
+def _account(
+    member: Mapping[str, Any], policies_of: dict[str, list[str]], scope: Scope
+) -> Resource:
+    """One member account."""
+    attributes = {
+        "account_id": member.get("Id"),
+        "email": member.get("Email"),
+        "status": member.get("Status"),
+        "joined_method": member.get("JoinedMethod"),
+        "joined_at": iso(member.get("JoinedTimestamp")),
+    }
+    return scope.resource(
+        str(member["Arn"]),
+        "aws.organizations.account",
+        str(member.get("Name") or member.get("Id")),
+        attributes,
+        _placed(member, policies_of),
+        tags=tags_of(member.get("Tags")),
+        raw=member,
+    )
+
+
+def to_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
+    """The organisation, its OUs, member accounts and service control policies."""
+    organization = raw.get("organization")
+    if not organization:
+        return []
+    out, policies_of = _policies(raw, scope)
+    out.append(_organization(organization, raw.get("roots") or [], policies_of, scope))
+    out += [
+        scope.resource(
+            str(unit["Arn"]),
+            "aws.organizations.ou",
+            str(unit.get("Name")),
+            {"ou_id": unit.get("Id")},
+            _placed(unit, policies_of),
+            raw=unit,
         )
-    for member in raw.get("accounts") or []:
-        relations = [rel("member_of", str(member["ParentArn"]))]
-        relations += [rel("has_policy", p) for p in policies_of.get(str(member["Id"]), [])]
-        attributes = {
-            "account_id": member.get("Id"),
-            "email": member.get("Email"),
-            "status": member.get("Status"),
-            "joined_method": member.get("JoinedMethod"),
-            "joined_at": iso(member.get("JoinedTimestamp")),
-        }
-        out.append(
-            scope.resource(
-                str(member["Arn"]),
-                "aws.organizations.account",
-                str(member.get("Name") or member.get("Id")),
-                attributes,
-                relations,
-                tags=tags_of(member.get("Tags")),
-                raw=member,
-            )
-        )
+        for unit in raw.get("units") or []
+    ]
+    out += [_account(member, policies_of, scope) for member in raw.get("accounts") or []]
     return out
 
 

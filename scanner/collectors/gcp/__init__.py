@@ -8,7 +8,7 @@
 
 `NORMALISERS` below is the registry: Cloud Asset type -> the function that turns one
 asset of that type into a resource. Adding a type is one module function and one line
-here (and its attributes in scanner/catalog.py). `CONTEXT_TYPES` are read before
+here (and its attributes in scanner/catalog/gcp.py). `CONTEXT_TYPES` are read before
 anything else, because other assets' normalisers need them: the hierarchy (project
 numbers and ids, inherited IAM), service accounts (e-mail -> resource id) and the
 compute Project and enabled services (which become attributes of the project) and

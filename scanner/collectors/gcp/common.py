@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from scanner.model import Relation, Resource
+from scanner.policy import gcp as policy_gcp
 
 __all__ = [
     "CRM",
@@ -36,6 +37,7 @@ __all__ = [
     "duration_days",
     "has_public_member",
     "iso_time",
+    "key_relations",
     "kms_key_id",
     "kms_key_name",
     "labels_of",
@@ -45,6 +47,7 @@ __all__ = [
     "org_policies",
     "region_of",
     "rel",
+    "resource_iam",
     "to_bool",
     "to_int",
     "url_to_name",
@@ -330,6 +333,12 @@ def kms_key_id(value: Any) -> str | None:
     return f"//cloudkms.googleapis.com/{name}" if name else None
 
 
+def key_relations(*values: Any) -> list[Relation]:
+    """An `encrypted_by` relation to each KMS key the settings name (none for a null)."""
+    ids = (kms_key_id(value) for value in values)
+    return [rel("encrypted_by", key_id) for key_id in ids if key_id]
+
+
 def labels_of(data: Mapping[str, Any]) -> dict[str, str]:
     """GCP labels as pscan tags (strings only)."""
     labels = data.get("labels")
@@ -438,6 +447,21 @@ def org_policies(policies: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return sorted(out, key=lambda p: p["constraint"])
+
+
+def resource_iam(asset: Asset, ctx: Context) -> tuple[dict[str, Any], list[Relation]]:
+    """The IAM attributes of a resource with its own policy, and its `iam_binding` relations.
+
+    `iam_bindings` is its own policy, `effective_iam_bindings` adds the inherited ones, and
+    `is_public` says whether a public member holds a role in its own policy.
+    """
+    bindings = bindings_of(asset.iam_policy)
+    attributes = {
+        "iam_bindings": bindings,
+        "effective_iam_bindings": ctx.effective_bindings(asset),
+        "is_public": policy_gcp.has_public_member(bindings),
+    }
+    return attributes, binding_relations(bindings)
 
 
 def make_resource(

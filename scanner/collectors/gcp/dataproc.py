@@ -8,11 +8,10 @@ from scanner.collectors.gcp.common import (
     Asset,
     Context,
     iso_time,
-    kms_key_id,
+    key_relations,
     kms_key_name,
     make_resource,
     region_of,
-    rel,
 )
 from scanner.model import Resource
 
@@ -35,7 +34,6 @@ def cluster(asset: Asset, ctx: Context) -> Resource:
         "image_version": (config.get("softwareConfig") or {}).get("imageVersion"),
         "created_at": iso_time(min(started)) if started else None,
     }
-    key_id = kms_key_id(key)
     region = asset.location
     if not region and "/regions/" in asset.name:
         region = asset.name.split("/regions/", 1)[1].split("/", 1)[0]
@@ -44,7 +42,7 @@ def cluster(asset: Asset, ctx: Context) -> Resource:
         ctx,
         "gcp.dataproc.cluster",
         attributes,
-        [rel("encrypted_by", key_id)] if key_id else [],
+        key_relations(key),
         name=str(data.get("clusterName") or asset.name.rsplit("/", 1)[-1]),
         region=region_of(region),
     )

@@ -14,13 +14,11 @@ from scanner.collectors.gcp.common import (
     DEFAULT_COMPUTE_SA,
     Asset,
     Context,
-    binding_relations,
-    bindings_of,
-    has_public_member,
     iso_time,
     last_segment,
     make_resource,
     rel,
+    resource_iam,
 )
 from scanner.model import Resource
 
@@ -36,7 +34,7 @@ def service_account(asset: Asset, ctx: Context) -> Resource:
     member = f"serviceAccount:{email}"
     inherited = ctx.inherited_bindings(asset)
     roles = sorted({b["role"] for b in inherited if member in b["members"]})
-    bindings = bindings_of(asset.iam_policy)
+    iam, relations = resource_iam(asset, ctx)
     attributes = {
         "email": email,
         "unique_id": data.get("uniqueId"),
@@ -50,16 +48,14 @@ def service_account(asset: Asset, ctx: Context) -> Resource:
             for b in inherited
             if member in b["members"]
         ],
-        "iam_bindings": bindings,
-        "effective_iam_bindings": ctx.effective_bindings(asset),
-        "is_public": has_public_member(bindings),
+        **iam,
     }
     resource = make_resource(
         asset,
         ctx,
         "gcp.iam.service_account",
         attributes,
-        binding_relations(bindings),
+        relations,
         name=email,
         region="global",
         tags={},

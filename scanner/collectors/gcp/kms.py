@@ -11,15 +11,15 @@ import logging
 from scanner.collectors.gcp.common import (
     Asset,
     Context,
-    binding_relations,
     bindings_of,
     duration_days,
-    has_public_member,
     iso_time,
     last_segment,
     make_resource,
+    resource_iam,
 )
 from scanner.model import Resource
+from scanner.policy.gcp import has_public_member
 
 __all__ = ["crypto_key", "key_ring"]
 
@@ -28,24 +28,19 @@ logger = logging.getLogger(__name__)
 
 def key_ring(asset: Asset, ctx: Context) -> Resource:
     """cloudkms.googleapis.com/KeyRing."""
-    bindings = bindings_of(asset.iam_policy)
-    effective = ctx.effective_bindings(asset)
+    iam, relations = resource_iam(asset, ctx)
     attributes = {
         "location": asset.location or None,
         "created_at": iso_time(asset.data.get("createTime")),
-        "iam_bindings": bindings,
-        "effective_iam_bindings": effective,
-        "is_public": has_public_member(bindings),
+        **iam,
     }
-    return make_resource(
-        asset, ctx, "gcp.kms.key_ring", attributes, binding_relations(bindings), tags={}
-    )
+    return make_resource(asset, ctx, "gcp.kms.key_ring", attributes, relations, tags={})
 
 
 def crypto_key(asset: Asset, ctx: Context) -> Resource:
     """cloudkms.googleapis.com/CryptoKey."""
     data = asset.data
-    bindings = bindings_of(asset.iam_policy)
+    iam, relations = resource_iam(asset, ctx)
     ring = asset.name.rsplit("/cryptoKeys/", 1)[0]
     ring_bindings = bindings_of(ctx.policies.get(ring))
     template = data.get("versionTemplate") or {}
@@ -60,15 +55,10 @@ def crypto_key(asset: Asset, ctx: Context) -> Resource:
         "key_ring": ring,
         "import_only": data.get("importOnly") is True,
         "created_at": iso_time(data.get("createTime")),
-        "iam_bindings": bindings,
-        "effective_iam_bindings": ctx.effective_bindings(asset),
-        "is_public": has_public_member(bindings) or has_public_member(ring_bindings),
+        **iam,
+        # a role granted on the key ring applies to the key
+        "is_public": iam["is_public"] or has_public_member(ring_bindings),
     }
     return make_resource(
-        asset,
-        ctx,
-        "gcp.kms.crypto_key",
-        attributes,
-        binding_relations(bindings),
-        name=last_segment(asset.name),
+        asset, ctx, "gcp.kms.crypto_key", attributes, relations, name=last_segment(asset.name)
     )

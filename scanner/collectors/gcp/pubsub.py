@@ -7,14 +7,11 @@ import logging
 from scanner.collectors.gcp.common import (
     Asset,
     Context,
-    binding_relations,
-    bindings_of,
     duration_days,
-    has_public_member,
-    kms_key_id,
+    key_relations,
     kms_key_name,
     make_resource,
-    rel,
+    resource_iam,
 )
 from scanner.model import Resource
 
@@ -27,7 +24,7 @@ def topic(asset: Asset, ctx: Context) -> Resource:
     """pubsub.googleapis.com/Topic."""
     data = asset.data
     key = data.get("kmsKeyName")
-    bindings = bindings_of(asset.iam_policy)
+    iam, relations = resource_iam(asset, ctx)
     storage = data.get("messageStoragePolicy") or {}
     attributes = {
         "kms_key_name": kms_key_name(key),
@@ -35,12 +32,7 @@ def topic(asset: Asset, ctx: Context) -> Resource:
         "allowed_persistence_regions": [
             str(r) for r in storage.get("allowedPersistenceRegions") or ()
         ],
-        "iam_bindings": bindings,
-        "effective_iam_bindings": ctx.effective_bindings(asset),
-        "is_public": has_public_member(bindings),
+        **iam,
     }
-    relations = binding_relations(bindings)
-    key_id = kms_key_id(key)
-    if key_id:
-        relations.append(rel("encrypted_by", key_id))
+    relations += key_relations(key)
     return make_resource(asset, ctx, "gcp.pubsub.topic", attributes, relations)

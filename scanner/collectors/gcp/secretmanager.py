@@ -7,15 +7,12 @@ import logging
 from scanner.collectors.gcp.common import (
     Asset,
     Context,
-    binding_relations,
-    bindings_of,
     duration_days,
-    has_public_member,
     iso_time,
-    kms_key_id,
+    key_relations,
     kms_key_name,
     make_resource,
-    rel,
+    resource_iam,
 )
 from scanner.model import Resource
 
@@ -42,7 +39,7 @@ def secret(asset: Asset, ctx: Context) -> Resource:
     else:
         kind = None
     key_names = sorted({k for k in (kms_key_name(x) for x in keys) if k})
-    bindings = bindings_of(asset.iam_policy)
+    iam, relations = resource_iam(asset, ctx)
     attributes = {
         "replication": kind,
         "kms_key_names": key_names,
@@ -50,10 +47,7 @@ def secret(asset: Asset, ctx: Context) -> Resource:
         "next_rotation_at": iso_time(rotation.get("nextRotationTime")),
         "expire_at": iso_time(data.get("expireTime")),
         "created_at": iso_time(data.get("createTime")),
-        "iam_bindings": bindings,
-        "effective_iam_bindings": ctx.effective_bindings(asset),
-        "is_public": has_public_member(bindings),
+        **iam,
     }
-    relations = binding_relations(bindings)
-    relations += [rel("encrypted_by", kid) for kid in (kms_key_id(k) for k in key_names) if kid]
+    relations += key_relations(*key_names)
     return make_resource(asset, ctx, "gcp.secretmanager.secret", attributes, relations)

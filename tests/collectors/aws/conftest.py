@@ -181,7 +181,7 @@ def assert_in_catalog(resources: list[dict[str, Any]]) -> None:
             for r in resource["relations"]
             if r["type"] not in rtype.relations
         }
-    assert problems == set(), "add these to scanner/catalog.py"
+    assert problems == set(), "add these to scanner/catalog/aws.py"
 
 
 def targets(resource: dict[str, Any], kind: str) -> list[str]:

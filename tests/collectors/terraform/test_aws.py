@@ -201,7 +201,7 @@ def test_lambda_secrets_are_stored_masked(plan: Plan) -> None:
 
 # ---------------------------------------------------------------------- plan vs live
 def _live_security_group() -> dict[str, Any]:
-    """A security group as the live AWS collector emits it (scanner/catalog.py)."""
+    """A security group as the live AWS collector emits it (scanner/catalog/aws.py)."""
     return {
         "id": "arn:aws:ec2:eu-west-1:111122223333:security-group/sg-0123456789abcdef0",
         "type": "aws.ec2.security_group",

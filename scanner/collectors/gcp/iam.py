@@ -16,13 +16,13 @@ from scanner.collectors.gcp.common import (
     Context,
     binding_relations,
     bindings_of,
-    has_public_member,
     iso_time,
     last_segment,
     make_resource,
     rel,
 )
 from scanner.model import Resource
+from scanner.policy.gcp import has_public_member
 
 __all__ = ["service_account", "service_account_key"]
 

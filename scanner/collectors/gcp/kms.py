@@ -14,12 +14,12 @@ from scanner.collectors.gcp.common import (
     binding_relations,
     bindings_of,
     duration_days,
-    has_public_member,
     iso_time,
     last_segment,
     make_resource,
 )
 from scanner.model import Resource
+from scanner.policy.gcp import has_public_member
 
 __all__ = ["crypto_key", "key_ring"]
 

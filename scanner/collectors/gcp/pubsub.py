@@ -10,13 +10,13 @@ from scanner.collectors.gcp.common import (
     binding_relations,
     bindings_of,
     duration_days,
-    has_public_member,
     kms_key_id,
     kms_key_name,
     make_resource,
     rel,
 )
 from scanner.model import Resource
+from scanner.policy.gcp import has_public_member
 
 __all__ = ["topic"]
 

@@ -10,7 +10,6 @@ from scanner.collectors.gcp.common import (
     binding_relations,
     bindings_of,
     duration_days,
-    has_public_member,
     iso_time,
     kms_key_id,
     kms_key_name,
@@ -18,6 +17,7 @@ from scanner.collectors.gcp.common import (
     rel,
 )
 from scanner.model import Resource
+from scanner.policy.gcp import has_public_member
 
 __all__ = ["secret"]
 

@@ -36,7 +36,6 @@ Mapping rules:
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import os
@@ -51,6 +50,14 @@ from scanner.catalog import TYPES
 from scanner.collectors.secrets import scan_text
 from scanner.errors import CollectorError
 from scanner.model import UNKNOWN, Relation, Resource
+from scanner.policy.gcp import is_public_member
+from scanner.policy.iam import (
+    denies_insecure_transport,
+    is_public_policy,
+    parse_document,
+    statements,
+)
+from scanner.policy.network import cidr_is_internet
 
 __all__ = [
     "FOLDS",
@@ -487,27 +494,15 @@ def _list(value: Any) -> Any:
 
 
 def _json_doc(value: Any) -> Any:
-    """A policy document given as JSON text (jsonencode) or an object."""
+    """A policy document given as JSON text (jsonencode), URL-encoded text or an object."""
     if not _known(value):
         return UNKNOWN
-    if isinstance(value, str):
-        if not value.strip():
-            return None
-        try:
-            return json.loads(value)
-        except ValueError:
-            return None
-    return value if isinstance(value, dict) else None
+    return parse_document(value)
 
 
-def _is_internet(cidr: Any) -> bool:
-    if not isinstance(cidr, str) or not _known(cidr):
-        return False
-    try:
-        net = ipaddress.ip_network(cidr.strip(), strict=False)
-    except ValueError:
-        return False
-    return net.prefixlen < (8 if net.version == 4 else 16)
+def _judged(verdict: Callable[[Any], bool], document: Any) -> Any:
+    """`verdict(document)` from scanner.policy, or UNKNOWN while the document is unknown."""
+    return verdict(document) if _known(document) else UNKNOWN
 
 
 _PROTOCOLS = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6", "all": "-1", "-1": "-1"}
@@ -518,50 +513,6 @@ def _protocol(value: Any) -> Any:
         return UNKNOWN
     text = str(value).lower()
     return _PROTOCOLS.get(text, text)
-
-
-def _statements(document: Any) -> list[Mapping[str, Any]]:
-    if not isinstance(document, Mapping):
-        return []
-    statements = document.get("Statement")
-    if isinstance(statements, Mapping):
-        statements = [statements]
-    return [s for s in statements or () if isinstance(s, Mapping)]
-
-
-def _principals(statement: Mapping[str, Any]) -> list[str]:
-    principal = statement.get("Principal")
-    if principal == "*":
-        return ["*"]
-    out: list[str] = []
-    if isinstance(principal, Mapping):
-        for value in principal.values():
-            out.extend(str(v) for v in (value if isinstance(value, list) else [value]))
-    return out
-
-
-def _policy_is_public(document: Any) -> Any:
-    if not _known(document):
-        return UNKNOWN
-    return any(
-        s.get("Effect") == "Allow" and "*" in _principals(s) and not s.get("Condition")
-        for s in _statements(document)
-    )
-
-
-def _denies_insecure_transport(document: Any) -> Any:
-    if not _known(document):
-        return UNKNOWN
-    for s in _statements(document):
-        condition = s.get("Condition") or {}
-        bool_cond = condition.get("Bool") if isinstance(condition, Mapping) else None
-        if (
-            s.get("Effect") == "Deny"
-            and isinstance(bool_cond, Mapping)
-            and str(bool_cond.get("aws:SecureTransport", "")).lower() == "false"
-        ):
-            return True
-    return False
 
 
 def _env_secrets(variables: Any, location: str) -> Any:
@@ -863,8 +814,8 @@ def _s3_bucket(b: _Builder, inst: _Instance) -> Resource:
         "is_public_by_acl": UNKNOWN
         if not _known(acl) or not _known(grants)
         else (acl in _S3_PUBLIC_ACLS or _grants_public(grants)),
-        "is_public_by_policy": _policy_is_public(policy),
-        "secure_transport_enforced": _denies_insecure_transport(policy),
+        "is_public_by_policy": _judged(is_public_policy, policy),
+        "secure_transport_enforced": _judged(denies_insecure_transport, policy),
         "encryption": encryption,
         "versioning": versioning,
         "mfa_delete": mfa_delete,
@@ -953,8 +904,8 @@ def _fold_s3_versioning(b: _Builder, inst: _Instance, bucket: Resource) -> None:
 def _fold_s3_policy(b: _Builder, inst: _Instance, bucket: Resource) -> None:
     policy = _json_doc(inst.values.get("policy"))
     bucket.attributes["policy"] = policy
-    bucket.attributes["is_public_by_policy"] = _policy_is_public(policy)
-    bucket.attributes["secure_transport_enforced"] = _denies_insecure_transport(policy)
+    bucket.attributes["is_public_by_policy"] = _judged(is_public_policy, policy)
+    bucket.attributes["secure_transport_enforced"] = _judged(denies_insecure_transport, policy)
 
 
 def _fold_s3_acl(b: _Builder, inst: _Instance, bucket: Resource) -> None:
@@ -1035,7 +986,7 @@ def _sg_entries(rule: Mapping[str, Any], group_self: str | None) -> list[dict[st
 def _allows_from(entries: list[Any]) -> list[Relation]:
     out = []
     for entry in entries:
-        if isinstance(entry, dict) and _is_internet(entry.get("source")):
+        if isinstance(entry, dict) and cidr_is_internet(entry.get("source")):
             out.append(
                 _rel(
                     "allows_from",
@@ -1339,7 +1290,7 @@ def _sqs(b: _Builder, inst: _Instance) -> Resource:
     attrs = {
         "kms_key_id": v.get("kms_master_key_id") or None,
         "sqs_managed_sse": _bool(v.get("sqs_managed_sse_enabled"), False),
-        "is_public_by_policy": _policy_is_public(_json_doc(v.get("policy"))),
+        "is_public_by_policy": _judged(is_public_policy, _json_doc(v.get("policy"))),
     }
     return b.resource(inst, "aws.sqs.queue", attrs, name=v.get("name"))
 
@@ -1348,7 +1299,7 @@ def _sns(b: _Builder, inst: _Instance) -> Resource:
     v = inst.values
     attrs = {
         "kms_key_id": v.get("kms_master_key_id") or None,
-        "is_public_by_policy": _policy_is_public(_json_doc(v.get("policy"))),
+        "is_public_by_policy": _judged(is_public_policy, _json_doc(v.get("policy"))),
     }
     return b.resource(inst, "aws.sns.topic", attrs, name=v.get("name"))
 
@@ -1498,7 +1449,7 @@ def _iam_policy(b: _Builder, inst: _Instance) -> Resource:
 
 def _trust_principals(document: Any) -> list[str]:
     out: list[str] = []
-    for statement in _statements(document):
+    for statement in statements(document):
         if statement.get("Effect") != "Allow":
             continue
         principal = statement.get("Principal")
@@ -1667,7 +1618,7 @@ def _firewall(b: _Builder, inst: _Instance) -> Resource:
         and isinstance(allowed, list)
         and allowed
         and isinstance(ranges, list)
-        and any(_is_internet(r) for r in ranges)
+        and any(cidr_is_internet(r) for r in ranges)
     ):
         relations.append(_rel("allows_from", INTERNET, **allowed[0]))
     return b.resource(
@@ -1835,9 +1786,6 @@ def _fold_iam_binding(b: _Builder, inst: _Instance, parent: Resource) -> None:
                 )
 
 
-_PUBLIC_MEMBERS = {"allUsers", "allAuthenticatedUsers"}
-
-
 def _finish_public(b: _Builder, resource: Resource, partial: bool) -> None:
     bindings = resource.attributes.get("iam_bindings")
     if not isinstance(bindings, list):
@@ -1845,7 +1793,7 @@ def _finish_public(b: _Builder, resource: Resource, partial: bool) -> None:
     members = [
         m for binding in bindings if isinstance(binding, dict) for m in binding.get("members") or ()
     ]
-    if any(m in _PUBLIC_MEMBERS for m in members):
+    if any(is_public_member(m) for m in members):
         resource.attributes["is_public"] = True
     elif any(not _known(m) for m in members) or any(not _known(x) for x in bindings):
         resource.attributes["is_public"] = UNKNOWN
@@ -2012,10 +1960,7 @@ def _bigquery_dataset(b: _Builder, inst: _Instance) -> Resource:
     if isinstance(access, list):
         public = any(
             isinstance(a, dict)
-            and (
-                a.get("special_group") == "allAuthenticatedUsers"
-                or a.get("iam_member") == "allUsers"
-            )
+            and (is_public_member(a.get("special_group")) or is_public_member(a.get("iam_member")))
             for a in access
         )
     elif inst.is_create:

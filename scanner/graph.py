@@ -24,6 +24,8 @@ from typing import Any
 
 import networkx as nx
 
+from scanner.policy.network import is_publicly_addressed
+
 __all__ = ["EXPOSURE_RELATIONS", "INTERNET", "REVERSED", "SKELETON_ATTRIBUTES", "ResourceGraph"]
 
 logger = logging.getLogger(__name__)
@@ -48,14 +50,6 @@ SKELETON_ATTRIBUTES = (
     "direction",
     "disabled",
 )
-
-
-def _is_publicly_addressed(attrs: Mapping[str, Any]) -> bool:
-    return bool(
-        attrs.get("public_ip")
-        or attrs.get("publicly_accessible") is True
-        or attrs.get("scheme") == "internet-facing"
-    )
 
 
 class ResourceGraph:
@@ -292,7 +286,7 @@ class ResourceGraph:
             if not data.get("resource"):
                 continue
             attrs = data.get("attributes", {})
-            if not _is_publicly_addressed(attrs):
+            if not is_publicly_addressed(attrs):
                 continue
             via = self._direct_exposure(node_id, data, attrs, open_filters, open_fw_by_network)
             if via is not None:

@@ -100,7 +100,8 @@ AWS_TYPES: dict[str, ResourceType] = {
             "cidr_block": "IPv4 CIDR",
             "availability_zone": "AZ name",
             "map_public_ip_on_launch": "instances get a public IPv4 address by default",
-            "has_internet_route": "its route table sends 0.0.0.0/0 to an internet gateway",
+            "has_internet_route": "its route table sends an internet-wide range (0.0.0.0/0,"
+            " ::/0, ...) to an internet gateway",
         },
         {"in_vpc": "aws.ec2.vpc"},
     ),
@@ -272,7 +273,8 @@ AWS_TYPES: dict[str, ResourceType] = {
             " AuthenticatedUsers / canonical id / email",
             "policy": "bucket policy document, or null",
             "is_public_by_acl": "an ACL grant to AllUsers or AuthenticatedUsers",
-            "is_public_by_policy": "the policy allows Principal '*' without a limiting condition",
+            "is_public_by_policy": "the policy allows any principal ('*' or NotPrincipal)"
+            " without a condition that pins the caller",
             "secure_transport_enforced": "the policy denies requests without aws:SecureTransport",
             "encryption": "object {algorithm (AES256|aws:kms|aws:kms:dsse), kms_key_id,"
             " bucket_key_enabled}; null when none",
@@ -443,7 +445,8 @@ AWS_TYPES: dict[str, ResourceType] = {
             "subnet_ids": "ids of the subnets explicitly associated with it",
             "routes": "list of {destination (CIDR or prefix list), target (gateway, NAT, peering,"
             " interface ... id), state (active|blackhole)}",
-            "has_internet_route": "a route sends 0.0.0.0/0 or ::/0 to an internet gateway",
+            "has_internet_route": "a route sends an internet-wide range (0.0.0.0/0, ::/0, ...)"
+            " to an internet gateway",
         },
         {"in_vpc": "aws.ec2.vpc"},
     ),

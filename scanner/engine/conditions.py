@@ -13,8 +13,6 @@ and so on. The engine records no finding for an undecided condition.
 
 from __future__ import annotations
 
-import functools
-import ipaddress
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -27,6 +25,7 @@ from jmespath.exceptions import JMESPathError
 from scanner.catalog import RESERVED_PATHS
 from scanner.graph import EXPOSURE_RELATIONS, REVERSED
 from scanner.model import UNKNOWN
+from scanner.policy.network import cidr_is_internet
 
 if TYPE_CHECKING:
     from scanner.graph import ResourceGraph
@@ -152,21 +151,6 @@ def _equal(left: Any, right: Any) -> bool:
     return bool(left == right)
 
 
-def _cidr_is_public(value: Any) -> bool:
-    return isinstance(value, str) and _cidr_str_is_public(value)
-
-
-@functools.lru_cache(maxsize=65536)  # estates repeat the same CIDRs over and over
-def _cidr_str_is_public(value: str) -> bool:
-    try:
-        net = ipaddress.ip_network(value.strip(), strict=False)
-    except ValueError:
-        return False
-    # Wide enough to mean "the internet": /0-/7 for IPv4, /0-/15 for IPv6.
-    limit = 8 if net.version == 4 else 16
-    return net.prefixlen < limit
-
-
 def _length(value: Any) -> int | None:
     return len(value) if isinstance(value, list | str | dict) else None
 
@@ -202,7 +186,7 @@ OPERATORS: dict[str, tuple[bool, _Leaf]] = {
         True,
         lambda a, e, n: (t := parse_time(a)) is not None and t - n < timedelta(days=e),
     ),
-    "cidr_is_public": (False, lambda a, _e, _n: _cidr_is_public(a)),
+    "cidr_is_public": (False, lambda a, _e, _n: cidr_is_internet(a)),
     "len_gt": (True, lambda a, e, _n: (ln := _length(a)) is not None and ln > e),
     "len_lt": (True, lambda a, e, _n: (ln := _length(a)) is not None and ln < e),
 }

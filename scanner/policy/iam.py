@@ -106,8 +106,11 @@ def as_list(value: Any) -> list[Any]:
     return [value]
 
 
-def parse_document(document: Any) -> Mapping[str, Any] | None:
-    """A policy document given as a dict, JSON text or URL-encoded JSON text; else None."""
+def parse_document(document: Any) -> dict[str, Any] | None:
+    """A policy document given as a dict, JSON text or URL-encoded JSON text; else None.
+
+    Anything else (None, "", text that is not a JSON object, a Terraform unknown) is None.
+    """
     if isinstance(document, str):
         text = document.strip()
         if text[:3].lower() == "%7b":  # IAM returns some documents URL-encoded
@@ -116,7 +119,9 @@ def parse_document(document: Any) -> Mapping[str, Any] | None:
             document = json.loads(text)
         except ValueError:
             return None
-    return document if isinstance(document, Mapping) else None
+    if isinstance(document, dict):
+        return document
+    return dict(document) if isinstance(document, Mapping) else None
 
 
 def statements(document: Any) -> list[Mapping[str, Any]]:
@@ -246,10 +251,11 @@ def condition_keys(statement: Mapping[str, Any]) -> set[str]:
 
 def _pins(operator: str, key: str, values: list[Any]) -> bool:
     """True when one condition test admits only known callers."""
-    op = operator.split(":")[-1].lower()  # drop ForAnyValue:/ForAllValues:
-    # Negated tests ("everyone but X"), IfExists tests (callers without the key pass)
-    # and Null tests say nothing about who the caller is.
-    if "not" in op or op.endswith("ifexists") or op == "null":
+    qualifier, _, op = operator.lower().rpartition(":")  # ForAnyValue:/ForAllValues:
+    # Negated tests ("everyone but X"), IfExists tests (callers without the key pass),
+    # ForAllValues tests (true when the request has no value for the key at all) and
+    # Null tests say nothing about who the caller is.
+    if "not" in op or op.endswith("ifexists") or op == "null" or qualifier == "forallvalues":
         return False
     if key not in LIMITING_CONDITION_KEYS or not values:
         return False
@@ -262,9 +268,10 @@ def _pins(operator: str, key: str, values: list[Any]) -> bool:
 def limits_callers(statement: Mapping[str, Any]) -> bool:
     """True when a condition of the statement pins it to known callers.
 
-    A test pins when it is a positive test (not `StringNotEquals`, not `...IfExists`) of
-    one of `LIMITING_CONDITION_KEYS` with a concrete value: an account, organization,
-    source ARN, VPC or VPC endpoint, or an IP range narrower than the internet.
+    A test pins when it is a positive test (not `StringNotEquals`, not `...IfExists`, not
+    `ForAllValues:`, not `Null`) of one of `LIMITING_CONDITION_KEYS` with a concrete
+    value: an account, organization, source ARN, VPC or VPC endpoint, or an IP range
+    narrower than the internet.
     """
     condition = statement.get("Condition")
     if not isinstance(condition, Mapping):

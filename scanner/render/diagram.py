@@ -4,8 +4,9 @@ An architecture diagram shows architecture, not noise: only the resource types i
 `ARCHITECTURE_TYPES` (network containers, compute, load balancers, databases, buckets,
 functions, clusters, queues) plus one `internet` node. Edges are the `routes_to`,
 `in_subnet` and `attached_to` relations among the shown nodes (IAM edges such as
-`runs_as` are left out), and `internet -> resource` for resources with a public IP,
-`publicly_accessible: true` or an `internet-facing` scheme.
+`runs_as` are left out), and `internet -> resource` for resources that are publicly
+addressed (`scanner.policy.network.is_publicly_addressed`: a public IP,
+`publicly_accessible: true` or an `internet-facing` scheme).
 
 Resources are clustered by `group_by`:
 
@@ -38,6 +39,7 @@ from typing import Any
 
 from scanner.errors import ReportError
 from scanner.model import Resource
+from scanner.policy.network import is_publicly_addressed
 from scanner.render._text import strip_control
 
 __all__ = [
@@ -222,11 +224,7 @@ def _as_item(resource: Mapping[str, Any] | Resource) -> _Item | None:
         account = str(resource.get("account", ""))
         name = str(resource.get("name", "") or "")
         tags = {str(k): str(v) for k, v in (resource.get("tags") or {}).items()}
-    is_public = (
-        bool(attributes.get("public_ip"))
-        or attributes.get("publicly_accessible") is True
-        or attributes.get("scheme") == "internet-facing"
-    )
+    is_public = is_publicly_addressed(attributes)
     return _Item(rid, rtype, provider, account, name, tags, is_public, relations)
 
 
@@ -245,6 +243,93 @@ def _parse_group_by(group_by: str) -> tuple[str, str]:
     raise ReportError(msg)
 
 
+@dataclass
+class _Placer:
+    """Places items into clusters (account -> VPC -> subnet, or tag value), naming them."""
+
+    items: dict[str, _Item]
+    diagram: _Diagram
+    mode: str
+    tag_key: str
+
+    def subnet_of(self, item: _Item) -> str:
+        subnets = [t for t in item.targets(_SUBNET_RELATION) if t in self.items]
+        return sorted(subnets)[0] if subnets else ""
+
+    def vpc_of(self, item: _Item) -> str:
+        # Follow in_subnet hops (instance -> subnet -> VPC); `seen` guards against cycles.
+        seen = {item.id}
+        while True:
+            direct = sorted(item.targets(*_VPC_RELATIONS))
+            if direct:
+                return direct[0]
+            subnet = self.subnet_of(item)
+            if not subnet or subnet in seen:
+                return ""
+            seen.add(subnet)
+            item = self.items[subnet]
+
+    def account_key(self, item: _Item) -> ClusterKey:
+        key = ("account", f"{item.provider}:{item.account}")
+        if key in self.diagram.cluster_labels:
+            return key
+        noun = "project" if item.provider == "gcp" else "account"
+        label = f"{item.provider} {noun} {item.account or '(unknown)'}"
+        self.diagram.cluster_labels[key] = label
+        return key
+
+    def container_key(self, kind: str, container_id: str) -> ClusterKey:
+        key = (kind, container_id)
+        if key in self.diagram.cluster_labels:
+            return key
+        container = self.items.get(container_id)
+        noun = kind
+        if kind == "vpc" and container_id.startswith("//compute.googleapis.com/"):
+            noun = "network"
+        if container is not None:
+            noun = "network" if container.type == "gcp.compute.network" else noun
+            noun = "subnetwork" if container.type == "gcp.compute.subnetwork" else noun
+            label = f"{noun} {container.name or _short(container_id)}"
+        else:
+            label = f"{noun} {_short(container_id)}"
+        self.diagram.cluster_labels[key] = label
+        return key
+
+    def path_of(self, item: _Item) -> ClusterPath:
+        if self.mode == "tag":
+            value = item.tags.get(self.tag_key, "")
+            key = ("tag", value or "untagged")
+            label = f"{self.tag_key} = {value}" if value else "untagged"
+            self.diagram.cluster_labels[key] = label
+            return (key,)
+        vpc = self.vpc_of(item)
+        path: list[ClusterKey] = []
+        if self.mode == "account" or not vpc:
+            path.append(self.account_key(item))
+        if vpc:
+            path.append(self.container_key("vpc", vpc))
+            subnet = self.subnet_of(item)
+            if subnet and self.vpc_of(self.items[subnet]) == vpc:
+                path.append(self.container_key("subnet", subnet))
+        return tuple(path)
+
+
+def _add_edges(diagram: _Diagram, items: Mapping[str, _Item], clustered: bool) -> None:
+    """Edges among the shown nodes, to the internet, and from it to public resources."""
+    for node_id in diagram.nodes:
+        item = items[node_id]
+        shown_subnets = [t for t in item.targets(_SUBNET_RELATION) if t in diagram.nodes]
+        for rtype, target in sorted(set(item.relations)):
+            is_containment = rtype in _VPC_RELATIONS and not clustered and not shown_subnets
+            if (rtype in _EDGE_TYPES or is_containment) and target in diagram.nodes:
+                if target != node_id:
+                    diagram.edges.add((node_id, target, rtype))
+            elif rtype in _EDGE_TYPES and target == _INTERNET:
+                diagram.edges.add((node_id, _INTERNET, rtype))
+        if item.is_public:
+            diagram.edges.add((_INTERNET, node_id, "public"))
+
+
 def _build(
     resources: Iterable[Mapping[str, Any] | Resource], group_by: str, max_nodes: int
 ) -> _Diagram:
@@ -254,67 +339,8 @@ def _build(
         item = _as_item(resource)
         if item is not None and item.id != _INTERNET:
             items.setdefault(item.id, item)
-
-    def subnet_of(item: _Item) -> str:
-        subnets = [t for t in item.targets(_SUBNET_RELATION) if t in items]
-        return sorted(subnets)[0] if subnets else ""
-
-    def vpc_of(item: _Item) -> str:
-        # Follow in_subnet hops (instance -> subnet -> VPC); `seen` guards against cycles.
-        seen = {item.id}
-        while True:
-            direct = sorted(item.targets(*_VPC_RELATIONS))
-            if direct:
-                return direct[0]
-            subnet = subnet_of(item)
-            if not subnet or subnet in seen:
-                return ""
-            seen.add(subnet)
-            item = items[subnet]
-
     diagram = _Diagram()
-
-    def account_key(item: _Item) -> ClusterKey:
-        key = ("account", f"{item.provider}:{item.account}")
-        if key in diagram.cluster_labels:
-            return key
-        noun = "project" if item.provider == "gcp" else "account"
-        diagram.cluster_labels[key] = f"{item.provider} {noun} {item.account or '(unknown)'}"
-        return key
-
-    def container_key(kind: str, container_id: str) -> ClusterKey:
-        key = (kind, container_id)
-        if key in diagram.cluster_labels:
-            return key
-        container = items.get(container_id)
-        noun = kind
-        if kind == "vpc" and container_id.startswith("//compute.googleapis.com/"):
-            noun = "network"
-        if container is not None:
-            noun = "network" if container.type == "gcp.compute.network" else noun
-            noun = "subnetwork" if container.type == "gcp.compute.subnetwork" else noun
-            diagram.cluster_labels[key] = f"{noun} {container.name or _short(container_id)}"
-        else:
-            diagram.cluster_labels[key] = f"{noun} {_short(container_id)}"
-        return key
-
-    def path_of(item: _Item) -> ClusterPath:
-        if mode == "tag":
-            value = item.tags.get(tag_key, "")
-            key = ("tag", value or "untagged")
-            diagram.cluster_labels[key] = f"{tag_key} = {value}" if value else "untagged"
-            return (key,)
-        vpc = vpc_of(item)
-        path: list[ClusterKey] = []
-        if mode == "account" or not vpc:
-            path.append(account_key(item))
-        if vpc:
-            path.append(container_key("vpc", vpc))
-            subnet = subnet_of(item)
-            if subnet and vpc_of(items[subnet]) == vpc:
-                path.append(container_key("subnet", subnet))
-        return tuple(path)
-
+    placer = _Placer(items, diagram, mode, tag_key)
     clustered = mode != "tag"
     for item in items.values():
         if clustered and item.type in _CONTAINER_TYPES:
@@ -324,24 +350,10 @@ def _build(
             label=item.name or _short(item.id),
             sublabel=item.type,
             type=item.type,
-            path=path_of(item),
+            path=placer.path_of(item),
             is_public=item.is_public,
         )
-
-    edge_types = set(_EDGE_TYPES)
-    for node_id in diagram.nodes:
-        item = items[node_id]
-        shown_subnets = [t for t in item.targets(_SUBNET_RELATION) if t in diagram.nodes]
-        for rtype, target in sorted(set(item.relations)):
-            is_containment = rtype in _VPC_RELATIONS and not clustered and not shown_subnets
-            if (rtype in edge_types or is_containment) and target in diagram.nodes:
-                if target != node_id:
-                    diagram.edges.add((node_id, target, rtype))
-            elif rtype in edge_types and target == _INTERNET:
-                diagram.edges.add((node_id, _INTERNET, rtype))
-        if item.is_public:
-            diagram.edges.add((_INTERNET, node_id, "public"))
-
+    _add_edges(diagram, items, clustered)
     _cap(diagram, max_nodes)
     return diagram
 

@@ -14,6 +14,8 @@ from scanner.policy.iam import (
     allows,
     as_list,
     condition_keys,
+    denies_insecure_transport,
+    is_public_policy,
     is_public_statement,
     parse_document,
     principals,
@@ -168,3 +170,150 @@ def test_account_of_and_trust_grants() -> None:
     assert grants[0].has_condition("STS:ExternalId")
     assert not grants[2].has_condition("sts:ExternalId")
     assert trust_grants({"Statement": [{"Effect": "Allow", "Principal": "*"}]})[0].is_wildcard
+
+
+def test_parse_document_url_encoding_and_non_documents() -> None:
+    doc = {"Version": "2012-10-17", "Statement": []}
+    assert (
+        parse_document("%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D") == doc
+    )
+    assert parse_document("  %7b%22Statement%22%3A%5B%5D%7D") == {"Statement": []}
+    assert parse_document(None) is None
+    assert parse_document("") is None
+    assert parse_document("[1, 2]") is None  # JSON, but not a document
+    assert parse_document("(known after apply)") is None
+
+
+def _doc(**statement: object) -> dict[str, object]:
+    return {"Statement": [statement]}
+
+
+@pytest.mark.parametrize(
+    ("statement", "public"),
+    [
+        ({"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"}, True),
+        ({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sqs:*"}, True),
+        ({"Effect": "Allow", "Principal": {"AWS": ["123456789012", "*"]}}, True),
+        ({"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::1:root"}}, True),
+        (
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1"}},
+            },
+            False,
+        ),
+        (
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Condition": {"StringEquals": {"AWS:PrincipalOrgID": "o-1"}},
+            },
+            False,
+        ),
+        (
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Condition": {"Bool": {"aws:SecureTransport": "true"}},
+            },
+            True,
+        ),
+        (
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Condition": {"StringNotEquals": {"aws:SourceAccount": "111122223333"}},
+            },
+            True,
+        ),
+        (
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Condition": {"StringEqualsIfExists": {"aws:SourceAccount": "111122223333"}},
+            },
+            True,
+        ),
+        (
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Condition": {"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "::/0"]}},
+            },
+            True,
+        ),
+        (
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}},
+            },
+            False,
+        ),
+        (
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Condition": {"ForAnyValue:StringEquals": {"aws:PrincipalOrgPaths": "o-1/r-1/"}},
+            },
+            False,
+        ),
+        (
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Condition": {"StringEquals": {"aws:SourceAccount": []}},  # no value pins nothing
+            },
+            True,
+        ),
+        (
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                # true for a request without the key: callers outside any organization
+                "Condition": {"ForAllValues:StringEquals": {"aws:PrincipalOrgPaths": "o-1/"}},
+            },
+            True,
+        ),
+        (
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Condition": {"Null": {"aws:SourceVpce": "false"}},  # any endpoint at all
+            },
+            True,
+        ),
+        ({"Effect": "Deny", "Principal": "*", "Action": "s3:*"}, False),
+        ({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"}}, False),
+        ({"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}}, False),
+    ],
+)
+def test_is_public_policy(statement: dict[str, object], public: bool) -> None:
+    assert is_public_policy(_doc(**statement)) is public
+    assert is_public_policy(json.dumps(_doc(**statement))) is public
+
+
+def test_is_public_policy_of_non_documents() -> None:
+    assert not is_public_policy(None)
+    assert not is_public_policy("not json")
+    assert not is_public_policy({"Statement": "junk"})
+
+
+def test_denies_insecure_transport() -> None:
+    deny = {
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+    assert denies_insecure_transport(_doc(**deny))
+    assert denies_insecure_transport(json.dumps(_doc(**deny)))
+    assert denies_insecure_transport(
+        _doc(**dict(deny, Condition={"BoolIfExists": {"AWS:SecureTransport": [False]}}))
+    )
+    assert not denies_insecure_transport(_doc(**dict(deny, Effect="Allow")))
+    assert not denies_insecure_transport(
+        _doc(**dict(deny, Condition={"Bool": {"aws:SecureTransport": "true"}}))
+    )
+    assert not denies_insecure_transport(None)

@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from scanner.collectors.aws.context import Scope, ServiceContext
-from scanner.collectors.aws.normalise import is_public_policy, iso, tags_of
+from scanner.collectors.aws.normalise import iso, tags_of
 from scanner.model import Resource
+from scanner.policy.iam import is_public_policy
 
 __all__ = ["collect", "fetch", "to_resources"]
 

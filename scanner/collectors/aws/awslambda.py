@@ -12,16 +12,10 @@ from typing import Any
 
 from scanner.collectors.aws.context import Scope, ServiceContext, missing_as
 from scanner.collectors.aws.ec2_network import security_group_arn, subnet_arn
-from scanner.collectors.aws.normalise import (
-    encrypted_by,
-    is_public_policy,
-    iso,
-    kms_key_arn,
-    rel,
-    tags_of,
-)
+from scanner.collectors.aws.normalise import encrypted_by, iso, kms_key_arn, rel, tags_of
 from scanner.collectors.secrets import scan_text
 from scanner.model import Relation, Resource
+from scanner.policy.iam import is_public_policy
 
 __all__ = ["DEPRECATED_RUNTIMES", "collect", "env_secrets", "fetch", "to_resources"]
 

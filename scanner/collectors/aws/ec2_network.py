@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from scanner.collectors.aws.context import Scope
-from scanner.collectors.aws.normalise import INTERNET, cidr_is_internet, rel, tags_of
+from scanner.collectors.aws.normalise import INTERNET, rel, tags_of
 from scanner.model import Relation, Resource
+from scanner.policy.network import cidr_is_internet
 
 __all__ = [
     "internet_routed_subnets",
@@ -44,18 +45,18 @@ def _name(item: Mapping[str, Any], fallback: str) -> str:
 
 
 def _is_internet_route(route: Mapping[str, Any]) -> bool:
-    default = (
-        route.get("DestinationCidrBlock") == "0.0.0.0/0"
-        or route.get("DestinationIpv6CidrBlock") == "::/0"
+    """A live route sending an internet-wide range (`cidr_is_internet`) to an internet gateway."""
+    wide = cidr_is_internet(route.get("DestinationCidrBlock")) or cidr_is_internet(
+        route.get("DestinationIpv6CidrBlock")
     )
     gateway = str(route.get("GatewayId") or "")
-    return default and gateway.startswith("igw-") and route.get("State") != "blackhole"
+    return wide and gateway.startswith("igw-") and route.get("State") != "blackhole"
 
 
 def internet_routed_subnets(
     route_tables: list[dict[str, Any]], subnets: list[dict[str, Any]]
 ) -> dict[str, bool]:
-    """subnet id -> whether its route table sends 0.0.0.0/0 (or ::/0) to an internet gateway.
+    """subnet id -> whether its route table sends the internet (0.0.0.0/0, ::/0, ...) to an IGW.
 
     A subnet uses the table explicitly associated with it, else its VPC's main table.
     """
@@ -176,19 +177,37 @@ def _acl_entry(entry: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def network_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
-    """VPCs, subnets, route tables, internet and NAT gateways, network ACLs, security groups.
+_ROUTE_TARGETS = (
+    "GatewayId",
+    "NatGatewayId",
+    "TransitGatewayId",
+    "VpcPeeringConnectionId",
+    "NetworkInterfaceId",
+    "InstanceId",
+    "EgressOnlyInternetGatewayId",
+    "LocalGatewayId",
+    "CarrierGatewayId",
+)
 
-    A payload list that is missing (its call failed) yields no resources; a missing
-    route-table list leaves subnets' `has_internet_route` null (unknown).
-    """
-    out: list[Resource] = []
+
+def _route(route: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "destination": route.get("DestinationCidrBlock")
+        or route.get("DestinationIpv6CidrBlock")
+        or route.get("DestinationPrefixListId"),
+        "target": next((route[k] for k in _ROUTE_TARGETS if route.get(k)), None),
+        "state": route.get("State"),
+    }
+
+
+def _vpcs(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
     flow_logged = {
         str(f.get("ResourceId"))
         for f in raw.get("flow_logs") or []
         if f.get("FlowLogStatus", "ACTIVE") == "ACTIVE"
     }
     has_flow_logs = "flow_logs" in raw
+    out = []
     for vpc in raw.get("vpcs") or []:
         vid = str(vpc["VpcId"])
         attributes = {
@@ -206,9 +225,14 @@ def network_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
                 raw=vpc,
             )
         )
+    return out
+
+
+def _subnets(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
     subnets = raw.get("subnets") or []
     tables = raw.get("route_tables")
     routed = internet_routed_subnets(tables, subnets) if tables is not None else {}
+    out = []
     for subnet in subnets:
         sid = str(subnet["SubnetId"])
         attributes = {
@@ -228,40 +252,20 @@ def network_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
                 raw=subnet,
             )
         )
-    for table in tables or []:
+    return out
+
+
+def _route_tables(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
+    out = []
+    for table in raw.get("route_tables") or []:
         tid = str(table["RouteTableId"])
         associations = table.get("Associations") or []
+        routes = table.get("Routes") or []
         attributes = {
             "is_main": any(a.get("Main") for a in associations),
             "subnet_ids": sorted(str(a["SubnetId"]) for a in associations if a.get("SubnetId")),
-            "routes": [
-                {
-                    "destination": r.get("DestinationCidrBlock")
-                    or r.get("DestinationIpv6CidrBlock")
-                    or r.get("DestinationPrefixListId"),
-                    "target": next(
-                        (
-                            r[k]
-                            for k in (
-                                "GatewayId",
-                                "NatGatewayId",
-                                "TransitGatewayId",
-                                "VpcPeeringConnectionId",
-                                "NetworkInterfaceId",
-                                "InstanceId",
-                                "EgressOnlyInternetGatewayId",
-                                "LocalGatewayId",
-                                "CarrierGatewayId",
-                            )
-                            if r.get(k)
-                        ),
-                        None,
-                    ),
-                    "state": r.get("State"),
-                }
-                for r in table.get("Routes") or []
-            ],
-            "has_internet_route": any(_is_internet_route(r) for r in table.get("Routes") or []),
+            "routes": [_route(r) for r in routes],
+            "has_internet_route": any(_is_internet_route(r) for r in routes),
         }
         out.append(
             scope.resource(
@@ -274,6 +278,11 @@ def network_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
                 raw=table,
             )
         )
+    return out
+
+
+def _gateways(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
+    out = []
     for igw in raw.get("internet_gateways") or []:
         gid = str(igw["InternetGatewayId"])
         vpc_ids = [str(a["VpcId"]) for a in igw.get("Attachments") or [] if a.get("VpcId")]
@@ -308,6 +317,11 @@ def network_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
                 raw=nat,
             )
         )
+    return out
+
+
+def _network_acls(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
+    out = []
     for acl in raw.get("network_acls") or []:
         aid = str(acl["NetworkAclId"])
         attributes = {
@@ -325,6 +339,10 @@ def network_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
                 raw=acl,
             )
         )
+    return out
+
+
+def _security_groups(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
     attachments: Counter[str] = Counter()
     has_interfaces = "network_interfaces" in raw
     for eni in raw.get("network_interfaces") or []:
@@ -335,6 +353,20 @@ def network_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
         if has_interfaces
         else {}
     )
-    for group in raw.get("security_groups") or []:
-        out.append(_security_group(group, counts, scope))
-    return out
+    return [_security_group(group, counts, scope) for group in raw.get("security_groups") or []]
+
+
+def network_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
+    """VPCs, subnets, route tables, internet and NAT gateways, network ACLs, security groups.
+
+    A payload list that is missing (its call failed) yields no resources; a missing
+    route-table list leaves subnets' `has_internet_route` null (unknown).
+    """
+    return [
+        *_vpcs(raw, scope),
+        *_subnets(raw, scope),
+        *_route_tables(raw, scope),
+        *_gateways(raw, scope),
+        *_network_acls(raw, scope),
+        *_security_groups(raw, scope),
+    ]

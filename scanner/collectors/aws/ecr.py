@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from scanner.collectors.aws.context import Scope, ServiceContext, missing_as
-from scanner.collectors.aws.normalise import encrypted_by, is_public_policy, iso
+from scanner.collectors.aws.normalise import encrypted_by, iso
 from scanner.model import Resource
+from scanner.policy.iam import is_public_policy
 
 __all__ = ["collect", "fetch", "to_resources"]
 

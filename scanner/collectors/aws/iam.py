@@ -17,8 +17,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from scanner.collectors.aws.context import Scope, ServiceContext, missing_is_none
-from scanner.collectors.aws.normalise import iso, parse_policy, rel, tags_of, trusted_principals
+from scanner.collectors.aws.normalise import iso, rel, tags_of, trusted_principals
 from scanner.model import Relation, Resource
+from scanner.policy.iam import parse_document
 
 __all__ = [
     "collect",
@@ -146,7 +147,7 @@ def fetch(ctx: ServiceContext) -> dict[str, Any]:
 
 def _inline(items: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
     return [
-        {"name": p.get("PolicyName"), "document": parse_policy(p.get("PolicyDocument"))}
+        {"name": p.get("PolicyName"), "document": parse_document(p.get("PolicyDocument"))}
         for p in items or []
     ]
 
@@ -158,7 +159,7 @@ def _attached(items: list[dict[str, Any]] | None) -> list[str]:
 def _default_document(policy: Mapping[str, Any]) -> dict[str, Any] | None:
     for version in policy.get("PolicyVersionList") or []:
         if version.get("IsDefaultVersion"):
-            return parse_policy(version.get("Document"))
+            return parse_document(version.get("Document"))
     return None
 
 
@@ -238,7 +239,7 @@ def _group(group: dict[str, Any], members: int, scope: Scope) -> Resource:
 
 def _role(role: dict[str, Any], max_session: Mapping[str, Any], scope: Scope) -> Resource:
     arn = str(role["Arn"])
-    trust = parse_policy(role.get("AssumeRolePolicyDocument"))
+    trust = parse_document(role.get("AssumeRolePolicyDocument"))
     attached = _attached(role.get("AttachedManagedPolicies"))
     attributes = {
         "created_at": iso(role.get("CreateDate")),

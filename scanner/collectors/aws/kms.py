@@ -10,8 +10,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from scanner.collectors.aws.context import Scope, ServiceContext, missing_as
-from scanner.collectors.aws.normalise import iso, parse_policy, tags_of
+from scanner.collectors.aws.normalise import iso, tags_of
 from scanner.model import Resource
+from scanner.policy.iam import parse_document
 
 __all__ = ["collect", "fetch", "to_resources"]
 
@@ -68,7 +69,7 @@ def to_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
             "key_spec": metadata.get("KeySpec") or metadata.get("CustomerMasterKeySpec"),
             "state": metadata.get("KeyState"),
             "rotation_enabled": key.get("rotation_enabled"),
-            "policy": parse_policy(key.get("policy")),
+            "policy": parse_document(key.get("policy")),
             "created_at": iso(metadata.get("CreationDate")),
             "aliases": names,
         }

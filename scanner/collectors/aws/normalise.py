@@ -1,34 +1,27 @@
-"""Pure helpers shared by the AWS service normalisers: times, tags, ids, policy documents.
+"""Pure helpers shared by the AWS service normalisers: times, tags, ids, trust relations.
 
-Nothing here calls an API; everything is unit-tested on hand-shaped payloads.
+Nothing here calls an API; everything is unit-tested on hand-shaped payloads. Policy
+documents and address ranges are read by `scanner.policy` (`scanner.policy.iam`,
+`scanner.policy.network`), which the Terraform reader and the engine share.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import json
 import re
-import urllib.parse
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from functools import lru_cache
 from typing import Any
 
 from scanner.masking import mask_secrets
 from scanner.model import Relation
+from scanner.policy.iam import as_list, condition_keys, principals, statements
 
 __all__ = [
     "INTERNET",
-    "as_list",
-    "cidr_is_internet",
-    "denies_insecure_transport",
     "encrypted_by",
-    "is_public_policy",
     "iso",
     "jsonable",
     "kms_key_arn",
-    "parse_policy",
-    "policy_statements",
     "rel",
     "tags_of",
     "trusted_principals",
@@ -36,33 +29,6 @@ __all__ = [
 
 INTERNET = "internet"
 
-# Condition keys that tie an `Allow *` statement to specific callers or networks: a
-# statement limited by one of them does not open the resource to the whole internet.
-_LIMITING_CONDITION_KEYS = frozenset(
-    k.lower()
-    for k in (
-        "aws:SourceArn",
-        "aws:SourceAccount",
-        "aws:SourceOwner",
-        "aws:SourceOrgID",
-        "aws:SourceOrgPaths",
-        "aws:SourceVpc",
-        "aws:SourceVpce",
-        "aws:SourceIp",
-        "aws:VpcSourceIp",
-        "aws:PrincipalOrgID",
-        "aws:PrincipalOrgPaths",
-        "aws:PrincipalAccount",
-        "aws:PrincipalArn",
-        "aws:PrincipalServiceName",
-        "aws:userid",
-        "aws:username",
-        "kms:CallerAccount",
-        "s3:DataAccessPointAccount",
-        "s3:DataAccessPointArn",
-        "lambda:EventSourceToken",
-    )
-)
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _ROOT_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):root$")
 _UUID = re.compile(
@@ -152,96 +118,6 @@ def rel(kind: str, target: str, properties: Mapping[str, Any] | None = None) -> 
     return Relation(type=kind, target=target, properties=dict(properties or {}))
 
 
-def as_list(value: Any) -> list[Any]:
-    """IAM policy elements hold one value or a list of values; always a list."""
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return value
-    return [value]
-
-
-def parse_policy(document: Any) -> dict[str, Any] | None:
-    """A policy document from a dict, JSON text or URL-encoded JSON text (IAM), or None."""
-    if document is None or document == "":
-        return None
-    if isinstance(document, Mapping):
-        return dict(document)
-    if isinstance(document, str):
-        text = document.strip()
-        if text.startswith("%7B") or text.startswith("%7b"):
-            text = urllib.parse.unquote(text)
-        try:
-            parsed = json.loads(text)
-        except ValueError:
-            return None
-        return parsed if isinstance(parsed, dict) else None
-    return None
-
-
-def policy_statements(document: Any) -> list[Mapping[str, Any]]:
-    """The statements of a policy document (any spelling parse_policy accepts)."""
-    parsed = parse_policy(document)
-    if parsed is None:
-        return []
-    return [s for s in as_list(parsed.get("Statement")) if isinstance(s, Mapping)]
-
-
-def _condition_keys(statement: Mapping[str, Any]) -> set[str]:
-    condition = statement.get("Condition")
-    keys: set[str] = set()
-    if isinstance(condition, Mapping):
-        for operands in condition.values():
-            if isinstance(operands, Mapping):
-                keys.update(str(k).lower() for k in operands)
-    return keys
-
-
-def _is_wildcard_principal(principal: Any) -> bool:
-    if principal == "*":
-        return True
-    if isinstance(principal, Mapping):
-        return any(v == "*" for v in as_list(principal.get("AWS")))
-    return False
-
-
-def is_public_policy(document: Any) -> bool:
-    """True when some `Allow` statement admits any principal without a limiting condition.
-
-    Any principal means `Principal: "*"`, `{"AWS": "*"}` or an `Allow` with `NotPrincipal`.
-    A condition on the caller's account, organisation, source ARN, VPC, VPC endpoint or
-    IP address limits the statement (see `_LIMITING_CONDITION_KEYS`).
-    """
-    for statement in policy_statements(document):
-        if statement.get("Effect") != "Allow":
-            continue
-        if not (_is_wildcard_principal(statement.get("Principal")) or "NotPrincipal" in statement):
-            continue
-        if _condition_keys(statement) & _LIMITING_CONDITION_KEYS:
-            continue
-        return True
-    return False
-
-
-def denies_insecure_transport(document: Any) -> bool:
-    """True when a `Deny` statement applies to requests where `aws:SecureTransport` is false."""
-    for statement in policy_statements(document):
-        if statement.get("Effect") != "Deny":
-            continue
-        condition = statement.get("Condition")
-        if not isinstance(condition, Mapping):
-            continue
-        for operator, operands in condition.items():
-            if not str(operator).startswith("Bool") or not isinstance(operands, Mapping):
-                continue
-            for key, value in operands.items():
-                if str(key).lower() == "aws:securetransport" and any(
-                    str(v).lower() == "false" for v in as_list(value)
-                ):
-                    return True
-    return False
-
-
 def _principal_node(kind: str, value: str) -> str:
     if kind == "AWS":
         if value == "*":
@@ -276,33 +152,16 @@ def trusted_principals(trust_policy: Any) -> list[Relation]:
     A statement with a condition puts its condition keys on the edge (`condition_keys`).
     """
     out: dict[str, Relation] = {}
-    for statement in policy_statements(trust_policy):
+    for statement in statements(trust_policy):
         if statement.get("Effect") != "Allow" or not _assumes_role(statement):
             continue
-        principal = statement.get("Principal")
-        pairs: list[tuple[str, str]] = []
-        if principal == "*":
-            pairs.append(("AWS", "*"))
-        elif isinstance(principal, Mapping):
-            for kind, values in principal.items():
-                pairs.extend((str(kind), str(v)) for v in as_list(values))
-        keys = sorted(_condition_keys(statement))
-        for kind, value in pairs:
-            node = _principal_node(kind, value)
+        keys = sorted(condition_keys(statement))
+        for kind, value in principals(statement):
+            # `Principal: "*"` is anyone, the same node as {"AWS": "*"}.
+            node = _principal_node("AWS" if kind == "*" else kind, value)
             if node not in out:
                 out[node] = rel("trusts", node, {"condition_keys": keys} if keys else None)
     return list(out.values())
-
-
-@lru_cache(maxsize=4096)
-def cidr_is_internet(cidr: str) -> bool:
-    """True for a range that means "the internet": IPv4 /0 to /7, IPv6 /0 to /15."""
-    try:
-        network = ipaddress.ip_network(cidr, strict=False)
-    except ValueError:
-        return False
-    limit = 7 if network.version == 4 else 15
-    return network.prefixlen <= limit
 
 
 def kms_key_arn(key: str | None, *, partition: str, region: str, account: str) -> str | None:

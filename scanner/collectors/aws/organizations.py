@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from scanner.collectors.aws.context import Scope, ServiceContext, missing_as
-from scanner.collectors.aws.normalise import iso, parse_policy, rel, tags_of
+from scanner.collectors.aws.normalise import iso, rel, tags_of
 from scanner.model import Relation, Resource
+from scanner.policy.iam import parse_document
 
 __all__ = ["collect", "fetch", "to_resources"]
 
@@ -94,7 +95,7 @@ def _policies(raw: Mapping[str, Any], scope: Scope) -> tuple[list[Resource], dic
         attributes = {
             "policy_type": summary.get("Type"),
             "is_aws_managed": bool(summary.get("AwsManaged")),
-            "document": parse_policy(item.get("content")),
+            "document": parse_document(item.get("content")),
             "target_ids": None if targets is None else [t.get("TargetId") for t in targets],
         }
         out.append(

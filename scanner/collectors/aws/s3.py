@@ -16,17 +16,9 @@ from typing import Any
 
 from scanner.collectors.aws.account import public_access_block
 from scanner.collectors.aws.context import Scope, ServiceContext, missing_as
-from scanner.collectors.aws.normalise import (
-    denies_insecure_transport,
-    encrypted_by,
-    is_public_policy,
-    iso,
-    kms_key_arn,
-    parse_policy,
-    rel,
-    tags_of,
-)
+from scanner.collectors.aws.normalise import encrypted_by, iso, kms_key_arn, rel, tags_of
 from scanner.model import Relation, Resource
+from scanner.policy.iam import denies_insecure_transport, is_public_policy, parse_document
 
 __all__ = ["bucket_region", "collect", "fetch", "fetch_settings", "list_buckets", "to_resources"]
 
@@ -189,7 +181,7 @@ def _bucket(bucket: dict[str, Any], scope: Scope) -> Resource:
     name = str(bucket["Name"])
     region = str(bucket.get("region") or scope.region)
     arn = f"arn:{scope.partition}:s3:::{name}"
-    policy = parse_policy(bucket.get("policy")) if "policy" in bucket else None
+    policy = parse_document(bucket.get("policy")) if "policy" in bucket else None
     known_policy = "policy" in bucket
     acl = bucket.get("acl")
     grants = _grants(acl) if acl is not None else None

@@ -6,13 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from scanner.collectors.aws.context import Scope, ServiceContext
-from scanner.collectors.aws.normalise import (
-    encrypted_by,
-    is_public_policy,
-    kms_key_arn,
-    tags_of,
-)
+from scanner.collectors.aws.normalise import encrypted_by, kms_key_arn, tags_of
 from scanner.model import Resource
+from scanner.policy.iam import is_public_policy
 
 __all__ = ["collect", "fetch", "to_resources"]
 

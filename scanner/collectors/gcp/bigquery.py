@@ -11,12 +11,10 @@ import logging
 from typing import Any
 
 from scanner.collectors.gcp.common import (
-    PUBLIC_MEMBERS,
     Asset,
     Context,
     binding_relations,
     bindings_of,
-    has_public_member,
     iso_time,
     kms_key_id,
     kms_key_name,
@@ -26,6 +24,7 @@ from scanner.collectors.gcp.common import (
     to_int,
 )
 from scanner.model import Resource
+from scanner.policy.gcp import has_public_member, is_public_member
 
 __all__ = ["dataset", "table"]
 
@@ -49,7 +48,7 @@ def dataset(asset: Asset, ctx: Context) -> Resource:
     reference = data.get("datasetReference") or {}
     access = _access(data.get("access"))
     public_access = any(
-        a["member"] and a["member"].split(":", 1)[1] in PUBLIC_MEMBERS for a in access
+        a["member"] and is_public_member(a["member"].split(":", 1)[1]) for a in access
     )
     bindings = bindings_of(asset.iam_policy)
     key = (data.get("defaultEncryptionConfiguration") or {}).get("kmsKeyName")

@@ -27,7 +27,6 @@ from scanner.policy import gcp as policy_gcp
 __all__ = [
     "CRM",
     "DEFAULT_COMPUTE_SA",
-    "PUBLIC_MEMBERS",
     "Asset",
     "Context",
     "SecretScanner",
@@ -35,7 +34,6 @@ __all__ = [
     "binding_relations",
     "bindings_of",
     "duration_days",
-    "has_public_member",
     "iso_time",
     "key_relations",
     "kms_key_id",
@@ -54,7 +52,6 @@ __all__ = [
 ]
 
 CRM = "//cloudresourcemanager.googleapis.com/"
-PUBLIC_MEMBERS = frozenset({"allUsers", "allAuthenticatedUsers"})
 # The Compute Engine default service account: PROJECT_NUMBER-compute@developer.gserviceaccount.com
 DEFAULT_COMPUTE_SA = re.compile(r"^\d+-compute@developer\.gserviceaccount\.com$")
 
@@ -396,11 +393,6 @@ def binding_relations(bindings: Iterable[Mapping[str, Any]]) -> list[Relation]:
             seen.add(key)
             out.append(rel("iam_binding", f"principal:gcp:{member}", {"role": binding["role"]}))
     return out
-
-
-def has_public_member(bindings: Iterable[Mapping[str, Any]]) -> bool:
-    """True when allUsers or allAuthenticatedUsers hold some role in the bindings."""
-    return any(m in PUBLIC_MEMBERS for b in bindings for m in b["members"])
 
 
 def audit_configs(policy: Mapping[str, Any] | None) -> list[dict[str, Any]]:

@@ -3,7 +3,8 @@
 Relations drawn here carry internet exposure (see scanner/graph.py): an instance is
 `in_subnet` its subnetworks and `in_network` their networks, a firewall is `in_network`
 and `allows_from` the `internet` (one edge per allowed protocol/port range) when it is
-an enabled ingress rule with a source range of /0 to /7 (IPv4) or /0 to /15 (IPv6).
+an enabled ingress rule with a source range meaning the internet
+(`scanner.policy.network.cidr_is_internet`: /0 to /7 for IPv4, /0 to /15 for IPv6).
 Instances `runs_as` their service accounts; disks and addresses are `attached_to` their
 users; disks and snapshots are `encrypted_by` their CMEK key.
 
@@ -13,10 +14,8 @@ are scanned for secrets; only masked findings are kept.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 from typing import Any
 
 from scanner.collectors.gcp.common import (
@@ -36,6 +35,7 @@ from scanner.collectors.gcp.common import (
     url_to_name,
 )
 from scanner.model import Relation, Resource
+from scanner.policy.network import cidr_is_internet
 
 __all__ = [
     "CLOUD_PLATFORM_SCOPE",
@@ -45,7 +45,6 @@ __all__ = [
     "firewall",
     "forwarding_rule",
     "instance",
-    "is_internet_range",
     "network",
     "snapshot",
     "subnetwork",
@@ -335,16 +334,6 @@ def subnetwork(asset: Asset, ctx: Context) -> Resource:
     )
 
 
-@lru_cache(maxsize=4096)
-def is_internet_range(cidr: str) -> bool:
-    """True for a source meaning "the internet": IPv4 /0 to /7, IPv6 /0 to /15."""
-    try:
-        net = ipaddress.ip_network(cidr.strip(), strict=False)
-    except ValueError:
-        return False
-    return net.prefixlen <= (7 if net.version == 4 else 15)
-
-
 def _port_ranges(entries: Any) -> list[dict[str, Any]]:
     """Firewall allowed/denied entries flattened to one `{protocol, from_port, to_port}` each."""
     out: list[dict[str, Any]] = []
@@ -392,7 +381,7 @@ def firewall(asset: Asset, ctx: Context) -> Resource:
     net = url_to_name(data.get("network"))
     if net:
         relations.append(rel("in_network", net))
-    if direction == "INGRESS" and not disabled and any(map(is_internet_range, source_ranges)):
+    if direction == "INGRESS" and not disabled and any(map(cidr_is_internet, source_ranges)):
         relations += [rel("allows_from", INTERNET, dict(entry)) for entry in allowed]
     return make_resource(asset, ctx, "gcp.compute.firewall", attributes, _dedupe(relations))
 

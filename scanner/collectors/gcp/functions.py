@@ -16,7 +16,6 @@ from scanner.collectors.gcp.common import (
     Context,
     binding_relations,
     bindings_of,
-    has_public_member,
     iso_time,
     kms_key_id,
     kms_key_name,
@@ -27,6 +26,7 @@ from scanner.collectors.gcp.common import (
 )
 from scanner.collectors.gcp.run import env_secrets
 from scanner.model import Resource
+from scanner.policy.gcp import has_public_member
 
 __all__ = ["function"]
 

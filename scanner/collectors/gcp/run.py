@@ -19,7 +19,6 @@ from scanner.collectors.gcp.common import (
     Context,
     binding_relations,
     bindings_of,
-    has_public_member,
     iso_time,
     last_segment,
     make_resource,
@@ -27,6 +26,7 @@ from scanner.collectors.gcp.common import (
     rel,
 )
 from scanner.model import Resource
+from scanner.policy.gcp import has_public_member
 
 __all__ = ["env_secrets", "service"]
 

@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from scanner.collectors.gcp.common import (
-    PUBLIC_MEMBERS,
     Asset,
     Context,
     binding_relations,
@@ -28,6 +27,7 @@ from scanner.collectors.gcp.common import (
     rel,
 )
 from scanner.model import Resource
+from scanner.policy.gcp import is_public_member
 
 __all__ = ["bucket"]
 
@@ -41,12 +41,12 @@ def _public_grants(
         {"member": m, "role": b["role"], "via": "iam"}
         for b in bindings
         for m in b["members"]
-        if m in PUBLIC_MEMBERS
+        if is_public_member(m)
     ]
     grants += [
         {"member": str(entry["entity"]), "role": str(entry.get("role", "")), "via": "acl"}
         for entry in acl
-        if entry.get("entity") in PUBLIC_MEMBERS
+        if is_public_member(entry.get("entity"))
     ]
     return grants
 

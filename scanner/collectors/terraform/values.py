@@ -7,12 +7,12 @@ so a rule that depends on it is undecided rather than failed.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from scanner.collectors.terraform.instances import Instance
 from scanner.model import UNKNOWN
+from scanner.policy.iam import parse_document
 
 __all__ = [
     "INTERNET",
@@ -103,17 +103,10 @@ def list_of(value: Any) -> Any:
 
 
 def json_document(value: Any) -> Any:
-    """A policy document given as JSON text (jsonencode) or an object; None when neither."""
+    """A policy document (JSON text from jsonencode, URL-encoded text or an object); else None."""
     if not is_known(value):
         return UNKNOWN
-    if isinstance(value, str):
-        if not value.strip():
-            return None
-        try:
-            return json.loads(value)
-        except ValueError:
-            return None
-    return value if isinstance(value, dict) else None
+    return parse_document(value)
 
 
 def created_default(inst: Instance, value: Any, default: Any) -> Any:

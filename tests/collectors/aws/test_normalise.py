@@ -1,20 +1,17 @@
-"""Shared normalisers: times, tags, policy documents, principals, CIDRs, key ids."""
+"""Shared normalisers: times, tags, trust principals, key ids.
+
+Policy documents and CIDRs are read by scanner.policy: see tests/policy.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
-import pytest
-
 from scanner.collectors.aws.normalise import (
-    cidr_is_internet,
-    denies_insecure_transport,
     encrypted_by,
-    is_public_policy,
     iso,
     jsonable,
     kms_key_arn,
-    parse_policy,
     tags_of,
     trusted_principals,
 )
@@ -37,73 +34,6 @@ def test_tags_of_every_shape() -> None:
     assert tags_of([{"Key": "a", "Value": "1"}, {"key": "b", "value": "2"}]) == {"a": "1", "b": "2"}
     assert tags_of({"a": "1", "b": None}) == {"a": "1", "b": ""}
     assert tags_of(None) == {}
-
-
-def test_parse_policy_from_dict_json_and_url_encoding() -> None:
-    doc = {"Version": "2012-10-17", "Statement": []}
-    assert parse_policy(doc) == doc
-    assert parse_policy('{"Version": "2012-10-17", "Statement": []}') == doc
-    assert parse_policy("%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D") == doc
-    assert parse_policy("not json") is None and parse_policy(None) is None
-
-
-def _doc(**statement: object) -> dict[str, object]:
-    return {"Statement": [statement]}
-
-
-@pytest.mark.parametrize(
-    ("statement", "public"),
-    [
-        ({"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"}, True),
-        ({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sqs:*"}, True),
-        ({"Effect": "Allow", "Principal": {"AWS": ["123456789012", "*"]}}, True),
-        ({"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::1:root"}}, True),
-        (
-            {
-                "Effect": "Allow",
-                "Principal": "*",
-                "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1"}},
-            },
-            False,
-        ),
-        (
-            {
-                "Effect": "Allow",
-                "Principal": "*",
-                "Condition": {"StringEquals": {"AWS:PrincipalOrgID": "o-1"}},
-            },
-            False,
-        ),
-        (
-            {
-                "Effect": "Allow",
-                "Principal": "*",
-                "Condition": {"Bool": {"aws:SecureTransport": "true"}},
-            },
-            True,
-        ),
-        ({"Effect": "Deny", "Principal": "*", "Action": "s3:*"}, False),
-        ({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"}}, False),
-        ({"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}}, False),
-    ],
-)
-def test_is_public_policy(statement: dict[str, object], public: bool) -> None:
-    assert is_public_policy(_doc(**statement)) is public
-
-
-def test_denies_insecure_transport() -> None:
-    deny = {
-        "Effect": "Deny",
-        "Principal": "*",
-        "Action": "s3:*",
-        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-    }
-    assert denies_insecure_transport(_doc(**deny))
-    assert denies_insecure_transport(
-        _doc(**dict(deny, Condition={"BoolIfExists": {"aws:SecureTransport": [False]}}))
-    )
-    assert not denies_insecure_transport(_doc(**dict(deny, Effect="Allow")))
-    assert not denies_insecure_transport(None)
 
 
 def test_trusted_principals_every_kind() -> None:
@@ -147,21 +77,12 @@ def test_trusted_principals_every_kind() -> None:
     assert relations[0].properties == {"condition_keys": ["sts:externalid"]}
 
 
-@pytest.mark.parametrize(
-    ("cidr", "internet"),
-    [
-        ("0.0.0.0/0", True),
-        ("0.0.0.0/7", True),
-        ("0.0.0.0/8", False),
-        ("::/0", True),
-        ("2000::/15", True),
-        ("2000::/16", False),
-        ("10.0.0.0/8", False),
-        ("bogus", False),
-    ],
-)
-def test_cidr_is_internet(cidr: str, internet: bool) -> None:
-    assert cidr_is_internet(cidr) is internet
+def test_trusted_principals_reads_any_document_spelling() -> None:
+    anyone = {"Statement": {"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"}}
+    assert [r.target for r in trusted_principals(anyone)] == ["principal:aws:*"]
+    text = '{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "NotAction": "s3:*"}]}'
+    assert [r.target for r in trusted_principals(text)] == ["principal:aws:*"]
+    assert trusted_principals(None) == []
 
 
 def test_kms_key_arn_and_relation() -> None:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from scanner.collectors.gcp.common import Context
-from scanner.collectors.gcp.compute import is_internet_range
 from scanner.collectors.secrets import scan_text
 from tests.collectors.gcp.conftest import make_asset, normalise, relations
 
@@ -127,23 +124,6 @@ def test_an_ingress_rule_without_a_source_is_open_to_all() -> None:
     assert resource["attributes"]["source_ranges"] == ["0.0.0.0/0"]
     assert resource["attributes"]["priority"] == 10
     assert _edges(resource) == [{"protocol": "udp", "from_port": 53, "to_port": 53}]
-
-
-@pytest.mark.parametrize(
-    ("cidr", "public"),
-    [
-        ("0.0.0.0/0", True),
-        ("0.0.0.0/7", True),
-        ("0.0.0.0/8", False),
-        ("::/0", True),
-        ("2000::/15", True),
-        ("2000::/16", False),
-        ("35.235.240.0/20", False),
-        ("not-a-cidr", False),
-    ],
-)
-def test_internet_ranges(cidr: str, public: bool) -> None:
-    assert is_internet_range(cidr) is public
 
 
 def test_networks_and_subnetworks(estate: dict[str, dict[str, Any]]) -> None:

@@ -55,9 +55,11 @@ __all__ = [
     "is_public_statement",
     "limits_callers",
     "parse_document",
+    "principal_node",
     "principals",
     "statements",
     "trust_grants",
+    "trust_targets",
 ]
 
 # Condition keys that pin an Allow for Principal "*" to a known caller (an account, an
@@ -94,6 +96,7 @@ LIMITING_CONDITION_KEYS = frozenset(
 _IP_KEYS = frozenset({"aws:sourceip", "aws:vpcsourceip"})
 
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
+_ROOT_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):root$")
 _ARN_ACCOUNT = re.compile(r"^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):")
 
 
@@ -371,4 +374,53 @@ def trust_grants(document: Any) -> list[TrustGrant]:
         keys = frozenset(condition_keys(statement))
         for kind, value in principals(statement):
             out.append(TrustGrant(kind, value, index, actions, keys))
+    return out
+
+
+def principal_node(kind: str, value: str) -> str:
+    """The graph node id of a policy principal, as every reader names it.
+
+    `principal:aws:*` (anyone), `principal:aws:account:<id>` (an account id or its root
+    ARN), another principal's ARN, `principal:aws:service:<service>`,
+    `principal:aws:federated:<idp>`, or `principal:aws:id:<unique id>` (the unique id IAM
+    shows once the principal was deleted).
+    """
+    if kind in ("AWS", "*"):
+        if value == "*":
+            return "principal:aws:*"
+        if _ACCOUNT_ID.match(value):
+            return f"principal:aws:account:{value}"
+        root = _ROOT_ARN.match(value)
+        if root:
+            return f"principal:aws:account:{root.group(1)}"
+        if value.startswith("arn:"):
+            return value
+        return f"principal:aws:id:{value}"
+    if kind == "Service":
+        return f"principal:aws:service:{value}"
+    if kind == "Federated":
+        return value if value.startswith("arn:") else f"principal:aws:federated:{value}"
+    return f"principal:aws:{kind.lower()}:{value}"
+
+
+def _assumes_role(statement: Mapping[str, Any]) -> bool:
+    actions = [str(a).lower() for a in as_list(statement.get("Action"))]
+    if not actions:
+        return "NotAction" in statement
+    return any(a in ("*", "sts:*") or a.startswith("sts:assumerole") for a in actions)
+
+
+def trust_targets(document: Any) -> dict[str, list[str]]:
+    """Who a trust policy lets assume the role: principal node -> sorted condition keys.
+
+    Only `Allow` statements that allow an `sts:AssumeRole*` action count; the condition
+    keys are those of the first statement naming the principal (empty: unconditional).
+    """
+    out: dict[str, list[str]] = {}
+    for statement in statements(document):
+        if statement.get("Effect") != "Allow" or not _assumes_role(statement):
+            continue
+        keys = sorted(condition_keys(statement))
+        for kind, value in principals(statement):
+            out.setdefault(principal_node(kind, value), keys)
     return out

@@ -14,7 +14,7 @@ from typing import Any
 
 from scanner.masking import mask_secrets
 from scanner.model import Relation
-from scanner.policy.iam import as_list, condition_keys, principals, statements
+from scanner.policy.iam import trust_targets
 
 __all__ = [
     "INTERNET",
@@ -29,8 +29,6 @@ __all__ = [
 
 INTERNET = "internet"
 
-_ACCOUNT_ID = re.compile(r"^\d{12}$")
-_ROOT_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):root$")
 _UUID = re.compile(
     r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^mrk-[0-9a-f]{32}$"
 )
@@ -118,50 +116,16 @@ def rel(kind: str, target: str, properties: Mapping[str, Any] | None = None) -> 
     return Relation(type=kind, target=target, properties=dict(properties or {}))
 
 
-def _principal_node(kind: str, value: str) -> str:
-    if kind == "AWS":
-        if value == "*":
-            return "principal:aws:*"
-        if _ACCOUNT_ID.match(value):
-            return f"principal:aws:account:{value}"
-        root = _ROOT_ARN.match(value)
-        if root:
-            return f"principal:aws:account:{root.group(1)}"
-        if value.startswith("arn:"):
-            return value
-        return f"principal:aws:id:{value}"  # a unique id: the principal was deleted
-    if kind == "Service":
-        return f"principal:aws:service:{value}"
-    if kind == "Federated":
-        return value if value.startswith("arn:") else f"principal:aws:federated:{value}"
-    return f"principal:aws:{kind.lower()}:{value}"
-
-
-def _assumes_role(statement: Mapping[str, Any]) -> bool:
-    actions = [str(a).lower() for a in as_list(statement.get("Action"))]
-    if not actions:
-        return "NotAction" in statement
-    return any(a in ("*", "sts:*") or a.startswith("sts:assumerole") for a in actions)
-
-
 def trusted_principals(trust_policy: Any) -> list[Relation]:
     """`trusts` relations for every principal an IAM role's trust policy allows to assume it.
 
-    Targets: another resource's ARN, `principal:aws:account:<id>`,
-    `principal:aws:service:<service>`, `principal:aws:*`, or `principal:aws:federated:<idp>`.
-    A statement with a condition puts its condition keys on the edge (`condition_keys`).
+    Targets are named by `scanner.policy.iam.principal_node`; a statement with a condition
+    puts its condition keys on the edge (`condition_keys`).
     """
-    out: dict[str, Relation] = {}
-    for statement in statements(trust_policy):
-        if statement.get("Effect") != "Allow" or not _assumes_role(statement):
-            continue
-        keys = sorted(condition_keys(statement))
-        for kind, value in principals(statement):
-            # `Principal: "*"` is anyone, the same node as {"AWS": "*"}.
-            node = _principal_node("AWS" if kind == "*" else kind, value)
-            if node not in out:
-                out[node] = rel("trusts", node, {"condition_keys": keys} if keys else None)
-    return list(out.values())
+    return [
+        rel("trusts", node, {"condition_keys": keys} if keys else None)
+        for node, keys in trust_targets(trust_policy).items()
+    ]
 
 
 def kms_key_arn(key: str | None, *, partition: str, region: str, account: str) -> str | None:

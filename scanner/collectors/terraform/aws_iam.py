@@ -2,7 +2,7 @@
 
 Attachments, inline policies, access keys, login profiles and group memberships fold
 into their role, user or group. A role's trust policy is read by
-`scanner.policy.iam.trust_grants` into `trusts` relations.
+`scanner.policy.iam.trust_targets` into `trusts` relations, as the live collector reads it.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from scanner.collectors.terraform.values import (
     all_blocks,
     as_int,
     created_default,
+    is_known,
     json_document,
     list_of,
 )
-from scanner.model import UNKNOWN, Resource
-from scanner.policy.iam import trust_grants
+from scanner.model import UNKNOWN, Relation, Resource
+from scanner.policy.iam import trust_targets
 
 __all__ = [
     "fold_access_key",
@@ -47,21 +48,18 @@ def iam_policy(b: Builder, inst: Instance) -> Resource:
     return b.resource(inst, "aws.iam.policy", attrs, name=v.get("name"), region="global")
 
 
-def _trust_principals(document: Any) -> list[str]:
-    """Relation targets for the principals a trust policy lets assume the role."""
-    out: list[str] = []
-    for grant in trust_grants(document):
-        if grant.kind == "Service":
-            out.append(f"principal:aws:service:{grant.value}")
-        elif grant.is_wildcard:
-            out.append("principal:aws:*")
-        elif grant.is_account_root and grant.account:
-            out.append(f"principal:aws:account:{grant.account}")
-        elif grant.value.startswith("arn:"):
-            out.append(grant.value)
-        else:
-            out.append(f"principal:aws:{grant.kind.lower()}:{grant.value}")
-    return list(dict.fromkeys(out))
+def _trusts(document: Any) -> list[Relation]:
+    """`trusts` relations, read by `scanner.policy.iam.trust_targets` as the live collector does."""
+    if not is_known(document):
+        return []
+    return [
+        Relation(
+            type="trusts",
+            target=node,
+            properties={"condition_keys": keys} if keys else {},
+        )
+        for node, keys in trust_targets(document).items()
+    ]
 
 
 def iam_role(b: Builder, inst: Instance) -> Resource:
@@ -84,7 +82,7 @@ def iam_role(b: Builder, inst: Instance) -> Resource:
         "is_service_linked": str(v.get("path") or "").startswith("/aws-service-role/"),
         "max_session_duration": as_int(v.get("max_session_duration"), 3600),
     }
-    relations = relations_to("trusts", _trust_principals(trust))
+    relations = _trusts(trust)
     return b.resource(
         inst, "aws.iam.role", attrs, name=v.get("name"), relations=relations, region="global"
     )

@@ -150,7 +150,7 @@ def test_aws_alarm_is_undecided_when_a_link_was_not_seen(graph: ResourceGraph, r
     assert aws_alarm_verdict(graph, "acct", "root_usage") == Undecided("acct", reason)
 
 
-def test_aws_alarm_gap_without_a_multi_region_trail() -> None:
+def test_aws_alarm_fails_without_a_multi_region_trail() -> None:
     graph = ResourceGraph.build(
         [{"id": "acct", "type": "aws.account", "account": "1"}], ["aws.account"]
     )

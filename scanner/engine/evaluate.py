@@ -249,8 +249,8 @@ class _Evaluator:
 
     def add_undecided(self, rule: Rule, resource_id: str, reason: str) -> None:
         self.counts[rule.id].undecided += 1
-        self.outcome.undecided.append(
-            UndecidedResult(rule_id=rule.id, resource_id=resource_id, reason=reason)
+        self.outcome.undecided.append(  # plain strings: no need to validate them again
+            UndecidedResult.model_construct(rule_id=rule.id, resource_id=resource_id, reason=reason)
         )
 
     def add_finding(

@@ -18,6 +18,7 @@ from scanner.engine.monitoring import (
 )
 from scanner.graph import ResourceGraph
 from scanner.model import UNKNOWN
+from tests.engine.conftest import monitoring_estate
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 ROOT = (
@@ -63,58 +64,8 @@ def test_gcp_filter_accepts_has_operator_for_method_names() -> None:
     )
 
 
-def _aws_estate(
-    filters: Any, *, alarm_actions: list[str] | None = None, **trail: Any
-) -> list[dict[str, Any]]:
-    resources: list[dict[str, Any]] = [
-        {
-            "id": "acct",
-            "type": "aws.account",
-            "provider": "aws",
-            "account": "1",
-            "region": "global",
-        },
-        {
-            "id": "trail",
-            "type": "aws.cloudtrail.trail",
-            "provider": "aws",
-            "name": "main",
-            "account": "1",
-            "region": "eu-west-1",
-            "attributes": {
-                "is_multi_region": True,
-                "is_logging": True,
-                "include_management_events": True,
-                "cloudwatch_logs_group_arn": "arn:aws:logs:eu-west-1:1:log-group:ct:*",
-                **trail,
-            },
-        },
-        {
-            "id": "arn:aws:logs:eu-west-1:1:log-group:ct",
-            "type": "aws.logs.log_group",
-            "provider": "aws",
-            "name": "ct",
-            "account": "1",
-            "region": "eu-west-1",
-            "attributes": {"metric_filters": filters},
-        },
-    ]
-    if alarm_actions is not None:
-        resources.append(
-            {
-                "id": "alarm",
-                "type": "aws.cloudwatch.alarm",
-                "provider": "aws",
-                "account": "1",
-                "region": "eu-west-1",
-                "attributes": {"metric_name": "root", "alarm_actions": alarm_actions},
-            }
-        )
-    return resources
-
-
 def _aws(filters: Any, **kwargs: Any) -> ResourceGraph:
-    return ResourceGraph.build(_aws_estate(filters, **kwargs), AWS_TYPES)
+    return ResourceGraph.build(monitoring_estate(filters, **kwargs), AWS_TYPES)
 
 
 def test_aws_alarm_verdicts() -> None:
@@ -133,7 +84,7 @@ def test_aws_alarm_verdicts() -> None:
         (_aws(None), "metric filters of log group ct were not collected"),
         (_aws(UNKNOWN), "metric filters of log group ct are known only after apply"),
         (
-            ResourceGraph.build(_aws_estate(GOOD)[:2], AWS_TYPES),
+            ResourceGraph.build(monitoring_estate(GOOD)[:2], AWS_TYPES),
             "log group ct of trail main was not collected",
         ),
         (
@@ -171,7 +122,7 @@ def test_account_without_collected_metric_filters_is_not_judged_for_cis_aws_4(
     alarm_rules = [r for r in builtin.rules.values() if r.spec.check == "monitoring.aws_alarm"]
     assert len(alarm_rules) == len(AWS_ALARMS)
     ruleset = builtin.select(ids=[r.id for r in alarm_rules])
-    outcome = evaluate(ruleset, _aws_estate(None, alarm_actions=TOPIC), now=NOW)
+    outcome = evaluate(ruleset, monitoring_estate(None, alarm_actions=TOPIC), now=NOW)
     assert outcome.findings == []
     for rule in alarm_rules:
         stats = outcome.stats[rule.id]

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from scanner.engine import Hit, Pass, Undecided, build_document, evaluate, load_rules
+from scanner.engine import Hit, Pass, Undecided, Verdict, build_document, evaluate, load_rules
 from scanner.engine.evaluate import PARTIAL_REASON
 from scanner.engine.python_rules import decide, stronger
 from scanner.engine.spec import ControlSpec, FrameworkSpec
 from scanner.model import RuleStats, UndecidedResult, is_partial
-from tests.engine.conftest import RULE, WritePack
+from tests.engine.conftest import RULE, WritePack, bucket
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -53,14 +53,7 @@ def check(graph, spec):
 
 
 def _bucket(rid: str, state: str | None) -> dict[str, Any]:
-    return {
-        "id": rid,
-        "type": "aws.s3.bucket",
-        "provider": "aws",
-        "account": "1",
-        "region": "eu-west-1",
-        "attributes": {"state": state},
-    }
+    return bucket(rid, state=state)
 
 
 BUCKETS = [
@@ -112,8 +105,10 @@ def test_hit_beats_undecided_beats_pass() -> None:
     assert stronger(undecided, ok) is undecided
     assert stronger(undecided, hit) is hit
     assert stronger(hit, undecided) is hit
-    assert decide(iter([ok, undecided])) is undecided
-    assert decide(iter([])) is None
+    verdicts: list[Verdict] = [ok, undecided, hit, ok]
+    assert decide(verdicts[:2]) is undecided
+    assert decide(iter(verdicts)) is hit
+    assert decide([]) is None
 
 
 def test_a_graph_rule_verdict_on_an_unknown_resource_is_an_error(write_pack: WritePack) -> None:

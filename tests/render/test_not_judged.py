@@ -9,41 +9,16 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 
 from scanner.engine import build_document, evaluate, load_rules
 from scanner.model import FindingsDocument
 from scanner.render import render
+from tests.engine.conftest import monitoring_estate
 
-REASON = "metric filters of log group /aws/cloudtrail/prod were not collected"
-ESTATE: list[dict[str, Any]] = [
-    {"id": "acct", "type": "aws.account", "provider": "aws", "account": "1", "region": "global"},
-    {
-        "id": "trail",
-        "type": "aws.cloudtrail.trail",
-        "provider": "aws",
-        "name": "prod",
-        "account": "1",
-        "region": "eu-west-1",
-        "attributes": {
-            "is_multi_region": True,
-            "is_logging": True,
-            "include_management_events": True,
-            "cloudwatch_logs_group_arn": "arn:aws:logs:eu-west-1:1:log-group:/aws/cloudtrail/prod",
-        },
-    },
-    {
-        "id": "arn:aws:logs:eu-west-1:1:log-group:/aws/cloudtrail/prod",
-        "type": "aws.logs.log_group",
-        "provider": "aws",
-        "name": "/aws/cloudtrail/prod",
-        "account": "1",
-        "region": "eu-west-1",
-        "attributes": {"metric_filters": None},
-    },
-]
+REASON = "metric filters of log group ct were not collected"
+ESTATE = monitoring_estate(None, alarm_actions=["arn:aws:sns:eu-west-1:1:alerts"])
 
 
 @pytest.fixture(scope="module")

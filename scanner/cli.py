@@ -301,7 +301,7 @@ def _summary(doc: FindingsDocument, top: int = 10) -> str:
             f"  {fw.id}: "
             + ", ".join(
                 f"{counts.get(k, 0)} {k.replace('_', ' ')}"
-                for k in ("passed", "failed", "manual", "not_covered")
+                for k in ("passed", "failed", "not_judged", "manual", "not_covered")
             )
         )
     if failing:

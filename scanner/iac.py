@@ -45,7 +45,6 @@ from scanner.collectors.terraform import (
     read_plan,
 )
 from scanner.engine import RuleSet, build_document, evaluate
-from scanner.engine.evaluate import ScanOutcome
 from scanner.gate import CheckovSettings
 from scanner.graph import ResourceGraph
 from scanner.model import (
@@ -111,7 +110,6 @@ def run_iac(request: IacRequest) -> IacResult:
             )
         else:
             outcome = evaluate(request.ruleset, _dicts(plan.resources), now=utcnow())
-            _drop_undecidable(outcome, plan.partial, request.ruleset)
             doc = build_document(
                 outcome,
                 request.ruleset,
@@ -192,25 +190,6 @@ def _plan_summary(plan: Plan, path: Path) -> SnapshotSummary:
         else "terraform-plan",
         resources=len(plan.resources),
     )
-
-
-def _drop_undecidable(outcome: ScanOutcome, partial: set[str], ruleset: RuleSet) -> None:
-    """Python rules cannot see which values are unknown; on a partial resource (only what
-    the plan adds to a resource outside it) their verdict is undecided, not a failure."""
-    if not partial:
-        return
-    kept = []
-    for finding in outcome.findings:
-        rule = ruleset.rules.get(finding.rule_id)
-        is_python = rule is not None and (rule.resource_fn or rule.graph_fn) is not None
-        if finding.resource.id in partial and is_python:
-            stats = outcome.stats[finding.rule_id]
-            stats.failed -= 1
-            stats.evaluated -= 1
-            stats.undecided += 1
-            continue
-        kept.append(finding)
-    outcome.findings = kept
 
 
 def _locate(findings: list[Finding], plan: Plan, blocks: Mapping[str, SourceBlock]) -> None:
@@ -366,8 +345,6 @@ def _overlay_scan(
     now: datetime = snapshot.manifest.created_at
     before = evaluate(request.ruleset, result.before, now=now)
     after = evaluate(request.ruleset, result.after, now=now)
-    partial_ids = {rid for rid in plan.partial if rid not in result.renamed}
-    _drop_undecidable(after, partial_ids, request.ruleset)
     known = {f.fingerprint for f in before.findings if f.status is FindingStatus.FAIL}
     present = {f.fingerprint for f in after.findings}
     for finding in after.findings:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "FINDINGS_SCHEMA_VERSION",
+    "PARTIAL_PREFIX",
     "SNAPSHOT_SCHEMA_VERSION",
     "UNKNOWN",
     "Category",
@@ -44,7 +45,9 @@ __all__ = [
     "SnapshotSummary",
     "Suppression",
     "SuppressionReport",
+    "UndecidedResult",
     "fingerprint",
+    "is_partial",
     "is_unknown",
     "utcnow",
 ]
@@ -60,6 +63,17 @@ UNKNOWN = "(known after apply)"
 def is_unknown(value: object) -> bool:
     """True for the UNKNOWN marker of a value known only after `terraform apply`."""
     return isinstance(value, str) and value == UNKNOWN
+
+
+# Ids of the partial resources a Terraform plan makes for a parent outside the plan (a rule
+# added to an existing security group): `ref:<type>:<key>`. Only what the plan adds to them
+# is known; the Terraform reader (scanner/collectors/terraform/) writes them.
+PARTIAL_PREFIX = "ref:"
+
+
+def is_partial(resource_id: str) -> bool:
+    """True for a resource a Terraform plan holds only in part: the rest of it is unknown."""
+    return resource_id.startswith(PARTIAL_PREFIX)
 
 
 def utcnow() -> datetime:
@@ -281,28 +295,50 @@ def fingerprint(rule_id: str, resource_id: str) -> str:
     return hashlib.sha256(f"{rule_id}\x00{resource_id}".encode()).hexdigest()[:32]
 
 
+class UndecidedResult(_Strict):
+    """A resource a rule could not judge, and why."""
+
+    rule_id: str
+    resource_id: str
+    reason: str = Field(description="what the rule could not see, e.g. data not collected")
+
+
 class RuleStats(_Strict):
     """How a rule fared over the scanned resources."""
 
-    evaluated: int = 0
+    evaluated: int = Field(default=0, description="resources judged: passed or failed")
     failed: int = 0
     errors: int = 0
     undecided: int = Field(
         default=0,
-        description="resources not judged: a value the rule reads is known only after apply",
+        description="resources not judged: a value the rule reads is known only after apply,"
+        " or data it needs was not collected",
+    )
+    undecided_examples: list[UndecidedResult] = Field(
+        default_factory=list, description="the first few undecided resources and why"
     )
 
 
 class ControlResult(_Strict):
-    """The verdict on one framework control."""
+    """The verdict on one framework control.
+
+    `not_judged`: the control's rules judged no resource and left some undecided (data
+    they need was not collected, or is known only after apply): never `passed`.
+    """
 
     id: str
     title: str
     section: str = ""
     automated: bool = True
-    status: Literal["passed", "failed", "error", "manual", "not_covered", "not_applicable"]
+    status: Literal[
+        "passed", "failed", "error", "not_judged", "manual", "not_covered", "not_applicable"
+    ]
     rules: list[str] = Field(default_factory=list)
     failed_findings: int = 0
+    undecided: int = Field(default=0, description="resources its rules left undecided")
+    undecided_examples: list[UndecidedResult] = Field(
+        default_factory=list, description="the first few undecided resources and why"
+    )
 
 
 class FrameworkResult(_Strict):

@@ -5,6 +5,15 @@ and is dropped once judged. Rules that need the graph (graph conditions, Python 
 rules) run after the stream, over a graph built during the same pass that keeps full
 attributes only for the types those rules read. The graph is not built at all when no
 selected rule needs it.
+
+Every rule judges a resource three ways: failed (a finding), passed, or undecided (not
+counted as evaluated; recorded with its reason). A YAML condition is undecided when it
+reads a value known only after apply; a Python rule says so with `Undecided`. A Python
+rule cannot tell a value known only after apply from a real one, so on a *partial*
+resource (`scanner.model.is_partial`: a resource outside a Terraform plan that the plan
+only adds to) every verdict of a Python rule is undecided: the rule did not see the rest.
+A compliance control whose rules judged nothing and left something undecided is
+"not judged", never "passed".
 """
 
 from __future__ import annotations
@@ -17,10 +26,10 @@ from datetime import datetime
 from typing import Any
 
 from scanner import __version__
-from scanner.engine.conditions import EvalContext
+from scanner.engine.conditions import Compiled, EvalContext
 from scanner.engine.loader import Rule, RuleSet
-from scanner.engine.python_rules import Hit
-from scanner.engine.spec import FrameworkSpec
+from scanner.engine.python_rules import Hit, Undecided, Verdict, decide, stronger
+from scanner.engine.spec import ControlSpec, FrameworkSpec
 from scanner.graph import ResourceGraph
 from scanner.masking import mask_secrets
 from scanner.model import (
@@ -33,7 +42,9 @@ from scanner.model import (
     ResourceRef,
     RuleStats,
     SnapshotSummary,
+    UndecidedResult,
     fingerprint,
+    is_partial,
     utcnow,
 )
 
@@ -42,6 +53,14 @@ __all__ = ["ScanOutcome", "build_document", "evaluate", "framework_result"]
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[int], None]
+
+# Undecided results a document keeps per rule and per control: the counts are exact,
+# the examples say why.
+UNDECIDED_EXAMPLES = 5
+PARTIAL_REASON = (
+    "only part of this resource is in the Terraform plan (what the plan adds to it);"
+    " a Python rule cannot judge the rest"
+)
 
 
 @dataclass
@@ -53,6 +72,7 @@ class ScanOutcome:
     resource_types: Counter[str] = field(default_factory=Counter)
     providers: set[str] = field(default_factory=set)
     graph: ResourceGraph | None = None
+    undecided: list[UndecidedResult] = field(default_factory=list)
 
     @property
     def resource_count(self) -> int:
@@ -127,9 +147,18 @@ class _Evaluator:
                             rule, view, EvalContext(resource=view, now=self.now, graph=graph)
                         )
         self.outcome.graph = graph
+        examples: dict[str, list[UndecidedResult]] = {}
+        for result in self.outcome.undecided:
+            kept = examples.setdefault(result.rule_id, [])
+            if len(kept) < UNDECIDED_EXAMPLES:
+                kept.append(result)
         self.outcome.stats = {
             rid: RuleStats(
-                evaluated=c.evaluated, failed=c.failed, errors=c.errors, undecided=c.undecided
+                evaluated=c.evaluated,
+                failed=c.failed,
+                errors=c.errors,
+                undecided=c.undecided,
+                undecided_examples=examples.get(rid, []),
             )
             for rid, c in self.counts.items()
         }
@@ -144,7 +173,7 @@ class _Evaluator:
             if rule.applies_if is not None:
                 applies = rule.applies_if.fn(attrs, ctx)
                 if applies is None:  # reads a value known only after apply
-                    stats.undecided += 1
+                    self.add_unknown(rule, resource, ctx, rule.applies_if)
                     return
                 if not applies:
                     return
@@ -153,7 +182,7 @@ class _Evaluator:
                 verdict = rule.condition.fn(attrs, ctx)
                 if verdict is None:  # the decision depends on a value known only after apply
                     stats.evaluated -= 1
-                    stats.undecided += 1
+                    self.add_unknown(rule, resource, ctx, rule.condition)
                     return
                 if verdict:
                     return
@@ -163,31 +192,66 @@ class _Evaluator:
                 hit = Hit(evidence=rec.evidence, path=rec.path)
                 self.add_finding(rule, resource, hit, match=rec.match)
             elif rule.resource_fn is not None:
-                for hit in rule.resource_fn(resource, rule.spec):
-                    self.add_finding(rule, resource, hit)
-                    break
+                self.apply(rule, resource, decide(rule.resource_fn(resource, rule.spec)))
         except Exception as exc:  # one broken rule must not stop the scan
             logger.exception("rule %s failed on %s", rule.id, resource.get("id"))
             stats.evaluated -= 1
             self.add_error(rule, resource, exc)
 
+    def add_unknown(
+        self, rule: Rule, resource: Mapping[str, Any], plain: EvalContext, undecided: Compiled
+    ) -> None:
+        """Record a YAML rule as undecided, naming the paths that read an unknown value."""
+        ctx = EvalContext(resource=resource, now=self.now, graph=plain.graph)
+        undecided.fn(resource.get("attributes") or {}, ctx)
+        paths = ", ".join(dict.fromkeys(ctx.unknown)) or "?"
+        reason = f"reads values known only after apply: {paths}"
+        self.add_undecided(rule, str(resource["id"]), reason)
+
+    def apply(self, rule: Rule, resource: Mapping[str, Any], verdict: Verdict | None) -> None:
+        """Count a resource rule's verdict on a resource already counted as evaluated."""
+        verdict = _on_partial(str(resource["id"]), verdict)
+        if isinstance(verdict, Hit):
+            self.add_finding(rule, resource, verdict)
+        elif isinstance(verdict, Undecided):
+            self.counts[rule.id].evaluated -= 1
+            self.add_undecided(rule, str(resource["id"]), verdict.reason)
+
     def run_graph_fn(self, rule: Rule, graph: ResourceGraph) -> None:
         assert rule.graph_fn is not None
-        stats = self.counts[rule.id]
-        stats.evaluated += sum(1 for _ in graph.nodes_of_type(rule.spec.resource_types))
-        seen: set[str] = set()
+        verdicts: dict[str, Verdict] = {}
         try:
-            for hit in rule.graph_fn(graph, rule.spec):
-                if not hit.resource_id or hit.resource_id not in graph:
-                    msg = f"rule {rule.id} reported a hit on unknown resource {hit.resource_id!r}"
+            for verdict in rule.graph_fn(graph, rule.spec):
+                rid = verdict.resource_id
+                if not rid or rid not in graph:
+                    kind = type(verdict).__name__
+                    msg = f"rule {rule.id} reported {kind} on unknown resource {rid!r}"
                     raise ValueError(msg)
-                if hit.resource_id in seen:
-                    continue
-                seen.add(hit.resource_id)
-                self.add_finding(rule, graph.resource_view(hit.resource_id), hit)
+                verdicts[rid] = stronger(verdicts.get(rid), verdict)
         except Exception as exc:  # one broken rule must not stop the scan
             logger.exception("graph rule %s failed", rule.id)
             self.add_error(rule, {"id": f"rule:{rule.id}", "type": "rule"}, exc)
+        # Every resource of the rule's types is judged; one without a verdict passes.
+        for rid in graph.nodes_of_type(rule.spec.resource_types):
+            self.settle(rule, graph, rid, verdicts.pop(rid, None))
+        for rid, verdict in verdicts.items():  # verdicts on resources of other types
+            self.settle(rule, graph, rid, verdict)
+
+    def settle(self, rule: Rule, graph: ResourceGraph, rid: str, verdict: Verdict | None) -> None:
+        """Count a graph rule's verdict on one resource."""
+        verdict = _on_partial(rid, verdict)
+        if isinstance(verdict, Undecided):
+            self.add_undecided(rule, rid, verdict.reason)
+            return
+        self.counts[rule.id].evaluated += 1
+        if isinstance(verdict, Hit):
+            self.add_finding(rule, graph.resource_view(rid), verdict)
+
+    def add_undecided(self, rule: Rule, resource_id: str, reason: str) -> None:
+        self.counts[rule.id].undecided += 1
+        self.outcome.undecided.append(  # plain strings: no need to validate them again
+            UndecidedResult.model_construct(rule_id=rule.id, resource_id=resource_id, reason=reason)
+        )
 
     def add_finding(
         self, rule: Rule, resource: Mapping[str, Any], hit: Hit, match: Any = None
@@ -242,6 +306,13 @@ class _Evaluator:
         )
 
 
+def _on_partial(resource_id: str, verdict: Verdict | None) -> Verdict | None:
+    """A Python rule's verdict, undecided on a partial resource (see the module docstring)."""
+    if is_partial(resource_id) and not isinstance(verdict, Undecided):
+        return Undecided(resource_id, PARTIAL_REASON)
+    return verdict
+
+
 def _ref(resource: Mapping[str, Any]) -> ResourceRef:
     return ResourceRef.model_construct(
         id=str(resource["id"]),
@@ -271,37 +342,43 @@ def evaluate(
 
 def framework_result(framework: FrameworkSpec, stats: Mapping[str, RuleStats]) -> FrameworkResult:
     """Each control's verdict from the stats of the rules that decide it."""
-    controls = []
-    for control in framework.controls:
-        mapped = [r for r in control.rules if r in stats]
-        failed = sum(stats[r].failed for r in mapped)
-        errors = sum(stats[r].errors for r in mapped)
-        evaluated = sum(stats[r].evaluated for r in mapped)
-        if not control.rules:
-            status = "not_covered" if control.automated else "manual"
-        elif not mapped:
-            status = "not_covered"
-        elif failed:
-            status = "failed"
-        elif errors:
-            status = "error"  # a rule that could not judge must not make a control pass
-        elif evaluated:
-            status = "passed"
-        else:
-            status = "not_applicable"
-        controls.append(
-            ControlResult(
-                id=control.id,
-                title=control.title,
-                section=control.section,
-                automated=control.automated,
-                status=status,
-                rules=control.rules,
-                failed_findings=failed,
-            )
-        )
     return FrameworkResult(
-        id=framework.id, title=framework.title, version=framework.version, controls=controls
+        id=framework.id,
+        title=framework.title,
+        version=framework.version,
+        controls=[_control_result(control, stats) for control in framework.controls],
+    )
+
+
+def _control_result(control: ControlSpec, stats: Mapping[str, RuleStats]) -> ControlResult:
+    mapped = [stats[r] for r in control.rules if r in stats]
+    failed = sum(s.failed for s in mapped)
+    undecided = sum(s.undecided for s in mapped)
+    if not control.rules:
+        status = "not_covered" if control.automated else "manual"
+    elif not mapped:
+        status = "not_covered"
+    elif failed:
+        status = "failed"
+    elif any(s.errors for s in mapped):
+        status = "error"  # a rule that could not judge must not make a control pass
+    elif any(s.evaluated for s in mapped):
+        status = "passed"
+    elif undecided:
+        status = "not_judged"  # only undecided results: never "passed"
+    else:
+        status = "not_applicable"
+    examples = [e for s in mapped for e in s.undecided_examples][:UNDECIDED_EXAMPLES]
+    return ControlResult(
+        id=control.id,
+        title=control.title,
+        section=control.section,
+        automated=control.automated,
+        status=status,
+        rules=control.rules,
+        failed_findings=failed,
+        undecided=undecided,
+        undecided_examples=examples,
     )
 
 

@@ -1,7 +1,10 @@
 """Load rule packs: rule YAML (+ Python rule files), frameworks and the price table.
 
 A pack is a folder. The loader walks it: `frameworks/*.yaml` are compliance frameworks,
-`prices.yaml` is the price table, every other `*.yaml` is one rule named by its file.
+`prices.yaml` is the price table, `_shared/*.yaml` are test estates rules share
+(`tests: [{use: NAME}]`), every other `*.yaml` is one rule named by its file. A rule is
+decided by its `condition`, by the `<rule_id>.py` beside it, or by a shared check it
+names (`check:`, `scanner.engine.shared.SHARED_CHECKS`): exactly one of the three.
 Any problem stops the load with a `RuleLoadError` naming the file (and line or field).
 """
 
@@ -26,7 +29,8 @@ from scanner.engine.conditions import (
     compile_path,
 )
 from scanner.engine.python_rules import KIND_ATTR, GraphRuleFn, ResourceRuleFn
-from scanner.engine.spec import FrameworkSpec, PriceTable, RuleSpec
+from scanner.engine.shared import SHARED_CHECKS, SharedCheck
+from scanner.engine.spec import FrameworkSpec, PriceTable, RuleSpec, SharedEstate, TestCase
 from scanner.engine.template import MessageTemplate
 from scanner.errors import RuleLoadError, validation_summary
 from scanner.model import ComplianceRef, Severity
@@ -55,8 +59,10 @@ class Rule:
     applies_if: Compiled | None = None
     resource_fn: ResourceRuleFn | None = None
     graph_fn: GraphRuleFn | None = None
+    shared: SharedCheck | None = None  # the shared check named by `check:`
     cost_quantity: Getter | None = None
     price: float | None = None
+    cases: list[TestCase] = field(default_factory=list)  # own and shared test cases
     # Copied from the spec once: reading a pydantic private attribute per resource is slow.
     id: str = field(init=False)
 
@@ -77,6 +83,8 @@ class Rule:
         """Stored relation names the graph must keep for this rule (None: all)."""
         if self.graph_fn is not None:
             declared = self.spec.graph_relations
+            if self.shared is not None and self.shared.graph_relations is not None:
+                return set(self.shared.graph_relations) | set(declared or ())
             return None if declared is None else set(declared)
         relations: set[str] = set()
         for compiled in (self.condition, self.applies_if):
@@ -88,6 +96,8 @@ class Rule:
     def graph_attribute_types(self) -> set[str]:
         """Types whose full attributes the graph must keep for this rule."""
         types = set(self.spec.resource_types) | set(self.spec.graph_types)
+        if self.shared is not None:
+            types |= set(self.shared.graph_types)
         for compiled in (self.condition, self.applies_if):
             if compiled:
                 types |= compiled.related_types
@@ -101,6 +111,7 @@ class RuleSet:
     rules: dict[str, Rule] = field(default_factory=dict)
     frameworks: dict[str, FrameworkSpec] = field(default_factory=dict)
     prices: PriceTable | None = None
+    estates: dict[str, SharedEstate] = field(default_factory=dict)
     _compliance: dict[str, list[ComplianceRef]] | None = field(default=None, repr=False)
 
     def compliance_of(self, rule_id: str) -> list[ComplianceRef]:
@@ -132,7 +143,9 @@ class RuleSet:
             and (min_severity is None or rule.spec.severity.rank >= min_severity.rank)
             and (provider_set is None or rule.spec.provider in provider_set)
         }
-        return RuleSet(rules=rules, frameworks=self.frameworks, prices=self.prices)
+        return RuleSet(
+            rules=rules, frameworks=self.frameworks, prices=self.prices, estates=self.estates
+        )
 
 
 def _read_yaml(path: Path) -> Any:
@@ -175,19 +188,117 @@ def _load_python(path: Path, rule_id: str) -> tuple[ResourceRuleFn | None, Graph
     return cast(ResourceRuleFn, fn), None
 
 
-def _compile_rule(spec: RuleSpec, path: Path, prices: PriceTable | None) -> Rule:
-    rule_id = spec.id
-    label = f"rule {rule_id}"
+def _check_types(spec: RuleSpec, path: Path) -> None:
     for rtype in [*spec.resource_types, *spec.graph_types]:
         if rtype not in TYPES:
             msg = (
-                f"{path}: {label}: unknown resource type {rtype!r}"
+                f"{path}: rule {spec.id}: unknown resource type {rtype!r}"
                 " (see docs/resource-types.md for the catalog)"
             )
             raise RuleLoadError(msg)
         if not rtype.startswith(f"{spec.provider}."):
-            msg = f"{path}: {label}: resource type {rtype!r} is not a {spec.provider} type"
+            msg = f"{path}: rule {spec.id}: resource type {rtype!r} is not a {spec.provider} type"
             raise RuleLoadError(msg)
+
+
+def _shared_check(spec: RuleSpec, path: Path) -> SharedCheck:
+    label = f"rule {spec.id}"
+    shared = SHARED_CHECKS.get(str(spec.check))
+    if shared is None:
+        msg = (
+            f"{path}: {label}: unknown check {spec.check!r}"
+            f" (use one of: {', '.join(sorted(SHARED_CHECKS))})"
+        )
+        raise RuleLoadError(msg)
+    wrong = [t for t in spec.resource_types if t not in shared.resource_types]
+    if wrong:
+        msg = (
+            f"{path}: {label}: check {spec.check} judges {', '.join(shared.resource_types)},"
+            f" not {', '.join(wrong)}"
+        )
+        raise RuleLoadError(msg)
+    try:
+        shared.params.model_validate(spec.params)
+    except ValidationError as exc:
+        msg = f"{path}: {label}: params: {validation_summary(exc)}"
+        raise RuleLoadError(msg) from None
+    return shared
+
+
+Logic = tuple[ResourceRuleFn | None, GraphRuleFn | None, SharedCheck | None]
+
+
+def _python_logic(spec: RuleSpec, path: Path, has_condition: bool) -> Logic:
+    """The rule's Python function: from `check:` or `<rule_id>.py`; none for a condition."""
+    label = f"rule {spec.id}"
+    py_file = path.with_suffix(".py")
+    sources = [
+        name
+        for name, present in (
+            ("a condition", has_condition),
+            (f"check: {spec.check}", spec.check is not None),
+            (py_file.name, py_file.exists()),
+        )
+        if present
+    ]
+    if len(sources) > 1:
+        msg = f"{path}: {label}: has both {' and '.join(sources)}; keep one"
+        raise RuleLoadError(msg)
+    if not sources:
+        msg = f"{path}: {label}: no condition and no {py_file.name} (nor a shared check:)"
+        raise RuleLoadError(msg)
+    if has_condition:
+        if spec.params:
+            msg = f"{path}: {label}: params are read by Python rules only, not by a condition"
+            raise RuleLoadError(msg)
+        return None, None, None
+    if spec.check is None:
+        return (*_load_python(py_file, spec.id), None)
+    shared = _shared_check(spec, path)
+    if getattr(shared.fn, KIND_ATTR) == "graph":
+        return None, cast(GraphRuleFn, shared.fn), shared
+    return cast(ResourceRuleFn, shared.fn), None, shared
+
+
+def _cases(spec: RuleSpec, path: Path, estates: dict[str, SharedEstate]) -> list[TestCase]:
+    """The rule's own test cases, then those of the shared estates it uses, filled in."""
+    label = f"rule {spec.id}"
+    out: list[TestCase] = []
+    for entry in spec.tests:
+        if isinstance(entry, TestCase):
+            out.append(entry)
+            continue
+        estate = estates.get(entry.use)
+        if estate is None:
+            known = ", ".join(sorted(estates)) or "none"
+            msg = (
+                f"{path}: {label}: tests: unknown shared estate {entry.use!r}"
+                f" (a file in the pack's _shared/ folder; loaded: {known})"
+            )
+            raise RuleLoadError(msg)
+        values = {k: str(v) for k, v in spec.params.items() if isinstance(v, str | int | float)}
+        if clash := sorted(set(values) & set(entry.with_)):
+            msg = f"{path}: {label}: tests: `with` repeats params {clash}"
+            raise RuleLoadError(msg)
+        values.update(entry.with_)
+        needed = estate.placeholders()
+        if missing := sorted(needed - set(values)):
+            msg = (
+                f"{path}: {label}: tests: estate {entry.use} needs a value for {missing}"
+                " (from params or `with`)"
+            )
+            raise RuleLoadError(msg)
+        if unused := sorted(set(entry.with_) - needed):
+            msg = f"{path}: {label}: tests: estate {entry.use} has no placeholder {unused}"
+            raise RuleLoadError(msg)
+        for case in estate.expand(values):
+            out.append(case.model_copy(update={"name": f"{entry.use}: {case.name}"}))
+    return out
+
+
+def _compile_rule(spec: RuleSpec, path: Path, ruleset: RuleSet) -> Rule:
+    label = f"rule {spec.id}"
+    _check_types(spec, path)
     try:
         message = MessageTemplate(spec.message)
         condition = compile_condition(spec.condition) if spec.condition is not None else None
@@ -205,17 +316,9 @@ def _compile_rule(spec: RuleSpec, path: Path, prices: PriceTable | None) -> Rule
             if rtype not in TYPES:
                 msg = f"{path}: {label}: related type {rtype!r} is not in the catalog"
                 raise RuleLoadError(msg)
-    py_file = path.with_suffix(".py")
-    resource_fn, graph_fn = (None, None)
-    if py_file.exists():
-        if condition is not None:
-            msg = f"{path}: {label}: has both a condition and {py_file.name}; keep one"
-            raise RuleLoadError(msg)
-        resource_fn, graph_fn = _load_python(py_file, rule_id)
-    elif condition is None:
-        msg = f"{path}: {label}: no condition and no {py_file.name}"
-        raise RuleLoadError(msg)
+    resource_fn, graph_fn, shared = _python_logic(spec, path, condition is not None)
     price = None
+    prices = ruleset.prices
     if spec.cost is not None:
         if prices is None or spec.cost.price not in prices.prices:
             msg = f"{path}: {label}: cost.price {spec.cost.price!r} is not in prices.yaml"
@@ -228,9 +331,22 @@ def _compile_rule(spec: RuleSpec, path: Path, prices: PriceTable | None) -> Rule
         applies_if=applies_if,
         resource_fn=resource_fn,
         graph_fn=graph_fn,
+        shared=shared,
         cost_quantity=quantity,
         price=price,
+        cases=_cases(spec, path, ruleset.estates),
     )
+
+
+def _load_estates(root: Path, ruleset: RuleSet) -> None:
+    folder = root / "_shared"
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
+        if path.stem in ruleset.estates:
+            msg = f"{path}: shared estate {path.stem} is already defined by another pack"
+            raise RuleLoadError(msg)
+        ruleset.estates[path.stem] = _validate(
+            SharedEstate, _read_yaml(path), path, f"shared estate {path.stem}"
+        )
 
 
 def _load_pack(root: Path, ruleset: RuleSet) -> None:
@@ -244,8 +360,10 @@ def _load_pack(root: Path, ruleset: RuleSet) -> None:
         if ruleset.prices is not None:  # a later pack adds to or overrides single prices
             table.prices = {**ruleset.prices.prices, **table.prices}
         ruleset.prices = table
+    if root.is_dir():
+        _load_estates(root, ruleset)
     for path in files:
-        if path == prices_file:
+        if path == prices_file or (root.is_dir() and "_shared" in path.relative_to(root).parts):
             continue
         if path.parent.name == "frameworks":
             framework = _validate(FrameworkSpec, _read_yaml(path), path, "framework")
@@ -271,7 +389,7 @@ def _load_pack(root: Path, ruleset: RuleSet) -> None:
         spec = _validate(RuleSpec, _read_yaml(path), path, f"rule {rule_id}")
         provider = cast(Literal["aws", "gcp"], rule_id.split("_", 1)[0])
         spec.bind(rule_id, provider, path)
-        ruleset.rules[rule_id] = _compile_rule(spec, path, ruleset.prices)
+        ruleset.rules[rule_id] = _compile_rule(spec, path, ruleset)
 
 
 def load_rules(paths: Iterable[Path] = (), *, include_builtin: bool = True) -> RuleSet:

@@ -2,42 +2,64 @@
 
 CIS AWS Foundations section 4 and CIS GCP Foundations 2.4-2.11 each ask for the same
 shape of control: a filter over the audit log that catches one kind of change, a metric
-fed by it, and an alarm (alert policy) on that metric that notifies someone. One Python
-graph rule per control calls into this module, so the reading of filters lives here once:
+fed by it, and an alarm (alert policy) on that metric that notifies someone. Two shared
+checks (`aws_alarm`, `gcp_alert`; registered in `scanner.engine.shared`) decide every
+such control; each rule's YAML names the check and its control with
+`params: {alert: KEY}`, a key of `AWS_ALARMS` or `GCP_ALERTS`:
 
-- AWS (`aws_alarm_gap`): an active multi-region trail that records management events
+- AWS (`aws_alarm_verdict`): an active multi-region trail that records management events
   sends them to a CloudWatch Logs group; a metric filter on that group has a pattern
   covering every term the control lists; a CloudWatch alarm in the same account and
   region watches the filter's metric and has an alarm action.
-- GCP (`gcp_alert_gap`): an enabled log-based metric in the project has a filter covering
-  every term; an enabled alert policy in the project has a condition on that metric
-  (`metric.type="logging.googleapis.com/user/NAME"`).
+- GCP (`gcp_alert_verdict`): an enabled log-based metric in the project has a filter
+  covering every term; an enabled alert policy in the project has a condition on that
+  metric (`metric.type="logging.googleapis.com/user/NAME"`).
 
 Patterns are compared after removing white space, quotes and case, so spacing, quoting
 and operand order do not matter; each required term must appear. A term list is what
-the benchmark's recommended filter tests (event names, services, method names). A
-verdict that depends on data the snapshot does not hold (a log group that was not
-collected, metric filters null) is undecided: the gap functions then return None.
+the benchmark's recommended filter tests (event names, services, method names).
+
+Verdicts are three-valued. One complete chain passes. A link the snapshot does not hold
+(a trail's log group or its metric filters not collected, whether a trail is logging
+not collected, a metric's filter or a policy's conditions unknown) makes the verdict
+undecided, with the reason, unless another chain passes; a Terraform plan's
+"known after apply" counts as not seen. Only a chain that is broken in what *was* seen
+fails: no multi-region trail at all, a trail without CloudWatch Logs, filters that miss
+a term, a metric without an alarm action. A snapshot taken without CloudTrail or
+CloudWatch (e.g. `--services iam`) has no trails or alarms to show, and fails like the
+CloudTrail rules fail it.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from scanner.engine.python_rules import Hit, Pass, Undecided, Verdict, graph_rule
 from scanner.graph import ResourceGraph
+from scanner.model import is_unknown
+
+if TYPE_CHECKING:
+    from scanner.engine.spec import RuleSpec
 
 __all__ = [
     "AWS_ALARMS",
     "AWS_MONITORING_TYPES",
     "GCP_ALERTS",
     "GCP_MONITORING_TYPES",
+    "AlertParams",
     "AlertSpec",
-    "aws_alarm_gap",
-    "gcp_alert_gap",
+    "AwsAlarmParams",
+    "GcpAlertParams",
+    "aws_alarm",
+    "aws_alarm_verdict",
+    "gcp_alert",
+    "gcp_alert_verdict",
     "normalise_filter",
     "pattern_covers",
 ]
@@ -311,21 +333,50 @@ def _attrs(graph: ResourceGraph, node_id: str) -> Mapping[str, Any]:
     return attrs
 
 
+# ------------------------------------------------------------------------------ shared
+def _unseen(value: Any, *, plural: bool = False) -> str:
+    """How a value the verdict needs is missing: not collected, or a plan's unknown."""
+    if is_unknown(value):
+        return "are known only after apply" if plural else "is known only after apply"
+    return "were not collected" if plural else "was not collected"
+
+
+def _name(graph: ResourceGraph, node_id: str) -> str:
+    return str(graph.node(node_id).get("name") or node_id)
+
+
 # ------------------------------------------------------------------------------ AWS
-def _qualifying_trails(graph: ResourceGraph, account: str) -> list[str]:
-    out = []
+_TRAIL_FLAGS = (
+    ("is_multi_region", "records every region"),
+    ("is_logging", "is logging"),
+    ("include_management_events", "records management events"),
+)
+
+
+def _trails(graph: ResourceGraph, account: str) -> tuple[list[str], dict[str, str]]:
+    """Trails of the account that qualify, and those that may: trail -> what is not known."""
+    sure: list[str] = []
+    maybe: dict[str, str] = {}
     for trail in graph.nodes_of_type(["aws.cloudtrail.trail"]):
         node = graph.node(trail)
         attrs = _attrs(graph, trail)
         if node.get("account") != account and attrs.get("is_organization_trail") is not True:
             continue
-        if (
-            attrs.get("is_multi_region") is True
-            and attrs.get("is_logging") is not False
-            and attrs.get("include_management_events") is not False
-        ):
-            out.append(trail)
-    return out
+        values = [(attrs.get(key), label) for key, label in _TRAIL_FLAGS]
+        if any(value is not True and not _is_missing(value) for value, _ in values):
+            continue  # known not to qualify (false)
+        missing = [(value, label) for value, label in values if _is_missing(value)]
+        if not missing:
+            sure.append(trail)
+            continue
+        what = " and ".join(label for _, label in missing)
+        how = _unseen(next((v for v, _ in missing if is_unknown(v)), None))
+        maybe[trail] = f"whether trail {_name(graph, trail)} {what} {how}"
+    return sure, maybe
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or is_unknown(value)
 
 
 def _log_groups_of(graph: ResourceGraph, trail: str) -> list[str]:
@@ -349,55 +400,124 @@ def _alarm_index(graph: ResourceGraph) -> dict[tuple[str, str, str], list[str]]:
     return index
 
 
-def aws_alarm_gap(graph: ResourceGraph, account_node: str, control: str) -> str | None:
-    """Why the account lacks the control's metric filter and alarm; None when it has them
-    or when the snapshot cannot tell (log group or its metric filters not collected)."""
-    spec = AWS_ALARMS[control]
+@dataclass
+class _Chain:
+    """What the walk from an account's trails to an alarm found."""
+
+    gaps: list[str]  # links seen to be broken
+    unseen: list[str]  # links the snapshot does not hold
+
+
+def _group_has_alarm(
+    graph: ResourceGraph,
+    group: str,
+    spec: AlertSpec,
+    alarms: Mapping[tuple[str, str, str], list[str]],
+    chain: _Chain,
+) -> bool:
+    """True when a filter of the group covers the control and an alarm watches its metric."""
+    filters = _attrs(graph, group).get("metric_filters")
+    group_name = _name(graph, group)
+    if filters is None or is_unknown(filters):
+        chain.unseen.append(
+            f"metric filters of log group {group_name} {_unseen(filters, plural=True)}"
+        )
+        return False
+    matching = [
+        f for f in filters if isinstance(f, Mapping) and pattern_covers(f.get("pattern"), spec)
+    ]
+    if not matching:
+        chain.gaps.append(f"no metric filter on {group_name} matches {spec.title}")
+        return False
+    node = graph.node(group)
+    for metric_filter in matching:
+        for metric in metric_filter.get("metrics") or []:
+            key = (str(node.get("account")), str(node.get("region")), str(metric.get("name")))
+            if alarms.get(key):
+                return True
+    names = ", ".join(str(f.get("name")) for f in matching)
+    chain.gaps.append(f"metric filter {names} on {group_name} has no alarm with an action")
+    return False
+
+
+def aws_alarm_verdict(graph: ResourceGraph, account_node: str, alert: str) -> Verdict:
+    """Whether the account has the metric filter and alarm of the CIS control `alert`.
+
+    Hit (evidence `reason`) when a link of every chain is seen to be missing; Pass when one
+    chain is complete; Undecided when no chain passes and a link was not collected.
+    """
+    spec = AWS_ALARMS[alert]
     account = str(graph.node(account_node).get("account"))
-    trails = _qualifying_trails(graph, account)
-    if not trails:
-        return "no active multi-region CloudTrail trail records its management events"
-    with_logs = [t for t in trails if _attrs(graph, t).get("cloudwatch_logs_group_arn")]
-    if not with_logs:
-        names = ", ".join(sorted(str(graph.node(t).get("name")) for t in trails))
-        return f"trail {names} sends no events to CloudWatch Logs"
+    sure, maybe = _trails(graph, account)
+    if not sure and not maybe:
+        reason = "no active multi-region CloudTrail trail records its management events"
+        return Hit(resource_id=account_node, evidence={"reason": reason})
+    chain = _Chain(gaps=[], unseen=[])
     alarms = _alarm_index(graph)
-    undecided = False
-    reasons: list[str] = []
-    for trail in with_logs:
+    for trail in [*sure, *maybe]:
+        arn = _attrs(graph, trail).get("cloudwatch_logs_group_arn")
+        if not arn:
+            chain.gaps.append(f"trail {_name(graph, trail)} sends no events to CloudWatch Logs")
+            continue
+        if is_unknown(arn):
+            chain.unseen.append(f"the log group of trail {_name(graph, trail)} {_unseen(arn)}")
+            continue
         groups = _log_groups_of(graph, trail)
         if not groups:
-            undecided = True  # the trail's log group is not in the snapshot
-            continue
+            group = str(arn).removesuffix(":*").rsplit(":", 1)[-1]
+            chain.unseen.append(
+                f"log group {group} of trail {_name(graph, trail)} was not collected"
+            )
         for group in groups:
-            filters = _attrs(graph, group).get("metric_filters")
-            if filters is None:
-                undecided = True
+            if not _group_has_alarm(graph, group, spec, alarms, chain):
                 continue
-            matching = [
-                f
-                for f in filters
-                if isinstance(f, Mapping) and pattern_covers(f.get("pattern"), spec)
-            ]
-            group_name = graph.node(group).get("name") or group
-            if not matching:
-                reasons.append(f"no metric filter on {group_name} matches {spec.title}")
-                continue
-            node = graph.node(group)
-            for metric_filter in matching:
-                for metric in metric_filter.get("metrics") or []:
-                    key = (
-                        str(node.get("account")),
-                        str(node.get("region")),
-                        str(metric.get("name")),
-                    )
-                    if alarms.get(key):
-                        return None
-            names = ", ".join(str(f.get("name")) for f in matching)
-            reasons.append(f"metric filter {names} on {group_name} has no alarm with an action")
-    if undecided:  # some log group could not be judged: it may hold the alarm
-        return None
-    return "; ".join(reasons)
+            if trail not in maybe:
+                return Pass(resource_id=account_node)
+            chain.unseen.append(maybe[trail])  # a complete chain on a trail that may not log
+    if chain.unseen:
+        return Undecided(account_node, "; ".join(dict.fromkeys(chain.unseen)))
+    return Hit(resource_id=account_node, evidence={"reason": "; ".join(chain.gaps)})
+
+
+class AlertParams(BaseModel):
+    """`params:` of a monitoring rule: which control's alert it asks for."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    alert: str
+
+
+class AwsAlarmParams(AlertParams):
+    """`params: {alert: KEY}` of `monitoring.aws_alarm`, KEY one of AWS_ALARMS."""
+
+    @field_validator("alert")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        return _known_key(value, AWS_ALARMS)
+
+
+class GcpAlertParams(AlertParams):
+    """`params: {alert: KEY}` of `monitoring.gcp_alert`, KEY one of GCP_ALERTS."""
+
+    @field_validator("alert")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        return _known_key(value, GCP_ALERTS)
+
+
+def _known_key(value: str, table: Mapping[str, AlertSpec]) -> str:
+    if value not in table:
+        msg = f"unknown alert {value!r} (use one of: {', '.join(sorted(table))})"
+        raise ValueError(msg)
+    return value
+
+
+@graph_rule
+def aws_alarm(graph: ResourceGraph, spec: RuleSpec) -> Iterator[Verdict]:
+    """Shared check `monitoring.aws_alarm`: one verdict per account (`params: {alert: KEY}`)."""
+    alert = AwsAlarmParams.model_validate(spec.params).alert
+    for account in graph.nodes_of_type(spec.resource_types):
+        yield aws_alarm_verdict(graph, account, alert)
 
 
 # ------------------------------------------------------------------------------ GCP
@@ -410,33 +530,63 @@ def _metric_names(graph: ResourceGraph, metric: str) -> list[str]:
     return [n.lower() for n in names if n]
 
 
-def gcp_alert_gap(graph: ResourceGraph, project_node: str, control: str) -> str | None:
-    """Why the project lacks the control's log metric and alert policy, or None."""
-    spec = GCP_ALERTS[control]
+def _in_project(graph: ResourceGraph, rtype: str, project: str) -> list[str]:
+    return [n for n in graph.nodes_of_type([rtype]) if graph.node(n).get("account") == project]
+
+
+def gcp_alert_verdict(graph: ResourceGraph, project_node: str, alert: str) -> Verdict:
+    """Whether the project has the log metric and alert policy of the CIS control `alert`.
+
+    Hit (evidence `reason`) when no metric covers the control or no enabled policy watches
+    one; Pass when one does; Undecided when neither is sure because a metric's filter or a
+    policy's conditions are not known.
+    """
+    spec = GCP_ALERTS[alert]
     project = str(graph.node(project_node).get("account"))
-    metrics = [
-        m
-        for m in graph.nodes_of_type(["gcp.logging.metric"])
-        if graph.node(m).get("account") == project
-        and _attrs(graph, m).get("disabled") is not True
-        and pattern_covers(_attrs(graph, m).get("filter"), spec)
-    ]
+    unseen: list[str] = []
+    metrics: list[str] = []
+    for metric in _in_project(graph, "gcp.logging.metric", project):
+        attrs = _attrs(graph, metric)
+        if attrs.get("disabled") is True:
+            continue
+        text = attrs.get("filter")
+        if text is None or is_unknown(text):
+            unseen.append(f"the filter of log-based metric {_name(graph, metric)} {_unseen(text)}")
+        elif pattern_covers(text, spec):
+            metrics.append(metric)
     if not metrics:
-        return f"no enabled log-based metric of the project covers {spec.title}"
-    policies: Sequence[str] = [
-        p
-        for p in graph.nodes_of_type(["gcp.monitoring.alert_policy"])
-        if graph.node(p).get("account") == project and _attrs(graph, p).get("enabled") is not False
-    ]
+        if unseen:
+            return Undecided(project_node, "; ".join(unseen))
+        reason = f"no enabled log-based metric of the project covers {spec.title}"
+        return Hit(resource_id=project_node, evidence={"reason": reason})
     wanted = {
         f"metric.type=logging.googleapis.com/user/{name}"
         for m in metrics
         for name in _metric_names(graph, m)
     }
-    for policy in policies:
-        for condition in _attrs(graph, policy).get("condition_filters") or []:
+    for policy in _in_project(graph, "gcp.monitoring.alert_policy", project):
+        attrs = _attrs(graph, policy)
+        if attrs.get("enabled") is False:
+            continue
+        conditions = attrs.get("condition_filters")
+        if conditions is None or is_unknown(conditions):
+            how = _unseen(conditions, plural=True)
+            unseen.append(f"the conditions of alert policy {_name(graph, policy)} {how}")
+            continue
+        for condition in conditions:
             text = normalise_filter(condition)
             if any(w in text for w in wanted):
-                return None
-    names = ", ".join(sorted(str(graph.node(m).get("name")) for m in metrics))
-    return f"log-based metric {names} has no enabled alert policy"
+                return Pass(resource_id=project_node)
+    if unseen:
+        return Undecided(project_node, "; ".join(unseen))
+    names = ", ".join(sorted(_name(graph, m) for m in metrics))
+    reason = f"log-based metric {names} has no enabled alert policy"
+    return Hit(resource_id=project_node, evidence={"reason": reason})
+
+
+@graph_rule
+def gcp_alert(graph: ResourceGraph, spec: RuleSpec) -> Iterator[Verdict]:
+    """Shared check `monitoring.gcp_alert`: one verdict per project (`params: {alert: KEY}`)."""
+    alert = GcpAlertParams.model_validate(spec.params).alert
+    for project in graph.nodes_of_type(spec.resource_types):
+        yield gcp_alert_verdict(graph, project, alert)

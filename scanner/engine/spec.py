@@ -1,7 +1,10 @@
-"""Pydantic models of the files in a rule pack: rules, frameworks and the price table."""
+"""Pydantic models of the files in a rule pack: rules, frameworks, the price table and
+shared test estates."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -15,7 +18,10 @@ __all__ = [
     "FrameworkSpec",
     "PriceTable",
     "RuleSpec",
+    "SharedEstate",
     "TestCase",
+    "UseEstate",
+    "fill_placeholders",
 ]
 
 
@@ -31,6 +37,68 @@ class TestCase(_Strict):
     name: str
     now: str | None = Field(default=None, description="evaluation time, ISO 8601")
     resources: list[dict[str, Any]]
+
+
+class UseEstate(_Strict):
+    """A `tests:` entry that runs the cases of a shared estate (`rules/_shared/<use>.yaml`).
+
+    The estate's `{{name}}` placeholders are filled from the rule's `params` and from
+    `with`, so rules that differ only in their parameters share one set of cases.
+    """
+
+    use: str = Field(description="name of a file in the pack's _shared/ folder, without .yaml")
+    with_: dict[str, str] = Field(
+        default_factory=dict,
+        alias="with",
+        description="values for the estate's placeholders that are not params",
+    )
+
+
+class SharedEstate(_Strict):
+    """`rules/_shared/<name>.yaml`: test cases several rules run with their own values."""
+
+    description: str
+    cases: list[TestCase] = Field(min_length=1)
+
+    def placeholders(self) -> set[str]:
+        """The `{{name}}` placeholders its cases use."""
+        found: set[str] = set()
+        _walk_strings(
+            [c.model_dump() for c in self.cases], lambda s: found.update(_PLACEHOLDER.findall(s))
+        )
+        return found
+
+    def expand(self, values: dict[str, str]) -> list[TestCase]:
+        """The cases with every placeholder replaced by its value."""
+        return [
+            TestCase.model_validate(fill_placeholders(case.model_dump(), values))
+            for case in self.cases
+        ]
+
+
+_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
+def _walk_strings(value: Any, visit: Callable[[str], object]) -> None:
+    if isinstance(value, str):
+        visit(value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _walk_strings(item, visit)
+    elif isinstance(value, list):
+        for item in value:
+            _walk_strings(item, visit)
+
+
+def fill_placeholders(value: Any, values: dict[str, str]) -> Any:
+    """`value` (JSON-like) with `{{name}}` in every string replaced by `values[name]`."""
+    if isinstance(value, str):
+        return _PLACEHOLDER.sub(lambda m: values[m.group(1)], value)
+    if isinstance(value, dict):
+        return {k: fill_placeholders(v, values) for k, v in value.items()}
+    if isinstance(value, list):
+        return [fill_placeholders(v, values) for v in value]
+    return value
 
 
 class CostSpec(_Strict):
@@ -52,6 +120,15 @@ class RuleSpec(_Strict):
     message: str
     applies_if: dict[str, Any] | None = None
     condition: dict[str, Any] | None = None
+    check: str | None = Field(
+        default=None,
+        description="a shared Python check (scanner.engine.shared.SHARED_CHECKS) that decides"
+        " the rule instead of a condition or a <rule_id>.py",
+    )
+    params: dict[str, Any] = Field(
+        default_factory=dict,
+        description="parameters of a Python rule or shared check, read as spec.params",
+    )
     remediation: Remediation
     references: list[str] = Field(default_factory=list)
     cost: CostSpec | None = None
@@ -61,7 +138,7 @@ class RuleSpec(_Strict):
         description="Python graph rules: the relations they walk (default: all), so the"
         " graph can leave the others out",
     )
-    tests: list[TestCase] = Field(default_factory=list)
+    tests: list[TestCase | UseEstate] = Field(default_factory=list)
 
     _id: str = PrivateAttr(default="")
     _provider: Literal["aws", "gcp"] = PrivateAttr(default="aws")

@@ -1,4 +1,9 @@
-"""Run each rule's own test cases (`tests:` in its YAML): `pscan rules test` and pytest."""
+"""Run each rule's test cases (`tests:` in its YAML): `pscan rules test` and pytest.
+
+A case's resources of the rule's types say by their id what the rule must decide:
+`fail-` (a finding), `pass-`, or `undecided-` (counted as undecided, no finding). The
+cases are the rule's own and those of the shared estates it uses, filled in by the loader.
+"""
 
 from __future__ import annotations
 
@@ -44,39 +49,58 @@ def _complete(resource: dict[str, Any], rule: Rule) -> dict[str, Any]:
     return out
 
 
+_OUTCOMES = ("pass-", "fail-", "undecided-")
+_VERB = {"pass": "pass", "fail": "fail", "undecided": "be undecided"}
+_PAST = {"pass": "passed", "fail": "failed", "undecided": "was undecided"}
+
+
+def _expected(resource_id: str) -> str:
+    """What a case resource's id says the rule must decide (ids of other types: pass)."""
+    for prefix in ("fail-", "undecided-"):
+        if resource_id.startswith(prefix):
+            return prefix[:-1]
+    return "pass"
+
+
 def _test_rule(rule: Rule, ruleset: RuleSet) -> RuleTestResult:
     result = RuleTestResult(rule.id)
     types = set(rule.spec.resource_types)
     single = RuleSet(rules={rule.id: rule}, frameworks={}, prices=ruleset.prices)
-    seen = {"pass": 0, "fail": 0}
-    for case in rule.spec.tests:
+    seen = dict.fromkeys(_OUTCOMES, 0)
+    for case in rule.cases:
         result.cases += 1
         resources = [_complete(r, rule) for r in case.resources]
-        judged = [r for r in resources if r.get("type") in types]
-        bad_ids = [r["id"] for r in judged if not str(r["id"]).startswith(("pass-", "fail-"))]
+        judged = [str(r["id"]) for r in resources if r.get("type") in types]
+        bad_ids = [rid for rid in judged if not rid.startswith(_OUTCOMES)]
         if bad_ids:
             result.problems.append(
-                f"case {case.name!r}: ids must start with pass- or fail-: {bad_ids}"
+                f"case {case.name!r}: ids must start with pass-, fail- or undecided-: {bad_ids}"
             )
             continue
-        for r in judged:
-            seen["fail" if str(r["id"]).startswith("fail-") else "pass"] += 1
+        for rid in judged:
+            seen[next(p for p in _OUTCOMES if rid.startswith(p))] += 1
         now = parse_time(case.now) if case.now else DEFAULT_TEST_NOW
         outcome = evaluate(single, resources, now=now or DEFAULT_TEST_NOW)
         errors = [f.message for f in outcome.findings if f.status == "error"]
         if errors:
             result.problems.append(f"case {case.name!r}: rule raised: {errors[0]}")
             continue
-        expected = {r["id"] for r in judged if str(r["id"]).startswith("fail-")}
-        actual = {f.resource.id for f in outcome.findings}
-        if missed := sorted(expected - actual):
-            result.problems.append(f"case {case.name!r}: should fail but passed: {missed}")
-        if extra := sorted(actual - expected):
-            result.problems.append(f"case {case.name!r}: should pass but failed: {extra}")
-    if not seen["fail"] or not seen["pass"]:
+        failed = {f.resource.id for f in outcome.findings}
+        undecided = {u.resource_id for u in outcome.undecided}
+        wrong: dict[tuple[str, str], list[str]] = {}
+        for rid in sorted({*judged, *failed, *undecided}):
+            want = _expected(rid)
+            got = "fail" if rid in failed else "undecided" if rid in undecided else "pass"
+            if want != got:
+                wrong.setdefault((want, got), []).append(rid)
+        for (want, got), ids in wrong.items():
+            result.problems.append(
+                f"case {case.name!r}: should {_VERB[want]} but {_PAST[got]}: {ids}"
+            )
+    if not seen["fail-"] or not seen["pass-"]:
         result.problems.append(
             "needs at least one fail- and one pass- resource in its tests"
-            f" (has {seen['fail']} fail, {seen['pass']} pass)"
+            f" (has {seen['fail-']} fail, {seen['pass-']} pass)"
         )
     return result
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from scanner.model import Category, Finding, FindingsDocument, FrameworkResult, Severity
+from scanner.model import (
+    Category,
+    ControlResult,
+    Finding,
+    FindingsDocument,
+    FrameworkResult,
+    Severity,
+)
 
 __all__ = [
     "CONTROL_STATUSES",
@@ -14,10 +21,19 @@ __all__ = [
     "framework_counts",
     "severity_counts",
     "sort_findings",
+    "undecided_reasons",
 ]
 
 # Every status a ControlResult can have, in the order reports show them.
-CONTROL_STATUSES = ("passed", "failed", "error", "manual", "not_covered", "not_applicable")
+CONTROL_STATUSES = (
+    "passed",
+    "failed",
+    "error",
+    "not_judged",
+    "manual",
+    "not_covered",
+    "not_applicable",
+)
 
 _CATEGORY_ORDER = {category: index for index, category in enumerate(Category)}
 
@@ -67,3 +83,11 @@ def compliance_labels(finding: Finding) -> list[str]:
 def format_cost(value: float | None) -> str:
     """A monthly USD amount with two decimals, or "" when there is none."""
     return "" if value is None else f"{value:.2f}"
+
+
+def undecided_reasons(control: ControlResult) -> list[str]:
+    """Why the control's rules left resources undecided: `resource: reason`, then `+N more`."""
+    out = [f"{e.resource_id}: {e.reason}" for e in control.undecided_examples]
+    if control.undecided > len(out):
+        out.append(f"+{control.undecided - len(out)} more")
+    return out

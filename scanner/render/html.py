@@ -33,6 +33,7 @@ from scanner.render._summary import (
     framework_counts,
     severity_counts,
     sort_findings,
+    undecided_reasons,
 )
 from scanner.render._text import is_web_url, strip_control
 
@@ -121,6 +122,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["pretty_json"] = _to_json
     env.filters["cost"] = format_cost
+    env.filters["undecided_reasons"] = undecided_reasons
     env.filters["clean"] = lambda value: strip_control(str(value))
     env.tests["web_url"] = is_web_url
     return env

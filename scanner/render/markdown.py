@@ -36,6 +36,7 @@ from scanner.render._summary import (
     framework_counts,
     severity_counts,
     sort_findings,
+    undecided_reasons,
 )
 from scanner.render._text import code_fence, strip_control
 
@@ -87,6 +88,7 @@ def _environment() -> jinja2.Environment:
     env.filters["md"] = escape_markdown
     env.filters["fence"] = lambda text, lang="": code_fence(strip_control(str(text)), lang)
     env.filters["cost"] = format_cost
+    env.filters["undecided_reasons"] = undecided_reasons
     return env
 
 
@@ -172,7 +174,11 @@ def _context(doc: FindingsDocument, budget: _Budget) -> dict[str, Any]:
         if severity in by_severity
     ]
     frameworks = [
-        {"framework": framework, "counts": framework_counts(framework)}
+        {
+            "framework": framework,
+            "counts": framework_counts(framework),
+            "not_judged": [c for c in framework.controls if c.status == "not_judged"],
+        }
         for framework in doc.frameworks
     ]
     return {

@@ -4,7 +4,9 @@ One run; `tool.driver.rules` holds one entry per rule id that has findings, and 
 result points at it by `ruleId` and `ruleIndex`. IaC findings carry a physical location
 (file and lines); findings on live resources carry a logical location whose
 `fullyQualifiedName` is the resource id. Collection errors become
-`toolExecutionNotifications` of the single invocation.
+`toolExecutionNotifications` of the single invocation, and so do rules that left
+resources undecided (level `note`, with the reasons); `run.properties.notJudged` lists
+the compliance controls decided only by undecided results.
 
 Spec: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
 """
@@ -23,6 +25,7 @@ from scanner.model import (
     FindingsDocument,
     FindingStatus,
     RuleMeta,
+    RuleStats,
     Severity,
 )
 from scanner.render._summary import compliance_labels, format_cost, sort_findings
@@ -120,6 +123,12 @@ def sarif_log(doc: FindingsDocument, rules: Mapping[str, RuleMeta] | None = None
             "resourceCount": doc.resource_count,
             "ruleCount": doc.rule_count,
             "snapshots": [snapshot.path for snapshot in doc.snapshots],
+            "notJudged": [
+                f"{fw.id}:{control.id}"
+                for fw in doc.frameworks
+                for control in fw.controls
+                if control.status == "not_judged"
+            ],
         },
     }
     return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
@@ -244,7 +253,30 @@ def _invocation(doc: FindingsDocument) -> dict[str, Any]:
     return {
         "executionSuccessful": True,
         "endTimeUtc": doc.generated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "toolExecutionNotifications": [_notification(error) for error in doc.collection_errors],
+        "toolExecutionNotifications": [
+            *(_notification(error) for error in doc.collection_errors),
+            *(
+                _undecided(rule_id, stats)
+                for rule_id, stats in sorted(doc.rule_stats.items())
+                if stats.undecided
+            ),
+        ],
+    }
+
+
+def _undecided(rule_id: str, stats: RuleStats) -> dict[str, Any]:
+    """A rule that could not judge some resources: a note, never a result."""
+    reasons = "; ".join(f"{e.resource_id}: {e.reason}" for e in stats.undecided_examples)
+    noun = "resource" if stats.undecided == 1 else "resources"
+    return {
+        "level": "note",
+        "message": {"text": f"rule {rule_id} left {stats.undecided} {noun} undecided: {reasons}"},
+        "descriptor": {"id": "Undecided"},
+        "associatedRule": {"id": rule_id},
+        "properties": {
+            "undecided": stats.undecided,
+            "examples": [e.model_dump() for e in stats.undecided_examples],
+        },
     }
 
 

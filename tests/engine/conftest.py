@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
+
+from scanner.synthetic.builders import resource
 
 RULE = {
     "title": "Buckets are versioned",
@@ -53,3 +56,59 @@ def write_pack(tmp_path: Path) -> WritePack:
         return root
 
     return write
+
+
+def bucket(rid: str, **attrs: Any) -> dict[str, Any]:
+    """An S3 bucket in account 1, eu-west-1, with these attributes."""
+    return resource(rid, "aws.s3.bucket", account="1", name=rid.upper(), attributes=attrs)
+
+
+def monitoring_estate(
+    filters: Any, *, alarm_actions: list[str] | None = None, **trail: Any
+) -> list[dict[str, Any]]:
+    """An AWS account whose trail logs to group `ct` with these metric filters (+ an alarm)."""
+    resources: list[dict[str, Any]] = [
+        {
+            "id": "acct",
+            "type": "aws.account",
+            "provider": "aws",
+            "account": "1",
+            "region": "global",
+        },
+        {
+            "id": "trail",
+            "type": "aws.cloudtrail.trail",
+            "provider": "aws",
+            "name": "main",
+            "account": "1",
+            "region": "eu-west-1",
+            "attributes": {
+                "is_multi_region": True,
+                "is_logging": True,
+                "include_management_events": True,
+                "cloudwatch_logs_group_arn": "arn:aws:logs:eu-west-1:1:log-group:ct:*",
+                **trail,
+            },
+        },
+        {
+            "id": "arn:aws:logs:eu-west-1:1:log-group:ct",
+            "type": "aws.logs.log_group",
+            "provider": "aws",
+            "name": "ct",
+            "account": "1",
+            "region": "eu-west-1",
+            "attributes": {"metric_filters": filters},
+        },
+    ]
+    if alarm_actions is not None:
+        resources.append(
+            {
+                "id": "alarm",
+                "type": "aws.cloudwatch.alarm",
+                "provider": "aws",
+                "account": "1",
+                "region": "eu-west-1",
+                "attributes": {"metric_name": "root", "alarm_actions": alarm_actions},
+            }
+        )
+    return resources

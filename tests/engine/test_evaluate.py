@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import copy
 from datetime import UTC, datetime
-from typing import Any
 
 from scanner.engine import build_document, evaluate, framework_result, load_rules
 from scanner.engine.spec import ControlSpec, FrameworkSpec
 from scanner.model import RuleStats
-from scanner.synthetic.builders import resource
-from tests.engine.conftest import RULE, WritePack
+from tests.engine.conftest import RULE, WritePack, bucket
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
-
-
-def bucket(rid: str, **attrs: Any) -> dict[str, Any]:
-    return resource(rid, "aws.s3.bucket", account="1", name=rid.upper(), attributes=attrs)
 
 
 def test_findings_quote_resource_values(write_pack: WritePack) -> None:

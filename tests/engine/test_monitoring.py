@@ -1,25 +1,38 @@
-"""scanner.engine.monitoring: CIS metric filters and log-based alerts."""
+"""scanner.engine.monitoring: CIS metric filters and log-based alerts, three-valued."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from scanner.engine import Hit, Pass, RuleSet, Undecided, build_document, evaluate, load_rules
 from scanner.engine.monitoring import (
     AWS_ALARMS,
     GCP_ALERTS,
-    aws_alarm_gap,
-    gcp_alert_gap,
+    aws_alarm_verdict,
+    gcp_alert_verdict,
     normalise_filter,
     pattern_covers,
 )
 from scanner.graph import ResourceGraph
+from scanner.model import UNKNOWN
+from tests.engine.conftest import monitoring_estate
 
+NOW = datetime(2026, 11, 1, tzinfo=UTC)
 ROOT = (
     '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS'
     ' && $.eventType != "AwsServiceEvent" }'
 )
+AWS_TYPES = ["aws.account", "aws.cloudtrail.trail", "aws.logs.log_group", "aws.cloudwatch.alarm"]
+GOOD = [{"name": "root", "pattern": ROOT, "metrics": [{"name": "root", "namespace": "CIS"}]}]
+TOPIC = ["arn:aws:sns:eu-west-1:1:t"]
+
+
+@pytest.fixture(scope="module")
+def builtin() -> RuleSet:
+    return load_rules()
 
 
 def test_normalise_filter() -> None:
@@ -51,70 +64,81 @@ def test_gcp_filter_accepts_has_operator_for_method_names() -> None:
     )
 
 
-def _aws(filters: Any, *, alarm_actions: list[str] | None = None) -> ResourceGraph:
-    resources: list[dict[str, Any]] = [
-        {"id": "acct", "type": "aws.account", "account": "1", "region": "global"},
-        {
-            "id": "trail",
-            "type": "aws.cloudtrail.trail",
-            "name": "main",
-            "account": "1",
-            "region": "eu-west-1",
-            "attributes": {
-                "is_multi_region": True,
-                "is_logging": True,
-                "cloudwatch_logs_group_arn": "arn:aws:logs:eu-west-1:1:log-group:ct:*",
-            },
-        },
-        {
-            "id": "arn:aws:logs:eu-west-1:1:log-group:ct",
-            "type": "aws.logs.log_group",
-            "name": "ct",
-            "account": "1",
-            "region": "eu-west-1",
-            "attributes": {"metric_filters": filters},
-        },
-    ]
-    if alarm_actions is not None:
-        resources.append(
-            {
-                "id": "alarm",
-                "type": "aws.cloudwatch.alarm",
-                "account": "1",
-                "region": "eu-west-1",
-                "attributes": {"metric_name": "root", "alarm_actions": alarm_actions},
-            }
-        )
-    keep = ["aws.account", "aws.cloudtrail.trail", "aws.logs.log_group", "aws.cloudwatch.alarm"]
-    return ResourceGraph.build(resources, keep)
+def _aws(filters: Any, **kwargs: Any) -> ResourceGraph:
+    return ResourceGraph.build(monitoring_estate(filters, **kwargs), AWS_TYPES)
 
 
-def test_aws_alarm_gap() -> None:
-    good = [{"name": "root", "pattern": ROOT, "metrics": [{"name": "root", "namespace": "CIS"}]}]
-    assert (
-        aws_alarm_gap(_aws(good, alarm_actions=["arn:aws:sns:eu-west-1:1:t"]), "acct", "root_usage")
-        is None
+def test_aws_alarm_verdicts() -> None:
+    assert aws_alarm_verdict(_aws(GOOD, alarm_actions=TOPIC), "acct", "root_usage") == Pass("acct")
+    gap = aws_alarm_verdict(_aws(GOOD, alarm_actions=[]), "acct", "root_usage")
+    assert isinstance(gap, Hit) and "no alarm" in gap.evidence["reason"]
+    assert aws_alarm_verdict(_aws([]), "acct", "root_usage") == Hit(
+        resource_id="acct",
+        evidence={"reason": "no metric filter on ct matches use of the root user"},
     )
-    gap = aws_alarm_gap(_aws(good, alarm_actions=[]), "acct", "root_usage")
-    assert gap is not None and "no alarm" in gap
-    assert aws_alarm_gap(_aws([]), "acct", "root_usage") == (
-        "no metric filter on ct matches use of the root user"
-    )
-    assert aws_alarm_gap(_aws(None), "acct", "root_usage") is None  # not collected: undecided
 
 
-def test_aws_alarm_gap_without_a_multi_region_trail() -> None:
+@pytest.mark.parametrize(
+    ("graph", "reason"),
+    [
+        (_aws(None), "metric filters of log group ct were not collected"),
+        (_aws(UNKNOWN), "metric filters of log group ct are known only after apply"),
+        (
+            ResourceGraph.build(monitoring_estate(GOOD)[:2], AWS_TYPES),
+            "log group ct of trail main was not collected",
+        ),
+        (
+            _aws(GOOD, alarm_actions=TOPIC, is_logging=None),
+            "whether trail main is logging was not collected",
+        ),
+        (
+            _aws(GOOD, alarm_actions=TOPIC, cloudwatch_logs_group_arn=UNKNOWN),
+            "the log group of trail main is known only after apply",
+        ),
+    ],
+)
+def test_aws_alarm_is_undecided_when_a_link_was_not_seen(graph: ResourceGraph, reason: str) -> None:
+    assert aws_alarm_verdict(graph, "acct", "root_usage") == Undecided("acct", reason)
+
+
+def test_aws_alarm_fails_without_a_multi_region_trail() -> None:
     graph = ResourceGraph.build(
         [{"id": "acct", "type": "aws.account", "account": "1"}], ["aws.account"]
     )
-    assert aws_alarm_gap(graph, "acct", "vpc_changes") == (
-        "no active multi-region CloudTrail trail records its management events"
+    assert aws_alarm_verdict(graph, "acct", "vpc_changes") == Hit(
+        resource_id="acct",
+        evidence={
+            "reason": "no active multi-region CloudTrail trail records its management events"
+        },
     )
+    single = _aws(GOOD, alarm_actions=TOPIC, is_multi_region=False)
+    assert isinstance(aws_alarm_verdict(single, "acct", "root_usage"), Hit)
 
 
-@pytest.mark.parametrize("enabled", [True, False])
-def test_gcp_alert_gap(enabled: bool) -> None:
-    graph = ResourceGraph.build(
+def test_account_without_collected_metric_filters_is_not_judged_for_cis_aws_4(
+    builtin: RuleSet,
+) -> None:
+    """The issue's case: filters not collected used to pass every CIS AWS 4.x control."""
+    alarm_rules = [r for r in builtin.rules.values() if r.spec.check == "monitoring.aws_alarm"]
+    assert len(alarm_rules) == len(AWS_ALARMS)
+    ruleset = builtin.select(ids=[r.id for r in alarm_rules])
+    outcome = evaluate(ruleset, monitoring_estate(None, alarm_actions=TOPIC), now=NOW)
+    assert outcome.findings == []
+    for rule in alarm_rules:
+        stats = outcome.stats[rule.id]
+        assert (stats.evaluated, stats.failed, stats.undecided) == (0, 0, 1)
+        assert stats.undecided_examples[0].reason == (
+            "metric filters of log group ct were not collected"
+        )
+    doc = build_document(outcome, ruleset, frameworks=["cis-aws-foundations-3.0"])
+    section4 = [c for c in doc.frameworks[0].controls if set(c.rules) & {r.id for r in alarm_rules}]
+    assert len(section4) >= 14
+    assert {c.status for c in section4} == {"not_judged"}
+    assert all(c.undecided == 1 and c.undecided_examples for c in section4)
+
+
+def _gcp(metric: dict[str, Any], policy: dict[str, Any]) -> ResourceGraph:
+    return ResourceGraph.build(
         [
             {"id": "p", "type": "gcp.resourcemanager.project", "account": "acme"},
             {
@@ -122,19 +146,75 @@ def test_gcp_alert_gap(enabled: bool) -> None:
                 "type": "gcp.logging.metric",
                 "name": "sql-changes",
                 "account": "acme",
-                "attributes": {"filter": 'protoPayload.methodName="cloudsql.instances.update"'},
+                "attributes": metric,
             },
             {
                 "id": "a",
                 "type": "gcp.monitoring.alert_policy",
+                "name": "sql",
                 "account": "acme",
-                "attributes": {
-                    "enabled": enabled,
-                    "condition_filters": ['metric.type="logging.googleapis.com/user/sql-changes"'],
-                },
+                "attributes": policy,
             },
         ],
         ["gcp.resourcemanager.project", "gcp.logging.metric", "gcp.monitoring.alert_policy"],
     )
-    gap = gcp_alert_gap(graph, "p", "sql_config_changes")
-    assert (gap is None) is enabled
+
+
+SQL_FILTER = 'protoPayload.methodName="cloudsql.instances.update"'
+SQL_CONDITION = ['metric.type="logging.googleapis.com/user/sql-changes"']
+
+
+@pytest.mark.parametrize(
+    ("metric", "policy", "expected"),
+    [
+        ({"filter": SQL_FILTER}, {"enabled": True, "condition_filters": SQL_CONDITION}, Pass("p")),
+        (
+            {"filter": SQL_FILTER},
+            {"enabled": False, "condition_filters": SQL_CONDITION},
+            Hit(
+                resource_id="p",
+                evidence={"reason": "log-based metric sql-changes has no enabled alert policy"},
+            ),
+        ),
+        (
+            {"filter": None},
+            {"enabled": True, "condition_filters": SQL_CONDITION},
+            Undecided("p", "the filter of log-based metric sql-changes was not collected"),
+        ),
+        (
+            {"filter": SQL_FILTER},
+            {"enabled": True, "condition_filters": UNKNOWN},
+            Undecided("p", "the conditions of alert policy sql are known only after apply"),
+        ),
+    ],
+)
+def test_gcp_alert_verdicts(
+    metric: dict[str, Any], policy: dict[str, Any], expected: Hit | Pass | Undecided
+) -> None:
+    assert gcp_alert_verdict(_gcp(metric, policy), "p", "sql_config_changes") == expected
+
+
+def test_every_monitoring_rule_names_a_known_alert_and_its_remediation_covers_it(
+    builtin: RuleSet,
+) -> None:
+    """The 23 CIS rules are YAML naming a shared check; their fix text is the real filter."""
+    tables = {"monitoring.aws_alarm": AWS_ALARMS, "monitoring.gcp_alert": GCP_ALERTS}
+    seen: dict[str, set[str]] = {name: set() for name in tables}
+    for rule in builtin.rules.values():
+        if rule.spec.check not in tables:
+            continue
+        assert rule.spec.path is not None and not rule.spec.path.with_suffix(".py").exists()
+        spec = tables[rule.spec.check][rule.spec.params["alert"]]
+        seen[rule.spec.check].add(rule.spec.params["alert"])
+        fix = rule.spec.remediation
+        assert pattern_covers(fix.cli, spec), rule.id
+        assert pattern_covers(fix.terraform.replace('\\"', '"'), spec), rule.id
+        ids = {str(r["id"]) for case in rule.cases for r in case.resources}
+        assert {
+            i.split("-", 1)[0] for i in ids if i.startswith(("pass-", "fail-", "undecided-"))
+        } == {
+            "pass",
+            "fail",
+            "undecided",
+        }, rule.id
+    assert seen == {name: set(table) for name, table in tables.items()}

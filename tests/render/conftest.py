@@ -29,6 +29,7 @@ from scanner.model import (
     RuleStats,
     Severity,
     SnapshotSummary,
+    UndecidedResult,
     fingerprint,
 )
 from scanner.synthetic import builders
@@ -188,6 +189,13 @@ def _findings() -> list[Finding]:
     ]
 
 
+ROOT_ALARM = UndecidedResult(
+    rule_id="aws_account_root_usage_alarm",
+    resource_id=f"arn:aws:account::{ACCOUNT}:account",
+    reason=f"metric filters of log group /aws/cloudtrail/{HOSTILE} were not collected",
+)
+
+
 def build_doc() -> FindingsDocument:
     """The sample document: every severity, a location, a path, a cost, hostile strings."""
     findings = _findings()
@@ -204,6 +212,7 @@ def build_doc() -> FindingsDocument:
         "aws_rds_instance_backup_enabled": RuleStats(evaluated=2, failed=0),
         "aws_sqs_queue_encrypted_at_rest": RuleStats(evaluated=1, failed=0),
         "gcp_storage_bucket_uniform_access": RuleStats(evaluated=0, failed=0),
+        "aws_account_root_usage_alarm": RuleStats(undecided=1, undecided_examples=[ROOT_ALARM]),
     }
     framework = FrameworkResult(
         id="cis-aws-foundations-3.0",
@@ -239,6 +248,15 @@ def build_doc() -> FindingsDocument:
                 status="not_covered",
             ),
             ControlResult(
+                id="4.3",
+                title="Ensure usage of the 'root' account is monitored",
+                section="4 Monitoring",
+                status="not_judged",
+                rules=["aws_account_root_usage_alarm"],
+                undecided=1,
+                undecided_examples=[ROOT_ALARM],
+            ),
+            ControlResult(
                 id="5.6",
                 title=f"Hostile control {HOSTILE}",
                 section="5 Networking",
@@ -259,7 +277,7 @@ def build_doc() -> FindingsDocument:
             )
         ],
         resource_count=120,
-        rule_count=10,
+        rule_count=11,
         findings=findings,
         rule_stats=stats,
         frameworks=[framework],

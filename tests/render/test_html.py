@@ -109,6 +109,11 @@ def test_content_sections(doc: FindingsDocument) -> None:
     assert 'data-severity="critical"' in html_text
     assert "Ensure that S3 is configured with Block Public Access" in html_text
     assert 'class="status status-not_covered"' in html_text
+    assert '<span class="status status-not_judged">not judged</span>' in html_text
+    assert (
+        '<span class="reason">arn:aws:account::123456789012:account: metric filters of log'
+        " group /aws/cloudtrail/&lt;script&gt;alert(1)&lt;/script&gt; were not collected</span>"
+    ) in html_text
     assert "$42.50/mo" in html_text
     assert "terraform/db main.tf:10-24" in html_text
     assert '<ol class="path">' in html_text

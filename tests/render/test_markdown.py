@@ -99,10 +99,18 @@ def test_code_fence_outgrows_backticks_in_remediation() -> None:
 def test_compliance_and_collection_errors(doc: FindingsDocument) -> None:
     text = render_markdown(doc)
     header = (
-        "| Framework | Version | Passed | Failed | Error | Manual | Not covered | Not applicable |"
+        "| Framework | Version | Passed | Failed | Error | Not judged | Manual | Not covered"
+        " | Not applicable |"
     )
     assert _table_rows(text, header) == [
-        "| CIS AWS Foundations Benchmark | 3.0.0 | 1 | 1 | 0 | 1 | 1 | 1 |"
+        "| CIS AWS Foundations Benchmark | 3.0.0 | 1 | 1 | 0 | 1 | 1 | 1 | 1 |"
+    ]
+    # a control decided only by undecided results says so, and why
+    assert "**CIS AWS Foundations Benchmark 3.0.0: not judged.**" in text
+    assert _table_rows(text, "| Control | Title | Why |") == [
+        "| 4.3 | Ensure usage of the 'root' account is monitored"
+        " | arn:aws:account::123456789012:account: metric filters of log group"
+        " /aws/cloudtrail/&lt;script&gt;alert(1)&lt;/script&gt; were not collected |"
     ]
     errors = _table_rows(text, "| Provider | Account | Region | Service | Code | Message |")
     assert errors[0] == (

@@ -154,10 +154,24 @@ def test_collection_errors_are_tool_notifications(doc: FindingsDocument) -> None
     invocation = _run(doc)["invocations"][0]
     assert invocation["executionSuccessful"] is True
     notes = invocation["toolExecutionNotifications"]
-    assert len(notes) == 2
-    assert notes[0]["descriptor"]["id"] == "OptInRequired"
+    assert [n["descriptor"]["id"] for n in notes] == ["OptInRequired", "AccessDenied", "Undecided"]
     assert "ec2.DescribeInstances" in notes[0]["message"]["text"]
     assert "aws/123456789012/ap-east-1" in notes[0]["message"]["text"]
+
+
+def test_undecided_rules_are_notes_and_not_judged_controls_are_listed(
+    doc: FindingsDocument,
+) -> None:
+    run = _run(doc)
+    note = run["invocations"][0]["toolExecutionNotifications"][-1]
+    assert note["level"] == "note"
+    assert note["associatedRule"] == {"id": "aws_account_root_usage_alarm"}
+    assert note["message"]["text"].startswith(
+        "rule aws_account_root_usage_alarm left 1 resource undecided:"
+        " arn:aws:account::123456789012:account: metric filters of log group"
+    )
+    assert not any(r["ruleId"] == "aws_account_root_usage_alarm" for r in run["results"])
+    assert run["properties"]["notJudged"] == ["cis-aws-foundations-3.0:4.3"]
 
 
 def test_rule_metadata_fills_full_description(doc: FindingsDocument) -> None:

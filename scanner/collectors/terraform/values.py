@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from scanner.collectors.terraform.instances import Instance
-from scanner.model import UNKNOWN
+from scanner.model import PARTIAL_PREFIX, UNKNOWN
 from scanner.policy.iam import parse_document
 
 __all__ = [
@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 TF_PREFIX = "tf://"
-REF_PREFIX = "ref:"
+REF_PREFIX = PARTIAL_PREFIX  # a resource the plan holds only in part (scanner.model)
 INTERNET = "internet"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from datetime import UTC, datetime
+from typing import Any
 
 from scanner.engine import build_document, evaluate, framework_result, load_rules
 from scanner.engine.spec import ControlSpec, FrameworkSpec
@@ -53,7 +54,7 @@ def test_graph_condition_builds_graph_and_reports_path(write_pack: WritePack) ->
         tests=[],
     )
     ruleset = load_rules([write_pack({"aws_rds_instance_private": body})], include_builtin=False)
-    resources = [
+    resources: list[dict[str, Any]] = [
         {
             "id": "sg",
             "type": "aws.ec2.security_group",
@@ -113,7 +114,7 @@ def test_python_rules_and_rule_errors(write_pack: WritePack) -> None:
         python={"aws_iam_role_untrusted": GRAPH_PY, "aws_s3_bucket_broken": BROKEN_PY},
     )
     ruleset = load_rules([pack], include_builtin=False)
-    resources = [
+    resources: list[dict[str, Any]] = [
         {
             "id": "role",
             "type": "aws.iam.role",

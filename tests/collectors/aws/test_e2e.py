@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from scanner.collectors.aws import context
+from scanner.collectors.aws import context, guard
 from scanner.collectors.aws.guard import is_read_operation
 from scanner.collectors.aws.permissions import iam_action, operations, policy
 
@@ -24,7 +24,7 @@ def scanned(
     work = tmp_path_factory.mktemp("e2e")
     snap = work / "snap"
     calls: list[tuple[str, str]] = []
-    real_guard = context.install_guard
+    real_guard = guard.install_guard
 
     def recording_guard(client: Any, on_call: Any = None) -> None:
         real_guard(client, on_call)  # the real guard refuses writes ...

@@ -22,7 +22,7 @@ def rel_targets(resource: dict[str, Any], kind: str) -> list[str]:
 
 # ---------------------------------------------------------------------- pure normalisers
 def test_security_group_rules_flatten_one_entry_per_source() -> None:
-    permissions = [
+    permissions: list[dict[str, Any]] = [
         {
             "IpProtocol": "tcp",
             "FromPort": 22,
@@ -59,7 +59,7 @@ def test_internet_route_from_explicit_association_or_main_table() -> None:
         {"SubnetId": "subnet-priv", "VpcId": "vpc-1"},
         {"SubnetId": "subnet-main", "VpcId": "vpc-2"},
     ]
-    tables = [
+    tables: list[dict[str, Any]] = [
         {
             "VpcId": "vpc-1",
             "Associations": [{"SubnetId": "subnet-pub"}],

@@ -150,7 +150,7 @@ class FakeCloudAsset:
         """The endpoint to give the client (`http://127.0.0.1:PORT`)."""
         assert self._server is not None, "start() the fake first"
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def start(self) -> FakeCloudAsset:
         """Serve on 127.0.0.1 on a free port, in a daemon thread."""

@@ -33,7 +33,7 @@ from tests.collectors.gcp.fake_cai import FakeCloudAsset
 def client(fake: FakeCloudAsset) -> Iterator[asset_v1.AssetServiceClient]:
     api = make_client(fake.url)
     yield api
-    api.transport.close()
+    api.transport.close()  # type: ignore[no-untyped-call]  # google-api-core ships it untyped
 
 
 def _source(client: asset_v1.AssetServiceClient, *scopes: str, **kwargs: object) -> ApiSource:

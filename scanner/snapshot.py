@@ -230,10 +230,6 @@ class Snapshot:
     manifest: SnapshotManifest
     files: list[Path] = field(default_factory=list)
 
-    def iter_partitions(self) -> Iterator[Path]:
-        """Yield every partition file."""
-        yield from self.files
-
     def verify(self) -> None:
         """Check every partition against the sha256 and count its manifest records.
 

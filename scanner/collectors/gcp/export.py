@@ -139,7 +139,6 @@ class ExportSource:
         self.errors: list[CollectionError] = []
         self.read_time: datetime | None = None
         self.skipped_types: dict[str, int] = {}
-        self.lines_read = 0
         # asset types with resource lines in the files (an export lists a type whole)
         self.listed_types: set[str] = set()
         self._newest = ""
@@ -156,7 +155,6 @@ class ExportSource:
             for lineno, line in _lines(path):
                 data = _shape(path, lineno, line)
                 count += 1
-                self.lines_read += 1
                 stamp = data.get("update_time", data.get("updateTime"))
                 if isinstance(stamp, str) and stamp > self._newest:
                     self._newest = stamp

@@ -111,11 +111,10 @@ class Defaults:
 
     aws_region: str = ""
     gcp_project: str = ""
-    gcp_region: str = ""
 
 
 def provider_defaults(config: JSON) -> Defaults:
-    """The constant region and project of the root module's `aws` and `google` providers."""
+    """The root module's constant `aws` region and `google` project."""
     providers = config.get("provider_config") or {}
 
     def constant(name: str, key: str) -> str:
@@ -126,5 +125,4 @@ def provider_defaults(config: JSON) -> Defaults:
     return Defaults(
         aws_region=constant("aws", "region"),
         gcp_project=constant("google", "project"),
-        gcp_region=constant("google", "region"),
     )

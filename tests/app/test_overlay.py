@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import pytest
+
 from scanner.app.overlay import overlay
-from scanner.collectors.terraform import parse_plan
+from scanner.collectors.terraform import Plan, read_plan
 from tests.test_iac_cli import OVERLAY_PLAN, live_estate
 
 SG = "arn:aws:ec2:eu-west-1:111122223333:security-group/sg-0db"
 BUCKET = "arn:aws:s3:::northwind-legacy-uploads"
+
+
+@pytest.fixture
+def plan_of(tmp_path: Path) -> Any:
+    def read(document: dict[str, Any]) -> Plan:
+        path = tmp_path / "plan.json"
+        path.write_text(json.dumps(document))
+        return read_plan(path)
+
+    return read
 
 
 class Counted:
@@ -26,8 +40,8 @@ class Counted:
             yield resource
 
 
-def test_matching_reads_the_live_estate_once() -> None:
-    plan = parse_plan(OVERLAY_PLAN)
+def test_matching_reads_the_live_estate_once(plan_of: Any) -> None:
+    plan = plan_of(OVERLAY_PLAN)
     stream = iter(Counted(live_estate()))  # a generator: a second pass would see nothing
     change = overlay(plan, stream)
     assert change.renamed == {"ref:aws.ec2.security_group:sg-0db": SG}
@@ -36,8 +50,8 @@ def test_matching_reads_the_live_estate_once() -> None:
     assert [partial for partial, _ in change.changes[SG]] == [True]
 
 
-def test_the_estate_after_apply_is_produced_lazily() -> None:
-    plan = parse_plan(OVERLAY_PLAN)
+def test_the_estate_after_apply_is_produced_lazily(plan_of: Any) -> None:
+    plan = plan_of(OVERLAY_PLAN)
     change = overlay(plan, live_estate())
     live = Counted(live_estate())
     after = change.after(live)
@@ -56,7 +70,7 @@ def test_the_estate_after_apply_is_produced_lazily() -> None:
     )
 
 
-def test_new_resources_come_last_with_relations_pointing_at_live_ids() -> None:
+def test_new_resources_come_last_with_relations_pointing_at_live_ids(plan_of: Any) -> None:
     plan_doc = {
         **OVERLAY_PLAN,
         "resource_changes": [
@@ -80,7 +94,7 @@ def test_new_resources_come_last_with_relations_pointing_at_live_ids() -> None:
             },
         ],
     }
-    change = overlay(parse_plan(plan_doc), live_estate())
+    change = overlay(plan_of(plan_doc), live_estate())
     after = list(change.after(live_estate()))
     assert after[-1]["id"] == "tf://aws_instance.report"
     assert {"type": "protected_by", "target": SG} in [

@@ -47,7 +47,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
-	$(BIN)/mypy --strict scanner
+	$(BIN)/mypy --strict scanner tests rules
 
 unit: $(STAMP)
 	$(BIN)/pytest -q

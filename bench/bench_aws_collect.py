@@ -242,18 +242,18 @@ def seed(endpoint: str, scale: float) -> None:
 
 def collect(endpoint: str, workers: int, out: Path) -> dict[str, Any]:
     """Collect the seeded estate once; wall time, resources and API calls."""
-    from scanner.collectors.aws import CollectOptions, collect_aws
+    from scanner.app import AwsOptions, collect_aws
 
     calls: Counter[tuple[str, str]] = Counter()
-    options = CollectOptions(
-        endpoint_url=endpoint,
-        regions=REGIONS,
-        max_workers=workers,
-        max_attempts=1,
-        on_api_call=lambda service, operation: calls.update([(service, operation)]),
+    options = AwsOptions(
+        endpoint_url=endpoint, regions=REGIONS, max_workers=workers, max_attempts=1
     )
     started = time.perf_counter()
-    manifest = collect_aws(out, options)
+    manifest = collect_aws(
+        out,
+        options,
+        on_api_call=lambda service, operation: calls.update([(service, operation)]),
+    )
     seconds = time.perf_counter() - started
     total = sum(calls.values())
     by_service: Counter[str] = Counter()

@@ -10,7 +10,8 @@ fresh subprocesses so that neither warms the other's caches:
   checkov   the checkov subprocess `pscan iac` runs (all of PATH for the fixtures; the
             plan file as terraform_plan for the generated plan), wall time
   pscan     read and map the plan, locate its blocks, evaluate every rule, build the
-            document (what `pscan iac --plan ... --skip-checkov` does, minus printing)
+            document and gate it (`scanner.app.run_iac`: what `pscan iac --plan ...
+            --skip-checkov` does, minus printing)
   iac       `pscan iac` end to end as a user runs it, checkov included
 
 Results are appended to bench/RESULTS.md under "IaC gate" (and printed).
@@ -35,9 +36,8 @@ FIXTURES = ROOT / "fixtures" / "iac"
 
 def _child(stage: str, target: str, plan: str) -> None:
     """Run one stage in this process; print one JSON line."""
+    from scanner.app import GateOptions, IacRequest, run_iac
     from scanner.checkov import find_checkov, run_checkov
-    from scanner.engine import load_rules
-    from scanner.iac import IacRequest, run_iac
 
     started = time.perf_counter()
     extra: dict[str, object] = {}
@@ -53,10 +53,10 @@ def _child(stage: str, target: str, plan: str) -> None:
         }
     elif stage == "pscan":
         request = IacRequest(
-            paths=[Path(target)] if Path(target).is_dir() else [],
-            ruleset=load_rules(),
+            paths=(Path(target),) if Path(target).is_dir() else (),
             plan=Path(plan),
             run_checkov=False,
+            gate=GateOptions(fail_on="none", no_config=True),
             cwd=ROOT,
         )
         result = run_iac(request)

@@ -7,8 +7,9 @@ measurement in a fresh subprocess so peak RSS belongs to that stage alone:
   load      stream and parse every line of the snapshot
   graph     load + build the resource graph the selected graph rules need
   evaluate  the full rule set over the stream (includes graph building when needed)
-  scan      what `pscan scan -o findings.json` does end to end (load, evaluate,
-            build the findings document, render JSON, write it)
+  scan      what `pscan scan -o findings.json` does end to end (`scanner.app.run_scan`:
+            load, evaluate, build the findings document, gate; then render JSON and
+            write it)
 Results are appended as a table to bench/RESULTS.md (and printed).
 """
 
@@ -30,9 +31,9 @@ STAGES = ("load", "graph", "evaluate", "scan")
 
 def _child(stage: str, snap: str, out: str) -> None:
     """Run one stage in this process and print a JSON line with seconds and peak RSS."""
-    from scanner.engine import build_document, evaluate, load_rules
+    from scanner.app import GateOptions, ScanRequest, run_scan, write_report
+    from scanner.engine import evaluate, load_rules
     from scanner.graph import ResourceGraph
-    from scanner.render import render_pieces
     from scanner.snapshot import open_snapshot
 
     snapshot = open_snapshot(Path(snap))
@@ -58,12 +59,10 @@ def _child(stage: str, snap: str, out: str) -> None:
         extra["rules"] = len(ruleset.rules)
         extra["findings"] = len(outcome.findings)
     elif stage == "scan":
-        ruleset = load_rules()
-        outcome = evaluate(ruleset, snapshot.iter_resources(), now=snapshot.manifest.created_at)
-        doc = build_document(outcome, ruleset)
+        gate = GateOptions(fail_on="none", no_config=True)
+        doc = run_scan(ScanRequest(snapshots=(Path(snap),), gate=gate)).doc
         t_render = time.perf_counter()
-        with open(out, "w", encoding="utf-8") as fh:  # as `pscan scan -o` writes it
-            fh.writelines(render_pieces(doc, "json"))
+        write_report(doc, "json", Path(out))  # as `pscan scan -o` writes it
         extra["render_json_s"] = round(time.perf_counter() - t_render, 2)
         extra["findings"] = len(doc.findings)
         extra["json_mb"] = round(Path(out).stat().st_size / 1e6, 1)
@@ -77,26 +76,13 @@ def _child(stage: str, snap: str, out: str) -> None:
 
 
 def _generate(size: int, out: Path) -> Path:
+    """The seeded estate of `size` resources (`pscan fixtures generate --seed 1`), once."""
+    from scanner.app import generate_fixtures
+
     snap = out / f"estate-{size}"
     if not (snap / "manifest.json").exists():
         started = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "scanner.cli",
-                "fixtures",
-                "generate",
-                "--resources",
-                str(size),
-                "--seed",
-                "1",
-                "-o",
-                str(snap),
-                "--quiet",
-            ],
-            check=True,
-        )
+        generate_fixtures(snap, size, seed=1)
         print(
             f"generated {size:,} resources in {time.perf_counter() - started:.1f}s", file=sys.stderr
         )

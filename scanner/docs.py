@@ -264,7 +264,7 @@ def cli_page() -> str:
     """`docs/cli.md`: every command with its usage, help text, arguments and options."""
     blocks = [
         "# Command-line reference",
-        _generated_note("the click application in `scanner/cli.py`"),
+        _generated_note("the click application in `scanner/cli/`"),
         "Every command also answers `-h`/`--help` with the same text.",
         "## Exit codes",
         _table(["code", "meaning"], ([c, m] for c, m in _EXIT_CODES)),

@@ -12,6 +12,8 @@ A run produces a findings document; the gate decides which of its findings *coun
 - **Baselines**: `pscan baseline create` stores the fingerprints of the failing,
   unsuppressed findings. With `--baseline`, findings whose fingerprint is in it are
   `is_new: false` and do not count; baseline entries no longer found are reported fixed.
+  `diff_findings` is the one comparison by fingerprint: the baseline and the plan overlay
+  of `pscan iac --against` both use it.
 
 The gate trips when a failing finding at or above `fail_on` is neither suppressed nor
 known (`is_new` is not false). Errors (rules that could not be evaluated) never trip it.
@@ -26,15 +28,17 @@ import fnmatch
 import logging
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from scanner import __version__
 from scanner.errors import ConfigError, validation_summary
 from scanner.model import (
+    ExposurePath,
     Finding,
     FindingsDocument,
     FindingStatus,
@@ -55,13 +59,16 @@ __all__ = [
     "Baseline",
     "BaselineEntry",
     "CheckovSettings",
+    "FindingsDiff",
     "GateConfig",
     "RuleFilter",
     "SuppressionRule",
     "apply_gate",
     "baseline_from",
+    "diff_findings",
     "exit_code",
     "find_config",
+    "fixed_finding",
     "inline_ignores",
     "load_config",
     "read_baseline",
@@ -73,6 +80,14 @@ logger = logging.getLogger(__name__)
 CONFIG_NAME = ".pscan.yaml"
 BASELINE_SCHEMA_VERSION = "1"
 FailOn = Literal["critical", "high", "medium", "low", "info", "none"]
+
+
+class _Fingerprinted(Protocol):
+    @property
+    def fingerprint(self) -> str: ...
+
+
+_Known = TypeVar("_Known", bound=_Fingerprinted)
 
 _IGNORE = re.compile(r"(?:#|//)\s*pscan:ignore\s+(?P<rule>\S+)(?:[ \t]+(?P<reason>.*\S))?")
 
@@ -290,6 +305,62 @@ def inline_ignores(lines: Sequence[str], location: Location) -> list[tuple[str, 
     return out
 
 
+# ---------------------------------------------------------------------- what is new
+@dataclass(frozen=True)
+class FindingsDiff(Generic[_Known]):
+    """Failing findings of a run against the findings known before it, by fingerprint."""
+
+    new: list[Finding]
+    unchanged: list[Finding]
+    fixed: list[_Known]
+
+    def mark(self) -> None:
+        """Set `is_new` on the failing findings: true when new, false when known before."""
+        for finding in self.new:
+            finding.is_new = True
+        for finding in self.unchanged:
+            finding.is_new = False
+
+
+def diff_findings(before: Iterable[_Known], after: Iterable[Finding]) -> FindingsDiff[_Known]:
+    """Which failing findings of `after` are new, which were known, and what is fixed.
+
+    `before` are the known failing findings (a baseline's entries, or the failing findings
+    of the live estate a plan is laid over). A known finding is *fixed* when no finding of
+    `after` has its fingerprint; one that turned into an error is not fixed (its resource
+    could not be judged). The one answer to "which findings are new?" for baselines and
+    the plan overlay alike.
+    """
+    known = list(before)
+    fingerprints = {k.fingerprint for k in known}
+    present: set[str] = set()
+    new: list[Finding] = []
+    unchanged: list[Finding] = []
+    for finding in after:
+        present.add(finding.fingerprint)
+        if finding.status is FindingStatus.FAIL:
+            (unchanged if finding.fingerprint in fingerprints else new).append(finding)
+    fixed = [k for k in known if k.fingerprint not in present]
+    return FindingsDiff(new=new, unchanged=unchanged, fixed=fixed)
+
+
+def fixed_finding(known: Finding | BaselineEntry) -> FixedFinding:
+    """A known finding that is gone, as the gate reports it."""
+    if isinstance(known, BaselineEntry):
+        resource = ResourceRef(
+            id=known.resource_id, type=known.resource_type, name=known.resource_name
+        )
+    else:
+        resource = known.resource
+    return FixedFinding(
+        fingerprint=known.fingerprint,
+        rule_id=known.rule_id,
+        title=known.title,
+        severity=known.severity,
+        resource=resource,
+    )
+
+
 # ---------------------------------------------------------------------- the verdict
 def _counts_for_gate(finding: Finding, threshold: Severity | None) -> bool:
     return (
@@ -312,9 +383,13 @@ def apply_gate(
     today: date | None = None,
     root: Path | None = None,
     fixed: Sequence[FixedFinding] = (),
+    exposures: Sequence[ExposurePath] = (),
     against: str | None = None,
 ) -> GateSummary:
     """Mark suppressed and known findings in `doc`, set `doc.gate`, and return it.
+
+    The gate is the only code that sets `doc.gate`; what a run found besides the findings
+    (a plan overlay's fixed findings and new exposure paths) comes in as arguments.
 
     Args:
         doc: the findings document; its findings get `suppression` and `is_new` set.
@@ -324,14 +399,50 @@ def apply_gate(
         today: the date expiries are judged against (default: today, UTC).
         root: the folder relative file locations are read from (default: cwd).
         fixed: findings the change removes (from the plan overlay), reported as fixed.
+        exposures: resources the change makes reachable from the internet.
         against: the live snapshot a plan was overlaid on, for the report.
     """
-    today = today or utcnow().date()
-    files = _Files((root or Path.cwd()).resolve())
     config = config or GateConfig()
     notes: list[str] = []
     if config.rules.include or config.rules.exclude:
         doc.findings = [f for f in doc.findings if rule_selected(f.rule_id, config.rules)]
+    reports = _suppress(
+        doc.findings,
+        config,
+        config_path,
+        today=today or utcnow().date(),
+        files=_Files((root or Path.cwd()).resolve()),
+        notes=notes,
+    )
+    fixed_list = list(fixed)
+    if baseline is not None:
+        diff = diff_findings(baseline.findings, doc.findings)
+        diff.mark()
+        seen = {f.fingerprint for f in fixed_list}
+        fixed_list += [fixed_finding(e) for e in diff.fixed if e.fingerprint not in seen]
+    summary = _verdict(doc.findings, fail_on)
+    summary.fixed = fixed_list
+    summary.config = str(config_path) if config_path else None
+    summary.baseline = str(baseline_path) if baseline_path else None
+    summary.against = against
+    summary.suppressions = reports
+    summary.new_exposures = list(exposures)
+    summary.undecided = sum(s.undecided for s in doc.rule_stats.values())
+    summary.notes = notes
+    doc.gate = summary
+    return summary
+
+
+def _suppress(
+    findings: Sequence[Finding],
+    config: GateConfig,
+    config_path: Path | None,
+    *,
+    today: date,
+    files: _Files,
+    notes: list[str],
+) -> list[SuppressionReport]:
+    """Apply inline ignores and the config's suppressions; report what each one did."""
     reports = [
         SuppressionReport(
             rule=s.rule,
@@ -344,7 +455,7 @@ def apply_gate(
         )
         for s in config.suppressions
     ]
-    for finding in doc.findings:
+    for finding in findings:
         if finding.status is not FindingStatus.FAIL:
             continue
         _apply_inline(finding, files, notes)
@@ -363,51 +474,22 @@ def apply_gate(
     for report in reports:
         if report.status == "active" and report.matched == 0:
             report.status = "stale"
-    fixed_list = list(fixed)
-    if baseline is not None:
-        known = {e.fingerprint: e for e in baseline.findings}
-        present = {f.fingerprint for f in doc.findings}
-        for finding in doc.findings:
-            if finding.status is FindingStatus.FAIL:
-                finding.is_new = finding.fingerprint not in known
-        for entry in baseline.findings:
-            if entry.fingerprint not in present:
-                fixed_list.append(
-                    FixedFinding(
-                        fingerprint=entry.fingerprint,
-                        rule_id=entry.rule_id,
-                        title=entry.title,
-                        severity=entry.severity,
-                        resource=ResourceRef(
-                            id=entry.resource_id,
-                            type=entry.resource_type,
-                            name=entry.resource_name,
-                        ),
-                    )
-                )
+    return reports
+
+
+def _verdict(findings: Sequence[Finding], fail_on: str) -> GateSummary:
+    """The counts over marked findings, and whether they trip the gate."""
     threshold = None if fail_on == "none" else Severity(fail_on)
-    failing = [f for f in doc.findings if f.status is FindingStatus.FAIL]
+    failing = [f for f in findings if f.status is FindingStatus.FAIL]
     counted = sum(1 for f in failing if _counts_for_gate(f, threshold))
-    summary = GateSummary(
+    return GateSummary(
         fail_on=fail_on,
         tripped=counted > 0,
         counted=counted,
         new=sum(1 for f in failing if f.is_new is True and f.suppression is None),
         existing=sum(1 for f in failing if f.is_new is False and f.suppression is None),
         suppressed=sum(1 for f in failing if f.suppression is not None),
-        fixed=fixed_list,
-        config=str(config_path) if config_path else None,
-        baseline=str(baseline_path) if baseline_path else None,
-        against=against,
-        suppressions=reports,
-        undecided=sum(s.undecided for s in doc.rule_stats.values()),
-        notes=notes,
     )
-    if doc.gate is not None:  # keep what the IaC run already recorded (exposures, notes)
-        summary.new_exposures = doc.gate.new_exposures
-        summary.notes = [*doc.gate.notes, *notes]
-    doc.gate = summary
-    return summary
 
 
 def _apply_inline(finding: Finding, files: _Files, notes: list[str]) -> None:

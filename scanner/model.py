@@ -425,6 +425,8 @@ class CheckovRun(_Strict):
     seconds: float = 0.0
 
 
+# Made by the gate alone (scanner.gate.apply_gate): what a run finds besides its findings
+# (a plan overlay's fixed findings and new exposures) is handed to it as arguments.
 class GateSummary(_Strict):
     """The gate's verdict and everything that decided it."""
 

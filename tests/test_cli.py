@@ -153,6 +153,47 @@ def test_report_renders_findings(tmp_path: Path) -> None:
         assert marker in out.read_text()
 
 
+def test_report_applies_the_same_gate_as_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    findings = tmp_path / "f.json"
+    run("scan", str(DEMO), "-o", str(findings), "--fail-on", "none", "--no-config", "-q")
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    # without a config file or --fail-on, a report never fails
+    assert (
+        run("report", str(findings), "-o", str(tmp_path / "r.md"), "--format", "md").exit_code == 0
+    )
+    # .pscan.yaml's fail_on applies to the report
+    (work / ".pscan.yaml").write_text("fail_on: critical\n")
+    out = tmp_path / "r.json"
+    assert run("report", str(findings), "-o", str(out)).exit_code == 1
+    assert json.loads(out.read_text())["gate"]["fail_on"] == "critical"
+    assert run("report", str(findings), "-o", str(out), "--no-config").exit_code == 0
+    assert run("report", str(findings), "-o", str(out), "--fail-on", "none").exit_code == 0
+    # ... and so do its suppressions: with every critical finding suppressed, it passes
+    critical = sorted(
+        {
+            f["rule_id"]
+            for f in json.loads(findings.read_text())["findings"]
+            if f["severity"] == "critical"
+        }
+    )
+    lines = "".join(
+        f"  - {{rule: {r}, reason: accepted, owner: sec@example.com, expires: 2999-01-01}}\n"
+        for r in critical
+    )
+    (work / ".pscan.yaml").write_text(f"fail_on: critical\nsuppressions:\n{lines}")
+    assert run("report", str(findings), "-o", str(out)).exit_code == 0
+    gate = json.loads(out.read_text())["gate"]
+    assert gate["suppressed"] > 0 and gate["counted"] == 0
+    assert gate["config"] == str(work / ".pscan.yaml")
+    other = tmp_path / "other.yaml"
+    other.write_text("fail_on: high\n")
+    assert run("report", str(findings), "-o", str(out), "--config", str(other)).exit_code == 1
+
+
 def test_diagram_formats(tmp_path: Path) -> None:
     result = run("diagram", str(DEMO), "--format", "mermaid", "--group-by", "vpc")
     assert result.exit_code == 0 and result.output.startswith(("flowchart", "graph"))

@@ -14,8 +14,10 @@ from scanner.gate import (
     RuleFilter,
     apply_gate,
     baseline_from,
+    diff_findings,
     exit_code,
     find_config,
+    fixed_finding,
     inline_ignores,
     load_config,
     read_baseline,
@@ -23,9 +25,11 @@ from scanner.gate import (
 )
 from scanner.model import (
     Category,
+    ExposurePath,
     Finding,
     FindingsDocument,
     FindingStatus,
+    GateSummary,
     Location,
     Remediation,
     ResourceRef,
@@ -284,3 +288,50 @@ def test_bad_baselines(tmp_path: Path, text: str, fragment: str) -> None:
         read_baseline(path)
     with pytest.raises(ConfigError, match="pscan baseline create"):
         read_baseline(tmp_path / "missing.json")
+
+
+# ---------------------------------------------------------------------- what is new
+def test_diff_findings_by_fingerprint() -> None:
+    before = [finding("a", "r1"), finding("b", "r2"), finding("c", "r3")]
+    after = [
+        finding("a", "r1"),
+        finding("d", "r4"),
+        finding("c", "r3", status=FindingStatus.ERROR),  # could not be judged: not fixed
+    ]
+    diff = diff_findings(before, after)
+    assert [f.rule_id for f in diff.new] == ["d"]
+    assert [f.rule_id for f in diff.unchanged] == ["a"]
+    assert [f.rule_id for f in diff.fixed] == ["b"]
+    diff.mark()
+    assert [f.is_new for f in after] == [False, True, None]
+    assert fixed_finding(diff.fixed[0]).resource.id == "r2"
+
+
+def test_baseline_entries_diff_like_findings() -> None:
+    baseline = baseline_from([doc(finding("a", "r1"), finding("b", "r2", name="old"))])
+    diff = diff_findings(baseline.findings, [finding("a", "r1")])
+    (gone,) = [fixed_finding(e) for e in diff.fixed]
+    assert (gone.rule_id, gone.resource.id, gone.resource.name) == ("b", "r2", "old")
+
+
+def test_exposures_and_fixed_come_in_as_arguments() -> None:
+    d = doc(finding("a", "r1"))
+    exposure = ExposurePath(resource=ResourceRef(id="db", type="aws.rds.instance"), path=["i"])
+    d.gate = GateSummary(fail_on="low", tripped=True, counted=9, new_exposures=[exposure])
+    summary = apply_gate(d, fail_on="high", today=TODAY)
+    assert summary.new_exposures == []  # what an earlier gate recorded is not copied
+    assert d.gate is summary
+    gone = fixed_finding(finding("b", "r2"))
+    summary = apply_gate(d, fail_on="high", today=TODAY, exposures=[exposure], fixed=[gone])
+    assert summary.new_exposures == [exposure]
+    assert summary.fixed == [gone]
+
+
+def test_a_finding_fixed_twice_is_reported_once() -> None:
+    old = doc(finding("a", "r1"), finding("b", "r2"))
+    baseline = baseline_from([old])
+    gone = fixed_finding(finding("b", "r2"))
+    summary = apply_gate(
+        doc(finding("a", "r1")), fail_on="high", baseline=baseline, fixed=[gone], today=TODAY
+    )
+    assert [f.rule_id for f in summary.fixed] == ["b"]

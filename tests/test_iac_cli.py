@@ -11,8 +11,8 @@ import jsonschema
 import pytest
 from click.testing import CliRunner, Result
 
-from scanner import iac
-from scanner.checkov import Discovery
+from scanner.app import iac
+from scanner.checkov import Discovery, find_checkov
 from scanner.cli import cli
 from scanner.paths import data_dir
 from scanner.snapshot import write_snapshot
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 IAC = ROOT / "fixtures" / "iac"
 PLAN = IAC / "plan.json"
 SARIF_SCHEMA = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
-HAS_CHECKOV = iac.find_checkov(None, ROOT).executable is not None
+HAS_CHECKOV = find_checkov(None, ROOT).executable is not None
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:

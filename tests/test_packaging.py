@@ -26,7 +26,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_contains_data(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert "scanner/cli.py" in names
+    assert "scanner/cli/__init__.py" in names
     assert any(n.startswith("scanner/_data/rules/aws/") and n.endswith(".yaml") for n in names)
     assert any(n.startswith("scanner/_data/rules/frameworks/") for n in names)
     assert any(n.startswith("scanner/_data/reports/html/") for n in names)

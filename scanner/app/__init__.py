@@ -1,0 +1,107 @@
+"""The use cases: what each `pscan` command does, as typed functions.
+
+The CLI, the benchmarks and the tests call these; the CLI adds only option parsing,
+printing and exit codes. Each use case takes a frozen request (or plain typed
+arguments), returns a result, reports progress through an optional `Listener`
+(`scanner.app.events`), and raises `ScannerError`s for bad input. None prints or exits.
+
+| command | use case |
+|---|---|
+| `pscan scan` | `run_scan(ScanRequest)` |
+| `pscan collect aws/gcp` | `collect_aws(out, AwsOptions)`, `collect_gcp(out, GcpOptions)` |
+| `pscan iac` | `run_iac(IacRequest)` |
+| `pscan report` | `run_report(ReportRequest)`, then `write_report` or `render_text` |
+| `pscan demo` | `run_demo(out)` |
+| `pscan baseline create` | `create_baseline(sources, out)` |
+| `pscan fixtures generate` | `generate_fixtures(out, resources, seed)` |
+| `pscan rules ...` | `list_rules`, `find_rule`, `framework_coverage`, `rule_tests` |
+| `pscan snapshot ...`, `pscan diagram` | `snapshot_info`, `merge`, `draw_diagram` |
+
+Rule packs are loaded by `load_ruleset(RuleOptions)`; the gate is set up by `load_gate`,
+in one place for scan, iac and report.
+"""
+
+from scanner.app.baseline import create_baseline
+from scanner.app.collect import AwsOptions, GcpOptions, collect_aws, collect_gcp
+from scanner.app.demo import DemoResult, run_demo
+from scanner.app.events import Listener, ignore
+from scanner.app.files import write_atomic
+from scanner.app.fixtures import generate_fixtures
+from scanner.app.gate import Gate, GateOptions, load_gate
+from scanner.app.iac import IacRequest, IacResult, run_iac
+from scanner.app.report import (
+    FORMATS,
+    ReportRequest,
+    ReportResult,
+    render_text,
+    run_report,
+    write_report,
+)
+from scanner.app.rules import (
+    FrameworkCoverage,
+    RuleListing,
+    find_rule,
+    framework_coverage,
+    list_rules,
+    rule_tests,
+)
+from scanner.app.scan import (
+    RuleOptions,
+    ScanRequest,
+    ScanResult,
+    load_ruleset,
+    run_scan,
+    scan_snapshots,
+)
+from scanner.app.snapshots import (
+    DIAGRAM_FORMATS,
+    SnapshotInfo,
+    TypeCount,
+    draw_diagram,
+    merge,
+    snapshot_info,
+)
+
+__all__ = [
+    "DIAGRAM_FORMATS",
+    "FORMATS",
+    "AwsOptions",
+    "DemoResult",
+    "FrameworkCoverage",
+    "Gate",
+    "GateOptions",
+    "GcpOptions",
+    "IacRequest",
+    "IacResult",
+    "Listener",
+    "ReportRequest",
+    "ReportResult",
+    "RuleListing",
+    "RuleOptions",
+    "ScanRequest",
+    "ScanResult",
+    "SnapshotInfo",
+    "TypeCount",
+    "collect_aws",
+    "collect_gcp",
+    "create_baseline",
+    "draw_diagram",
+    "find_rule",
+    "framework_coverage",
+    "generate_fixtures",
+    "ignore",
+    "list_rules",
+    "load_gate",
+    "load_ruleset",
+    "merge",
+    "render_text",
+    "rule_tests",
+    "run_demo",
+    "run_iac",
+    "run_report",
+    "run_scan",
+    "scan_snapshots",
+    "snapshot_info",
+    "write_atomic",
+    "write_report",
+]

@@ -1,0 +1,68 @@
+"""`pscan demo`: the bundled demo estate scanned, and every report written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scanner.app.events import Listener, RulesLoaded, ignore
+from scanner.app.files import write_atomic
+from scanner.app.scan import load_ruleset, scan_snapshots
+from scanner.errors import ReportError
+from scanner.model import FindingsDocument
+from scanner.paths import data_dir
+from scanner.render import diagram as diagrams
+from scanner.render import render
+from scanner.render.html import render_html
+from scanner.snapshot import open_snapshot
+
+__all__ = ["DemoResult", "run_demo"]
+
+
+@dataclass
+class DemoResult:
+    """The demo's findings and the files written."""
+
+    doc: FindingsDocument
+    out: Path
+    files: list[str] = field(default_factory=list)  # names inside `out`
+    notes: list[str] = field(default_factory=list)  # what could not be written, and why
+
+    @property
+    def report(self) -> Path:
+        """The HTML report, the one to open first."""
+        return self.out / "report.html"
+
+
+def run_demo(out: Path, on_event: Listener = ignore) -> DemoResult:
+    """Scan the bundled demo estate and write every report and diagram into `out`.
+
+    The SVG diagram needs Graphviz's `dot`; without it the other files are written and
+    the result's notes say why the SVG is missing.
+    """
+    snap = open_snapshot(data_dir("fixtures/demo"))
+    ruleset = load_ruleset()
+    on_event(RulesLoaded(len(ruleset.rules)))
+    doc = scan_snapshots([snap], ruleset, on_event=on_event)
+    dot_text = diagrams.to_dot(snap.iter_resources(), group_by="vpc")
+    outputs: dict[str, str] = {
+        "findings.json": render(doc, "json"),
+        "results.sarif": render(doc, "sarif"),
+        "results.junit.xml": render(doc, "junit"),
+        "findings.csv": render(doc, "csv"),
+        "report.md": render(doc, "md"),
+        "diagram.dot": dot_text,
+        "diagram.mmd": diagrams.to_mermaid(snap.iter_resources(), group_by="vpc"),
+    }
+    result = DemoResult(doc=doc, out=out)
+    svg: str | None = None
+    try:
+        svg = diagrams.to_svg(dot_text)
+        outputs["diagram.svg"] = svg
+    except ReportError as exc:
+        result.notes.append(str(exc))
+    outputs["report.html"] = render_html(doc, diagram_svg=svg)
+    for name, text in outputs.items():
+        write_atomic(out / name, text)
+    result.files = sorted(outputs)
+    return result

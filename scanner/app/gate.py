@@ -1,0 +1,95 @@
+"""The gate as every command sets it up: `.pscan.yaml` (found or given) overridden by flags.
+
+`pscan scan`, `pscan iac` and `pscan report` resolve their gate here, so the config file
+is looked for, read and applied the same way by all three; the reading itself and the
+verdict are `scanner.gate`'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scanner.engine import RuleSet
+from scanner.gate import (
+    GateConfig,
+    apply_gate,
+    find_config,
+    load_config,
+    read_baseline,
+    rule_selected,
+)
+from scanner.model import ExposurePath, FindingsDocument, FixedFinding, GateSummary
+
+__all__ = ["Gate", "GateOptions", "load_gate"]
+
+
+@dataclass(frozen=True)
+class GateOptions:
+    """The gate flags of a command (`--fail-on`, `--baseline`, `--config`, `--no-config`)."""
+
+    fail_on: str | None = None
+    baseline: Path | None = None
+    config: Path | None = None
+    no_config: bool = False
+
+
+@dataclass(frozen=True)
+class Gate:
+    """The gate's settings after reading the config file."""
+
+    fail_on: str
+    config: GateConfig = field(default_factory=GateConfig)
+    config_path: Path | None = None
+    baseline_path: Path | None = None
+
+    def select(self, ruleset: RuleSet) -> RuleSet:
+        """The rules the config's include/exclude lets run."""
+        rules = self.config.rules
+        if not rules.include and not rules.exclude:
+            return ruleset
+        return ruleset.select(ids=[r for r in ruleset.rules if rule_selected(r, rules)])
+
+    def apply(
+        self,
+        doc: FindingsDocument,
+        *,
+        fixed: Sequence[FixedFinding] = (),
+        exposures: Sequence[ExposurePath] = (),
+        against: str | None = None,
+    ) -> GateSummary:
+        """Judge `doc` (its findings get marked, `doc.gate` is set) and return the verdict."""
+        baseline = read_baseline(self.baseline_path) if self.baseline_path else None
+        return apply_gate(
+            doc,
+            fail_on=self.fail_on,
+            config=self.config,
+            config_path=self.config_path,
+            baseline=baseline,
+            baseline_path=self.baseline_path,
+            fixed=fixed,
+            exposures=exposures,
+            against=against,
+        )
+
+
+def load_gate(options: GateOptions, default_fail_on: str = "high") -> Gate:
+    """Find and read `.pscan.yaml` (unless `no_config`) and let the flags override it.
+
+    `fail_on` is the flag, else the file's `fail_on`, else `default_fail_on`; the
+    baseline is the flag, else the file's `baseline` (relative to the file's folder).
+
+    Raises:
+        ConfigError: the config file is unreadable or invalid.
+    """
+    path = None if options.no_config else (options.config or find_config())
+    config = load_config(path) if path else GateConfig()
+    base = path.parent if path else None
+    baseline = options.baseline or config.resolve(config.baseline, base)
+    return Gate(
+        fail_on=options.fail_on or config.fail_on or default_fail_on,
+        config=config,
+        config_path=path,
+        baseline_path=baseline,
+    )

@@ -1,0 +1,171 @@
+"""`pscan scan`: snapshots (given, or collected first) judged by the selected rules, gated.
+
+The steps, in order, so that bad input fails before anything slow happens: read the gate
+config, load the rule packs, collect (`--aws`/`--gcp`), open the snapshots, check the
+named rule ids, select the rules (ids, minimum severity, the config's include/exclude),
+evaluate, build the findings document, apply the gate.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scanner.app.collect import AwsOptions, GcpOptions, collect_aws, collect_gcp
+from scanner.app.events import Evaluated, Evaluating, Kept, Listener, ignore
+from scanner.app.gate import GateOptions, load_gate
+from scanner.engine import RuleSet, build_document, evaluate, load_rules
+from scanner.errors import ConfigError
+from scanner.model import FindingsDocument, GateSummary, Severity, SnapshotSummary, utcnow
+from scanner.snapshot import Snapshot, open_snapshot
+
+__all__ = [
+    "RuleOptions",
+    "ScanRequest",
+    "ScanResult",
+    "load_ruleset",
+    "run_scan",
+    "scan_snapshots",
+    "snapshot_summary",
+]
+
+
+@dataclass(frozen=True)
+class RuleOptions:
+    """Which rule packs to load: the built-in ones (unless `builtin` is false) and `paths`."""
+
+    paths: tuple[Path, ...] = ()
+    builtin: bool = True
+
+
+def load_ruleset(options: RuleOptions | None = None) -> RuleSet:
+    """Load and validate the rule packs (default: the built-in ones).
+
+    Raises:
+        RuleLoadError: a rule or framework file is invalid (named with its path).
+    """
+    options = options or RuleOptions()
+    return load_rules(options.paths, include_builtin=options.builtin)
+
+
+@dataclass(frozen=True)
+class ScanRequest:
+    """What `pscan scan` was asked to do."""
+
+    snapshots: tuple[Path, ...] = ()
+    rules: RuleOptions = field(default_factory=RuleOptions)
+    rule_ids: tuple[str, ...] = ()
+    min_severity: Severity | None = None
+    frameworks: tuple[str, ...] = ()
+    gate: GateOptions = field(default_factory=GateOptions)
+    aws: AwsOptions | None = None  # collect AWS first
+    gcp: GcpOptions | None = None  # collect GCP first
+    snapshots_dir: Path = Path("pscan-snapshots")
+
+
+@dataclass
+class ScanResult:
+    """The gated findings document, and the snapshots collected on the way."""
+
+    doc: FindingsDocument
+    gate: GateSummary
+    collected: list[Path] = field(default_factory=list)
+
+
+def run_scan(request: ScanRequest, on_event: Listener = ignore) -> ScanResult:
+    """Collect (if asked), scan and gate.
+
+    Raises:
+        ConfigError: nothing to scan, an unknown rule id or framework, a bad gate config
+            or bad collection options.
+        RuleLoadError, SnapshotError, CollectorError: bad rules, snapshots, or credentials.
+    """
+    if not request.snapshots and request.aws is None and request.gcp is None:
+        msg = "give one or more SNAPSHOT folders, or --aws / --gcp to collect one now"
+        raise ConfigError(msg)
+    gate = load_gate(request.gate)
+    ruleset = load_ruleset(request.rules)  # bad rules fail before any collection
+    collected = _collect(request, on_event)
+    snaps = [open_snapshot(p) for p in (*request.snapshots, *collected)]
+    if request.rule_ids:
+        unknown = sorted(set(request.rule_ids) - set(ruleset.rules))
+        if unknown:
+            msg = f"--rule: unknown rule id(s): {', '.join(unknown)}"
+            raise ConfigError(msg)
+    ruleset = gate.select(
+        ruleset.select(ids=request.rule_ids or None, min_severity=request.min_severity)
+    )
+    frameworks = request.frameworks or tuple(gate.config.frameworks)
+    doc = scan_snapshots(snaps, ruleset, frameworks, on_event)
+    summary = gate.apply(doc)
+    return ScanResult(doc=doc, gate=summary, collected=collected)
+
+
+def _collect(request: ScanRequest, on_event: Listener) -> list[Path]:
+    collected: list[Path] = []
+    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+    if request.aws is not None:
+        collected.append(request.snapshots_dir / f"aws-{stamp}")
+        collect_aws(collected[-1], request.aws, on_event)
+    if request.gcp is not None:
+        collected.append(request.snapshots_dir / f"gcp-{stamp}")
+        collect_gcp(collected[-1], request.gcp, on_event)
+    for path in collected:
+        on_event(Kept(path))
+    return collected
+
+
+def scan_snapshots(
+    snaps: Sequence[Snapshot],
+    ruleset: RuleSet,
+    frameworks: Sequence[str] = (),
+    on_event: Listener = ignore,
+) -> FindingsDocument:
+    """Evaluate the rules over the snapshots' resources into a findings document (no gate).
+
+    `frameworks` limits the compliance sections (default: those of the providers seen).
+
+    Raises:
+        ConfigError: a framework id is unknown.
+    """
+    for fw in frameworks:
+        if fw not in ruleset.frameworks:
+            known = ", ".join(sorted(ruleset.frameworks))
+            msg = f"--framework {fw!r}: unknown framework (known: {known})"
+            raise ConfigError(msg)
+    now = max(s.manifest.created_at for s in snaps)
+    started = time.monotonic()
+    outcome = evaluate(
+        ruleset,
+        _chain_resources(snaps),
+        now=now,
+        progress=lambda n: on_event(Evaluating(n)),
+    )
+    on_event(Evaluated(outcome.resource_count, len(ruleset.rules), time.monotonic() - started))
+    errors = [e for s in snaps for e in s.manifest.errors]
+    return build_document(
+        outcome,
+        ruleset,
+        snapshots=[snapshot_summary(s) for s in snaps],
+        errors=errors,
+        frameworks=frameworks or None,
+    )
+
+
+def snapshot_summary(snap: Snapshot) -> SnapshotSummary:
+    """What a findings document records about a snapshot it judged."""
+    return SnapshotSummary(
+        path=str(snap.path),
+        source=snap.manifest.source,
+        created_at=snap.manifest.created_at,
+        resources=snap.manifest.resource_count,
+        scopes=snap.manifest.scopes,
+    )
+
+
+def _chain_resources(snaps: Sequence[Snapshot]) -> Iterator[dict[str, Any]]:
+    for snap in snaps:
+        yield from snap.iter_resources()

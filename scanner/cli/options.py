@@ -1,0 +1,292 @@
+"""Options shared by several commands, and the decorators that pack them into requests.
+
+A group of options that travels together (the gate's, AWS's, GCP's) is declared once
+here; its decorator adds the click options and hands the command one frozen dataclass
+(`gate: GateOptions`, `aws: AwsOptions`, `gcp: GcpOptions`) instead of loose keywords.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+import click
+
+from scanner.app import FORMATS, AwsOptions, GateOptions, GcpOptions
+from scanner.model import Severity
+
+__all__ = [
+    "GATE_CHOICES",
+    "SEVERITIES",
+    "aws_options",
+    "format_option",
+    "gate_options",
+    "gcp_options",
+    "no_builtin_option",
+    "output_option",
+    "quiet_option",
+    "report_gate_options",
+    "snapshot_out_option",
+]
+
+SEVERITIES = [s.value for s in Severity]
+GATE_CHOICES = [*SEVERITIES, "none"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(FORMATS)),
+    default="json",
+    show_default=True,
+    help="Output format.",
+)
+output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write here instead of stdout (written atomically).",
+)
+quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress or summary.")
+snapshot_out_option = click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder of the snapshot to write (written atomically).",
+)
+no_builtin_option = click.option(
+    "--no-builtin-rules", is_flag=True, help="Only the packs given by --rules."
+)
+
+
+def _packed(
+    name: str, options: list[Any], dests: list[str], build: Callable[..., Any]
+) -> Callable[[_F], _F]:
+    """Add `options` to a command and pass their values (`dests`) as `name=build(**values)`."""
+
+    def decorate(fn: _F) -> _F:
+        @functools.wraps(fn)
+        def command(*args: Any, **kwargs: Any) -> Any:
+            values = {dest: kwargs.pop(dest) for dest in dests}
+            return fn(*args, **{name: build(**values)}, **kwargs)
+
+        wrapped: Any = command
+        for option in reversed(options):
+            wrapped = option(wrapped)
+        return cast(_F, wrapped)
+
+    return decorate
+
+
+# ---------------------------------------------------------------------- the gate
+def _gate_option_list(fail_on_help: str) -> list[Any]:
+    return [
+        click.option(
+            "--fail-on",
+            type=click.Choice(GATE_CHOICES),
+            default=None,
+            help=fail_on_help,
+        ),
+        click.option(
+            "--baseline",
+            "baseline_file",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Only findings not in this baseline (pscan baseline create) count.",
+        ),
+        click.option(
+            "--config",
+            "config_file",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Gate config file (default: the first .pscan.yaml from here upward).",
+        ),
+        click.option("--no-config", is_flag=True, help="Ignore any .pscan.yaml."),
+    ]
+
+
+def _gate(
+    fail_on: str | None,
+    no_config: bool,
+    config_file: Path | None = None,
+    baseline_file: Path | None = None,
+) -> GateOptions:
+    return GateOptions(
+        fail_on=fail_on, baseline=baseline_file, config=config_file, no_config=no_config
+    )
+
+
+def gate_options(fn: _F) -> _F:
+    """--fail-on, --baseline, --config and --no-config, shared by scan and iac."""
+    options = _gate_option_list(
+        "Exit 1 when a counted finding at or above this severity exists"
+        " ('none': never). Default: fail_on in .pscan.yaml, else high."
+    )
+    dests = ["fail_on", "baseline_file", "config_file", "no_config"]
+    return _packed("gate", options, dests, _gate)(fn)
+
+
+def report_gate_options(fn: _F) -> _F:
+    """--fail-on, --config and --no-config of `pscan report` (the document is judged again)."""
+    fail_on, _baseline, config, no_config = _gate_option_list(
+        "Exit 1 when a counted finding at or above this severity exists"
+        " ('none': never). Default: fail_on in .pscan.yaml, else none."
+    )
+    dests = ["fail_on", "config_file", "no_config"]
+    return _packed("gate", [fail_on, config, no_config], dests, _gate)(fn)
+
+
+# ---------------------------------------------------------------------- AWS
+# Shared by `pscan collect aws` and `pscan scan --aws`.
+AWS_OPTIONS = [
+    click.option(
+        "--profile",
+        "aws_profile",
+        metavar="NAME",
+        help="AWS profile from ~/.aws/config (default: the standard boto3 credential chain:"
+        " environment, profile, SSO, instance role).",
+    ),
+    click.option(
+        "--regions",
+        "aws_regions",
+        multiple=True,
+        metavar="all|REGION[,REGION...]",
+        help="Regions to collect (repeatable or comma-separated). Default: the regions enabled"
+        " for each account; 'all': every region (those not enabled are recorded and skipped).",
+    ),
+    click.option(
+        "--services",
+        "aws_services",
+        multiple=True,
+        metavar="SERVICE[,SERVICE...]",
+        help="Only these services (repeatable or comma-separated; default: all), e.g."
+        " iam,ec2,s3. An unknown name lists the valid ones.",
+    ),
+    click.option(
+        "--org",
+        "aws_org",
+        is_flag=True,
+        help="Collect every active account of the organization (run from the management"
+        " account), entering member accounts through --role-name.",
+    ),
+    click.option(
+        "--role-name",
+        "aws_role_name",
+        default="OrganizationAccountAccessRole",
+        show_default=True,
+        help="Role assumed in member accounts (--org, --accounts).",
+    ),
+    click.option(
+        "--external-id",
+        "aws_external_id",
+        metavar="ID",
+        help="External id for assuming --role-name.",
+    ),
+    click.option(
+        "--accounts",
+        "aws_accounts",
+        multiple=True,
+        metavar="ID[,ID...]",
+        help="Collect these account ids (repeatable or comma-separated) through --role-name;"
+        " with --org, only these members.",
+    ),
+    click.option(
+        "--max-workers",
+        "aws_max_workers",
+        type=click.IntRange(1, 64),
+        default=8,
+        show_default=True,
+        help="Concurrent service x region collections.",
+    ),
+    click.option(
+        "--endpoint-url",
+        "aws_endpoint_url",
+        metavar="URL",
+        help="Send every AWS call to this endpoint (emulators such as moto, or VPC endpoints).",
+    ),
+    click.option(
+        "--max-attempts",
+        "aws_max_attempts",
+        type=click.IntRange(1, 20),
+        default=10,
+        show_default=True,
+        help="Attempts per API call, with botocore's adaptive retries for throttling.",
+    ),
+]
+_AWS_FIELDS = [
+    "profile",
+    "regions",
+    "services",
+    "org",
+    "role_name",
+    "external_id",
+    "accounts",
+    "max_workers",
+    "endpoint_url",
+    "max_attempts",
+]
+
+
+def _aws(**values: Any) -> AwsOptions:
+    return AwsOptions(**{field: values[f"aws_{field}"] for field in _AWS_FIELDS})
+
+
+def aws_options(fn: _F) -> _F:
+    """The AWS collection options, passed to the command as `aws: AwsOptions`."""
+    return _packed("aws", AWS_OPTIONS, [f"aws_{f}" for f in _AWS_FIELDS], _aws)(fn)
+
+
+# ---------------------------------------------------------------------- GCP
+# Shared by `pscan collect gcp` and `pscan scan --gcp`.
+GCP_OPTIONS = [
+    click.option(
+        "--scope",
+        "gcp_scopes",
+        multiple=True,
+        metavar="organizations/ID|folders/ID|projects/ID",
+        help="What to collect through the Cloud Asset API (repeatable).",
+    ),
+    click.option(
+        "--export-file",
+        "gcp_export_files",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="A `gcloud asset export` NDJSON file, or a folder of them, instead of the API"
+        " (repeatable; resource and iam-policy exports are merged by asset name).",
+    ),
+    click.option(
+        "--asset-types",
+        "gcp_asset_types",
+        multiple=True,
+        metavar="TYPE[,TYPE...]",
+        help="Only these Cloud Asset types, e.g. storage.googleapis.com/Bucket (repeatable or"
+        " comma-separated; default: every type pscan normalises).",
+    ),
+    click.option(
+        "--endpoint",
+        "gcp_endpoint",
+        metavar="URL",
+        help="Cloud Asset API endpoint (an emulator or private endpoint). http:// endpoints"
+        " are called with anonymous credentials.",
+    ),
+    click.option(
+        "--read-time",
+        "gcp_read_time",
+        metavar="ISO8601",
+        help="With --export-file: when the export was taken (the export operation's"
+        " readTime); ages are measured from it. Default: the newest update_time in the files.",
+    ),
+]
+_GCP_FIELDS = ["scopes", "export_files", "asset_types", "endpoint", "read_time"]
+
+
+def _gcp(**values: Any) -> GcpOptions:
+    return GcpOptions(**{field: values[f"gcp_{field}"] for field in _GCP_FIELDS})
+
+
+def gcp_options(fn: _F) -> _F:
+    """The GCP collection options, passed to the command as `gcp: GcpOptions`."""
+    return _packed("gcp", GCP_OPTIONS, [f"gcp_{f}" for f in _GCP_FIELDS], _gcp)(fn)

@@ -1,0 +1,167 @@
+"""`pscan scan` and `pscan demo`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from scanner.app import (
+    AwsOptions,
+    GateOptions,
+    GcpOptions,
+    RuleOptions,
+    ScanRequest,
+    run_demo,
+    run_scan,
+)
+from scanner.cli.options import (
+    SEVERITIES,
+    aws_options,
+    format_option,
+    gate_options,
+    gcp_options,
+    output_option,
+    quiet_option,
+)
+from scanner.cli.output import Ui, emit, findings_summary, gate_line, step_summary
+from scanner.gate import exit_code
+from scanner.model import Severity
+
+__all__ = ["demo", "scan"]
+
+
+@click.command()
+@click.argument("snapshots", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--aws",
+    "use_aws",
+    is_flag=True,
+    help="Collect AWS first (with the --profile/--regions/... options below), keep the"
+    " snapshot under --snapshots-dir, and scan it with the other SNAPSHOTS.",
+)
+@click.option(
+    "--gcp",
+    "use_gcp",
+    is_flag=True,
+    help="Collect GCP first (with --scope or --export-file), keep the snapshot, scan it.",
+)
+@click.option(
+    "--snapshots-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("pscan-snapshots"),
+    show_default=True,
+    help="Where --aws/--gcp keep what they collect (aws-<time>, gcp-<time>).",
+)
+@aws_options
+@gcp_options
+@click.option(
+    "--rules",
+    "rule_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Extra rule pack folder or rule file (repeatable); added to the built-in packs.",
+)
+@click.option("--no-builtin-rules", is_flag=True, help="Use only the packs given by --rules.")
+@click.option("--rule", "rule_ids", multiple=True, help="Run only this rule id (repeatable).")
+@format_option
+@output_option
+@click.option(
+    "--min-severity",
+    type=click.Choice(SEVERITIES),
+    help="Run only rules at or above this severity.",
+)
+@gate_options
+@click.option(
+    "--framework",
+    "frameworks",
+    multiple=True,
+    help="Report compliance for this framework id (repeatable; default: all for the"
+    " providers scanned), e.g. cis-aws-foundations-3.0.",
+)
+@quiet_option
+def scan(
+    snapshots: tuple[Path, ...],
+    rule_paths: tuple[Path, ...],
+    no_builtin_rules: bool,
+    rule_ids: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    min_severity: str | None,
+    gate: GateOptions,
+    frameworks: tuple[str, ...],
+    quiet: bool,
+    use_aws: bool,
+    use_gcp: bool,
+    snapshots_dir: Path,
+    aws: AwsOptions,
+    gcp: GcpOptions,
+) -> None:
+    """Scan one or more snapshots with the rule packs and write findings.
+
+    With --aws and/or --gcp, collect the live estate first (read-only), keep the
+    snapshot under --snapshots-dir, and scan it together with any SNAPSHOTS given.
+
+    \b
+    Examples:
+      pscan scan ./snap -o findings.json
+      pscan scan ./snap-prod ./snap-staging --format sarif -o results.sarif --fail-on critical
+      pscan scan ./snap --rules ./my-rules --min-severity medium --format md
+      pscan scan ./snap --framework cis-aws-foundations-3.0 --format html -o report.html
+      pscan scan ./snap --baseline baseline.json --config .pscan.yaml --format sarif -o r.sarif
+      pscan scan --aws --profile audit --regions eu-west-1,us-east-1 -o findings.json
+      pscan scan --gcp --scope organizations/123456789 --format html -o report.html
+    """
+    ui = Ui(quiet)
+    request = ScanRequest(
+        snapshots=snapshots,
+        rules=RuleOptions(paths=rule_paths, builtin=not no_builtin_rules),
+        rule_ids=rule_ids,
+        min_severity=Severity(min_severity) if min_severity else None,
+        frameworks=frameworks,
+        gate=gate,
+        aws=aws if use_aws else None,
+        gcp=gcp if use_gcp else None,
+        snapshots_dir=snapshots_dir,
+    )
+    result = run_scan(request, ui.on_event)
+    emit(result.doc, fmt, output)
+    if output:
+        ui.say(findings_summary(result.doc))
+        ui.say(gate_line(result.gate))
+        ui.say(f"wrote {output}")
+    step_summary(result.doc)
+    raise click.exceptions.Exit(exit_code(result.gate))
+
+
+@click.command()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("pscan-demo"),
+    show_default=True,
+    help="Folder for the reports.",
+)
+@quiet_option
+def demo(out: Path, quiet: bool) -> None:
+    """Scan the bundled demo estate and write every report.
+
+    The demo is a fictional company with two AWS accounts in two regions and one GCP
+    project, with deliberate problems. Writes findings.json, report.html, report.md,
+    results.sarif, results.junit.xml, findings.csv and diagram.dot/.mmd/.svg into OUT.
+
+    \b
+    Example:
+      pscan demo --out /tmp/demo && open /tmp/demo/report.html
+    """
+    ui = Ui(quiet)
+    result = run_demo(out, ui.on_event)
+    for note in result.notes:
+        ui.say(f"note: {note}")
+    ui.say(findings_summary(result.doc))
+    ui.say("")
+    ui.say(f"reports in {out}/: " + ", ".join(result.files))
+    ui.say(f"open {result.report} in a browser for the full report")
+    if quiet:
+        return
+    click.echo(f"{result.report}")

@@ -1,0 +1,49 @@
+"""`run_demo`: every report written; a missing Graphviz is a note, not a failure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scanner.app import run_demo
+from scanner.app.events import Evaluated, Evaluating, Event, RulesLoaded
+from scanner.errors import ReportError
+from scanner.render import diagram
+
+
+def test_the_demo_writes_every_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(diagram, "to_svg", lambda _dot: "<svg/>")
+    events: list[Event] = []
+    result = run_demo(tmp_path / "out", events.append)
+    assert result.files == sorted(
+        [
+            "diagram.dot",
+            "diagram.mmd",
+            "diagram.svg",
+            "findings.csv",
+            "findings.json",
+            "report.html",
+            "report.md",
+            "results.junit.xml",
+            "results.sarif",
+        ]
+    )
+    assert all((tmp_path / "out" / name).stat().st_size > 0 for name in result.files)
+    assert result.report == tmp_path / "out" / "report.html"
+    assert result.notes == []
+    assert [type(e) for e in events if not isinstance(e, Evaluating)] == [RulesLoaded, Evaluated]
+
+
+def test_without_graphviz_the_svg_is_left_out_with_a_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def missing(_dot: str) -> str:
+        msg = "Graphviz's dot is not installed"
+        raise ReportError(msg)
+
+    monkeypatch.setattr(diagram, "to_svg", missing)
+    result = run_demo(tmp_path)
+    assert "diagram.svg" not in result.files and not (tmp_path / "diagram.svg").exists()
+    assert result.notes == ["Graphviz's dot is not installed"]
+    assert (tmp_path / "report.html").exists()

@@ -268,17 +268,24 @@ def _route_tables(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
             "has_internet_route": any(_is_internet_route(r) for r in routes),
         }
         out.append(
-            scope.resource(
-                scope.arn("ec2", f"route-table/{tid}", account=table.get("OwnerId")),
-                "aws.ec2.route_table",
-                _name(table, tid),
-                attributes,
-                [rel("in_vpc", vpc_arn(scope, str(table["VpcId"])))],
-                tags=tags_of(table.get("Tags")),
-                raw=table,
-            )
+            _vpc_member(scope, table, f"route-table/{tid}", "aws.ec2.route_table", attributes)
         )
     return out
+
+
+def _vpc_member(
+    scope: Scope, item: Mapping[str, Any], path: str, rtype: str, attributes: dict[str, Any]
+) -> Resource:
+    """A resource that lives in one VPC (route table, network ACL), named by its tags or id."""
+    return scope.resource(
+        scope.arn("ec2", path, account=item.get("OwnerId")),
+        rtype,
+        _name(item, path.rsplit("/", 1)[-1]),
+        attributes,
+        [rel("in_vpc", vpc_arn(scope, str(item["VpcId"])))],
+        tags=tags_of(item.get("Tags")),
+        raw=item,
+    )
 
 
 def _gateways(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
@@ -328,17 +335,7 @@ def _network_acls(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
             "is_default": bool(acl.get("IsDefault")),
             "entries": [_acl_entry(e) for e in acl.get("Entries") or []],
         }
-        out.append(
-            scope.resource(
-                scope.arn("ec2", f"network-acl/{aid}", account=acl.get("OwnerId")),
-                "aws.ec2.network_acl",
-                _name(acl, aid),
-                attributes,
-                [rel("in_vpc", vpc_arn(scope, str(acl["VpcId"])))],
-                tags=tags_of(acl.get("Tags")),
-                raw=acl,
-            )
-        )
+        out.append(_vpc_member(scope, acl, f"network-acl/{aid}", "aws.ec2.network_acl", attributes))
     return out
 
 

@@ -16,12 +16,13 @@ CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-stamp
 # `make lock` runs uv from its own small virtualenv, pinned by requirements/lock.txt.
 LOCK_VENV := .venv-lock
 UV        := $(LOCK_VENV)/bin/uv
-UV_COMPILE = $(UV) pip compile --quiet --upgrade --universal --python-version 3.11 \
+UV_PIN = $(UV) pip compile --quiet --universal --python-version 3.11 \
 	--generate-hashes --custom-compile-command 'make lock'
+UV_COMPILE = $(UV_PIN) --upgrade
 # `make test-latest`: the newest releases pyproject.toml allows, no lock.
 LATEST    := .venv-latest
 
-.PHONY: demo test lint typecheck unit graphviz checkov bench bench-iac clean docs lock test-latest
+.PHONY: demo test lint typecheck unit graphviz checkov bench bench-iac clean docs lock lock-keep test-latest
 
 demo: $(STAMP) graphviz
 	$(BIN)/pscan demo --out pscan-demo
@@ -81,6 +82,11 @@ lock: $(UV)
 	$(UV_COMPILE) pyproject.toml requirements/build.in --extra dev -o $(LOCK)
 	$(UV_COMPILE) requirements/checkov.in -o $(CHECKOV_LOCK)
 	$(UV_COMPILE) requirements/lock.in -o requirements/lock.txt
+
+# Only what changed in pyproject.toml (a new or widened dependency): every other pin stays.
+lock-keep: $(UV)
+	$(UV_PIN) pyproject.toml requirements/build.in --extra dev -o $(LOCK)
+	$(UV_PIN) requirements/checkov.in -o $(CHECKOV_LOCK)
 
 $(UV): requirements/lock.txt
 	$(PYTHON) -m venv $(LOCK_VENV)

@@ -12,7 +12,7 @@ from typing import Any
 
 from scanner.collectors.aws.context import Scope, ServiceContext, missing_as
 from scanner.collectors.aws.ec2_network import security_group_arn, subnet_arn
-from scanner.collectors.aws.normalise import encrypted_by, iso, kms_key_arn, rel, tags_of
+from scanner.collectors.aws.normalise import encrypted_by, iso, rel, tags_of
 from scanner.collectors.secrets import scan_text
 from scanner.model import Relation, Resource
 from scanner.policy.iam import is_public_policy
@@ -105,12 +105,7 @@ def _function(item: Mapping[str, Any], scope: Scope) -> Resource:
     variables = (function.get("Environment") or {}).get("Variables") or {}
     vpc = function.get("VpcConfig") or {}
     subnets = [str(s) for s in vpc.get("SubnetIds") or []]
-    key = kms_key_arn(
-        function.get("KMSKeyArn"),
-        partition=scope.partition,
-        region=scope.region,
-        account=scope.account,
-    )
+    key = scope.kms_key_arn(function.get("KMSKeyArn"))
     relations: list[Relation] = []
     if function.get("Role"):
         relations.append(rel("runs_as", str(function["Role"])))

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from scanner.collectors.aws.context import Scope, ServiceContext
-from scanner.collectors.aws.normalise import encrypted_by, iso, kms_key_arn
+from scanner.collectors.aws.normalise import encrypted_by, iso
 from scanner.model import Resource
 
 __all__ = ["collect", "fetch", "to_resources"]
@@ -27,12 +27,7 @@ def to_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
     """aws.backup.vault and aws.backup.plan resources."""
     out = []
     for vault in raw.get("vaults") or []:
-        key = kms_key_arn(
-            vault.get("EncryptionKeyArn"),
-            partition=scope.partition,
-            region=scope.region,
-            account=scope.account,
-        )
+        key = scope.kms_key_arn(vault.get("EncryptionKeyArn"))
         attributes = {
             "kms_key_id": key,
             "recovery_points": vault.get("NumberOfRecoveryPoints"),

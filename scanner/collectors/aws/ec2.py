@@ -28,7 +28,7 @@ from scanner.collectors.aws.ec2_network import (
     subnet_arn,
     vpc_arn,
 )
-from scanner.collectors.aws.normalise import encrypted_by, iso, kms_key_arn, rel, tags_of
+from scanner.collectors.aws.normalise import encrypted_by, iso, rel, tags_of
 from scanner.collectors.secrets import scan_text
 from scanner.model import Relation, Resource
 
@@ -222,12 +222,7 @@ def _instance(
 def _volume(volume: dict[str, Any], scope: Scope) -> Resource:
     vid = str(volume["VolumeId"])
     tags = tags_of(volume.get("Tags"))
-    key = kms_key_arn(
-        volume.get("KmsKeyId"),
-        partition=scope.partition,
-        region=scope.region,
-        account=scope.account,
-    )
+    key = scope.kms_key_arn(volume.get("KmsKeyId"))
     relations = [
         rel("attached_to", instance_arn(scope, str(a["InstanceId"])))
         for a in volume.get("Attachments") or []
@@ -256,12 +251,7 @@ def _volume(volume: dict[str, Any], scope: Scope) -> Resource:
 def _snapshot(snapshot: dict[str, Any], public: Mapping[str, bool], scope: Scope) -> Resource:
     sid = str(snapshot["SnapshotId"])
     tags = tags_of(snapshot.get("Tags"))
-    key = kms_key_arn(
-        snapshot.get("KmsKeyId"),
-        partition=scope.partition,
-        region=scope.region,
-        account=scope.account,
-    )
+    key = scope.kms_key_arn(snapshot.get("KmsKeyId"))
     attributes = {
         "volume_size_gb": snapshot.get("VolumeSize"),
         "encrypted": bool(snapshot.get("Encrypted")),

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from scanner.collectors.aws.context import Scope, ServiceContext, missing_as
-from scanner.collectors.aws.normalise import encrypted_by, kms_key_arn, tags_of
+from scanner.collectors.aws.normalise import encrypted_by, tags_of
 from scanner.model import Resource
 
 __all__ = ["collect", "fetch", "to_resources"]
@@ -35,12 +35,7 @@ def to_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
     out = []
     for fs in raw.get("file_systems") or []:
         fid = str(fs["FileSystemId"])
-        key = kms_key_arn(
-            fs.get("KmsKeyId"),
-            partition=scope.partition,
-            region=scope.region,
-            account=scope.account,
-        )
+        key = scope.kms_key_arn(fs.get("KmsKeyId"))
         tags = tags_of(fs.get("Tags"))
         attributes = {
             "encrypted": bool(fs.get("Encrypted")),

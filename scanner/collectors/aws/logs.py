@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from scanner.collectors.aws.context import Scope, ServiceContext
-from scanner.collectors.aws.normalise import encrypted_by, kms_key_arn
+from scanner.collectors.aws.normalise import encrypted_by
 from scanner.model import Relation, Resource
 
 __all__ = ["collect", "fetch", "log_group_arn", "to_resources"]
@@ -49,12 +49,7 @@ def to_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
     out = []
     for group in raw.get("log_groups") or []:
         name = str(group["logGroupName"])
-        key = kms_key_arn(
-            group.get("kmsKeyId"),
-            partition=scope.partition,
-            region=scope.region,
-            account=scope.account,
-        )
+        key = scope.kms_key_arn(group.get("kmsKeyId"))
         relations: list[Relation] = encrypted_by(key)
         attributes = {
             "retention_days": group.get("retentionInDays"),

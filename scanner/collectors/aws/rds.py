@@ -12,7 +12,7 @@ from typing import Any
 
 from scanner.collectors.aws.context import Scope, ServiceContext
 from scanner.collectors.aws.ec2_network import security_group_arn, subnet_arn, vpc_arn
-from scanner.collectors.aws.normalise import encrypted_by, iso, kms_key_arn, rel, tags_of
+from scanner.collectors.aws.normalise import encrypted_by, iso, rel, tags_of
 from scanner.model import Relation, Resource
 
 __all__ = ["collect", "fetch", "to_resources"]
@@ -67,7 +67,7 @@ def fetch(ctx: ServiceContext) -> dict[str, Any]:
 
 
 def _key(value: Any, scope: Scope) -> str | None:
-    return kms_key_arn(value, partition=scope.partition, region=scope.region, account=scope.account)
+    return scope.kms_key_arn(value)
 
 
 def _instance(db: dict[str, Any], scope: Scope) -> Resource:

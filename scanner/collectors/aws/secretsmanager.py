@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from scanner.collectors.aws.context import Scope, ServiceContext
-from scanner.collectors.aws.normalise import encrypted_by, iso, kms_key_arn, tags_of
+from scanner.collectors.aws.normalise import encrypted_by, iso, tags_of
 from scanner.model import Resource
 
 __all__ = ["collect", "fetch", "to_resources"]
@@ -25,12 +25,7 @@ def to_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
     """One aws.secretsmanager.secret per secret."""
     out = []
     for secret in raw.get("secrets") or []:
-        key = kms_key_arn(
-            secret.get("KmsKeyId"),
-            partition=scope.partition,
-            region=scope.region,
-            account=scope.account,
-        )
+        key = scope.kms_key_arn(secret.get("KmsKeyId"))
         rotation = secret.get("RotationRules") or {}
         attributes = {
             "rotation_enabled": bool(secret.get("RotationEnabled")),

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from scanner.collectors.aws.context import Scope, ServiceContext
-from scanner.collectors.aws.normalise import encrypted_by, kms_key_arn, tags_of
+from scanner.collectors.aws.normalise import encrypted_by, tags_of
 from scanner.model import Resource
 from scanner.policy.iam import is_public_policy
 
@@ -36,12 +36,7 @@ def to_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
         attrs = item.get("attributes") or {}
         url = str(item["url"])
         name = url.rstrip("/").rsplit("/", 1)[-1]
-        key = kms_key_arn(
-            attrs.get("KmsMasterKeyId"),
-            partition=scope.partition,
-            region=scope.region,
-            account=scope.account,
-        )
+        key = scope.kms_key_arn(attrs.get("KmsMasterKeyId"))
         attributes = {
             "kms_key_id": key,
             "sqs_managed_sse": str(attrs.get("SqsManagedSseEnabled", "false")).lower() == "true",

@@ -174,6 +174,16 @@ class PartitionInfo(_Strict):
     sha256: str = ""
 
 
+class MetricsInfo(_Strict):
+    """What a collection with `--metrics` asked the metric APIs for (they are billed)."""
+
+    window_days: int = Field(ge=1, description="days of daily values summarised per metric")
+    queries: int = Field(default=0, ge=0, description="metric queries made (one per series)")
+    api_calls: int = Field(
+        default=0, ge=0, description="metric API calls made (GetMetricData, timeSeries.list)"
+    )
+
+
 class SnapshotManifest(_Strict):
     """manifest.json of a snapshot directory."""
 
@@ -184,6 +194,9 @@ class SnapshotManifest(_Strict):
     scopes: list[str] = Field(default_factory=list, description="accounts/projects/regions")
     partitions: list[PartitionInfo] = Field(default_factory=list)
     errors: list[CollectionError] = Field(default_factory=list)
+    metrics: MetricsInfo | None = Field(
+        default=None, description="set when usage metrics were collected (`--metrics`)"
+    )
 
     @property
     def resource_count(self) -> int:

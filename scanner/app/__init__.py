@@ -22,7 +22,13 @@ in one place for scan, iac and report.
 """
 
 from scanner.app.baseline import create_baseline
-from scanner.app.collect import AwsOptions, GcpOptions, collect_aws, collect_gcp
+from scanner.app.collect import (
+    AwsOptions,
+    GcpOptions,
+    MetricsOptions,
+    collect_aws,
+    collect_gcp,
+)
 from scanner.app.demo import DemoResult, run_demo
 from scanner.app.events import Listener, ignore
 from scanner.app.files import write_atomic
@@ -74,6 +80,7 @@ __all__ = [
     "IacRequest",
     "IacResult",
     "Listener",
+    "MetricsOptions",
     "ReportRequest",
     "ReportResult",
     "RuleListing",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # boto3 is imported only when AWS is collected
 __all__ = [
     "AwsOptions",
     "GcpOptions",
+    "MetricsOptions",
     "collect_aws",
     "collect_gcp",
     "parse_read_time",
@@ -39,6 +40,14 @@ def split_values(values: Iterable[str]) -> tuple[str, ...]:
     """Repeatable, comma-separated option values as one tuple, in order, without repeats."""
     items = [v.strip() for value in values for v in value.split(",") if v.strip()]
     return tuple(dict.fromkeys(items))
+
+
+@dataclass(frozen=True)
+class MetricsOptions:
+    """`--metrics/--no-metrics` and `--metrics-days`: usage metrics are billed API calls."""
+
+    enabled: bool = False
+    days: int = 14
 
 
 # ---------------------------------------------------------------------- AWS
@@ -56,6 +65,7 @@ class AwsOptions:
     max_workers: int = 8
     endpoint_url: str | None = None
     max_attempts: int = 10
+    metrics: MetricsOptions = field(default_factory=lambda: MetricsOptions())
 
     def collect_options(
         self, on_api_call: Callable[[str, str], None] | None = None
@@ -90,6 +100,8 @@ class AwsOptions:
             max_workers=self.max_workers,
             endpoint_url=self.endpoint_url,
             max_attempts=self.max_attempts,
+            metrics=self.metrics.enabled,
+            metrics_days=self.metrics.days,
             on_api_call=on_api_call,
         )
 
@@ -138,6 +150,7 @@ class GcpOptions:
     asset_types: tuple[str, ...] = ()  # may be comma-separated
     endpoint: str | None = None
     read_time: str | None = None  # ISO 8601, as typed
+    metrics: MetricsOptions = field(default_factory=lambda: MetricsOptions())
 
 
 def parse_read_time(text: str) -> datetime:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scanner.catalog.resource_type import ResourceType
+from scanner.catalog.resource_type import QUOTA_ATTRIBUTES, USAGE, ResourceType
 
 __all__ = ["AWS_TYPES"]
 
@@ -102,6 +102,9 @@ AWS_TYPES: dict[str, ResourceType] = {
             "map_public_ip_on_launch": "instances get a public IPv4 address by default",
             "has_internet_route": "its route table sends an internet-wide range (0.0.0.0/0,"
             " ::/0, ...) to an internet gateway",
+            "available_ip_count": "free IPv4 addresses (AvailableIpAddressCount)",
+            "total_ip_count": "usable IPv4 addresses: the CIDR's size minus the 5 AWS reserves",
+            "used_ip_percent": "addresses in use, as a percentage of total_ip_count",
         },
         {"in_vpc": "aws.ec2.vpc"},
     ),
@@ -162,6 +165,8 @@ AWS_TYPES: dict[str, ResourceType] = {
             "monitoring": "detailed monitoring state",
             "secrets": "secret-looking values found in user data: list of {location, kind, masked}",
             "root_volume_encrypted": "the root EBS volume is encrypted",
+            "vcpus": "default vCPUs of the instance type (DescribeInstanceTypes), or null",
+            "usage": USAGE,
         },
         {
             "in_subnet": "aws.ec2.subnet",
@@ -180,6 +185,8 @@ AWS_TYPES: dict[str, ResourceType] = {
             "encrypted": "encrypted at rest",
             "kms_key_id": "KMS key ARN, or null",
             "created_at": "creation time",
+            "iops": "provisioned IOPS (io1/io2/gp3), or null",
+            "usage": USAGE,
         },
         {"attached_to": "aws.ec2.instance", "encrypted_by": "aws.kms.key"},
     ),
@@ -206,6 +213,10 @@ AWS_TYPES: dict[str, ResourceType] = {
             "desired_capacity": "desired capacity",
             "health_check_type": "EC2 or ELB",
             "instance_count": "instances in the group",
+            "instance_type": "instance type of its launch template or configuration, or null"
+            " (mixed instances policy)",
+            "vcpus_per_instance": "default vCPUs of that instance type, or null",
+            "usage": USAGE,
         },
         {"in_subnet": "aws.ec2.subnet", "routes_to": "aws.ec2.instance (its instances)"},
     ),
@@ -224,6 +235,8 @@ AWS_TYPES: dict[str, ResourceType] = {
             "tracing_mode": "Active or PassThrough",
             "in_vpc": "attached to a VPC",
             "last_modified": "last modification time",
+            "reserved_concurrency": "reserved concurrent executions, or null when not reserved",
+            "usage": USAGE,
         },
         {
             "runs_as": "aws.iam.role",
@@ -255,6 +268,7 @@ AWS_TYPES: dict[str, ResourceType] = {
             "access_logs_enabled": "access logs enabled",
             "drop_invalid_header_fields": "ALB drops invalid HTTP headers",
             "target_count": "registered targets over all target groups",
+            "usage": USAGE,
         },
         {
             "protected_by": "aws.ec2.security_group",
@@ -307,6 +321,10 @@ AWS_TYPES: dict[str, ResourceType] = {
             "iam_auth_enabled": "IAM database authentication enabled",
             "allocated_storage_gb": "allocated storage in GiB",
             "cluster_id": "the Aurora cluster it belongs to, or null",
+            "max_allocated_storage_gb": "storage autoscaling ceiling in GiB, or null when storage"
+            " autoscaling is off",
+            "iops": "provisioned IOPS, or null",
+            "usage": USAGE,
         },
         {
             "protected_by": "aws.ec2.security_group",
@@ -339,6 +357,7 @@ AWS_TYPES: dict[str, ResourceType] = {
             "deletion_protection": "deletion protection enabled",
             "iam_auth_enabled": "IAM database authentication enabled",
             "member_count": "number of DB instances in the cluster",
+            "usage": USAGE,
         },
         {"protected_by": "aws.ec2.security_group", "encrypted_by": "aws.kms.key"},
     ),
@@ -349,6 +368,13 @@ AWS_TYPES: dict[str, ResourceType] = {
             "sse_type": "AES256 (AWS owned), KMS, or null",
             "billing_mode": "PROVISIONED or PAY_PER_REQUEST",
             "deletion_protection": "deletion protection enabled",
+            "read_capacity_units": "provisioned read capacity units, or null (on-demand)",
+            "write_capacity_units": "provisioned write capacity units, or null (on-demand)",
+            "read_autoscaling": "an Application Auto Scaling target scales its read"
+            " capacity; null when unknown",
+            "write_autoscaling": "an Application Auto Scaling target scales its write"
+            " capacity; null when unknown",
+            "usage": USAGE,
         },
         {"encrypted_by": "aws.kms.key"},
     ),
@@ -369,6 +395,7 @@ AWS_TYPES: dict[str, ResourceType] = {
             "kms_key_id": "KMS key, or null",
             "sqs_managed_sse": "SSE-SQS enabled",
             "is_public_by_policy": "policy allows any principal",
+            "usage": USAGE,
         },
         {"encrypted_by": "aws.kms.key"},
     ),
@@ -537,6 +564,7 @@ AWS_TYPES: dict[str, ResourceType] = {
             "running_count": "running tasks",
             "assign_public_ip": "awsvpc tasks get public IPs; null outside awsvpc mode",
             "task_definition": "task definition ARN it runs",
+            "usage": USAGE,
         },
         {
             "member_of": "aws.ecs.cluster",
@@ -649,6 +677,24 @@ AWS_TYPES: dict[str, ResourceType] = {
             "is_aws_managed": "AWS-managed (FullAWSAccess)",
             "document": "the policy document",
             "target_ids": "ids of the roots, OUs and accounts it is attached to",
+        },
+    ),
+    # ----------------------------------------------------------------- limits
+    "aws.servicequotas.quota": ResourceType(
+        "An account or regional limit and its usage: Service Quotas (applied values merged"
+        " with the AWS defaults, usage from the quota's CloudWatch usage metric) and the"
+        " services' own limit APIs (EC2 and RDS account attributes, DynamoDB limits, Lambda"
+        " account settings). Id: arn:<partition>:servicequotas:<region>:<account>:"
+        "<service_code>/<quota_code>.",
+        {
+            "service_code": "e.g. ec2, vpc, rds, lambda, dynamodb",
+            "quota_code": "Service Quotas code (L-1216C47A) or the service API's limit name",
+            "quota_name": "what is limited, e.g. Running On-Demand Standard instances",
+            **QUOTA_ATTRIBUTES,
+            "default_limit": "the AWS default value, or null",
+            "adjustable": "an increase can be requested",
+            "global_quota": "the quota is account-wide rather than regional",
+            "source": "where limit and usage came from: servicequotas, ec2, rds, dynamodb, lambda",
         },
     ),
 }

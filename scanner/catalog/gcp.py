@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scanner.catalog.resource_type import ResourceType
+from scanner.catalog.resource_type import QUOTA_ATTRIBUTES, USAGE, ResourceType
 
 __all__ = ["GCP_TYPES"]
 
@@ -169,6 +169,7 @@ GCP_TYPES: dict[str, ResourceType] = {
             "metadata_keys": "names of its custom metadata keys (values are never stored)",
             "last_started_at": "last start time, or null",
             "last_stopped_at": "last stop time, or null",
+            "usage": USAGE,
         },
         {
             "in_subnet": "gcp.compute.subnetwork",
@@ -310,6 +311,11 @@ GCP_TYPES: dict[str, ResourceType] = {
             "private_network": "id of the VPC network of its private IP, or null",
             "kms_key_name": "CMEK key, or null",
             "created_at": "creation time",
+            "disk_size_gb": "provisioned data disk size in GB",
+            "storage_auto_resize": "the disk grows automatically when nearly full",
+            "storage_auto_resize_limit_gb": "the most the disk may grow to in GB (0 = no"
+            " limit), or null",
+            "usage": USAGE,
         },
         {"in_network": "gcp.compute.network", "encrypted_by": "gcp.kms.crypto_key"},
     ),
@@ -509,6 +515,8 @@ GCP_TYPES: dict[str, ResourceType] = {
             "workload_metadata_mode": "GKE_METADATA (Workload Identity) or GCE_METADATA",
             "version": "node version",
             "status": "RUNNING, ...",
+            "zone_count": "zones the pool runs in (autoscaling limits are per zone)",
+            "usage": USAGE,
         },
         {"in_cluster": "gcp.container.cluster", "runs_as": "gcp.iam.service_account"},
     ),
@@ -525,6 +533,9 @@ GCP_TYPES: dict[str, ResourceType] = {
             "iam_bindings": "list of {role, members, condition}",
             "effective_iam_bindings": _EFFECTIVE,
             "created_at": "creation time",
+            "max_instances": "the most instances the service may scale to, or null (default)",
+            "min_instances": "instances kept warm, or null",
+            "usage": USAGE,
         },
         {"runs_as": "gcp.iam.service_account", "iam_binding": "principal"},
     ),
@@ -546,6 +557,8 @@ GCP_TYPES: dict[str, ResourceType] = {
             "iam_bindings": "list of {role, members, condition}",
             "effective_iam_bindings": _EFFECTIVE,
             "updated_at": "last update time",
+            "max_instances": "the most instances the function may scale to, or null (default)",
+            "usage": USAGE,
         },
         {
             "runs_as": "gcp.iam.service_account",
@@ -611,5 +624,37 @@ GCP_TYPES: dict[str, ResourceType] = {
             "created_at": "creation time",
         },
         {"encrypted_by": "gcp.kms.crypto_key"},
+    ),
+    # ----------------------------------------------------------------- limits and scaling
+    "gcp.compute.quota": ResourceType(
+        "A Compute Engine quota of a project (global) or of one of its regions, with its"
+        " usage, from the Compute API (Cloud Asset Inventory does not carry quotas). Id:"
+        " //compute.googleapis.com/projects/<project>[/regions/<region>]/quotas/<metric>.",
+        {
+            "metric": "quota metric, e.g. CPUS, IN_USE_ADDRESSES, SSD_TOTAL_GB",
+            **QUOTA_ATTRIBUTES,
+            "scope": "project (global) or region",
+        },
+    ),
+    "gcp.compute.autoscaler": ResourceType(
+        "A Compute Engine autoscaler of a managed instance group.",
+        {
+            "target": "id of the managed instance group it scales",
+            "min_replicas": "autoscaling minimum",
+            "max_replicas": "autoscaling maximum",
+            "recommended_size": "the size the autoscaler asks for now, or null",
+            "mode": "ON, OFF, ONLY_SCALE_OUT",
+            "usage": USAGE,
+        },
+    ),
+    "gcp.pubsub.subscription": ResourceType(
+        "A Pub/Sub subscription.",
+        {
+            "topic": "id of the topic it reads",
+            "ack_deadline_s": "acknowledgement deadline in seconds",
+            "message_retention_s": "how long unacknowledged messages are kept, in seconds",
+            "usage": USAGE,
+        },
+        {"member_of": "gcp.pubsub.topic"},
     ),
 }

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from scanner.app import AwsOptions, GcpOptions, collect_aws, collect_gcp
-from scanner.cli.options import aws_options, gcp_options, quiet_option, snapshot_out_option
+from scanner.app import AwsOptions, GcpOptions, MetricsOptions, collect_aws, collect_gcp
+from scanner.cli.options import (
+    aws_options,
+    gcp_options,
+    metrics_options,
+    quiet_option,
+    snapshot_out_option,
+)
 from scanner.cli.output import Ui
 
 __all__ = ["collect"]
@@ -24,9 +31,12 @@ def collect() -> None:
 
 @collect.command("aws")
 @aws_options
+@metrics_options
 @snapshot_out_option
 @quiet_option
-def collect_aws_command(output: Path, quiet: bool, aws: AwsOptions) -> None:
+def collect_aws_command(
+    output: Path, quiet: bool, aws: AwsOptions, metrics: MetricsOptions
+) -> None:
     """Collect an AWS estate (accounts x regions x services) into a snapshot.
 
     Makes read-only calls only (a guard refuses anything else; see
@@ -43,7 +53,7 @@ def collect_aws_command(output: Path, quiet: bool, aws: AwsOptions) -> None:
       pscan collect aws --endpoint-url http://127.0.0.1:5000 --regions us-east-1 -o snap
     """
     ui = Ui(quiet)
-    manifest = collect_aws(output, aws, ui.on_event)
+    manifest = collect_aws(output, replace(aws, metrics=metrics), ui.on_event)
     ui.say(
         f"wrote {output}: {manifest.resource_count:,} resources in"
         f" {len(manifest.partitions)} partitions"
@@ -52,9 +62,12 @@ def collect_aws_command(output: Path, quiet: bool, aws: AwsOptions) -> None:
 
 @collect.command("gcp")
 @gcp_options
+@metrics_options
 @snapshot_out_option
 @quiet_option
-def collect_gcp_command(output: Path, quiet: bool, gcp: GcpOptions) -> None:
+def collect_gcp_command(
+    output: Path, quiet: bool, gcp: GcpOptions, metrics: MetricsOptions
+) -> None:
     """Collect Google Cloud through Cloud Asset Inventory into a snapshot.
 
     Reads an organization, folder or project with the Cloud Asset API (Application
@@ -70,5 +83,5 @@ def collect_gcp_command(output: Path, quiet: bool, gcp: GcpOptions) -> None:
       pscan collect gcp --scope projects/demo --endpoint http://127.0.0.1:8085 -o snap
     """
     ui = Ui(quiet)
-    manifest = collect_gcp(output, gcp, ui.on_event)
+    manifest = collect_gcp(output, replace(gcp, metrics=metrics), ui.on_event)
     ui.say(f"wrote {output}: {manifest.resource_count:,} resources")

@@ -14,7 +14,7 @@ from typing import Any, TypeVar, cast
 
 import click
 
-from scanner.app import FORMATS, AwsOptions, GateOptions, GcpOptions
+from scanner.app import FORMATS, AwsOptions, GateOptions, GcpOptions, MetricsOptions
 from scanner.model import Severity
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "format_option",
     "gate_options",
     "gcp_options",
+    "metrics_options",
     "no_builtin_option",
     "output_option",
     "quiet_option",
@@ -280,7 +281,13 @@ GCP_OPTIONS = [
         " readTime); ages are measured from it. Default: the newest update_time in the files.",
     ),
 ]
-_GCP_FIELDS = ["scopes", "export_files", "asset_types", "endpoint", "read_time"]
+_GCP_FIELDS = [
+    "scopes",
+    "export_files",
+    "asset_types",
+    "endpoint",
+    "read_time",
+]
 
 
 def _gcp(**values: Any) -> GcpOptions:
@@ -290,3 +297,35 @@ def _gcp(**values: Any) -> GcpOptions:
 def gcp_options(fn: _F) -> _F:
     """The GCP collection options, passed to the command as `gcp: GcpOptions`."""
     return _packed("gcp", GCP_OPTIONS, [f"gcp_{f}" for f in _GCP_FIELDS], _gcp)(fn)
+
+
+# ---------------------------------------------------------------------- metrics
+# Shared by `pscan collect aws|gcp` and `pscan scan --aws/--gcp` (one flag for both).
+METRICS_OPTIONS = [
+    click.option(
+        "--metrics/--no-metrics",
+        "metrics_enabled",
+        default=False,
+        show_default=True,
+        help="Also collect usage: AWS CloudWatch metrics and quota usage (GetMetricData,"
+        " batched), GCP Compute quotas and Cloud Monitoring series. These calls are billed;"
+        " their count is printed and recorded in the manifest. See docs/capacity.md.",
+    ),
+    click.option(
+        "--metrics-days",
+        "metrics_days",
+        type=click.IntRange(1, 455),
+        default=14,
+        show_default=True,
+        help="Days of daily metric values to summarise (average, p95, max) with --metrics.",
+    ),
+]
+
+
+def _metrics(metrics_enabled: bool, metrics_days: int) -> MetricsOptions:
+    return MetricsOptions(enabled=metrics_enabled, days=metrics_days)
+
+
+def metrics_options(fn: _F) -> _F:
+    """`--metrics/--no-metrics` and `--metrics-days`, passed as `metrics: MetricsOptions`."""
+    return _packed("metrics", METRICS_OPTIONS, ["metrics_enabled", "metrics_days"], _metrics)(fn)

@@ -112,6 +112,12 @@ class Ui:
             self.done(f"collected {manifest.resource_count:,} GCP resources")
             for rtype, count in sorted(event.counts.items()):
                 self.say(f"  {count:>8,}  {rtype}")
+        if manifest.metrics is not None:
+            info = manifest.metrics
+            self.say(
+                f"metrics: {info.queries:,} queries over {info.window_days} days in"
+                f" {info.api_calls:,} billed API calls"
+            )
         self._collection_errors(manifest, event.output)
 
     def _collection_errors(self, manifest: SnapshotManifest, output: Path) -> None:

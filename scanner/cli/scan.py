@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -10,6 +11,7 @@ from scanner.app import (
     AwsOptions,
     GateOptions,
     GcpOptions,
+    MetricsOptions,
     RuleOptions,
     ScanRequest,
     run_demo,
@@ -21,6 +23,7 @@ from scanner.cli.options import (
     format_option,
     gate_options,
     gcp_options,
+    metrics_options,
     output_option,
     quiet_option,
 )
@@ -55,6 +58,7 @@ __all__ = ["demo", "scan"]
 )
 @aws_options
 @gcp_options
+@metrics_options
 @click.option(
     "--rules",
     "rule_paths",
@@ -96,6 +100,7 @@ def scan(
     snapshots_dir: Path,
     aws: AwsOptions,
     gcp: GcpOptions,
+    metrics: MetricsOptions,
 ) -> None:
     """Scan one or more snapshots with the rule packs and write findings.
 
@@ -120,8 +125,8 @@ def scan(
         min_severity=Severity(min_severity) if min_severity else None,
         frameworks=frameworks,
         gate=gate,
-        aws=aws if use_aws else None,
-        gcp=gcp if use_gcp else None,
+        aws=replace(aws, metrics=metrics) if use_aws else None,
+        gcp=replace(gcp, metrics=metrics) if use_gcp else None,
         snapshots_dir=snapshots_dir,
     )
     result = run_scan(request, ui.on_event)

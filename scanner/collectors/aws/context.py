@@ -179,6 +179,8 @@ class CollectOptions:
     max_attempts: int = 10
     retry_mode: str = "adaptive"
     include_raw: bool = True
+    metrics: bool = False  # usage metrics and quota usage from CloudWatch GetMetricData
+    metrics_days: int = 14  # the window the daily values are summarised over
     handlers: tuple[tuple[str, Callable[..., Any]], ...] = ()
     on_api_call: Callable[[str, str], None] | None = None
 

@@ -144,6 +144,10 @@ class GateConfig(_Strict):
     baseline: str | None = None
     suppressions: list[SuppressionRule] = Field(default_factory=list)
     checkov: CheckovSettings = Field(default_factory=CheckovSettings)
+    params: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="rule id or glob -> new values of its params (e.g. capacity thresholds)",
+    )
 
     @field_validator("fail_on", mode="before")
     @classmethod

@@ -41,6 +41,7 @@ __all__ = [
     "SnapshotWriter",
     "merge_snapshots",
     "open_snapshot",
+    "usage_problem",
     "write_snapshot",
 ]
 
@@ -253,6 +254,36 @@ class Snapshot:
             yield from iter_partition(part)
 
 
+_SUMMARY_VALUES = ("average", "p95", "max")
+
+
+def usage_problem(usage: Any) -> str:
+    """What is wrong with a resource's `usage` attribute ('' when it has the catalog's shape).
+
+    The shape: metric name -> {average, p95, max, days}; the three values numbers or null,
+    `days` a whole number of days with data (docs/capacity.md). The answer starts with the
+    field's path below `usage`, e.g. `.cpu_percent.p95: expected a number or null, got 'x'`.
+    """
+    if not isinstance(usage, dict):
+        return f": expected an object of metric summaries, got {type(usage).__name__}"
+    for metric, summary in usage.items():
+        if not isinstance(summary, dict):
+            return f".{metric}: expected {{average, p95, max, days}}, got {summary!r:.40}"
+        extra = sorted(set(summary) - {*_SUMMARY_VALUES, "days"})
+        if extra:
+            return f".{metric}: unknown field(s) {', '.join(map(str, extra))}"
+        for key in _SUMMARY_VALUES:
+            value = summary.get(key)
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int | float)
+            ):
+                return f".{metric}.{key}: expected a number or null, got {value!r:.40}"
+        days = summary.get("days")
+        if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+            return f".{metric}.days: expected a whole number of days >= 0, got {days!r:.40}"
+    return ""
+
+
 def iter_partition(part: Path) -> Iterator[dict[str, Any]]:
     """Stream the resources of one partition file; a bad line raises SnapshotError."""
     try:
@@ -270,6 +301,12 @@ def iter_partition(part: Path) -> Iterator[dict[str, Any]]:
                 ):
                     msg = f"{part}:{lineno}: a resource needs string fields 'id' and 'type'"
                     raise SnapshotError(msg)
+                attributes = data.get("attributes")
+                if isinstance(attributes, dict) and attributes.get("usage") is not None:
+                    problem = usage_problem(attributes["usage"])
+                    if problem:
+                        msg = f"{part}:{lineno}: resource {data['id']}: attributes.usage{problem}"
+                        raise SnapshotError(msg)
                 yield data
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         msg = f"{part}: cannot read partition ({exc})"

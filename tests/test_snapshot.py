@@ -181,3 +181,42 @@ def test_verify_catches_changed_or_truncated_partitions(tmp_path: Path) -> None:
     manifest.write_text(json.dumps(data))
     with pytest.raises(SnapshotError, match=r"2 resources, manifest\.json says 5"):
         open_snapshot(tmp_path / "s").verify()
+
+
+@pytest.mark.parametrize(
+    ("usage", "fragment"),
+    [
+        ("busy", "attributes.usage: expected an object of metric summaries, got str"),
+        ({"cpu_percent": 90}, "attributes.usage.cpu_percent: expected {average, p95, max, days}"),
+        (
+            {"cpu_percent": {"average": 1, "p95": "high", "max": 3, "days": 2}},
+            "attributes.usage.cpu_percent.p95: expected a number or null, got 'high'",
+        ),
+        (
+            {"cpu_percent": {"average": 1, "p95": 2, "max": True, "days": 2}},
+            "attributes.usage.cpu_percent.max: expected a number or null",
+        ),
+        (
+            {"cpu_percent": {"average": 1, "p95": 2, "max": 3, "days": 1.5}},
+            "attributes.usage.cpu_percent.days: expected a whole number of days >= 0",
+        ),
+        (
+            {"cpu_percent": {"average": 1, "p95": 2, "max": 3, "days": 2, "p99": 4}},
+            "attributes.usage.cpu_percent: unknown field(s) p99",
+        ),
+    ],
+)
+def test_a_malformed_usage_summary_names_the_field(
+    tmp_path: Path, usage: object, fragment: str
+) -> None:
+    good = {"cpu_percent": {"average": 10.0, "p95": None, "max": 30, "days": 0}}
+    with SnapshotWriter(tmp_path / "snap", source="t") as writer:
+        writer.add({"id": "i-good", "type": "aws.ec2.instance", "attributes": {"usage": good}})
+        writer.add({"id": "i-null", "type": "aws.ec2.instance", "attributes": {"usage": None}})
+        writer.add({"id": "i-bad", "type": "aws.ec2.instance", "attributes": {"usage": usage}})
+    snap = open_snapshot(tmp_path / "snap")
+    with pytest.raises(SnapshotError) as info:
+        list(snap.iter_resources())
+    message = str(info.value)
+    assert fragment in message
+    assert ":3: resource i-bad:" in message

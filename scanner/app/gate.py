@@ -7,12 +7,16 @@ verdict are `scanner.gate`'s.
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from scanner.engine import RuleSet
+from scanner.errors import ConfigError
 from scanner.gate import (
+    CONFIG_NAME,
     GateConfig,
     apply_gate,
     find_config,
@@ -50,6 +54,37 @@ class Gate:
         if not rules.include and not rules.exclude:
             return ruleset
         return ruleset.select(ids=[r for r in ruleset.rules if rule_selected(r, rules)])
+
+    def tune(self, ruleset: RuleSet) -> RuleSet:
+        """The rules with the config's `params` applied.
+
+        A key is a rule id, or a glob that sets the params of every matching rule that
+        has them (`aws_*_cpu_saturated: {threshold: 90}`).
+
+        Raises:
+            ConfigError: a key matches no rule, or a rule refuses a param or value.
+        """
+        where = self.config_path or CONFIG_NAME
+        overrides: dict[str, dict[str, Any]] = {}
+        for pattern, values in self.config.params.items():
+            matched = [pattern] if pattern in ruleset.rules else []
+            if not matched and any(c in pattern for c in "*?["):
+                # a glob sets the params of the rules it matches that have them all
+                matched = [
+                    rid
+                    for rid, rule in ruleset.rules.items()
+                    if fnmatch.fnmatchcase(rid, pattern) and set(values) <= set(rule.spec.params)
+                ]
+            if not matched:
+                msg = f"{where}: params: {pattern!r} matches no rule with params {sorted(values)}"
+                raise ConfigError(msg)
+            for rule_id in matched:
+                overrides.setdefault(rule_id, {}).update(values)
+        try:
+            return ruleset.with_params(overrides)
+        except ValueError as exc:
+            msg = f"{where}: params.{exc}"
+            raise ConfigError(msg) from None
 
     def apply(
         self,

@@ -124,7 +124,7 @@ def run_iac(request: IacRequest) -> IacResult:
     gate = load_gate(request.gate)
     run = _Run(
         request=request,
-        ruleset=gate.select(load_ruleset(request.rules)),
+        ruleset=gate.select(gate.tune(load_ruleset(request.rules))),
         checkov=gate.config.checkov,
         frameworks=request.frameworks or tuple(gate.config.frameworks),
         cwd=(request.cwd or Path.cwd()).resolve(),

@@ -87,7 +87,8 @@ def run_scan(request: ScanRequest, on_event: Listener = ignore) -> ScanResult:
         msg = "give one or more SNAPSHOT folders, or --aws / --gcp to collect one now"
         raise ConfigError(msg)
     gate = load_gate(request.gate)
-    ruleset = load_ruleset(request.rules)  # bad rules fail before any collection
+    # bad rules and bad params fail before any collection
+    ruleset = gate.tune(load_ruleset(request.rules))
     collected = _collect(request, on_event)
     snaps = [open_snapshot(p) for p in (*request.snapshots, *collected)]
     if request.rule_ids:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import importlib.util
 import logging
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -146,6 +146,60 @@ class RuleSet:
         return RuleSet(
             rules=rules, frameworks=self.frameworks, prices=self.prices, estates=self.estates
         )
+
+    def with_params(self, overrides: Mapping[str, Mapping[str, Any]]) -> RuleSet:
+        """The rules with some `params` replaced (thresholds set in `.pscan.yaml`).
+
+        `overrides` maps a rule id to new values for params the rule already has; a value
+        must have the type of the rule's own (an int may stand for a float) and pass the
+        rule's shared-check model.
+
+        Raises:
+            ValueError: an unknown rule id, a rule without that param, or a bad value;
+                the message names `<rule_id>.<param>`.
+        """
+        rules = dict(self.rules)
+        for rule_id, values in overrides.items():
+            rule = rules.get(rule_id)
+            if rule is None:
+                msg = f"{rule_id}: no such rule"
+                raise ValueError(msg)
+            rules[rule_id] = _override_params(rule, values)
+        return RuleSet(
+            rules=rules, frameworks=self.frameworks, prices=self.prices, estates=self.estates
+        )
+
+
+def _same_kind(default: Any, value: Any) -> bool:
+    """True when `value` may replace `default` (bools and numbers are not interchangeable)."""
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, int | float):
+        return isinstance(value, int | float)
+    return isinstance(value, type(default))
+
+
+def _override_params(rule: Rule, values: Mapping[str, Any]) -> Rule:
+    params = rule.spec.params
+    for name, value in values.items():
+        if name not in params:
+            known = ", ".join(sorted(params)) or "none"
+            msg = f"{rule.id}.{name}: the rule has no such param (its params: {known})"
+            raise ValueError(msg)
+        if not _same_kind(params[name], value):
+            msg = (
+                f"{rule.id}.{name}: expected a {type(params[name]).__name__} like the rule's"
+                f" default {params[name]!r}, got {value!r}"
+            )
+            raise ValueError(msg)
+    merged = {**params, **values}
+    if rule.shared is not None:
+        try:
+            rule.shared.params.model_validate(merged)
+        except ValidationError as exc:
+            msg = f"{rule.id}: {validation_summary(exc)}"
+            raise ValueError(msg) from None
+    return replace(rule, spec=rule.spec.model_copy(update={"params": merged}))
 
 
 def _read_yaml(path: Path) -> Any:

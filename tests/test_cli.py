@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -315,3 +316,30 @@ def test_every_command_has_help_with_examples() -> None:
         result = run(*args, "--help")
         assert result.exit_code == 0
         assert "Example" in result.output, args
+
+
+def test_a_malformed_usage_summary_is_a_one_line_error(tmp_path: Path) -> None:
+    snap = tmp_path / "snap"
+    shutil.copytree(DEMO, snap)
+    part = next(snap.glob("resources-*.jsonl.gz"))
+    lines = gzip.decompress(part.read_bytes()).decode().splitlines()
+    first = json.loads(lines[0])
+    first.setdefault("attributes", {})["usage"] = {"cpu_percent": {"p95": "high", "days": 3}}
+    lines[0] = json.dumps(first)
+    part.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
+    manifest = json.loads((snap / "manifest.json").read_text())
+    for info in manifest["partitions"]:  # keep the manifest's checksums true to the edit
+        if info["file"] == part.name:
+            info["sha256"] = hashlib.sha256(part.read_bytes()).hexdigest()
+    (snap / "manifest.json").write_text(json.dumps(manifest))
+    out = tmp_path / "f.json"
+    result = run("scan", str(snap), "-q", "--no-config", "-o", str(out))
+    assert_user_error(result, f"{part.name}:1:", "attributes.usage.cpu_percent.p95")
+    assert not out.exists()
+
+
+def test_a_threshold_that_is_not_a_number_is_a_one_line_error(tmp_path: Path) -> None:
+    config = tmp_path / ".pscan.yaml"
+    config.write_text("params: {'aws_*': {threshold: lots}}\n")
+    result = run("scan", str(DEMO), "-q", "--config", str(config))
+    assert_user_error(result, ".pscan.yaml: params")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,7 @@ import yaml
 
 from scanner.errors import ScannerError
 
-__all__ = ["read_yaml"]
+__all__ = ["read_yaml", "read_yaml_lines"]
 
 # libyaml's safe loader parses about 7x faster than the pure-Python one; same result.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -30,3 +31,39 @@ def read_yaml(path: Path, error: type[ScannerError]) -> Any:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         msg = f"{where}: invalid YAML ({problem})"
         raise error(msg) from None
+
+
+def read_yaml_lines(
+    path: Path, error: type[ScannerError]
+) -> tuple[Any, Callable[[Sequence[str | int]], int | None]]:
+    """Parse a YAML file and return its data with a function that finds a field's line.
+
+    `line_of(("products", "checkout", "users"))` is the 1-based line where that field is
+    written (or the deepest part of the path that exists), for errors that name
+    file:line:field; None when the path is not in the file at all.
+    """
+    data = read_yaml(path, error)
+    root = yaml.compose(path.read_text(encoding="utf-8"), Loader=_LOADER)
+
+    def line_of(loc: Sequence[str | int]) -> int | None:
+        node = root
+        line = None if node is None else node.start_mark.line + 1
+        for part in loc:
+            child, mark = None, None
+            if isinstance(node, yaml.MappingNode):
+                pair = next(((k, v) for k, v in node.value if k.value == str(part)), None)
+                if pair is not None:  # the line of the key, where the field is written
+                    child, mark = pair[1], pair[0].start_mark
+            elif (
+                isinstance(node, yaml.SequenceNode)
+                and isinstance(part, int)
+                and 0 <= part < len(node.value)
+            ):
+                child = node.value[part]
+                mark = child.start_mark
+            if child is None or mark is None:
+                break
+            node, line = child, mark.line + 1
+        return line
+
+    return data, line_of

@@ -1,0 +1,1 @@
+"""Load forecasting: a capacity model of users and tiers, turned into required capacity."""

@@ -39,6 +39,7 @@ __all__ = [
     "DbConnectionsParams",
     "DownsizeParams",
     "MetricParams",
+    "NotCollected",
     "QuotaParams",
     "RatioParams",
     "UsedFractionParams",
@@ -72,7 +73,7 @@ def _percent(part: float, whole: float) -> float:
     return part / whole * 100
 
 
-class _Missing(Exception):
+class NotCollected(Exception):
     """A value the verdict needs is not in the snapshot; the message is the reason."""
 
 
@@ -85,9 +86,9 @@ def _numeric(attrs: Mapping[str, Any], key: str) -> float:
     value = attrs.get(key)
     if value is None or is_unknown(value):
         how = "is known only after apply" if is_unknown(value) else "was not collected"
-        raise _Missing(f"{key} {how}")
+        raise NotCollected(f"{key} {how}")
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _Missing(f"{key} is not a number ({value!r})")
+        raise NotCollected(f"{key} is not a number ({value!r})")
     return float(value)
 
 
@@ -96,31 +97,31 @@ def metric_value(
 ) -> tuple[float, int]:
     """(value, days) of one statistic of a collected metric.
 
-    Raises _Missing (the reason) when usage was not collected, the metric is absent or
+    Raises NotCollected (the reason) when usage was not collected, the metric is absent or
     had no data, or it has fewer than `min_days` days of data.
     """
     usage = attrs.get("usage")
     if usage is None or is_unknown(usage) or not isinstance(usage, Mapping):
-        raise _Missing("usage metrics were not collected (collect with --metrics)")
+        raise NotCollected("usage metrics were not collected (collect with --metrics)")
     summary = usage.get(metric)
     if not isinstance(summary, Mapping):
-        raise _Missing(f"metric {metric} was not collected")
+        raise NotCollected(f"metric {metric} was not collected")
     days = summary.get("days") or 0
     value = summary.get(stat)
     if not days or value is None:
-        raise _Missing(f"metric {metric} had no data in the window")
+        raise NotCollected(f"metric {metric} had no data in the window")
     if days < min_days:
-        raise _Missing(f"metric {metric} has {days} days of data, fewer than {min_days}")
+        raise NotCollected(f"metric {metric} has {days} days of data, fewer than {min_days}")
     return float(value), int(days)
 
 
 def _judge(
     resource: Mapping[str, Any], decide: Callable[[Mapping[str, Any]], Verdict]
 ) -> Iterator[Verdict]:
-    """Run `decide(attrs)`; a _Missing value becomes Undecided with its reason."""
+    """Run `decide(attrs)`; a NotCollected value becomes Undecided with its reason."""
     try:
         verdict = decide(_attrs(resource))
-    except _Missing as missing:
+    except NotCollected as missing:
         yield Undecided(reason=str(missing))
         return
     yield verdict
@@ -178,7 +179,7 @@ def _quota_verdict(attrs: Mapping[str, Any], params: QuotaParams) -> Verdict:
     used = _numeric(attrs, "used")
     if limit <= 0:
         if used > 0:
-            raise _Missing(f"limit is {number(limit)} while {number(used)} is in use")
+            raise NotCollected(f"limit is {number(limit)} while {number(used)} is in use")
         return Pass()
     percent = _percent(used, limit)
     if percent < params.at_least_percent:
@@ -240,7 +241,7 @@ def _metric_verdict(attrs: Mapping[str, Any], params: MetricParams) -> Verdict:
         else:
             try:
                 value, days = metric_value(attrs, metric, params.stat, params.min_days)
-            except _Missing as gap:
+            except NotCollected as gap:
                 missing.append(str(gap))
                 continue
         if _crosses(value, params.above, params.below):
@@ -254,7 +255,7 @@ def _metric_verdict(attrs: Mapping[str, Any], params: MetricParams) -> Verdict:
                 }
             )
     if missing:
-        raise _Missing("; ".join(dict.fromkeys(missing)))
+        raise NotCollected("; ".join(dict.fromkeys(missing)))
     return Pass()
 
 
@@ -346,7 +347,7 @@ def _limit(attrs: Mapping[str, Any], params: UsedFractionParams) -> float:
     for key in params.limit:
         try:
             product *= _numeric(attrs, key)
-        except _Missing:
+        except NotCollected:
             if params.default_limit is None:
                 raise
             return params.default_limit
@@ -413,7 +414,7 @@ def _connection_limit(resource: Mapping[str, Any], attrs: Mapping[str, Any]) -> 
         limit = facts.rds_default_max_connections(engine, klass)
         what = f"{engine} on {klass}"
     if limit is None:
-        raise _Missing(f"no known default connection limit for {what}")
+        raise NotCollected(f"no known default connection limit for {what}")
     return limit, f"the default for {what}"
 
 
@@ -554,19 +555,19 @@ def _asg_quota_verdict(
             return Pass(group)
         instance_type = attrs.get("instance_type")
         if not instance_type or is_unknown(instance_type):
-            raise _Missing("instance type was not collected (mixed instances policy?)")
+            raise NotCollected("instance type was not collected (mixed instances policy?)")
         code = facts.ec2_vcpu_quota_code(str(instance_type))
         if code is None:
-            raise _Missing(f"no known vCPU quota for instance type {instance_type}")
+            raise NotCollected(f"no known vCPU quota for instance type {instance_type}")
         vcpus = _numeric(attrs, "vcpus_per_instance")
         quota_id = quotas.get((str(node.get("account")), str(node.get("region")), code))
         if quota_id is None:
-            raise _Missing(
+            raise NotCollected(
                 f"EC2 quota {code} of {node.get('account')}/{node.get('region')} was not collected"
             )
         quota_attrs = graph.node(quota_id).get("attributes") or {}
         limit, used = _numeric(quota_attrs, "limit"), _numeric(quota_attrs, "used")
-    except _Missing as missing:
+    except NotCollected as missing:
         return Undecided(group, str(missing))
     needed = growth * vcpus
     free = limit - used - limit * params.reserve_percent / 100

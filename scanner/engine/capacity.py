@@ -21,7 +21,7 @@ Messages quote the figures through the `Hit` evidence, e.g. `{evidence.value}`,
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -60,6 +60,25 @@ Stat = Literal["average", "p95", "max"]
 
 class _Params(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+P = TypeVar("P", bound=BaseModel)
+
+# Parsed params per rule: a check runs once per resource, and validating the same dict
+# with pydantic every time costs more than the check. Keyed by the dict's identity; the
+# entry holds the dict, so the id cannot be reused while it is cached.
+_PARSED: dict[int, tuple[object, BaseModel]] = {}
+
+
+def _params(model: type[P], spec: RuleSpec) -> P:
+    """The rule's `params` as the check's model, validated once per params dict."""
+    raw = spec.params
+    cached = _PARSED.get(id(raw))
+    if cached is not None and cached[0] is raw and isinstance(cached[1], model):
+        return cached[1]
+    parsed = model.model_validate(raw)
+    _PARSED[id(raw)] = (raw, parsed)
+    return parsed
 
 
 def number(value: float) -> float | int:
@@ -202,7 +221,7 @@ def _quota_verdict(attrs: Mapping[str, Any], params: QuotaParams) -> Verdict:
 @resource_rule
 def quota(resource: Mapping[str, Any], spec: RuleSpec) -> Iterator[Verdict]:
     """Shared check `capacity.quota`: used / limit at or above a percentage."""
-    params = QuotaParams.model_validate(spec.params)
+    params = _params(QuotaParams, spec)
     attrs = _attrs(resource)
     if params.quota_codes is not None and _quota_key(attrs) not in params.quota_codes:
         return
@@ -262,7 +281,7 @@ def _metric_verdict(attrs: Mapping[str, Any], params: MetricParams) -> Verdict:
 @resource_rule
 def metric_threshold(resource: Mapping[str, Any], spec: RuleSpec) -> Iterator[Verdict]:
     """Shared check `capacity.metric_threshold`."""
-    params = MetricParams.model_validate(spec.params)
+    params = _params(MetricParams, spec)
     yield from _judge(resource, lambda a: _metric_verdict(a, params))
 
 
@@ -303,7 +322,7 @@ def _ratio_verdict(attrs: Mapping[str, Any], params: RatioParams) -> Verdict:
 @resource_rule
 def metric_ratio(resource: Mapping[str, Any], spec: RuleSpec) -> Iterator[Verdict]:
     """Shared check `capacity.metric_ratio` (e.g. 5xx responses per request)."""
-    params = RatioParams.model_validate(spec.params)
+    params = _params(RatioParams, spec)
     yield from _judge(resource, lambda a: _ratio_verdict(a, params))
 
 
@@ -387,7 +406,7 @@ def _used_verdict(attrs: Mapping[str, Any], params: UsedFractionParams) -> Verdi
 @resource_rule
 def used_fraction(resource: Mapping[str, Any], spec: RuleSpec) -> Iterator[Verdict]:
     """Shared check `capacity.used_fraction`."""
-    params = UsedFractionParams.model_validate(spec.params)
+    params = _params(UsedFractionParams, spec)
     yield from _judge(resource, lambda a: _used_verdict(a, params))
 
 
@@ -441,7 +460,7 @@ def _connections_verdict(
 @resource_rule
 def db_connections(resource: Mapping[str, Any], spec: RuleSpec) -> Iterator[Verdict]:
     """Shared check `capacity.db_connections` (RDS instances, Cloud SQL instances)."""
-    params = DbConnectionsParams.model_validate(spec.params)
+    params = _params(DbConnectionsParams, spec)
     yield from _judge(resource, lambda a: _connections_verdict(resource, a, params))
 
 
@@ -479,7 +498,7 @@ def _downsize_verdict(attrs: Mapping[str, Any], params: DownsizeParams) -> Verdi
 @resource_rule
 def downsize(resource: Mapping[str, Any], spec: RuleSpec) -> Iterator[Verdict]:
     """Shared check `capacity.downsize` (one size down in the same family)."""
-    params = DownsizeParams.model_validate(spec.params)
+    params = _params(DownsizeParams, spec)
     yield from _judge(resource, lambda a: _downsize_verdict(a, params))
 
 
@@ -514,7 +533,7 @@ def _asg_verdict(attrs: Mapping[str, Any], params: AsgAtMaxParams) -> Verdict:
 @resource_rule
 def asg_at_max(resource: Mapping[str, Any], spec: RuleSpec) -> Iterator[Verdict]:
     """Shared check `capacity.asg_at_max`."""
-    params = AsgAtMaxParams.model_validate(spec.params)
+    params = _params(AsgAtMaxParams, spec)
     yield from _judge(resource, lambda a: _asg_verdict(a, params))
 
 
@@ -590,7 +609,7 @@ def _asg_quota_verdict(
 @graph_rule
 def asg_vcpu_quota(graph: ResourceGraph, spec: RuleSpec) -> Iterator[Verdict]:
     """Shared check `capacity.asg_vcpu_quota`: one verdict per Auto Scaling group."""
-    params = AsgQuotaParams.model_validate(spec.params)
+    params = _params(AsgQuotaParams, spec)
     quotas = _quota_index(graph)
     for group in graph.nodes_of_type(spec.resource_types):
         yield _asg_quota_verdict(graph, group, quotas, params)

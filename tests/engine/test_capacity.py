@@ -585,3 +585,12 @@ def test_every_capacity_threshold_is_a_param() -> None:
         assert rule.spec.check is not None or not numbers(rule.spec.condition), rule.id
         if rule.spec.check is not None:
             assert rule.spec.check.startswith("capacity."), rule.id
+
+
+def test_each_rule_reads_its_own_params() -> None:
+    """Params are parsed once per rule; a rule with other params (an override) gets its own."""
+    hot = {"id": "r", "attributes": {"usage": {"cpu_percent": summary(70, 91, 97)}}}
+    at_80 = spec({"metrics": ["cpu_percent"], "stat": "p95", "above": 80})
+    at_95 = spec({"metrics": ["cpu_percent"], "stat": "p95", "above": 95})
+    outcomes = [type(decide(checks.metric_threshold(hot, s))) for s in (at_80, at_95, at_80)]
+    assert outcomes == [Hit, Pass, Hit]

@@ -105,9 +105,11 @@ def _numeric(attrs: Mapping[str, Any], key: str) -> float:
     value = attrs.get(key)
     if value is None or is_unknown(value):
         how = "is known only after apply" if is_unknown(value) else "was not collected"
-        raise NotCollected(f"{key} {how}")
+        msg = f"{key} {how}"
+        raise NotCollected(msg)
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise NotCollected(f"{key} is not a number ({value!r})")
+        msg = f"{key} is not a number ({value!r})"
+        raise NotCollected(msg)
     return float(value)
 
 
@@ -121,16 +123,20 @@ def metric_value(
     """
     usage = attrs.get("usage")
     if usage is None or is_unknown(usage) or not isinstance(usage, Mapping):
-        raise NotCollected("usage metrics were not collected (collect with --metrics)")
+        msg = "usage metrics were not collected (collect with --metrics)"
+        raise NotCollected(msg)
     summary = usage.get(metric)
     if not isinstance(summary, Mapping):
-        raise NotCollected(f"metric {metric} was not collected")
+        msg = f"metric {metric} was not collected"
+        raise NotCollected(msg)
     days = summary.get("days") or 0
     value = summary.get(stat)
     if not days or value is None:
-        raise NotCollected(f"metric {metric} had no data in the window")
+        msg = f"metric {metric} had no data in the window"
+        raise NotCollected(msg)
     if days < min_days:
-        raise NotCollected(f"metric {metric} has {days} days of data, fewer than {min_days}")
+        msg = f"metric {metric} has {days} days of data, fewer than {min_days}"
+        raise NotCollected(msg)
     return float(value), int(days)
 
 
@@ -198,7 +204,8 @@ def _quota_verdict(attrs: Mapping[str, Any], params: QuotaParams) -> Verdict:
     used = _numeric(attrs, "used")
     if limit <= 0:
         if used > 0:
-            raise NotCollected(f"limit is {number(limit)} while {number(used)} is in use")
+            msg = f"limit is {number(limit)} while {number(used)} is in use"
+            raise NotCollected(msg)
         return Pass()
     percent = _percent(used, limit)
     if percent < params.at_least_percent:
@@ -274,7 +281,8 @@ def _metric_verdict(attrs: Mapping[str, Any], params: MetricParams) -> Verdict:
                 }
             )
     if missing:
-        raise NotCollected("; ".join(dict.fromkeys(missing)))
+        msg = "; ".join(dict.fromkeys(missing))
+        raise NotCollected(msg)
     return Pass()
 
 
@@ -433,7 +441,8 @@ def _connection_limit(resource: Mapping[str, Any], attrs: Mapping[str, Any]) -> 
         limit = facts.rds_default_max_connections(engine, klass)
         what = f"{engine} on {klass}"
     if limit is None:
-        raise NotCollected(f"no known default connection limit for {what}")
+        msg = f"no known default connection limit for {what}"
+        raise NotCollected(msg)
     return limit, f"the default for {what}"
 
 
@@ -574,16 +583,18 @@ def _asg_quota_verdict(
             return Pass(group)
         instance_type = attrs.get("instance_type")
         if not instance_type or is_unknown(instance_type):
-            raise NotCollected("instance type was not collected (mixed instances policy?)")
+            msg = "instance type was not collected (mixed instances policy?)"
+            raise NotCollected(msg)
         code = facts.ec2_vcpu_quota_code(str(instance_type))
         if code is None:
-            raise NotCollected(f"no known vCPU quota for instance type {instance_type}")
+            msg = f"no known vCPU quota for instance type {instance_type}"
+            raise NotCollected(msg)
         vcpus = _numeric(attrs, "vcpus_per_instance")
         quota_id = quotas.get((str(node.get("account")), str(node.get("region")), code))
         if quota_id is None:
-            raise NotCollected(
-                f"EC2 quota {code} of {node.get('account')}/{node.get('region')} was not collected"
-            )
+            where = f"{node.get('account')}/{node.get('region')}"
+            msg = f"EC2 quota {code} of {where} was not collected"
+            raise NotCollected(msg)
         quota_attrs = graph.node(quota_id).get("attributes") or {}
         limit, used = _numeric(quota_attrs, "limit"), _numeric(quota_attrs, "used")
     except NotCollected as missing:

@@ -260,13 +260,7 @@ class _Evaluator:
         spec = rule.spec
         evidence = mask_secrets(hit.evidence)
         message = rule.message.render(resource, match=mask_secrets(match), evidence=evidence)
-        cost = None
-        if rule.price is not None:
-            quantity = 1.0
-            if rule.cost_quantity is not None:
-                raw = rule.cost_quantity(resource.get("attributes") or {})
-                quantity = float(raw) if isinstance(raw, int | float) else 0.0
-            cost = round(rule.price * quantity, 2)
+        cost = _cost(rule, resource.get("attributes") or {})
         # model_construct: every value here is already typed (spec fields, strings, JSON
         # values from the snapshot); validating 100k+ findings again costs seconds.
         self.outcome.findings.append(
@@ -304,6 +298,21 @@ class _Evaluator:
                 references=spec.references,
             )
         )
+
+
+def _cost(rule: Rule, attrs: Mapping[str, Any]) -> float | None:
+    """A cost rule's monthly estimate: price x quantity x factor (None: no price known)."""
+    price = rule.price
+    if rule.type_prices is not None and rule.cost_by is not None:
+        price = rule.type_prices.get(str(rule.cost_by(attrs)))
+    if price is None:
+        return None
+    quantity = 1.0
+    if rule.cost_quantity is not None:
+        raw = rule.cost_quantity(attrs)
+        quantity = float(raw) if isinstance(raw, int | float) else 0.0
+    factor = rule.spec.cost.factor if rule.spec.cost is not None else 1.0
+    return round(price * quantity * factor, 2)
 
 
 def _on_partial(resource_id: str, verdict: Verdict | None) -> Verdict | None:

@@ -62,6 +62,8 @@ class Rule:
     shared: SharedCheck | None = None  # the shared check named by `check:`
     cost_quantity: Getter | None = None
     price: float | None = None
+    type_prices: dict[str, float] | None = None  # cost.by: type -> price
+    cost_by: Getter | None = None
     cases: list[TestCase] = field(default_factory=list)  # own and shared test cases
     # Copied from the spec once: reading a pydantic private attribute per resource is slow.
     id: str = field(init=False)
@@ -350,6 +352,24 @@ def _cases(spec: RuleSpec, path: Path, estates: dict[str, SharedEstate]) -> list
     return out
 
 
+def _price(
+    spec: RuleSpec, path: Path, prices: PriceTable | None
+) -> tuple[float | None, dict[str, float] | None]:
+    """The rule's flat price, or its table of prices per type (`cost.by`)."""
+    if spec.cost is None:
+        return None, None
+    key = spec.cost.price
+    if spec.cost.by is not None:
+        if prices is None or key not in prices.type_prices:
+            msg = f"{path}: rule {spec.id}: cost.price {key!r} is not in prices.yaml type_prices"
+            raise RuleLoadError(msg)
+        return None, prices.type_prices[key]
+    if prices is None or key not in prices.prices:
+        msg = f"{path}: rule {spec.id}: cost.price {key!r} is not in prices.yaml"
+        raise RuleLoadError(msg)
+    return prices.prices[key], None
+
+
 def _compile_rule(spec: RuleSpec, path: Path, ruleset: RuleSet) -> Rule:
     label = f"rule {spec.id}"
     _check_types(spec, path)
@@ -362,6 +382,7 @@ def _compile_rule(spec: RuleSpec, path: Path, ruleset: RuleSet) -> Rule:
             else None
         )
         quantity = compile_path(spec.cost.quantity) if spec.cost and spec.cost.quantity else None
+        cost_by = compile_path(spec.cost.by) if spec.cost and spec.cost.by else None
     except CompileError as exc:
         msg = f"{path}: {label}: {exc}"
         raise RuleLoadError(msg) from None
@@ -371,13 +392,7 @@ def _compile_rule(spec: RuleSpec, path: Path, ruleset: RuleSet) -> Rule:
                 msg = f"{path}: {label}: related type {rtype!r} is not in the catalog"
                 raise RuleLoadError(msg)
     resource_fn, graph_fn, shared = _python_logic(spec, path, condition is not None)
-    price = None
-    prices = ruleset.prices
-    if spec.cost is not None:
-        if prices is None or spec.cost.price not in prices.prices:
-            msg = f"{path}: {label}: cost.price {spec.cost.price!r} is not in prices.yaml"
-            raise RuleLoadError(msg)
-        price = prices.prices[spec.cost.price]
+    price, type_prices = _price(spec, path, ruleset.prices)
     return Rule(
         spec=spec,
         message=message,
@@ -388,6 +403,8 @@ def _compile_rule(spec: RuleSpec, path: Path, ruleset: RuleSet) -> Rule:
         shared=shared,
         cost_quantity=quantity,
         price=price,
+        type_prices=type_prices,
+        cost_by=cost_by,
         cases=_cases(spec, path, ruleset.estates),
     )
 
@@ -413,6 +430,8 @@ def _load_pack(root: Path, ruleset: RuleSet) -> None:
         table = _validate(PriceTable, _read_yaml(prices_file), prices_file, "prices")
         if ruleset.prices is not None:  # a later pack adds to or overrides single prices
             table.prices = {**ruleset.prices.prices, **table.prices}
+            for name, rows in ruleset.prices.type_prices.items():
+                table.type_prices[name] = {**rows, **table.type_prices.get(name, {})}
         ruleset.prices = table
     if root.is_dir():
         _load_estates(root, ruleset)

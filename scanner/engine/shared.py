@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from scanner.engine import monitoring
+from scanner.catalog import TYPES
+from scanner.engine import capacity, monitoring
 from scanner.engine.python_rules import GraphRuleFn, ResourceRuleFn
 
 __all__ = ["SHARED_CHECKS", "SharedCheck"]
@@ -39,6 +40,12 @@ class SharedCheck:
     graph_types: tuple[str, ...] = ()
     graph_relations: tuple[str, ...] | None = None  # None: the graph keeps every relation
 
+
+_QUOTA_TYPES = ("aws.servicequotas.quota", "gcp.compute.quota")
+# Types with a `usage` attribute (docs/capacity.md).
+_USAGE_TYPES = tuple(sorted(t for t, rt in TYPES.items() if "usage" in rt.attributes))
+# Types whose limits are attributes alone (no metric needed).
+_LIMITED_TYPES = ("aws.ec2.subnet",)
 
 SHARED_CHECKS: dict[str, SharedCheck] = {
     "monitoring.aws_alarm": SharedCheck(
@@ -58,5 +65,64 @@ SHARED_CHECKS: dict[str, SharedCheck] = {
         " (`alert`: a key of monitoring.GCP_ALERTS)",
         graph_types=tuple(monitoring.GCP_MONITORING_TYPES),
         graph_relations=(),  # reads attributes only
+    ),
+    # ------------------------------------------------------------------ capacity
+    "capacity.quota": SharedCheck(
+        fn=capacity.quota,
+        params=capacity.QuotaParams,
+        resource_types=_QUOTA_TYPES,
+        summary="a quota's used / limit at or above `at_least_percent` (and below"
+        " `below_percent`), optionally only `quota_codes`",
+    ),
+    "capacity.metric_threshold": SharedCheck(
+        fn=capacity.metric_threshold,
+        params=capacity.MetricParams,
+        resource_types=_USAGE_TYPES,
+        summary="a statistic (`stat`) of one of `metrics` is `above` or `below` a threshold,"
+        " with at least `min_days` of data",
+    ),
+    "capacity.metric_ratio": SharedCheck(
+        fn=capacity.metric_ratio,
+        params=capacity.RatioParams,
+        resource_types=_USAGE_TYPES,
+        summary="the `numerator` metrics as a percentage of the `denominator` metric"
+        " above `above_percent`",
+    ),
+    "capacity.used_fraction": SharedCheck(
+        fn=capacity.used_fraction,
+        params=capacity.UsedFractionParams,
+        resource_types=_USAGE_TYPES + _LIMITED_TYPES,
+        summary="a metric statistic or an attribute as a percentage of a limit (product of"
+        " `limit` attributes) at or above `at_least_percent` or below `below_percent`",
+    ),
+    "capacity.db_connections": SharedCheck(
+        fn=capacity.db_connections,
+        params=capacity.DbConnectionsParams,
+        resource_types=("aws.rds.instance", "gcp.sql.instance"),
+        summary="peak connections at or above `at_least_percent` of the engine's default"
+        " max_connections (RDS) or the tier's limit or max_connections flag (Cloud SQL)",
+    ),
+    "capacity.downsize": SharedCheck(
+        fn=capacity.downsize,
+        params=capacity.DownsizeParams,
+        resource_types=("aws.ec2.instance", "aws.rds.instance"),
+        summary="a metric below `below` (and not below `idle_below`) on a type that has a"
+        " size half as large in its family",
+    ),
+    "capacity.asg_at_max": SharedCheck(
+        fn=capacity.asg_at_max,
+        params=capacity.AsgAtMaxParams,
+        resource_types=("aws.autoscaling.group",),
+        summary="an Auto Scaling group whose desired capacity is its maximum (min < max),"
+        " optionally with CPU above `cpu_above`",
+    ),
+    "capacity.asg_vcpu_quota": SharedCheck(
+        fn=capacity.asg_vcpu_quota,
+        params=capacity.AsgQuotaParams,
+        resource_types=("aws.autoscaling.group",),
+        summary="(max_size - desired) x vCPUs per instance exceeds the free part of the"
+        " account-region's vCPU quota for the group's instance family",
+        graph_types=("aws.servicequotas.quota",),
+        graph_relations=(),  # joins by account and region, not by edges
     ),
 }

@@ -102,10 +102,19 @@ def fill_placeholders(value: Any, values: dict[str, str]) -> Any:
 
 
 class CostSpec(_Strict):
-    """Monthly cost of a finding: a price from the price table times a quantity."""
+    """Monthly cost of a finding: a price from the price table times a quantity.
 
-    price: str = Field(description="key of rules/prices.yaml")
+    With `by`, `price` names a table of `type_prices` and the resource's value at `by`
+    (e.g. its `instance_type`) picks the row; a type not in the table claims no cost.
+    `factor` scales the result (0.5: one size down in a family halves the price).
+    """
+
+    price: str = Field(description="key of prices (or, with `by`, of type_prices) in prices.yaml")
     quantity: str | None = Field(default=None, description="JMESPath into attributes")
+    by: str | None = Field(
+        default=None, description="JMESPath into attributes whose value picks the type's price"
+    )
+    factor: float = Field(default=1.0, gt=0, description="multiplies the estimate")
 
 
 class RuleSpec(_Strict):
@@ -208,3 +217,7 @@ class PriceTable(_Strict):
     currency: str = "USD"
     region_basis: str = ""
     prices: dict[str, float]
+    type_prices: dict[str, dict[str, float]] = Field(
+        default_factory=dict,
+        description="table -> instance type / class / tier -> monthly price (cost.by)",
+    )

@@ -14,6 +14,7 @@ from functools import lru_cache
 from scanner.model import Resource
 from scanner.synthetic.common import ResourceDict
 from scanner.synthetic.demo_aws import demo_aws_account
+from scanner.synthetic.demo_capacity import add_capacity
 from scanner.synthetic.demo_envs import PROD, STAGING
 from scanner.synthetic.demo_gcp import GCP_PROJECT, demo_gcp
 from scanner.synthetic.demo_spec import Problems
@@ -53,6 +54,7 @@ def _demo() -> tuple[tuple[ResourceDict, ...], tuple[tuple[str, str, str], ...]]
     out = demo_aws_account(rng, flag, PROD)
     out += demo_aws_account(rng, flag, STAGING)
     out += demo_gcp(rng, flag)
+    out += add_capacity(out, flag, _SEED + 1)
     # aws.region counts the resources collected in its region (known only now).
     regional: dict[tuple[str, str], int] = {}
     for r in out:

@@ -31,6 +31,7 @@ from scanner.synthetic.gcp import Gcp
 from scanner.synthetic.generator_aws import AWS_REGIONS, aws_account_stream, aws_region_stream
 from scanner.synthetic.generator_common import APPS, PROBLEM_RATE, cost_center, folder_number
 from scanner.synthetic.generator_gcp import gcp_org_stream, gcp_project_stream
+from scanner.synthetic.generator_usage import VcpuCount, project_quota, region_quota, with_usage
 
 __all__ = ["generate", "generate_scopes"]
 
@@ -188,9 +189,15 @@ def _scope_stream(scope: _Scope, seed: int) -> Iterator[ResourceDict]:
     elif scope.kind == "region":
         a = Aws(rng, scope.account, scope.region, scope.env, cost_center(scope.account))
         in_region = 0
-        for r in islice(aws_region_stream(a, p, primary=scope.primary), scope.budget - 1):
+        count = VcpuCount()
+        # the region's resources, its vCPU quota, then the region itself
+        stream = with_usage(aws_region_stream(a, p, primary=scope.primary), rng, p, count)
+        for r in islice(stream, max(0, scope.budget - 2)):
             in_region += r["region"] == scope.region
             yield r
+        if scope.budget >= 2:
+            in_region += 1
+            yield region_quota(scope.account, scope.region, count, rng)
         # Drawn after the stream is cut: the region's settings depend on where it was cut.
         yield a.region_res(
             in_region,
@@ -201,4 +208,8 @@ def _scope_stream(scope: _Scope, seed: int) -> Iterator[ResourceDict]:
     else:
         g = Gcp(rng, scope.account, scope.number, scope.env, cost_center(scope.number))
         parent = f"//cloudresourcemanager.googleapis.com/folders/{scope.parent}"
-        yield from islice(gcp_project_stream(g, parent, p), scope.budget)
+        count = VcpuCount()
+        stream = with_usage(gcp_project_stream(g, parent, p), rng, p, count)
+        yield from islice(stream, scope.budget - 1 if scope.budget >= 2 else scope.budget)
+        if scope.budget >= 2:
+            yield project_quota(scope.account, count.region or "us-central1", count, rng)

@@ -400,7 +400,7 @@ def _quotas(out: list[ResourceDict]) -> list[ResourceDict]:
                     account, region, VCPU_QUOTA, limit, vcpus.get(key, 0), unit="None", default=5
                 ),
                 aws_quota(account, region, _ALB_QUOTA, 50, albs.get(key, 0)),
-                aws_quota(account, region, _EIP_QUOTA, 5, eips.get(key, 0)),
+                aws_quota(account, region, _EIP_QUOTA, 10, eips.get(key, 0), default=5),
             ]
     gcp_cpus = sum(
         GCP_VCPUS.get(str(r["attributes"].get("machine_type")), 2)

@@ -140,3 +140,13 @@ def test_capacity_help_has_examples() -> None:
         result = run(*args, "--help")
         assert result.exit_code == 0
     assert "Examples" in run("capacity", "show", "--help").output
+
+
+def test_scan_summary_names_the_limit_closest_to_being_hit(snap: Path, tmp_path: Path) -> None:
+    out = tmp_path / "findings.json"
+    result = run("scan", str(snap), "--no-config", "--fail-on", "none", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert (
+        "headroom: 3 limits over 2 product(s); least: checkout: DB storage (orders) at 10.0%"
+        in (result.output)
+    )

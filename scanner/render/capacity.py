@@ -85,21 +85,25 @@ class CapacityView:
     products: list[GroupView] = field(default_factory=list)
     accounts: list[GroupView] = field(default_factory=list)
     more_products: int = 0
+    more_accounts: int = 0
 
 
 def capacity_view(report: CapacityReport, rows: int = 0, groups: int = 0) -> CapacityView:
-    """The groups and rows to show: at most `rows` per group and `groups` products (0: all)."""
+    """The groups and rows to show: at most `rows` per group, `groups` products and as many
+    accounts (0: all)."""
 
     def view(group: CapacityGroup) -> GroupView:
         shown = group.constraints[:rows] if rows else group.constraints
         return GroupView(group, shown, len(group.constraints) - len(shown))
 
     products = report.products[:groups] if groups else report.products
+    accounts = report.accounts[:groups] if groups else report.accounts
     return CapacityView(
         report=report,
         products=[view(g) for g in products],
-        accounts=[view(g) for g in report.accounts],
+        accounts=[view(g) for g in accounts],
         more_products=len(report.products) - len(products),
+        more_accounts=len(report.accounts) - len(accounts),
     )
 
 

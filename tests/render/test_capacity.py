@@ -20,7 +20,7 @@ from scanner.render.capacity import (
     used_percent,
 )
 from scanner.render.html import render_html
-from scanner.render.markdown import render_capacity_markdown, render_markdown
+from scanner.render.markdown import MAX_COMMENT_CHARS, render_capacity_markdown, render_markdown
 from scanner.synthetic.builders import resource
 
 from .conftest import HOSTILE, HOSTILE_ESCAPED, build_doc
@@ -134,6 +134,21 @@ def test_markdown_report_carries_the_section_only_with_capacity() -> None:
     text = render_markdown(doc)
     assert "### Headroom by product" in text
     assert text.index("### Headroom by product") < text.index("### Collection errors")
+
+
+def test_a_large_capacity_section_still_fits_a_pull_request_comment() -> None:
+    resources = [
+        _subnet(f"subnet-{p}-{n}", f"product-{p:03d}", 1000, n)
+        for p in range(300)
+        for n in range(1, 60)
+    ]
+    report = headroom_report(resources)
+    assert report is not None and len(report.products) == 300
+    doc = build_doc()
+    doc.capacity = report
+    text = render_markdown(doc)
+    assert len(text) <= MAX_COMMENT_CHARS
+    assert "### Headroom by product" in text and "more products in the full report" in text
 
 
 def test_html_bars_are_classes_coloured_by_headroom(report: CapacityReport) -> None:

@@ -58,6 +58,7 @@ __all__ = [
     "CONFIG_NAME",
     "Baseline",
     "BaselineEntry",
+    "CapacitySettings",
     "CheckovSettings",
     "FindingsDiff",
     "GateConfig",
@@ -135,6 +136,31 @@ class CheckovSettings(_Strict):
     )
 
 
+class CapacitySettings(_Strict):
+    """How capacity reports (headroom by product) tell a resource's product."""
+
+    product_tag: str | list[str] | None = Field(
+        default=None,
+        description="tag/label key naming a resource's product, or keys tried in order"
+        " (case-insensitive); default: Product, App, Application",
+    )
+
+    @field_validator("product_tag")
+    @classmethod
+    def _keys(cls, value: str | list[str] | None) -> str | list[str] | None:
+        keys = [value] if isinstance(value, str) else value or []
+        if any(not key.strip() for key in keys) or value == []:
+            msg = "a product tag key must be a non-empty string"
+            raise ValueError(msg)
+        return value
+
+    @property
+    def product_tags(self) -> tuple[str, ...]:
+        """The configured keys, in order; empty when none is configured."""
+        value = self.product_tag
+        return () if value is None else (value,) if isinstance(value, str) else tuple(value)
+
+
 class GateConfig(_Strict):
     """`.pscan.yaml`."""
 
@@ -148,6 +174,7 @@ class GateConfig(_Strict):
         default_factory=dict,
         description="rule id or glob -> new values of its params (e.g. capacity thresholds)",
     )
+    capacity: CapacitySettings = Field(default_factory=CapacitySettings)
 
     @field_validator("fail_on", mode="before")
     @classmethod

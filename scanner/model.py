@@ -19,6 +19,9 @@ __all__ = [
     "PARTIAL_PREFIX",
     "SNAPSHOT_SCHEMA_VERSION",
     "UNKNOWN",
+    "CapacityConstraint",
+    "CapacityGroup",
+    "CapacityReport",
     "Category",
     "CheckovRun",
     "CheckovSkip",
@@ -438,6 +441,66 @@ class CheckovRun(_Strict):
     seconds: float = 0.0
 
 
+class CapacityConstraint(_Strict):
+    """One limit a resource (or an account's quota) can run into, and how much of it is used."""
+
+    kind: str = Field(
+        description="quota, ip_addresses, scaling, storage, throughput, concurrency, cpu,"
+        " memory or burst_balance"
+    )
+    limited: str = Field(description="what is limited, e.g. subnet IPv4 addresses, a quota's name")
+    resource: ResourceRef = Field(description="the resource (or quota) that has the limit")
+    used: float
+    limit: float
+    unit: str = Field(default="", description="what used and limit count, e.g. vCPU, GiB, %")
+    headroom_percent: float = Field(
+        description="(limit - used) / limit x 100, rounded to 0.01; negative when over the limit"
+    )
+    measure: str = Field(
+        default="", description="which value `used` is: now, or a statistic of the metric window"
+    )
+
+
+class CapacityGroup(_Strict):
+    """The capacity constraints of one product (or of one account, for unshared quotas)."""
+
+    name: str = Field(description="the product (tag value, or `(untagged)`) or the account")
+    resources: int = Field(default=0, description="resources of the product in the snapshots")
+    constraints: list[CapacityConstraint] = Field(
+        default_factory=list, description="least headroom first"
+    )
+    first_limit: CapacityConstraint | None = Field(
+        default=None, description="the limit that would be hit first: the least headroom"
+    )
+    unmeasured: int = Field(
+        default=0, description="limits of its resources left out: a value was not collected"
+    )
+
+
+class CapacityReport(_Strict):
+    """Headroom by product: every measured limit of the snapshots, grouped by a product tag.
+
+    Quotas belong to an account (global quotas) or an account and region; each is listed
+    under every product with resources there, and under `accounts` when no product has.
+    """
+
+    product_tags: list[str] = Field(
+        description="tag/label keys tried in order (case-insensitive); a resource's product is"
+        " the value of the first it has, else `(untagged)`"
+    )
+    products: list[CapacityGroup] = Field(
+        default_factory=list, description="least headroom first, then by name"
+    )
+    accounts: list[CapacityGroup] = Field(
+        default_factory=list,
+        description="quotas of scopes where no product has resources, per account",
+    )
+    constraints: int = Field(default=0, description="limits measured")
+    unmeasured: int = Field(
+        default=0, description="limits left out because a value (usually usage) was not collected"
+    )
+
+
 # Made by the gate alone (scanner.gate.apply_gate): what a run finds besides its findings
 # (a plan overlay's fixed findings and new exposures) is handed to it as arguments.
 class GateSummary(_Strict):
@@ -478,4 +541,8 @@ class FindingsDocument(_Strict):
     checkov: CheckovRun | None = Field(default=None, description="the checkov run of `pscan iac`")
     gate: GateSummary | None = Field(
         default=None, description="the gate's verdict, with suppressions, baseline and changes"
+    )
+    capacity: CapacityReport | None = Field(
+        default=None,
+        description="headroom by product; present when the snapshots hold capacity data",
     )

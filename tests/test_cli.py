@@ -340,6 +340,34 @@ def test_a_malformed_usage_summary_is_a_one_line_error(tmp_path: Path) -> None:
 
 def test_a_threshold_that_is_not_a_number_is_a_one_line_error(tmp_path: Path) -> None:
     config = tmp_path / ".pscan.yaml"
-    config.write_text("params: {'aws_*': {threshold: lots}}\n")
+    config.write_text("params: {aws_ec2_subnet_free_ips_available: {below_percent: lots}}\n")
     result = run("scan", str(DEMO), "-q", "--config", str(config))
-    assert_user_error(result, ".pscan.yaml: params")
+    assert_user_error(
+        result, ".pscan.yaml: params.aws_ec2_subnet_free_ips_available.below_percent: expected"
+    )
+
+
+def test_a_threshold_in_the_config_changes_the_verdict(tmp_path: Path) -> None:
+    def subnet_findings(config_text: str) -> list[str]:
+        config = tmp_path / ".pscan.yaml"
+        config.write_text(config_text)
+        out = tmp_path / "f.json"
+        result = run(
+            "scan",
+            str(DEMO),
+            "-q",
+            "--config",
+            str(config),
+            "--fail-on",
+            "none",
+            "--rule",
+            "aws_ec2_subnet_free_ips_available",
+            "-o",
+            str(out),
+        )
+        assert result.exit_code == 0, result.output
+        return [f["resource"]["name"] for f in json.loads(out.read_text())["findings"]]
+
+    assert subnet_findings("{}") == ["prod-private-a"]  # 5.2% free, threshold 10%
+    lowered = "params: {aws_ec2_subnet_free_ips_available: {below_percent: 5}}\n"
+    assert subnet_findings(lowered) == []

@@ -9,6 +9,7 @@ import pytest
 from scanner import synthetic
 from scanner.engine import evaluate, load_rules
 from scanner.engine.evaluate import ScanOutcome
+from scanner.headroom import headroom_report
 from scanner.paths import data_dir
 from scanner.snapshot import open_snapshot
 
@@ -62,3 +63,29 @@ def test_graph_story(outcome: ScanOutcome) -> None:
 def test_demo_snapshot_is_small_enough_to_ship() -> None:
     size = sum(p.stat().st_size for p in Path(DEMO).iterdir())
     assert size < 2_000_000
+
+
+def test_capacity_story() -> None:
+    """Headroom by product tells the demo's seeded story: which limit each product hits first."""
+    report = headroom_report(open_snapshot(DEMO).iter_resources())
+    assert report is not None
+    first = {
+        g.name: (g.first_limit.limited, g.first_limit.resource.name)
+        for g in report.products
+        if g.first_limit
+    }
+    vcpu = "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances"
+    assert first["checkout"] == (vcpu, vcpu)
+    assert first["reports"] == ("instances (max instances)", "reports-api")
+    assert first["analytics"] == ("DB storage", "warehouse-pg")
+    assert first["(untagged)"] == ("subnet IPv4 addresses", "prod-private-a")
+    checkout = next(g for g in report.products if g.name == "checkout")
+    storage = next(c for c in checkout.constraints if c.resource.name == "orders-db")
+    assert storage.headroom_percent < 10
+    twin = next(
+        c
+        for g in report.products
+        for c in g.constraints
+        if c.resource.name == "orders-db-dr" and c.kind == "storage"
+    )
+    assert twin.headroom_percent > 40

@@ -1,4 +1,4 @@
-/* pscan HTML report: filter findings by severity, category and text. No network, no eval. */
+/* pscan HTML report: filter findings by severity, category and text, and capacity by product. No network, no eval. */
 (function () {
   "use strict";
   var form = document.getElementById("filters");
@@ -65,5 +65,34 @@
   document.getElementById("collapse-all").addEventListener("click", function () {
     setOpen(false);
   });
+  apply();
+})();
+
+/* Headroom by product: show one product's limits. */
+(function () {
+  "use strict";
+  var form = document.getElementById("capacity-filters");
+  if (!form) {
+    return;
+  }
+  form.hidden = false;
+  var select = document.getElementById("filter-product");
+  var products = Array.prototype.slice.call(document.querySelectorAll("details.cap-product[data-product]"));
+
+  function apply() {
+    var wanted = select.value;
+    products.forEach(function (product) {
+      var visible = !wanted || product.getAttribute("data-product") === wanted;
+      product.hidden = !visible;
+      if (visible && wanted) {
+        product.open = true;
+      }
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+  });
+  select.addEventListener("change", apply);
   apply();
 })();

@@ -13,6 +13,7 @@ arguments), returns a result, reports progress through an optional `Listener`
 | `pscan report` | `run_report(ReportRequest)`, then `write_report` or `render_text` |
 | `pscan demo` | `run_demo(out)` |
 | `pscan baseline create` | `create_baseline(sources, out)` |
+| `pscan capacity show` | `show_capacity(CapacityRequest)`, then `render_capacity` |
 | `pscan fixtures generate` | `generate_fixtures(out, resources, seed)` |
 | `pscan rules ...` | `list_rules`, `find_rule`, `framework_coverage`, `rule_tests` |
 | `pscan snapshot ...`, `pscan diagram` | `snapshot_info`, `merge`, `draw_diagram` |
@@ -22,6 +23,14 @@ in one place for scan, iac and report.
 """
 
 from scanner.app.baseline import create_baseline
+from scanner.app.capacity import (
+    CAPACITY_FORMATS,
+    CapacityRequest,
+    product_tags,
+    render_capacity,
+    select_product,
+    show_capacity,
+)
 from scanner.app.collect import (
     AwsOptions,
     GcpOptions,
@@ -69,9 +78,11 @@ from scanner.app.snapshots import (
 )
 
 __all__ = [
+    "CAPACITY_FORMATS",
     "DIAGRAM_FORMATS",
     "FORMATS",
     "AwsOptions",
+    "CapacityRequest",
     "DemoResult",
     "FrameworkCoverage",
     "Gate",
@@ -101,6 +112,8 @@ __all__ = [
     "load_gate",
     "load_ruleset",
     "merge",
+    "product_tags",
+    "render_capacity",
     "render_text",
     "rule_tests",
     "run_demo",
@@ -108,6 +121,8 @@ __all__ = [
     "run_report",
     "run_scan",
     "scan_snapshots",
+    "select_product",
+    "show_capacity",
     "snapshot_info",
     "write_atomic",
     "write_report",

@@ -1,7 +1,12 @@
-"""`pscan demo`: the bundled demo estate scanned, and every report written."""
+"""`pscan demo`: the bundled demo estate scanned, and every report written.
+
+The demo estate tags its products with `Product` (AWS) and `product` (GCP), which the
+default product tags match, so headroom by product groups it by product.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,6 +14,7 @@ from scanner.app.events import Listener, RulesLoaded, ignore
 from scanner.app.files import write_atomic
 from scanner.app.scan import load_ruleset, scan_snapshots
 from scanner.errors import ReportError
+from scanner.headroom import DEFAULT_PRODUCT_TAGS
 from scanner.model import FindingsDocument
 from scanner.paths import data_dir
 from scanner.render import diagram as diagrams
@@ -34,16 +40,20 @@ class DemoResult:
         return self.out / "report.html"
 
 
-def run_demo(out: Path, on_event: Listener = ignore) -> DemoResult:
+def run_demo(
+    out: Path, on_event: Listener = ignore, product_tags: Sequence[str] = ()
+) -> DemoResult:
     """Scan the bundled demo estate and write every report and diagram into `out`.
 
     The SVG diagram needs Graphviz's `dot`; without it the other files are written and
-    the result's notes say why the SVG is missing.
+    the result's notes say why the SVG is missing. `product_tags` group the capacity
+    section (default: `scanner.headroom.DEFAULT_PRODUCT_TAGS`).
     """
     snap = open_snapshot(data_dir("fixtures/demo"))
     ruleset = load_ruleset()
     on_event(RulesLoaded(len(ruleset.rules)))
-    doc = scan_snapshots([snap], ruleset, on_event=on_event)
+    tags = tuple(product_tags) or DEFAULT_PRODUCT_TAGS
+    doc = scan_snapshots([snap], ruleset, on_event=on_event, product_tags=tags)
     dot_text = diagrams.to_dot(snap.iter_resources(), group_by="vpc")
     outputs: dict[str, str] = {
         "findings.json": render(doc, "json"),

@@ -4,6 +4,9 @@ The steps, in order, so that bad input fails before anything slow happens: read 
 config, load the rule packs, collect (`--aws`/`--gcp`), open the snapshots, check the
 named rule ids, select the rules (ids, minimum severity, the config's include/exclude),
 evaluate, build the findings document, apply the gate.
+
+Headroom by product (`scanner.headroom`) is gathered during evaluation's pass over the
+resources, not in a second one: `scan_snapshots` wraps the resource stream.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scanner.app.capacity import product_tags
 from scanner.app.collect import AwsOptions, GcpOptions, collect_aws, collect_gcp
 from scanner.app.events import Evaluated, Evaluating, Kept, Listener, ignore
 from scanner.app.gate import GateOptions, load_gate
 from scanner.engine import RuleSet, build_document, evaluate, load_rules
 from scanner.errors import ConfigError
+from scanner.headroom import Headroom
 from scanner.model import FindingsDocument, GateSummary, Severity, SnapshotSummary, utcnow
 from scanner.snapshot import Snapshot, open_snapshot
 
@@ -64,6 +69,7 @@ class ScanRequest:
     aws: AwsOptions | None = None  # collect AWS first
     gcp: GcpOptions | None = None  # collect GCP first
     snapshots_dir: Path = Path("pscan-snapshots")
+    product_tags: tuple[str, ...] = ()  # --product-tag; default: the config's, else built in
 
 
 @dataclass
@@ -100,7 +106,8 @@ def run_scan(request: ScanRequest, on_event: Listener = ignore) -> ScanResult:
         ruleset.select(ids=request.rule_ids or None, min_severity=request.min_severity)
     )
     frameworks = request.frameworks or tuple(gate.config.frameworks)
-    doc = scan_snapshots(snaps, ruleset, frameworks, on_event)
+    tags = product_tags(request.product_tags, gate.config)
+    doc = scan_snapshots(snaps, ruleset, frameworks, on_event, product_tags=tags)
     summary = gate.apply(doc)
     return ScanResult(doc=doc, gate=summary, collected=collected)
 
@@ -124,10 +131,14 @@ def scan_snapshots(
     ruleset: RuleSet,
     frameworks: Sequence[str] = (),
     on_event: Listener = ignore,
+    *,
+    product_tags: Sequence[str] | None = None,
 ) -> FindingsDocument:
     """Evaluate the rules over the snapshots' resources into a findings document (no gate).
 
     `frameworks` limits the compliance sections (default: those of the providers seen).
+    With `product_tags`, the same pass gathers headroom by product into `doc.capacity`
+    (left None when the snapshots hold no capacity data).
 
     Raises:
         ConfigError: a framework id is unknown.
@@ -139,21 +150,25 @@ def scan_snapshots(
             raise ConfigError(msg)
     now = max(s.manifest.created_at for s in snaps)
     started = time.monotonic()
+    headroom = Headroom(product_tags) if product_tags is not None else None
+    resources = _chain_resources(snaps)
     outcome = evaluate(
         ruleset,
-        _chain_resources(snaps),
+        headroom.observe(resources) if headroom is not None else resources,
         now=now,
         progress=lambda n: on_event(Evaluating(n)),
     )
     on_event(Evaluated(outcome.resource_count, len(ruleset.rules), time.monotonic() - started))
     errors = [e for s in snaps for e in s.manifest.errors]
-    return build_document(
+    doc = build_document(
         outcome,
         ruleset,
         snapshots=[snapshot_summary(s) for s in snaps],
         errors=errors,
         frameworks=frameworks or None,
     )
+    doc.capacity = headroom.report() if headroom is not None else None
+    return doc
 
 
 def snapshot_summary(snap: Snapshot) -> SnapshotSummary:

@@ -16,6 +16,7 @@ One module per command group, each registered here explicitly:
 | `snapshot.py` | `pscan snapshot info/merge`, `pscan fixtures generate` |
 | `iac.py` | `pscan iac` |
 | `baseline.py` | `pscan baseline create` |
+| `capacity.py` | `pscan capacity show` |
 
 `options.py` holds the options several commands share, `output.py` what they print.
 """
@@ -31,6 +32,7 @@ import click
 
 from scanner import __version__
 from scanner.cli.baseline import baseline
+from scanner.cli.capacity import capacity
 from scanner.cli.collect import collect
 from scanner.cli.iac import iac
 from scanner.cli.output import print_error
@@ -78,13 +80,26 @@ def cli(verbose: int) -> None:
       pscan demo                              # the whole pipeline on the bundled demo
       pscan scan SNAPSHOT -o findings.json    # judge a snapshot
       pscan report findings.json --format html -o report.html
+      pscan capacity show SNAPSHOT            # headroom by product
       pscan rules list                        # what is checked
     """
     level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
-for _command in (baseline, collect, demo, diagram, fixtures, iac, report, rules, scan, snapshot):
+for _command in (
+    baseline,
+    capacity,
+    collect,
+    demo,
+    diagram,
+    fixtures,
+    iac,
+    report,
+    rules,
+    scan,
+    snapshot,
+):
     cli.add_command(_command)
 
 

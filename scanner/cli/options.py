@@ -21,12 +21,14 @@ __all__ = [
     "GATE_CHOICES",
     "SEVERITIES",
     "aws_options",
+    "config_options",
     "format_option",
     "gate_options",
     "gcp_options",
     "metrics_options",
     "no_builtin_option",
     "output_option",
+    "product_tag_option",
     "quiet_option",
     "report_gate_options",
     "snapshot_out_option",
@@ -63,6 +65,18 @@ snapshot_out_option = click.option(
 no_builtin_option = click.option(
     "--no-builtin-rules", is_flag=True, help="Only the packs given by --rules."
 )
+
+
+def product_tag_option(default_help: str) -> Callable[[_F], _F]:
+    """--product-tag KEY (repeatable), passed as `product_tags: tuple[str, ...]`."""
+    return click.option(
+        "--product-tag",
+        "product_tags",
+        multiple=True,
+        metavar="KEY",
+        help="Tag/label key whose value names a resource's product, for headroom by product"
+        " (repeatable: keys tried in order; case-insensitive). " + default_help,
+    )
 
 
 def _packed(
@@ -128,6 +142,16 @@ def gate_options(fn: _F) -> _F:
     )
     dests = ["fail_on", "baseline_file", "config_file", "no_config"]
     return _packed("gate", options, dests, _gate)(fn)
+
+
+def config_options(fn: _F) -> _F:
+    """--config and --no-config alone, for commands that read settings but have no gate."""
+    _fail_on, _baseline, config, no_config = _gate_option_list("")
+    return _packed("config", [config, no_config], ["config_file", "no_config"], _config)(fn)
+
+
+def _config(no_config: bool, config_file: Path | None = None) -> GateOptions:
+    return GateOptions(config=config_file, no_config=no_config)
 
 
 def report_gate_options(fn: _F) -> _F:

@@ -28,7 +28,7 @@ from scanner.app.events import (
     RulesLoaded,
 )
 from scanner.cli.options import SEVERITIES
-from scanner.model import FindingsDocument, GateSummary, SnapshotManifest
+from scanner.model import CapacityReport, FindingsDocument, GateSummary, SnapshotManifest
 
 __all__ = [
     "Ui",
@@ -37,6 +37,7 @@ __all__ = [
     "fail",
     "findings_summary",
     "gate_line",
+    "headroom_line",
     "print_error",
     "step_summary",
 ]
@@ -211,9 +212,26 @@ def findings_summary(doc: FindingsDocument, top: int = 10) -> str:
                 for k in ("passed", "failed", "not_judged", "manual", "not_covered")
             )
         )
+    if doc.capacity is not None:
+        lines.append(headroom_line(doc.capacity))
     if failing:
         lines.append("top findings:")
         for f in failing[:top]:
             name = f.resource.name or f.resource.id
             lines.append(f"  [{f.severity.value.upper():8}] {f.rule_id}  {name}: {f.message}")
     return "\n".join(lines)
+
+
+def headroom_line(report: CapacityReport) -> str:
+    """Headroom by product in a line: how many limits, and the one closest to being hit."""
+    products = len(report.products)
+    line = f"  headroom: {report.constraints} limits over {products} product(s)"
+    for group in report.products:  # least headroom first
+        first = group.first_limit
+        if first is not None:
+            where = first.resource.name or first.resource.id
+            line += (
+                f"; least: {group.name}: {first.limited} ({where}) at {first.headroom_percent:.1f}%"
+            )
+            break
+    return line

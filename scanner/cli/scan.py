@@ -25,6 +25,7 @@ from scanner.cli.options import (
     gcp_options,
     metrics_options,
     output_option,
+    product_tag_option,
     quiet_option,
 )
 from scanner.cli.output import Ui, emit, findings_summary, gate_line, step_summary
@@ -83,6 +84,7 @@ __all__ = ["demo", "scan"]
     help="Report compliance for this framework id (repeatable; default: all for the"
     " providers scanned), e.g. cis-aws-foundations-3.0.",
 )
+@product_tag_option("Default: capacity.product_tag in .pscan.yaml, else Product, App, Application.")
 @quiet_option
 def scan(
     snapshots: tuple[Path, ...],
@@ -101,11 +103,16 @@ def scan(
     aws: AwsOptions,
     gcp: GcpOptions,
     metrics: MetricsOptions,
+    product_tags: tuple[str, ...],
 ) -> None:
     """Scan one or more snapshots with the rule packs and write findings.
 
     With --aws and/or --gcp, collect the live estate first (read-only), keep the
     snapshot under --snapshots-dir, and scan it together with any SNAPSHOTS given.
+
+    When the snapshots hold capacity data (quotas, usage from --metrics, subnet
+    addresses, scaling limits), the document gets a section of headroom by product,
+    grouped by --product-tag (see pscan capacity show).
 
     \b
     Examples:
@@ -116,6 +123,7 @@ def scan(
       pscan scan ./snap --baseline baseline.json --config .pscan.yaml --format sarif -o r.sarif
       pscan scan --aws --profile audit --regions eu-west-1,us-east-1 -o findings.json
       pscan scan --gcp --scope organizations/123456789 --format html -o report.html
+      pscan scan ./snap --product-tag app --format html -o report.html
     """
     ui = Ui(quiet)
     request = ScanRequest(
@@ -128,6 +136,7 @@ def scan(
         aws=replace(aws, metrics=metrics) if use_aws else None,
         gcp=replace(gcp, metrics=metrics) if use_gcp else None,
         snapshots_dir=snapshots_dir,
+        product_tags=product_tags,
     )
     result = run_scan(request, ui.on_event)
     emit(result.doc, fmt, output)
@@ -147,8 +156,9 @@ def scan(
     show_default=True,
     help="Folder for the reports.",
 )
+@product_tag_option("Default: Product, App, Application (the demo tags products with Product).")
 @quiet_option
-def demo(out: Path, quiet: bool) -> None:
+def demo(out: Path, product_tags: tuple[str, ...], quiet: bool) -> None:
     """Scan the bundled demo estate and write every report.
 
     The demo is a fictional company with two AWS accounts in two regions and one GCP
@@ -156,11 +166,12 @@ def demo(out: Path, quiet: bool) -> None:
     results.sarif, results.junit.xml, findings.csv and diagram.dot/.mmd/.svg into OUT.
 
     \b
-    Example:
+    Examples:
       pscan demo --out /tmp/demo && open /tmp/demo/report.html
+      pscan demo --out /tmp/demo --product-tag Team
     """
     ui = Ui(quiet)
-    result = run_demo(out, ui.on_event)
+    result = run_demo(out, ui.on_event, product_tags)
     for note in result.notes:
         ui.say(f"note: {note}")
     ui.say(findings_summary(result.doc))

@@ -7,7 +7,9 @@ architecture diagram's SVG, which `sanitize_svg` cleans first.
 
 A Content-Security-Policy meta tag allows exactly the inlined style and script (by
 SHA-256 hash) and nothing else: no network requests, and an injected `<script>` would
-not run even if escaping ever failed.
+not run even if escaping ever failed. It also forbids inline `style` attributes, so the
+capacity bars (`capacity.html.j2`) take their width from classes `cap-w0` .. `cap-w100`,
+generated into the inlined CSS here.
 """
 
 from __future__ import annotations
@@ -36,6 +38,14 @@ from scanner.render._summary import (
     undecided_reasons,
 )
 from scanner.render._text import is_web_url, strip_control
+from scanner.render.capacity import (
+    CRITICAL_BELOW,
+    LOW_BELOW,
+    amount,
+    capacity_view,
+    headroom_level,
+    used_percent,
+)
 
 __all__ = ["render_html", "sanitize_svg"]
 
@@ -99,6 +109,7 @@ def _assets() -> _Assets:
     except OSError as exc:
         msg = f"{folder}: cannot read report assets: {exc.strerror or exc}"
         raise ReportError(msg) from exc
+    css += "".join(f".cap-w{n}{{width:{n}%}}" for n in range(101)) + "\n"
     csp = (
         f"default-src 'none'; style-src {_sha256(css)}; script-src {_sha256(js)}; "
         "img-src data:; base-uri 'none'; form-action 'none'"
@@ -124,8 +135,16 @@ def _environment() -> jinja2.Environment:
     env.filters["cost"] = format_cost
     env.filters["undecided_reasons"] = undecided_reasons
     env.filters["clean"] = lambda value: strip_control(str(value))
+    env.filters["amount"] = amount
+    env.filters["level"] = headroom_level
+    env.filters["used_percent"] = used_percent
     env.tests["web_url"] = is_web_url
+    env.globals.update(critical_below=CRITICAL_BELOW, low_below=LOW_BELOW)
     return env
+
+
+# Limits listed per product; the JSON document holds them all.
+_CAPACITY_ROWS = 50
 
 
 def _search_text(finding: Finding) -> str:
@@ -181,6 +200,7 @@ def render_html(doc: FindingsDocument, diagram_svg: str | None = None) -> str:
         "groups": groups,
         "search_text": _search_text,
         "frameworks": [{"fw": fw, "counts": framework_counts(fw)} for fw in doc.frameworks],
+        "capacity": capacity_view(doc.capacity, rows=_CAPACITY_ROWS) if doc.capacity else None,
         # The only unescaped markup: the sanitised diagram and our own CSS and JS.
         "diagram": Markup(sanitize_svg(diagram_svg)) if diagram_svg else None,
         "css": Markup(assets.css),

@@ -2,8 +2,11 @@
 
 A summary (counts by severity and category), the top findings, one collapsible
 `<details>` section per severity with each rule's affected resources and remediation,
-the compliance summary per framework and the collection errors. The template is
-`reports/markdown/report.md.j2`.
+the compliance summary per framework, headroom by product (when the document has a
+capacity section: a table of each product's first limit, then one collapsible table per
+product with a bar per limit) and the collection errors. The template is
+`reports/markdown/report.md.j2`; the capacity part is `capacity.md.j2`, which
+`render_capacity_markdown` renders alone for `pscan capacity show --format md`.
 
 When the document carries a gate verdict (`pscan scan`/`pscan iac` with a baseline,
 suppressions or a plan overlay), a gate section comes first: the verdict, the new
@@ -28,7 +31,7 @@ from typing import Any
 
 import jinja2
 
-from scanner.model import Finding, FindingsDocument, Severity
+from scanner.model import CapacityConstraint, CapacityReport, Finding, FindingsDocument, Severity
 from scanner.render._paths import template_dir
 from scanner.render._summary import (
     category_counts,
@@ -39,8 +42,9 @@ from scanner.render._summary import (
     undecided_reasons,
 )
 from scanner.render._text import code_fence, strip_control
+from scanner.render.capacity import amount, capacity_view, headroom_level, text_bar
 
-__all__ = ["MAX_COMMENT_CHARS", "escape_markdown", "render_markdown"]
+__all__ = ["MAX_COMMENT_CHARS", "escape_markdown", "render_capacity_markdown", "render_markdown"]
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +76,15 @@ class _Budget:
     resources_per_rule: int
     show_details: bool
     show_remediation_code: bool
+    capacity_rows: int = 10  # limits per product
+    capacity_products: int = 30
+
+
+_LEVEL_ICONS = {"critical": "🔴", "low": "🟠", "ok": "🟢"}
+
+
+def _level_icon(constraint: CapacityConstraint) -> str:
+    return _LEVEL_ICONS[headroom_level(constraint)]
 
 
 @lru_cache(maxsize=1)
@@ -89,6 +102,9 @@ def _environment() -> jinja2.Environment:
     env.filters["fence"] = lambda text, lang="": code_fence(strip_control(str(text)), lang)
     env.filters["cost"] = format_cost
     env.filters["undecided_reasons"] = undecided_reasons
+    env.filters["amount"] = amount
+    env.filters["bar"] = lambda c: text_bar(c, 10, "█", "░")
+    env.filters["level_icon"] = _level_icon
     return env
 
 
@@ -102,9 +118,9 @@ def render_markdown(doc: FindingsDocument, limit: int = 50) -> str:
     budgets = [
         _Budget(limit, 20, show_details=True, show_remediation_code=True),
         _Budget(limit, 5, show_details=True, show_remediation_code=False),
-        _Budget(min(limit, 20), 0, show_details=True, show_remediation_code=False),
-        _Budget(min(limit, 20), 0, show_details=False, show_remediation_code=False),
-        _Budget(min(limit, 5), 0, show_details=False, show_remediation_code=False),
+        _Budget(min(limit, 20), 0, True, False, capacity_rows=5, capacity_products=20),
+        _Budget(min(limit, 20), 0, False, False, capacity_rows=3, capacity_products=10),
+        _Budget(min(limit, 5), 0, False, False, capacity_rows=1, capacity_products=5),
     ]
     template = _environment().get_template("report.md.j2")
     text = ""
@@ -119,6 +135,12 @@ def render_markdown(doc: FindingsDocument, limit: int = 50) -> str:
         MAX_COMMENT_CHARS,
     )
     return text
+
+
+def render_capacity_markdown(report: CapacityReport, rows: int = 20) -> str:
+    """Headroom by product alone, as the Markdown report shows it (`rows` per product, 0: all)."""
+    template = _environment().get_template("capacity.md.j2")
+    return template.render(capacity=capacity_view(report, rows=rows))
 
 
 def _gate_context(doc: FindingsDocument, findings: list[Finding], top: int) -> dict[str, Any]:
@@ -193,5 +215,8 @@ def _context(doc: FindingsDocument, budget: _Budget) -> dict[str, Any]:
         "errors": doc.collection_errors[:50],
         "more_errors": max(0, len(doc.collection_errors) - 50),
         "budget": budget,
+        "capacity": capacity_view(doc.capacity, budget.capacity_rows, budget.capacity_products)
+        if doc.capacity
+        else None,
         **_gate_context(doc, sort_findings(doc.findings), budget.top),
     }

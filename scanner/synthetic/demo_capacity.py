@@ -407,7 +407,7 @@ def _quotas(out: list[ResourceDict]) -> list[ResourceDict]:
         for r in out
         if r["type"] == "gcp.compute.instance" and r["attributes"].get("status") == "RUNNING"
     )
-    project = next(r["account"] for r in out if r["provider"] == "gcp")
+    project = next(r["account"] for r in out if r["type"] == "gcp.compute.instance")
     quotas += [
         gcp_quota(project, "europe-west1", "CPUS", 72, gcp_cpus),
         gcp_quota(project, "europe-west1", "IN_USE_ADDRESSES", 23, 4),

@@ -275,7 +275,7 @@ def _plan(resources: Iterable[Resource]) -> list[tuple[Resource, MetricSpec, Que
         resource.attributes["usage"] = None if dimensions is None else {}
         if dimensions is None:
             continue
-        dims = tuple(sorted(dimensions.items()))
+        dims = tuple(dimensions.items())
         plan += [
             (resource, s, Query(s.namespace, s.metric, dims, s.stat))
             for s in specs

@@ -119,11 +119,8 @@ def _usage_queries(raw: Mapping[str, Any]) -> dict[str, metrics.Query]:
             queries[code] = metrics.Query(
                 str(usage["MetricNamespace"]),
                 str(usage["MetricName"]),
-                tuple(
-                    sorted(
-                        (str(k), str(v)) for k, v in (usage.get("MetricDimensions") or {}).items()
-                    )
-                ),
+                # in the order given: CloudWatch ignores it, moto's matcher does not
+                tuple((str(k), str(v)) for k, v in (usage.get("MetricDimensions") or {}).items()),
                 str(usage.get("MetricStatisticRecommendation") or "Maximum"),
             )
     if raw.get("lambda_settings") is not None:

@@ -104,7 +104,7 @@ def test_capacity_attributes_agree_between_plan_and_live(moto: Moto, collect: An
             "change": {"actions": ["create"], "before": None, "after": after, "after_unknown": {}},
         }
         plan = parse_plan({"format_version": "1.2", "resource_changes": [entry]})
-        return plan.resources[0].model_dump(mode="json")["attributes"]
+        return dict(plan.resources[0].attributes)
 
     plan_subnet = planned("aws_subnet", {"cidr_block": "10.9.0.0/26", "vpc_id": vpc})
     plan_table = planned(

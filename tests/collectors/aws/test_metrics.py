@@ -280,3 +280,14 @@ def test_the_docs_table_is_the_metrics_table() -> None:
     }
     assert _docs_rows() == in_code
     assert set(DIMENSIONS) == set(METRICS)
+
+
+def test_the_cli_reports_the_metric_queries(moto: Moto, collect: Any) -> None:
+    moto.client("sqs").create_queue(QueueName="jobs")
+    put_daily(moto, "AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": "jobs"}, [3.0])
+    snap = collect("--services", "sqs", "--regions", REGION, "--metrics", "--metrics-days", "3")
+    assert "metrics: 2 queries over 3 days in 1 billed API calls" in snap.result.output
+    assert snap.manifest["metrics"] == {"window_days": 3, "queries": 2, "api_calls": 1}
+    usage = snap.named("aws.sqs.queue", "jobs")["attributes"]["usage"]
+    assert usage["messages_visible"] == {"average": 3.0, "p95": 3.0, "max": 3.0, "days": 1}
+    assert usage["oldest_message_age_s"] == NULL

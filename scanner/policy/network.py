@@ -12,11 +12,20 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["INTERNET_PREFIX_MAX", "cidr_is_internet", "is_publicly_addressed"]
+__all__ = [
+    "AWS_SUBNET_RESERVED",
+    "INTERNET_PREFIX_MAX",
+    "cidr_is_internet",
+    "is_publicly_addressed",
+    "usable_addresses",
+]
 
 # The widest prefix length still taken to mean "the whole internet", per IP version:
 # IPv4 /0 to /7 (0.0.0.0/0, 0.0.0.0/1, ...), IPv6 /0 to /15 (::/0, 2000::/3, ...).
 INTERNET_PREFIX_MAX = {4: 7, 6: 15}
+# Addresses AWS keeps in every IPv4 subnet: network, router, DNS, future use, broadcast
+# (https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html).
+AWS_SUBNET_RESERVED = 5
 
 
 def cidr_is_internet(cidr: Any) -> bool:
@@ -35,6 +44,19 @@ def _cidr_is_internet(cidr: str) -> bool:
     except ValueError:
         return False
     return network.prefixlen <= INTERNET_PREFIX_MAX[network.version]
+
+
+def usable_addresses(cidr: Any, reserved: int) -> int | None:
+    """Addresses of an IPv4 CIDR left for hosts after `reserved`; None when not a CIDR."""
+    if not isinstance(cidr, str):
+        return None
+    try:
+        network = ipaddress.ip_network(cidr.strip(), strict=False)
+    except ValueError:
+        return None
+    if network.version != 4:
+        return None
+    return max(network.num_addresses - reserved, 0)
 
 
 def is_publicly_addressed(attributes: Mapping[str, Any]) -> bool:

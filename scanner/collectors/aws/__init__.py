@@ -59,12 +59,14 @@ from scanner.collectors.aws import (
     iam,
     kms,
     logs,
+    metrics,
     organizations,
     rds,
     region,
     route53,
     s3,
     secretsmanager,
+    servicequotas,
     sns,
     sqs,
     wafv2,
@@ -73,6 +75,7 @@ from scanner.collectors.aws.context import (
     AccountClients,
     AccountState,
     CollectOptions,
+    MetricsCounter,
     Scope,
     ServiceContext,
     error_code,
@@ -80,7 +83,7 @@ from scanner.collectors.aws.context import (
     is_expected_error,
 )
 from scanner.errors import CollectorError, ConfigError
-from scanner.model import CollectionError, Resource, SnapshotManifest, utcnow
+from scanner.model import CollectionError, MetricsInfo, Resource, SnapshotManifest, utcnow
 from scanner.snapshot import SnapshotWriter
 
 __all__ = [
@@ -128,6 +131,7 @@ SERVICES: dict[str, CollectFn] = {
     "organizations": organizations.collect,
     "cloudfront": cloudfront.collect,
     "route53": route53.collect,
+    "servicequotas": servicequotas.collect,
 }
 
 # Services collected once per account (from its home region) instead of per region.
@@ -346,7 +350,10 @@ def _org_accounts(
 
 
 def _run(
-    task: _Task, include_raw: bool, spawned: queue.SimpleQueue[_Task]
+    task: _Task,
+    include_raw: bool,
+    spawned: queue.SimpleQueue[_Task],
+    counter: MetricsCounter | None,
 ) -> tuple[list[Resource], list[CollectionError]]:
     acct = task.account
     scope = Scope(
@@ -363,12 +370,14 @@ def _run(
         state=acct.state,
         regions=acct.regions,
         spawner=lambda work: spawned.put(replace(task, work=work)),
+        metrics=counter,
     )
     where = "global" if task.is_global else task.region
     logger.info("collecting %s in %s %s", task.service, acct.account_id, where)
     resources: list[Resource] = []
     with expected_errors(ctx):
         resources = (task.work or SERVICES[task.service])(ctx)
+    metrics.add_usage(ctx, resources)  # usage: null without --metrics
     logger.info(
         "collected %s in %s %s: %d resources, %d errors",
         task.service,
@@ -454,6 +463,7 @@ class _Collection:
         self.held_regions: list[Resource] = []
         self.scopes: list[str] = []
         self.total = self.done = 0
+        self.metrics = MetricsCounter() if options.metrics else None
 
     def run(self, account_ids: list[str]) -> None:
         """Set every account up, run every task until none is left, write the regions."""
@@ -475,10 +485,16 @@ class _Collection:
             resource.attributes["resource_count"] = self.counts[(resource.account, resource.region)]
             self.writer.add(resource)
         self.writer.manifest.scopes = self.scopes
+        if self.metrics is not None:
+            self.writer.manifest.metrics = MetricsInfo(
+                window_days=self.options.metrics_days,
+                queries=self.metrics.queries,
+                api_calls=self.metrics.api_calls,
+            )
 
     def _submit(self, task: _Task) -> None:
         self.total += 1
-        future = self.pool.submit(_run, task, self.options.include_raw, self.spawned)
+        future = self.pool.submit(_run, task, self.options.include_raw, self.spawned, self.metrics)
         self.pending[future] = ("task", task)
 
     def _account_ready(self, acct: _Account | None, errors: list[CollectionError]) -> None:

@@ -1,4 +1,4 @@
-"""Lambda functions: runtime, role, network, function URL, resource policy, env secrets.
+"""Lambda functions: runtime, role, network, URL, resource policy, env secrets, concurrency.
 
 Environment variable values are scanned for secrets in memory and dropped: only their
 names (`environment_keys`) and `{location, kind, masked}` findings are stored, and the
@@ -85,6 +85,9 @@ def fetch(ctx: ServiceContext) -> dict[str, Any]:
         tags = ctx.attempt(client.list_tags, Resource=arn)
         if tags is not None:
             item["tags"] = tags.get("Tags") or {}
+        concurrency = ctx.attempt(client.get_function_concurrency, FunctionName=arn)
+        if concurrency is not None:
+            item["reserved_concurrency"] = concurrency.get("ReservedConcurrentExecutions")
         functions.append(item)
     return {"functions": functions}
 
@@ -128,6 +131,7 @@ def _function(item: Mapping[str, Any], scope: Scope) -> Resource:
         "tracing_mode": (function.get("TracingConfig") or {}).get("Mode"),
         "in_vpc": bool(subnets),
         "last_modified": iso(function.get("LastModified")),
+        "reserved_concurrency": item.get("reserved_concurrency"),
     }
     return scope.resource(
         arn,

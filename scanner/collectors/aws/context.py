@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 
 from botocore.config import Config
 from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
+from botocore.parsers import ResponseParserError
 
 from scanner import __version__
 from scanner.collectors.aws.guard import install_guard, strip_account_label
@@ -36,6 +37,7 @@ __all__ = [
     "AccountClients",
     "AccountState",
     "CollectOptions",
+    "MetricsCounter",
     "Scope",
     "ServiceContext",
     "error_code",
@@ -102,12 +104,23 @@ def error_code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
 
 
+# What `expected_errors` catches: API errors, unreachable endpoints, and answers that are
+# not an AWS response at all (an emulator or proxy that does not serve the operation).
+_CAUGHT = (ClientError, ConnectionError, HTTPClientError, ResponseParserError)
+
+
 def is_expected_error(exc: BaseException) -> bool:
-    """True for the errors `expected_errors` records instead of raising."""
+    """True for the errors `expected_errors` records instead of raising.
+
+    Besides the codes above: HTTP 403 and 5xx, an error without an AWS error code (botocore
+    then reports the bare HTTP status, e.g. `404`: the endpoint does not serve the
+    operation) and a response botocore cannot parse.
+    """
     if isinstance(exc, ClientError):
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
-        return error_code(exc) in EXPECTED_ERROR_CODES or status == 403 or status >= 500
-    return isinstance(exc, ConnectionError | HTTPClientError)
+        code = error_code(exc)
+        return code in EXPECTED_ERROR_CODES or code.isdigit() or status == 403 or status >= 500
+    return isinstance(exc, ConnectionError | HTTPClientError | ResponseParserError)
 
 
 def _error_message(exc: BaseException) -> tuple[str, str, str]:
@@ -231,6 +244,21 @@ class AccountClients:
         return client
 
 
+class MetricsCounter:
+    """Metric queries and metric API calls over a whole run, for the manifest (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.queries = 0
+        self.api_calls = 0
+
+    def add(self, *, queries: int = 0, api_calls: int = 0) -> None:
+        """Count `queries` more metric queries and `api_calls` more calls."""
+        with self._lock:
+            self.queries += queries
+            self.api_calls += api_calls
+
+
 class AccountState:
     """Values computed once per account and shared by its service runs (thread-safe)."""
 
@@ -319,6 +347,8 @@ class ServiceContext:
     errors: list[CollectionError] = field(default_factory=list)
     # Set by the orchestrator: queue more work of this service as its own pool task.
     spawner: Callable[[Callable[[ServiceContext], list[Resource]]], None] | None = None
+    # Set by the orchestrator with --metrics: usage metrics are read and counted here.
+    metrics: MetricsCounter | None = None
 
     def spawn(self, work: Callable[[ServiceContext], list[Resource]]) -> list[Resource]:
         """Run `work` as a separate task of the pool (inline when there is no pool).
@@ -405,7 +435,7 @@ def expected_errors(ctx: ServiceContext, operation: str = "") -> Iterator[None]:
     """
     try:
         yield
-    except (ClientError, ConnectionError, HTTPClientError) as exc:
+    except _CAUGHT as exc:
         if not is_expected_error(exc):
             raise
         ctx.record(exc, operation)

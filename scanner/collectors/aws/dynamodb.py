@@ -1,4 +1,8 @@
-"""DynamoDB tables: point-in-time recovery, encryption, billing mode, deletion protection."""
+"""DynamoDB tables: recovery, encryption, billing mode, provisioned capacity and its scaling.
+
+Whether Application Auto Scaling scales a table's read or write capacity is read once
+per region (`DescribeScalableTargets`, namespace dynamodb); null when unreadable.
+"""
 
 from __future__ import annotations
 
@@ -31,7 +35,24 @@ def fetch(ctx: ServiceContext) -> dict[str, Any]:
         if tags is not None:
             item["tags"] = tags
         tables.append(item)
-    return {"tables": tables}
+    targets = ctx.attempt(
+        ctx.paginate,
+        ctx.client("application-autoscaling"),
+        "describe_scalable_targets",
+        "ScalableTargets",
+        ServiceNamespace="dynamodb",
+    )
+    return {"tables": tables, "scalable_targets": targets}
+
+
+def _scaled(targets: list[dict[str, Any]] | None, name: str, dimension: str) -> bool | None:
+    if targets is None:
+        return None
+    return any(
+        t.get("ResourceId") == f"table/{name}"
+        and t.get("ScalableDimension") == f"dynamodb:table:{dimension}"
+        for t in targets
+    )
 
 
 def to_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
@@ -48,18 +69,25 @@ def to_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
                 "PointInTimeRecoveryStatus"
             )
             pitr = status == "ENABLED"
+        billing = (table.get("BillingModeSummary") or {}).get("BillingMode") or "PROVISIONED"
+        provisioned = billing == "PROVISIONED"
+        throughput = (table.get("ProvisionedThroughput") or {}) if provisioned else {}
+        targets, name = raw.get("scalable_targets"), str(table["TableName"])
         attributes = {
             "pitr_enabled": pitr,
             "sse_type": sse.get("SSEType"),
-            "billing_mode": (table.get("BillingModeSummary") or {}).get("BillingMode")
-            or "PROVISIONED",
+            "billing_mode": billing,
             "deletion_protection": bool(table.get("DeletionProtectionEnabled")),
+            "read_capacity_units": throughput.get("ReadCapacityUnits"),
+            "write_capacity_units": throughput.get("WriteCapacityUnits"),
+            "read_autoscaling": _scaled(targets, name, "ReadCapacityUnits"),
+            "write_autoscaling": _scaled(targets, name, "WriteCapacityUnits"),
         }
         out.append(
             scope.resource(
                 str(table["TableArn"]),
                 "aws.dynamodb.table",
-                str(table["TableName"]),
+                name,
                 attributes,
                 encrypted_by(key),
                 tags=tags_of(item.get("tags")),

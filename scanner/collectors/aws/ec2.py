@@ -15,13 +15,14 @@ import base64
 import binascii
 import gzip
 import logging
+import threading
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from scanner.collectors.aws import iam
-from scanner.collectors.aws.context import Scope, ServiceContext
+from scanner.collectors.aws.context import Scope, ServiceContext, missing_as
 from scanner.collectors.aws.ec2_network import (
     network_resources,
     security_group_arn,
@@ -32,11 +33,20 @@ from scanner.collectors.aws.normalise import encrypted_by, iso, rel, tags_of
 from scanner.collectors.secrets import scan_text
 from scanner.model import Relation, Resource
 
-__all__ = ["collect", "decode_user_data", "fetch", "instance_arn", "to_resources"]
+__all__ = [
+    "collect",
+    "decode_user_data",
+    "fetch",
+    "instance_arn",
+    "instance_vcpus",
+    "to_resources",
+]
 
 logger = logging.getLogger(__name__)
 
 _NAT_WINDOW = timedelta(days=30)
+_TYPES_PER_CALL = 100  # DescribeInstanceTypes takes at most 100 names
+_PROVISIONED_IOPS = frozenset({"io1", "io2", "gp3"})  # gp2's Iops is a derived baseline
 
 
 def instance_arn(scope: Scope, instance_id: str) -> str:
@@ -63,6 +73,45 @@ def decode_user_data(value: str | None) -> str:
         except (OSError, EOFError, zlib.error):
             logger.debug("user data looks gzipped but does not decompress")
     return data.decode("utf-8", errors="replace")
+
+
+class _TypeCache:
+    """Default vCPUs per instance type of one account and region, filled under its lock."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.vcpus: dict[str, int | None] = {}
+
+
+def instance_vcpus(ctx: ServiceContext, instance_types: Iterable[Any]) -> dict[str, int | None]:
+    """Default vCPUs of each instance type (DescribeInstanceTypes), None when unknown.
+
+    Memoised per account and region (EC2 instances and Auto Scaling groups share it) and
+    asked for 100 types a call. A type the call cannot describe stays None.
+    """
+    cache = ctx.state.memo(f"ec2:vcpus:{ctx.region}", _TypeCache)
+    wanted = sorted({str(t) for t in instance_types if t})
+    with cache.lock:
+        missing = [t for t in wanted if t not in cache.vcpus]
+        ec2 = ctx.client("ec2") if missing else None
+        for offset in range(0, len(missing), _TYPES_PER_CALL):
+            chunk = missing[offset : offset + _TYPES_PER_CALL]
+            described = ctx.attempt(
+                missing_as,
+                ("InvalidInstanceType",),
+                [],
+                ctx.paginate,
+                ec2,
+                "describe_instance_types",
+                "InstanceTypes",
+                InstanceTypes=chunk,
+            )
+            for item in described or []:
+                cpus = (item.get("VCpuInfo") or {}).get("DefaultVCpus")
+                cache.vcpus[str(item.get("InstanceType"))] = cpus
+            for name in chunk:  # unreadable or unknown: asked once, not again
+                cache.vcpus.setdefault(name, None)
+        return {t: cache.vcpus.get(t) for t in wanted}
 
 
 def _nat_bytes(ctx: ServiceContext, nat_ids: list[str]) -> dict[str, int | None]:
@@ -124,6 +173,7 @@ def fetch(ctx: ServiceContext) -> dict[str, Any]:
         if attribute is not None:
             user_data[iid] = (attribute.get("UserData") or {}).get("Value")
     raw["user_data"] = user_data
+    raw["vcpus"] = instance_vcpus(ctx, (i.get("InstanceType") for i in raw.get("instances") or []))
 
     profiles = {
         str(i["IamInstanceProfile"]["Arn"])
@@ -207,6 +257,7 @@ def _instance(
         "monitoring": (instance.get("Monitoring") or {}).get("State"),
         "secrets": secrets,
         "root_volume_encrypted": _root_volume_encrypted(instance, encrypted),
+        "vcpus": (raw.get("vcpus") or {}).get(str(instance.get("InstanceType"))),
     }
     return scope.resource(
         instance_arn(scope, iid),
@@ -236,6 +287,7 @@ def _volume(volume: dict[str, Any], scope: Scope) -> Resource:
         "encrypted": bool(volume.get("Encrypted")),
         "kms_key_id": key,
         "created_at": iso(volume.get("CreateTime")),
+        "iops": volume.get("Iops") if volume.get("VolumeType") in _PROVISIONED_IOPS else None,
     }
     return scope.resource(
         scope.arn("ec2", f"volume/{vid}"),

@@ -13,7 +13,7 @@ from typing import Any
 from scanner.collectors.aws.context import Scope
 from scanner.collectors.aws.normalise import INTERNET, rel, tags_of
 from scanner.model import Relation, Resource
-from scanner.policy.network import cidr_is_internet
+from scanner.policy.network import AWS_SUBNET_RESERVED, cidr_is_internet, usable_addresses
 
 __all__ = [
     "internet_routed_subnets",
@@ -235,11 +235,19 @@ def _subnets(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
     out = []
     for subnet in subnets:
         sid = str(subnet["SubnetId"])
+        available = subnet.get("AvailableIpAddressCount")
+        total = usable_addresses(subnet.get("CidrBlock"), AWS_SUBNET_RESERVED)
+        used_percent = None
+        if isinstance(available, int) and total:
+            used_percent = round((total - available) / total * 100, 2)
         attributes = {
             "cidr_block": subnet.get("CidrBlock"),
             "availability_zone": subnet.get("AvailabilityZone"),
             "map_public_ip_on_launch": subnet.get("MapPublicIpOnLaunch"),
             "has_internet_route": routed.get(sid) if tables is not None else None,
+            "available_ip_count": available,
+            "total_ip_count": total,
+            "used_ip_percent": used_percent,
         }
         out.append(
             scope.resource(

@@ -34,6 +34,7 @@ _PREFIXES = {
     "efs": "elasticfilesystem",
     "accessanalyzer": "access-analyzer",
     "s3control": "s3",
+    "service-quotas": "servicequotas",
 }
 # (service, operation) -> IAM action, where the action is not named after the operation.
 _ACTIONS = {

@@ -102,6 +102,8 @@ def _instance(db: dict[str, Any], scope: Scope) -> Resource:
         "iam_auth_enabled": bool(db.get("IAMDatabaseAuthenticationEnabled")),
         "allocated_storage_gb": db.get("AllocatedStorage"),
         "cluster_id": db.get("DBClusterIdentifier"),
+        "max_allocated_storage_gb": db.get("MaxAllocatedStorage"),
+        "iops": db.get("Iops"),
     }
     name = str(db["DBInstanceIdentifier"])
     return scope.resource(

@@ -31,6 +31,7 @@ from scanner.model import UNKNOWN, Resource
 from scanner.policy.iam import denies_insecure_transport, is_public_policy
 
 __all__ = [
+    "autoscaling_group",
     "cloudtrail",
     "db_instance",
     "dynamodb_table",
@@ -61,6 +62,13 @@ _S3_PUBLIC_ACLS = {"public-read", "public-read-write", "authenticated-read"}
 _ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 _AUTH_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
 _KMS = ("aws_kms_key",)
+_PROVISIONED_IOPS = frozenset({"io1", "io2", "gp3"})  # gp2's IOPS is a derived baseline
+
+
+def _positive(value: Any) -> Any:
+    """A count the provider writes as 0 or -1 when unset: None then, else the int."""
+    number = as_int(value)
+    return None if isinstance(number, int) and number <= 0 else number
 
 
 def _policy_is_public(document: Any) -> Any:
@@ -316,6 +324,12 @@ def ebs_volume(b: Builder, inst: Instance) -> Resource:
         "kms_key_id": v.get("kms_key_id") or None,
         "created_at": None,
     }
+    volume_type = attrs["volume_type"]
+    attrs["iops"] = (
+        UNKNOWN
+        if not is_known(volume_type)
+        else (_positive(v.get("iops")) if volume_type in _PROVISIONED_IOPS else None)
+    )
     relations = relations_to("encrypted_by", b.link(inst, "kms_key_id", _KMS, "aws.kms.key"))
     return b.resource(inst, "aws.ec2.volume", attrs, name=name_tag(v), relations=relations)
 
@@ -359,6 +373,10 @@ def lambda_function(b: Builder, inst: Instance) -> Resource:
         if not is_known(vpc_config)
         else bool(vpc_config and value_of(vpc_config, "subnet_ids")),
         "last_modified": None,
+        # -1 (the provider's default) leaves the function on the unreserved pool
+        "reserved_concurrency": _positive(
+            created_default(inst, v.get("reserved_concurrent_executions"), -1)
+        ),
     }
     relations = relations_to("runs_as", b.link(inst, "role", ("aws_iam_role",), "aws.iam.role"))
     return b.resource(
@@ -395,6 +413,8 @@ def db_instance(b: Builder, inst: Instance) -> Resource:
         "auto_minor_version_upgrade": as_bool(v.get("auto_minor_version_upgrade"), True),
         "iam_auth_enabled": as_bool(v.get("iam_database_authentication_enabled"), False),
         "allocated_storage_gb": as_int(v.get("allocated_storage")),
+        "max_allocated_storage_gb": _positive(v.get("max_allocated_storage")),
+        "iops": _positive(v.get("iops")),
     }
     relations = relations_to(
         "protected_by",
@@ -419,7 +439,57 @@ def dynamodb_table(b: Builder, inst: Instance) -> Resource:
         "billing_mode": v.get("billing_mode") or "PROVISIONED",
         "deletion_protection": as_bool(v.get("deletion_protection_enabled"), False),
     }
+    provisioned = attrs["billing_mode"] == "PROVISIONED"
+    for attr, key in (
+        ("read_capacity_units", "read_capacity"),
+        ("write_capacity_units", "write_capacity"),
+    ):
+        attrs[attr] = as_int(v.get(key)) if provisioned else None
     return b.resource(inst, "aws.dynamodb.table", attrs, name=v.get("name"))
+
+
+def _launched_type(b: Builder, inst: Instance) -> Any:
+    """The instance type of a group's launch template or configuration when the plan has it."""
+    v = inst.values
+    if first_block(v, "mixed_instances_policy"):
+        return None
+    template = first_block(v, "launch_template")
+    if not is_known(template):
+        return UNKNOWN
+    targets: list[str] = []
+    if template is not None:
+        targets = b.link(inst, "launch_template", ("aws_launch_template",), "")
+        for key in ("id", "name"):
+            targets = targets or b.link_nested(inst, template, key, ("aws_launch_template",), "")
+    elif v.get("launch_configuration"):
+        targets = b.link(inst, "launch_configuration", ("aws_launch_configuration",), "")
+    for target in targets:
+        found = b.by_address.get(target.removeprefix("tf://"))
+        if found is not None:
+            return found.values.get("instance_type", UNKNOWN)
+    return UNKNOWN if targets or template is not None else None
+
+
+def autoscaling_group(b: Builder, inst: Instance) -> Resource:
+    """aws_autoscaling_group -> aws.autoscaling.group (instance type from its template)."""
+    v = inst.values
+    zones = list_of(v.get("availability_zones"))
+    attrs = {
+        "availability_zones": sorted(zones) if isinstance(zones, list) else UNKNOWN,
+        "min_size": as_int(v.get("min_size")),
+        "max_size": as_int(v.get("max_size")),
+        "desired_capacity": as_int(
+            created_default(inst, v.get("desired_capacity"), v.get("min_size"))
+        ),
+        "health_check_type": created_default(inst, v.get("health_check_type"), "EC2"),
+        "instance_type": _launched_type(b, inst),
+    }
+    if attrs["instance_type"] is None:
+        attrs["vcpus_per_instance"] = None  # mixed instances: no single type
+    relations = relations_to(
+        "in_subnet", b.link(inst, "vpc_zone_identifier", ("aws_subnet",), "aws.ec2.subnet")
+    )
+    return b.resource(inst, "aws.autoscaling.group", attrs, name=v.get("name"), relations=relations)
 
 
 def efs_file_system(b: Builder, inst: Instance) -> Resource:

@@ -31,7 +31,7 @@ from scanner.collectors.terraform.values import (
     name_tag,
 )
 from scanner.model import UNKNOWN, Relation, Resource
-from scanner.policy.network import cidr_is_internet
+from scanner.policy.network import AWS_SUBNET_RESERVED, cidr_is_internet, usable_addresses
 
 __all__ = [
     "eip",
@@ -220,6 +220,10 @@ def subnet(b: Builder, inst: Instance) -> Resource:
         "availability_zone": v.get("availability_zone"),
         "map_public_ip_on_launch": as_bool(v.get("map_public_ip_on_launch"), False),
         "has_internet_route": UNKNOWN,
+        # the CIDR's size is in the plan; the free addresses are only known live
+        "total_ip_count": usable_addresses(v.get("cidr_block"), AWS_SUBNET_RESERVED)
+        if is_known(v.get("cidr_block"))
+        else UNKNOWN,
     }
     relations = relations_to("in_vpc", b.link(inst, "vpc_id", ("aws_vpc",), "aws.ec2.vpc"))
     return b.resource(inst, "aws.ec2.subnet", attrs, name=name_tag(v), relations=relations)

@@ -21,6 +21,7 @@ PRIMARY: dict[str, tuple[str, Mapper]] = {
     "aws_subnet": ("aws.ec2.subnet", aws_network.subnet),
     "aws_instance": ("aws.ec2.instance", aws.ec2_instance),
     "aws_ebs_volume": ("aws.ec2.volume", aws.ebs_volume),
+    "aws_autoscaling_group": ("aws.autoscaling.group", aws.autoscaling_group),
     "aws_eip": ("aws.ec2.eip", aws_network.eip),
     "aws_lambda_function": ("aws.lambda.function", aws.lambda_function),
     "aws_db_instance": ("aws.rds.instance", aws.db_instance),

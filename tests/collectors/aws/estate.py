@@ -351,3 +351,156 @@ def seed_estate(moto: Moto) -> dict[str, Any]:
     )
     made["alb"] = lb["LoadBalancerArn"]
     return made
+
+
+# ---------------------------------------------------------------------- capacity
+VCPU_QUOTA_LIMIT = 32.0  # the applied L-1216C47A value `vcpu_quota_answer` reports
+VCPU_IN_USE = [28.0, 29.0, 30.0, 30.0, 31.0, 30.0, 30.0]  # AWS/Usage daily maxima, oldest first
+BUSY_CPU = [80.0, 85.0, 90.0, 95.0, 88.0, 92.0, 86.0]
+IDLE_CPU = [1.0, 2.0, 1.5, 1.0, 3.0, 2.0, 1.0]
+DB_FREE_BYTES = [6.0e9, 5.5e9, 5.0e9, 4.8e9, 4.5e9, 4.2e9, 4.0e9]
+VCPU_USAGE_DIMENSIONS = {
+    "Service": "EC2",
+    "Type": "Resource",
+    "Resource": "vCPU",
+    "Class": "Standard/OnDemand",
+}
+
+
+def put_daily(
+    moto: Moto,
+    namespace: str,
+    metric: str,
+    dimensions: dict[str, str],
+    values: list[float],
+    *,
+    per_day: int = 1,
+) -> None:
+    """Put `values` as one value a day (noon UTC), the last one yesterday: `per_day` datapoints
+    of value/per_day each, so a day's Sum is the value and its Average value/per_day."""
+    from datetime import UTC, datetime, timedelta
+
+    today = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+    data = [
+        {
+            "MetricName": metric,
+            "Dimensions": [{"Name": k, "Value": v} for k, v in dimensions.items()],
+            "Timestamp": today - timedelta(days=len(values) - i, minutes=piece),
+            "Value": value / per_day,
+        }
+        for i, value in enumerate(values)
+        for piece in range(per_day)
+    ]
+    cloudwatch = moto.client("cloudwatch")
+    for offset in range(0, len(data), 500):
+        cloudwatch.put_metric_data(Namespace=namespace, MetricData=data[offset : offset + 500])
+
+
+def vcpu_quota_answer(limit: float = VCPU_QUOTA_LIMIT) -> str:
+    """A ListServiceQuotas answer (JSON, shaped like the botocore model) for ec2's applied
+    vCPU quota L-1216C47A, which moto does not serve: inject it at the HTTP layer."""
+    quota = {
+        "ServiceCode": "ec2",
+        "ServiceName": "Amazon Elastic Compute Cloud (Amazon EC2)",
+        "QuotaArn": f"arn:aws:servicequotas:{REGION}:{ACCOUNT}:ec2/L-1216C47A",
+        "QuotaCode": "L-1216C47A",
+        "QuotaName": "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances",
+        "Value": limit,
+        "Unit": "None",
+        "Adjustable": True,
+        "GlobalQuota": False,
+        "UsageMetric": {
+            "MetricNamespace": "AWS/Usage",
+            "MetricName": "ResourceCount",
+            "MetricDimensions": VCPU_USAGE_DIMENSIONS,
+            "MetricStatisticRecommendation": "Maximum",
+        },
+    }
+    return json.dumps({"Quotas": [quota]})
+
+
+def quota_handler(answers: dict[str, str]) -> tuple[str, Any]:
+    """A botocore `before-send` handler answering ListServiceQuotas from `answers`
+    (service code -> JSON body, e.g. `vcpu_quota_answer()`); other codes get no quotas.
+
+    Pass it in CollectOptions.handlers: moto does not serve applied quotas.
+    """
+    from botocore.awsrequest import AWSResponse
+
+    class _Body:
+        def __init__(self, data: bytes) -> None:
+            self.data = data
+
+        def stream(self, **_: Any) -> Any:
+            yield self.data
+
+    def handler(request: Any, **_: Any) -> AWSResponse:
+        code = json.loads(request.body or b"{}").get("ServiceCode", "")
+        body = answers.get(code, '{"Quotas": []}').encode()
+        headers = {"content-type": "application/x-amz-json-1.1"}
+        return AWSResponse(request.url, 200, headers, _Body(body))
+
+    return "before-send.service-quotas.ListServiceQuotas", handler
+
+
+def seed_capacity_estate(moto: Moto) -> dict[str, Any]:
+    """Seed a small estate close to its limits; returns names, ids and the seeded figures.
+
+    What it seeds (default account, us-east-1), with daily metrics for the last 7 days:
+    - subnet `almost-full` (10.1.0.0/28: 11 usable addresses) holding 9 instances (82% used),
+      and subnet `roomy` (10.1.1.0/24) with the two instances below;
+    - instance `busy` (m5.large, 2 vCPUs, CPUUtilization BUSY_CPU) and `idle` (t3.micro,
+      2 vCPUs, CPUUtilization IDLE_CPU);
+    - RDS instance `tight-db` (100 GiB, no storage autoscaling, FreeStorageSpace
+      DB_FREE_BYTES: about 4 GB left);
+    - DynamoDB table `orders` (provisioned 100 RCU / 50 WCU);
+    - the AWS/Usage vCPU count (VCPU_IN_USE) of the EC2 vCPU quota. moto serves no EC2
+      quota, so the quota itself (limit VCPU_QUOTA_LIMIT) comes from `vcpu_quota_answer`,
+      which a test injects as the ListServiceQuotas answer: 30 of 32 vCPUs used.
+    Collect with metrics over 7 days (`--metrics --metrics-days 7`) to read it all.
+    """
+    ec2 = moto.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    full = ec2.create_subnet(VpcId=vpc, CidrBlock="10.1.0.0/28")["Subnet"]["SubnetId"]
+    roomy = ec2.create_subnet(VpcId=vpc, CidrBlock="10.1.1.0/24")["Subnet"]["SubnetId"]
+    ec2.create_tags(Resources=[full], Tags=[{"Key": "Name", "Value": "almost-full"}])
+    ec2.create_tags(Resources=[roomy], Tags=[{"Key": "Name", "Value": "roomy"}])
+    ec2.run_instances(
+        ImageId="ami-12c6146b", MinCount=9, MaxCount=9, InstanceType="t3.nano", SubnetId=full
+    )
+    made: dict[str, Any] = {"vpc": vpc, "subnets": {"almost-full": full, "roomy": roomy}}
+    for name, instance_type, cpu in (
+        ("busy", "m5.large", BUSY_CPU),
+        ("idle", "t3.micro", IDLE_CPU),
+    ):
+        instance = ec2.run_instances(
+            ImageId="ami-12c6146b",
+            MinCount=1,
+            MaxCount=1,
+            InstanceType=instance_type,
+            SubnetId=roomy,
+            TagSpecifications=[
+                {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}]}
+            ],
+        )["Instances"][0]["InstanceId"]
+        made[name] = instance
+        put_daily(moto, "AWS/EC2", "CPUUtilization", {"InstanceId": instance}, cpu)
+    moto.client("rds").create_db_instance(
+        DBInstanceIdentifier="tight-db",
+        DBInstanceClass="db.m5.large",
+        Engine="postgres",
+        AllocatedStorage=100,
+        MasterUsername="admin",
+        MasterUserPassword=SECRET_PASSWORD,
+    )
+    put_daily(
+        moto, "AWS/RDS", "FreeStorageSpace", {"DBInstanceIdentifier": "tight-db"}, DB_FREE_BYTES
+    )
+    moto.client("dynamodb").create_table(
+        TableName="orders",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        ProvisionedThroughput={"ReadCapacityUnits": 100, "WriteCapacityUnits": 50},
+    )
+    put_daily(moto, "AWS/Usage", "ResourceCount", VCPU_USAGE_DIMENSIONS, VCPU_IN_USE)
+    return made

@@ -64,3 +64,23 @@ def test_security_audit_and_view_only_access_suffice() -> None:
     ]
     # AssumeRole is granted on the member role itself; GetCallerIdentity needs no permission
     assert uncovered == ["sts:AssumeRole", "sts:GetCallerIdentity"]
+
+
+def test_the_capacity_reads_are_listed_and_pass_the_guard() -> None:
+    ops = operations()
+    needed = {
+        ("service-quotas", "ListServiceQuotas"),
+        ("service-quotas", "ListAWSDefaultServiceQuotas"),
+        ("cloudwatch", "GetMetricData"),
+        ("application-autoscaling", "DescribeScalableTargets"),
+        ("lambda", "GetAccountSettings"),
+        ("lambda", "GetFunctionConcurrency"),
+        ("rds", "DescribeAccountAttributes"),
+        ("dynamodb", "DescribeLimits"),
+        ("ec2", "DescribeAccountAttributes"),
+        ("ec2", "DescribeInstanceTypes"),
+    }
+    assert {(s, o) for s, o in needed if o in ops.get(s, set())} == needed
+    assert all(is_read_operation(o) for _, o in needed)
+    actions = policy()["Statement"][0]["Action"]
+    assert "servicequotas:ListServiceQuotas" in actions  # IAM's prefix, not botocore's name

@@ -75,3 +75,42 @@ def test_same_rule_fails_plan_and_live(
     assert [f.resource.id for f in in_plan.findings] == [plan_id]
     # the same attribute names carry the decision in both
     assert set(in_live.findings[0].evidence) == set(in_plan.findings[0].evidence)
+
+
+def test_capacity_attributes_agree_between_plan_and_live(moto: Moto, collect: Any) -> None:
+    from scanner.collectors.terraform import parse_plan
+
+    ec2 = moto.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.0.0/26")
+    moto.client("dynamodb").create_table(
+        TableName="orders",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        ProvisionedThroughput={"ReadCapacityUnits": 40, "WriteCapacityUnits": 5},
+    )
+    live = collect("--regions", "us-east-1", "--services", "ec2,dynamodb")
+    [subnet] = [
+        r for r in live.of_type("aws.ec2.subnet") if r["attributes"]["cidr_block"] == "10.9.0.0/26"
+    ]
+    table = live.named("aws.dynamodb.table", "orders")
+
+    def planned(tf_type: str, after: dict[str, Any]) -> dict[str, Any]:
+        entry = {
+            "address": f"{tf_type}.x",
+            "mode": "managed",
+            "type": tf_type,
+            "name": "x",
+            "change": {"actions": ["create"], "before": None, "after": after, "after_unknown": {}},
+        }
+        plan = parse_plan({"format_version": "1.2", "resource_changes": [entry]})
+        return dict(plan.resources[0].attributes)
+
+    plan_subnet = planned("aws_subnet", {"cidr_block": "10.9.0.0/26", "vpc_id": vpc})
+    plan_table = planned(
+        "aws_dynamodb_table",
+        {"name": "orders", "billing_mode": "PROVISIONED", "read_capacity": 40, "write_capacity": 5},
+    )
+    assert plan_subnet["total_ip_count"] == subnet["attributes"]["total_ip_count"] == 59
+    for name in ("billing_mode", "read_capacity_units", "write_capacity_units"):
+        assert plan_table[name] == table["attributes"][name], name

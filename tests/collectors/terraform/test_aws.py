@@ -283,3 +283,97 @@ def test_the_same_rule_fails_the_plan_and_the_live_resource(
     in_live = evaluate(rules, [live()])
     assert [f.resource.id for f in in_plan.findings] == [plan_id]
     assert [f.rule_id for f in in_live.findings] == [rule_id]
+
+
+# ---------------------------------------------------------------------- capacity
+def test_capacity_attributes_come_from_the_plan_where_it_knows_them() -> None:
+    plan = small_plan(
+        change("aws_subnet.small", {"cidr_block": "10.0.0.0/28", "vpc_id": "vpc-1"}),
+        change("aws_ebs_volume.fast", {"type": "io2", "iops": 4000, "size": 50}),
+        change("aws_ebs_volume.plain", {"type": "gp2", "iops": 300, "size": 50}),
+        change(
+            "aws_db_instance.db",
+            {"identifier": "db", "allocated_storage": 100, "max_allocated_storage": 0},
+            unknown={"iops": True},
+        ),
+        change(
+            "aws_dynamodb_table.provisioned",
+            {"name": "p", "billing_mode": "PROVISIONED", "read_capacity": 40, "write_capacity": 5},
+        ),
+        change(
+            "aws_dynamodb_table.on_demand",
+            {"name": "o", "billing_mode": "PAY_PER_REQUEST", "read_capacity": 0},
+        ),
+        change(
+            "aws_lambda_function.capped",
+            {"function_name": "c", "reserved_concurrent_executions": 50},
+        ),
+        change(
+            "aws_lambda_function.shared",
+            {"function_name": "s", "reserved_concurrent_executions": -1},
+        ),
+    )
+    subnet = one(plan, "aws_subnet.small").attributes
+    assert subnet["total_ip_count"] == 11
+    assert subnet["available_ip_count"] == UNKNOWN  # only the live subnet knows its free IPs
+    assert one(plan, "aws_ebs_volume.fast").attributes["iops"] == 4000
+    assert one(plan, "aws_ebs_volume.plain").attributes["iops"] is None
+    db = one(plan, "aws_db_instance.db").attributes
+    assert (db["max_allocated_storage_gb"], db["iops"]) == (None, UNKNOWN)
+    table = one(plan, "aws_dynamodb_table.provisioned").attributes
+    assert (table["read_capacity_units"], table["write_capacity_units"]) == (40, 5)
+    assert table["read_autoscaling"] == UNKNOWN
+    on_demand = one(plan, "aws_dynamodb_table.on_demand").attributes
+    assert (on_demand["read_capacity_units"], on_demand["write_capacity_units"]) == (None, None)
+    assert one(plan, "aws_lambda_function.capped").attributes["reserved_concurrency"] == 50
+    assert one(plan, "aws_lambda_function.shared").attributes["reserved_concurrency"] is None
+
+
+def test_an_auto_scaling_group_takes_its_launch_templates_instance_type() -> None:
+    from scanner.collectors.terraform import parse_plan
+
+    group = {"name": "web", "min_size": 2, "max_size": 10, "availability_zones": ["b", "a"]}
+    changes = [
+        change("aws_launch_template.new", {"instance_type": "c5.large"}, unknown={"id": True}),
+        change(
+            "aws_launch_template.old",
+            {"id": "lt-0abc", "instance_type": "m5.xlarge"},
+            actions=("no-op",),
+            before={"id": "lt-0abc", "instance_type": "m5.xlarge"},
+        ),
+        change(
+            "aws_autoscaling_group.by_reference",
+            group | {"launch_template": [{}]},
+            unknown={"desired_capacity": True},  # computed: AWS starts at min_size
+        ),
+        change(
+            "aws_autoscaling_group.by_id",
+            group | {"launch_template": [{"id": "lt-0abc", "version": "$Latest"}]},
+        ),
+        change(
+            "aws_autoscaling_group.mixed",
+            group | {"mixed_instances_policy": [{"launch_template": [{}]}]},
+        ),
+    ]
+    reference = {"references": ["aws_launch_template.new.id", "aws_launch_template.new"]}
+    configuration = {
+        "root_module": {
+            "resources": [
+                {
+                    "address": "aws_autoscaling_group.by_reference",
+                    "expressions": {"launch_template": [{"id": reference}]},
+                }
+            ]
+        }
+    }
+    plan = parse_plan(
+        {"format_version": "1.2", "resource_changes": changes, "configuration": configuration}
+    )
+    by_reference = one(plan, "aws_autoscaling_group.by_reference").attributes
+    assert by_reference["instance_type"] == "c5.large"
+    assert by_reference["vcpus_per_instance"] == UNKNOWN  # needs DescribeInstanceTypes
+    assert by_reference["desired_capacity"] == 2  # AWS starts at min_size
+    assert by_reference["availability_zones"] == ["a", "b"]
+    assert one(plan, "aws_autoscaling_group.by_id").attributes["instance_type"] == "m5.xlarge"
+    mixed = one(plan, "aws_autoscaling_group.mixed").attributes
+    assert (mixed["instance_type"], mixed["vcpus_per_instance"]) == (None, None)

@@ -33,6 +33,8 @@ __all__ = [
     "FindingStatus",
     "FindingsDocument",
     "FixedFinding",
+    "ForecastReport",
+    "ForecastTier",
     "FrameworkResult",
     "GateSummary",
     "Location",
@@ -522,6 +524,44 @@ class GateSummary(_Strict):
     notes: list[str] = Field(default_factory=list)
 
 
+class ForecastTier(_Strict):
+    """One tier of a product at one horizon of a capacity plan (`pscan capacity plan`)."""
+
+    product: str
+    tier: str
+    kind: str = Field(description="web, api, background, database, table, function, queue")
+    horizon: str = Field(description="the month planned for, YYYY-MM")
+    users: float
+    peak_rps: float = Field(description="requests per second in the busiest hour")
+    in_flight: float = Field(description="requests in flight (Little's law: RPS x latency)")
+    per_instance_rps: float | None = Field(
+        default=None, description="what one instance sustains (declared or load-tested)"
+    )
+    instances_needed: int | None = None
+    instances_now: int = 0
+    instances_max: int | None = Field(default=None, description="null: no known ceiling")
+    concurrency_limit: float | None = None
+    read_units_needed: float | None = None
+    read_units: float | None = None
+    write_units_needed: float | None = None
+    write_units: float | None = None
+    connections_needed: float | None = None
+    shortfalls: list[str] = Field(
+        default_factory=list, description="what falls short: instances, vcpu_quota, ..."
+    )
+    resources: list[str] = Field(default_factory=list, description="ids of the tier's resources")
+
+
+class ForecastReport(_Strict):
+    """A capacity plan: the forecast load of every tier against what the estate can reach."""
+
+    model: str = Field(description="the capacity model file")
+    as_of: date
+    horizons: list[str]
+    product_tag: str
+    tiers: list[ForecastTier] = Field(default_factory=list)
+
+
 class FindingsDocument(_Strict):
     """The output of a scan: the JSON contract every other format is rendered from."""
 
@@ -545,4 +585,7 @@ class FindingsDocument(_Strict):
     capacity: CapacityReport | None = Field(
         default=None,
         description="headroom by product; present when the snapshots hold capacity data",
+    )
+    forecast: ForecastReport | None = Field(
+        default=None, description="the capacity plan of `pscan capacity plan` (and the demo)"
     )

@@ -18,9 +18,18 @@ from typing import Any
 from scanner.forecast.demand import Demand, tier_demand
 from scanner.forecast.model import CapacityModel
 from scanner.forecast.supply import Supply, TierSupply
-from scanner.model import Category, Finding, Remediation, ResourceRef, Severity, fingerprint
+from scanner.model import (
+    Category,
+    Finding,
+    ForecastReport,
+    ForecastTier,
+    Remediation,
+    ResourceRef,
+    Severity,
+    fingerprint,
+)
 
-__all__ = ["Shortfall", "TierPlan", "make_plan", "plan_findings"]
+__all__ = ["Shortfall", "TierPlan", "forecast_report", "make_plan", "plan_findings"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,7 @@ class TierPlan:
     read_units: float | None = None
     write_units: float | None = None
     shortfalls: list[Shortfall] = field(default_factory=list)
+    resources: list[str] = field(default_factory=list)
 
 
 def _tier_label(d: Demand) -> str:
@@ -134,6 +144,18 @@ def _concurrency_and_units(plan: TierPlan, supply: TierSupply, s: Supply) -> Non
                 )
             )
     plan.read_units, plan.write_units = supply.read_units, supply.write_units
+    limit = supply.connections_limit
+    if d.connections is not None and limit is not None and d.connections > limit:
+        plan.shortfalls.append(
+            Shortfall(
+                "connections",
+                d.connections,
+                limit,
+                limiting,
+                f"{_tier_label(d)} needs {math.ceil(d.connections)} database connections at"
+                f" the {d.horizon} forecast; the engine allows {limit}",
+            )
+        )
 
 
 def make_plan(
@@ -153,6 +175,7 @@ def make_plan(
                     instances_now=tier_supply.instances_now,
                     instances_max=tier_supply.instances_max if tier_supply.resources else None,
                     per_instance_rps=rps,
+                    resources=[r["id"] for r in tier_supply.resources],
                 )
                 _instances(plan, tier_supply, supply)
                 _concurrency_and_units(plan, tier_supply, supply)
@@ -175,6 +198,12 @@ _RULES: dict[str, tuple[str, str]] = {
     "concurrency": (
         "Forecast load needs more concurrency than the function may use",
         "Raise the function's reserved concurrency, or the account's concurrency quota.",
+    ),
+    "connections": (
+        "Forecast load needs more database connections than the engine allows",
+        "Pool connections (RDS Proxy, PgBouncer, Cloud SQL Auth Proxy with pooling), move"
+        " to a larger instance class or tier, or raise max_connections in the parameter"
+        " group or database flags if memory allows.",
     ),
     "read_units": (
         "Forecast load needs more read capacity than is provisioned",
@@ -223,3 +252,43 @@ def plan_findings(plans: list[TierPlan], first_horizon: str) -> list[Finding]:
                 source="pscan capacity plan",
             )
     return list(seen.values())
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def forecast_report(
+    model: CapacityModel, model_path: str, product_tag: str, plans: list[TierPlan]
+) -> ForecastReport:
+    """The plan as the findings document's `forecast` section."""
+    return ForecastReport(
+        model=model_path,
+        as_of=model.as_of,
+        horizons=list(model.horizons),
+        product_tag=product_tag,
+        tiers=[
+            ForecastTier(
+                product=p.demand.product,
+                tier=p.demand.tier,
+                kind=p.kind,
+                horizon=p.demand.horizon,
+                users=round(p.demand.users),
+                peak_rps=round(p.demand.peak_rps, 2),
+                in_flight=round(p.demand.in_flight, 2),
+                per_instance_rps=p.per_instance_rps,
+                instances_needed=p.demand.instances,
+                instances_now=p.instances_now,
+                instances_max=p.instances_max,
+                concurrency_limit=p.concurrency_limit,
+                read_units_needed=_round(p.demand.read_units),
+                read_units=p.read_units,
+                write_units_needed=_round(p.demand.write_units),
+                write_units=p.write_units,
+                connections_needed=_round(p.demand.connections),
+                shortfalls=sorted({s.kind for s in p.shortfalls}),
+                resources=p.resources,
+            )
+            for p in plans
+        ],
+    )

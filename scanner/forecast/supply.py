@@ -10,16 +10,21 @@ quotas of the accounts and regions they live in. For each tier it then knows:
 - vCPUs per instance and the vCPU quota left in each account and region (an AWS tier
   that needs 40 more m5.large needs 80 more vCPUs of On-Demand Standard quota);
 - concurrency: Lambda reserved concurrency, else the account's concurrency limit;
-- provisioned DynamoDB read and write units (None for on-demand tables).
+- provisioned DynamoDB read and write units (None for on-demand tables);
+- database connections: the engine's default `max_connections` for the instance class
+  (`scanner.policy.capacity`), or a Cloud SQL `max_connections` flag; the smallest of
+  the tier's databases, since each must hold the tier's connections.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from scanner.forecast.model import CapacityModel
+from scanner.headroom import product_of
+from scanner.policy.capacity import cloudsql_max_connections, rds_default_max_connections
 
 __all__ = ["QuotaRoom", "Supply", "TierSupply", "read_supply", "ref_of"]
 
@@ -58,6 +63,7 @@ class TierSupply:
     read_units: float | None = None
     write_units: float | None = None
     on_demand: bool = False
+    connections_limit: int | None = None  # the smallest default max_connections of its DBs
 
     def add_instances(self, now: int, most: int | None) -> None:
         """Count a scaling group (or instance) of the tier."""
@@ -119,6 +125,20 @@ def _add(supply: TierSupply, r: Mapping[str, Any]) -> None:
         reserved = attrs.get("reserved_concurrency")
         if reserved is not None:
             supply.reserved_concurrency = (supply.reserved_concurrency or 0) + _int(reserved)
+    elif rtype in ("aws.rds.instance", "gcp.sql.instance"):
+        if rtype == "aws.rds.instance":
+            limit = rds_default_max_connections(attrs.get("engine"), attrs.get("instance_class"))
+        else:
+            flags = attrs.get("database_flags") or {}
+            flagged = _num(flags.get("max_connections")) if isinstance(flags, dict) else None
+            limit = (
+                int(flagged)
+                if flagged
+                else cloudsql_max_connections(attrs.get("database_version"), attrs.get("tier"))
+            )
+        if limit is not None:
+            known = supply.connections_limit
+            supply.connections_limit = limit if known is None else min(known, limit)
     elif rtype == "aws.dynamodb.table":
         reads, writes = (
             _num(attrs.get("read_capacity_units")),
@@ -140,9 +160,14 @@ class Supply:
 
 
 def read_supply(
-    model: CapacityModel, resources: Iterable[Mapping[str, Any]], product_tag: str
+    model: CapacityModel, resources: Iterable[Mapping[str, Any]], product_tags: Sequence[str]
 ) -> Supply:
-    """Match the model's tiers to the snapshot's resources in one pass."""
+    """Match the model's tiers to the snapshot's resources in one pass.
+
+    A resource's product is the value of the first of `product_tags` it carries (keys
+    match case-insensitively, as in headroom by product); product names match
+    case-insensitively too.
+    """
     by_id: dict[str, list[TierSupply]] = {}
     by_type: dict[tuple[str, str], list[TierSupply]] = {}
     tiers: dict[tuple[str, str], TierSupply] = {}
@@ -156,7 +181,7 @@ def read_supply(
             if tier.resources.type:
                 wanted = (tier.resources.product or pname).lower()
                 by_type.setdefault((wanted, tier.resources.type), []).append(supply)
-    key = product_tag.lower()
+    keys = [k.lower() for k in product_tags]
     quotas: dict[tuple[str, str], QuotaRoom] = {}
     lambda_limits: dict[tuple[str, str], float] = {}
     for r in resources:
@@ -166,8 +191,7 @@ def read_supply(
         if rtype in ("aws.servicequotas.quota", "gcp.compute.quota"):
             _quota(r, attrs, scope, quotas, lambda_limits)
             continue
-        tags: Mapping[str, Any] = r.get("tags") or {}
-        owner = next((str(v).lower() for k, v in tags.items() if k.lower() == key), "")
+        owner = product_of(r.get("tags"), keys).lower()
         for supply in by_id.get(str(r.get("id")), []) + by_type.get((owner, str(rtype)), []):
             _add(supply, r)
     return Supply(tiers=tiers, vcpu_quotas=quotas, lambda_limits=lambda_limits)

@@ -9,6 +9,7 @@ import pytest
 from scanner.forecast.model import CapacityModel, load_model
 from scanner.forecast.plan import make_plan, plan_findings
 from scanner.forecast.supply import read_supply
+from scanner.policy.capacity import rds_default_max_connections
 from scanner.synthetic.builders import resource
 
 MODEL = """\
@@ -83,7 +84,7 @@ def model(tmp_path: Path) -> CapacityModel:
 
 
 def test_supply_matches_tiers_by_product_tag(model: CapacityModel) -> None:
-    supply = read_supply(model, _estate(), "product")
+    supply = read_supply(model, _estate(), ["product"])
     web = supply.tiers[("checkout", "web")]
     assert [r["id"] for r in web.resources] == ["asg-web"]
     assert (web.instances_now, web.instances_max, web.vcpus_per_instance) == (6, 20, 2)
@@ -91,7 +92,7 @@ def test_supply_matches_tiers_by_product_tag(model: CapacityModel) -> None:
 
 
 def test_plan_figures_and_findings(model: CapacityModel) -> None:
-    plans = make_plan(model, read_supply(model, _estate(), "Product"))
+    plans = make_plan(model, read_supply(model, _estate(), ["Product"]))
     web = {p.demand.horizon: p for p in plans if p.demand.tier == "web"}
     # 2027-06: 120,000 x 6 x 0.12 / 3,600 = 24 page views/s; 24 / (2 x 0.7) = 17.1 -> 18
     assert web["2027-06"].demand.instances == 18
@@ -124,3 +125,41 @@ def test_plan_figures_and_findings(model: CapacityModel) -> None:
         ("forecast_vcpu_quota", f"arn:aws:servicequotas:{REGION}:{ACCOUNT}:ec2/L-1216C47A")
     ]
     assert "46 more vCPUs" in quota.message and "has 24 left" in quota.message
+
+
+def test_database_connections_against_the_engine_limit(tmp_path: Path) -> None:
+    path = tmp_path / "capacity.yaml"
+    path.write_text(
+        MODEL.replace(
+            "      carts:\n",
+            "      db:\n"
+            "        kind: database\n"
+            "        requests_per_page_view: 3\n"
+            "        resources: {type: aws.rds.instance}\n"
+            "        connections_per_request: 1\n"
+            "        latency_ms: 2000\n"
+            "      carts:\n",
+        )
+    )
+    model = load_model(path)
+    estate = [
+        *_estate(),
+        resource(
+            "db-orders",
+            "aws.rds.instance",
+            tags={"Product": "checkout"},
+            attributes={"engine": "postgres", "instance_class": "db.t3.micro"},
+        ),
+    ]
+    limit = rds_default_max_connections("postgres", "db.t3.micro")
+    assert limit is not None
+    plans = make_plan(model, read_supply(model, estate, ["Product"]))
+    db = {p.demand.horizon: p for p in plans if p.demand.tier == "db"}
+    # 2027-06: 24 page views/s x 3 = 72 queries/s x 2 s = 144 connections
+    assert db["2027-06"].demand.connections == pytest.approx(144)
+    assert limit == 112  # LEAST(1 GiB / 9,531,392, 5,000)
+    assert [s.kind for s in db["2027-06"].shortfalls] == ["connections"]
+    finding = next(
+        f for f in plan_findings(plans, "2027-06") if f.rule_id == "forecast_connections"
+    )
+    assert f"the engine allows {limit}" in finding.message

@@ -14,6 +14,7 @@ arguments), returns a result, reports progress through an optional `Listener`
 | `pscan demo` | `run_demo(out)` |
 | `pscan baseline create` | `create_baseline(sources, out)` |
 | `pscan capacity show` | `show_capacity(CapacityRequest)`, then `render_capacity` |
+| `pscan capacity init`, `plan` | `init_model(snapshots, out)`, `run_plan(PlanRequest)` |
 | `pscan fixtures generate` | `generate_fixtures(out, resources, seed)` |
 | `pscan rules ...` | `list_rules`, `find_rule`, `framework_coverage`, `rule_tests` |
 | `pscan snapshot ...`, `pscan diagram` | `snapshot_info`, `merge`, `draw_diagram` |
@@ -42,6 +43,7 @@ from scanner.app.demo import DemoResult, run_demo
 from scanner.app.events import Listener, ignore
 from scanner.app.files import write_atomic
 from scanner.app.fixtures import generate_fixtures
+from scanner.app.forecast import PlanRequest, PlanResult, init_model, run_plan
 from scanner.app.gate import Gate, GateOptions, load_gate
 from scanner.app.iac import IacRequest, IacResult, run_iac
 from scanner.app.report import (
@@ -92,6 +94,8 @@ __all__ = [
     "IacResult",
     "Listener",
     "MetricsOptions",
+    "PlanRequest",
+    "PlanResult",
     "ReportRequest",
     "ReportResult",
     "RuleListing",
@@ -108,6 +112,7 @@ __all__ = [
     "framework_coverage",
     "generate_fixtures",
     "ignore",
+    "init_model",
     "list_rules",
     "load_gate",
     "load_ruleset",
@@ -118,6 +123,7 @@ __all__ = [
     "rule_tests",
     "run_demo",
     "run_iac",
+    "run_plan",
     "run_report",
     "run_scan",
     "scan_snapshots",

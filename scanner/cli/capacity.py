@@ -1,4 +1,7 @@
-"""`pscan capacity show`: headroom by product of snapshots (docs/capacity.md)."""
+"""`pscan capacity show|init|plan`: headroom by product, and plans for future load.
+
+`show` is docs/capacity.md; `init` and `plan` are docs/capacity-planning.md.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +13,23 @@ from scanner.app import (
     CAPACITY_FORMATS,
     CapacityRequest,
     GateOptions,
+    PlanRequest,
+    init_model,
     render_capacity,
+    run_plan,
     show_capacity,
     write_atomic,
 )
-from scanner.cli.options import config_options, output_option, product_tag_option
-from scanner.cli.output import echo_text
+from scanner.cli.options import (
+    config_options,
+    format_option,
+    gate_options,
+    output_option,
+    product_tag_option,
+    quiet_option,
+)
+from scanner.cli.output import Ui, echo_text, emit, findings_summary, gate_line
+from scanner.gate import exit_code
 
 __all__ = ["capacity"]
 
@@ -85,3 +99,106 @@ def capacity_show(
         write_atomic(output, text)
     else:
         echo_text(text)
+
+
+@capacity.command("init")
+@click.argument("snapshots", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("capacity.yaml"),
+    show_default=True,
+    help="The model file to write (never overwritten).",
+)
+@product_tag_option("Default: capacity.product_tag in .pscan.yaml, else Product, App, Application.")
+@config_options
+@quiet_option
+def capacity_init(
+    snapshots: tuple[Path, ...],
+    output: Path,
+    product_tags: tuple[str, ...],
+    config: GateOptions,
+    quiet: bool,
+) -> None:
+    """Write a starting capacity model from the products and tiers the snapshots show.
+
+    Each product (a value of the product tag) gets a tier per kind of resource that
+    serves it: auto-scaling groups and autoscalers (web), ECS and Cloud Run services
+    (api), functions, databases, tables and queues. Fill in the values marked
+    `# fill in` (users today and later, page views, peak share, per-instance
+    throughput), then run `pscan capacity plan`.
+
+    \b
+    Examples:
+      pscan capacity init ./snap -o capacity.yaml
+      pscan capacity init ./snap-aws ./snap-gcp --product-tag app -o capacity.yaml
+    """
+    count = init_model(snapshots, output, product_tags, config=config)
+    Ui(quiet).say(f"wrote {output}: {count} product(s); fill in the values marked '# fill in'")
+
+
+@capacity.command("plan")
+@click.argument("snapshots", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--model",
+    "model",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The capacity model (capacity.yaml; `pscan capacity init` writes a start).",
+)
+@click.option(
+    "--loadtest",
+    "loadtests",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A `pscan loadtest` results file: its measured throughput replaces the tier's"
+    " per_instance_rps (repeatable; the file names its product and tier).",
+)
+@product_tag_option("Default: the model's product_tag, else .pscan.yaml, else Product, App.")
+@format_option
+@output_option
+@gate_options
+@quiet_option
+def capacity_plan(
+    snapshots: tuple[Path, ...],
+    model: Path,
+    loadtests: tuple[Path, ...],
+    product_tags: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    gate: GateOptions,
+    quiet: bool,
+) -> None:
+    """Plan capacity for the model's forecast: required against reachable, per tier.
+
+    For every product, tier and horizon: peak requests per second from users, page
+    views and the peak hour; instances needed = ceil(peak RPS / (per-instance RPS x
+    target utilisation)); requests in flight by Little's law (RPS x latency), which
+    give Lambda concurrency and database connections; DynamoDB units. Compared with
+    what the estate can reach (scaling maxima, reserved concurrency, provisioned
+    units, engine connection limits, and the vCPU quota left for extra instances).
+    Each shortfall is a capacity finding at its earliest horizon (high at the first
+    horizon, medium later), judged by the gate like a scan.
+
+    \b
+    Examples:
+      pscan capacity plan --model capacity.yaml ./snap
+      pscan capacity plan --model capacity.yaml ./snap --fail-on high --format md
+      pscan capacity plan --model capacity.yaml ./snap --loadtest web.json -o plan.json
+    """
+    ui = Ui(quiet)
+    request = PlanRequest(
+        model=model,
+        snapshots=snapshots,
+        product_tags=product_tags,
+        loadtests=loadtests,
+        gate=gate,
+    )
+    result = run_plan(request)
+    emit(result.doc, fmt, output)
+    if output:
+        ui.say(findings_summary(result.doc))
+        ui.say(gate_line(result.gate))
+        ui.say(f"wrote {output}")
+    raise click.exceptions.Exit(exit_code(result.gate))

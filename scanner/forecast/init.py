@@ -8,9 +8,11 @@ so it plans nothing until filled in) when at least one product was found.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
+
+from scanner.headroom import UNTAGGED, product_of
 
 __all__ = ["TIER_TYPES", "starting_model"]
 
@@ -40,18 +42,26 @@ def _horizons(today: date) -> list[str]:
 
 
 def starting_model(
-    resources: Iterable[Mapping[str, Any]], product_tag: str, today: date
+    resources: Iterable[Mapping[str, Any]],
+    product_tags: Sequence[str],
+    today: date,
+    *,
+    write_tag: bool = True,
 ) -> tuple[str, int]:
-    """The YAML text of a starting model, and how many products it names."""
-    key = product_tag.lower()
+    """The YAML text of a starting model, and how many products it names.
+
+    A resource's product is the value of the first of `product_tags` it carries (as in
+    headroom by product). With `write_tag`, the model names the first key as its
+    `product_tag` (give one key then); otherwise the plan resolves the keys again.
+    """
+    keys = [k.lower() for k in product_tags]
     found: dict[str, dict[str, str]] = {}  # product -> tier name -> resource type
     for r in resources:
         rtype = str(r.get("type"))
         if rtype not in TIER_TYPES:
             continue
-        tags: Mapping[str, Any] = r.get("tags") or {}
-        product = next((str(v) for k, v in tags.items() if k.lower() == key and v), None)
-        if product is None:
+        product = product_of(r.get("tags"), keys)
+        if product == UNTAGGED:
             continue
         tier, _ = TIER_TYPES[rtype]
         found.setdefault(product, {}).setdefault(tier, rtype)
@@ -62,7 +72,7 @@ def starting_model(
         "version: 1",
         f"as_of: {today.isoformat()}",
         f"horizons: [{', '.join(_horizons(today))}]",
-        f"product_tag: {product_tag}",
+        *([f"product_tag: {_key(product_tags[0])}"] if write_tag else []),
         "products:",
     ]
     for product in sorted(found):

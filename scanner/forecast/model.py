@@ -80,6 +80,10 @@ class TierResources(_Strict):
         default=None, description="product tag value (default: the product's name)"
     )
     ids: list[str] = Field(default_factory=list, description="explicit resource ids")
+    accounts: list[str] = Field(
+        default_factory=list, description="only in these accounts / projects (with `type`)"
+    )
+    regions: list[str] = Field(default_factory=list, description="only in these regions")
 
     @model_validator(mode="after")
     def _something(self) -> TierResources:

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from scanner.forecast.model import CapacityModel
+from scanner.forecast.model import CapacityModel, TierResources
 from scanner.headroom import product_of
 from scanner.policy.capacity import cloudsql_max_connections, rds_default_max_connections
 
@@ -169,7 +169,7 @@ def read_supply(
     case-insensitively too.
     """
     by_id: dict[str, list[TierSupply]] = {}
-    by_type: dict[tuple[str, str], list[TierSupply]] = {}
+    by_type: dict[tuple[str, str], list[tuple[TierSupply, TierResources]]] = {}
     tiers: dict[tuple[str, str], TierSupply] = {}
     for pname, product in model.products.items():
         for tname, tier in product.tiers.items():
@@ -180,7 +180,9 @@ def read_supply(
                 by_id.setdefault(rid, []).append(supply)
             if tier.resources.type:
                 wanted = (tier.resources.product or pname).lower()
-                by_type.setdefault((wanted, tier.resources.type), []).append(supply)
+                by_type.setdefault((wanted, tier.resources.type), []).append(
+                    (supply, tier.resources)
+                )
     keys = [k.lower() for k in product_tags]
     quotas: dict[tuple[str, str], QuotaRoom] = {}
     lambda_limits: dict[tuple[str, str], float] = {}
@@ -191,9 +193,14 @@ def read_supply(
         if rtype in ("aws.servicequotas.quota", "gcp.compute.quota"):
             _quota(r, attrs, scope, quotas, lambda_limits)
             continue
-        owner = product_of(r.get("tags"), keys).lower()
-        for supply in by_id.get(str(r.get("id")), []) + by_type.get((owner, str(rtype)), []):
+        for supply in by_id.get(str(r.get("id")), []):
             _add(supply, r)
+        owner = product_of(r.get("tags"), keys).lower()
+        for supply, chosen in by_type.get((owner, str(rtype)), []):
+            if (not chosen.accounts or scope[0] in chosen.accounts) and (
+                not chosen.regions or scope[1] in chosen.regions
+            ):
+                _add(supply, r)
     return Supply(tiers=tiers, vcpu_quotas=quotas, lambda_limits=lambda_limits)
 
 

@@ -19,7 +19,7 @@ def test_products_and_tiers_from_the_product_tag(tmp_path: Path) -> None:
         resource("vpc", "aws.ec2.vpc", tags={"Product": "network"}),  # serves no tier
         resource("fn", "aws.lambda.function"),  # no product
     ]
-    text, count = starting_model(estate, "Product", date(2026, 12, 6))
+    text, count = starting_model(estate, ["Product"], date(2026, 12, 6))
     assert count == 2
     path = tmp_path / "capacity.yaml"
     path.write_text(text)
@@ -39,5 +39,7 @@ def test_products_and_tiers_from_the_product_tag(tmp_path: Path) -> None:
 
 
 def test_no_product_found() -> None:
-    _, count = starting_model([resource("fn", "aws.lambda.function")], "Product", date(2026, 1, 31))
+    _, count = starting_model(
+        [resource("fn", "aws.lambda.function")], ["Product"], date(2026, 1, 31)
+    )
     assert count == 0

@@ -68,6 +68,7 @@ NORMALISERS: dict[str, Normaliser] = {
     "compute.googleapis.com/GlobalForwardingRule": compute.forwarding_rule,
     "compute.googleapis.com/BackendService": compute.backend_service,
     "compute.googleapis.com/RegionBackendService": compute.backend_service,
+    "compute.googleapis.com/Autoscaler": compute.autoscaler,
     "storage.googleapis.com/Bucket": storage.bucket,
     "sqladmin.googleapis.com/Instance": sql.instance,
     "iam.googleapis.com/ServiceAccount": iam.service_account,
@@ -90,6 +91,7 @@ NORMALISERS: dict[str, Normaliser] = {
     "cloudfunctions.googleapis.com/CloudFunction": functions.function,
     "cloudfunctions.googleapis.com/Function": functions.function,
     "pubsub.googleapis.com/Topic": pubsub.topic,
+    "pubsub.googleapis.com/Subscription": pubsub.subscription,
 }
 
 HIERARCHY_TYPES: tuple[str, ...] = (

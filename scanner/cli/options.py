@@ -280,6 +280,20 @@ GCP_OPTIONS = [
         help="With --export-file: when the export was taken (the export operation's"
         " readTime); ages are measured from it. Default: the newest update_time in the files.",
     ),
+    click.option(
+        "--compute-endpoint",
+        "gcp_compute_endpoint",
+        metavar="URL",
+        help="With --metrics: Compute API endpoint for quotas (an emulator or private"
+        " endpoint). http:// endpoints are called with anonymous credentials.",
+    ),
+    click.option(
+        "--monitoring-endpoint",
+        "gcp_monitoring_endpoint",
+        metavar="URL",
+        help="With --metrics: Cloud Monitoring endpoint (gRPC, host:port) for usage metrics."
+        " http:// is a plaintext channel without credentials.",
+    ),
 ]
 _GCP_FIELDS = [
     "scopes",
@@ -287,6 +301,8 @@ _GCP_FIELDS = [
     "asset_types",
     "endpoint",
     "read_time",
+    "compute_endpoint",
+    "monitoring_endpoint",
 ]
 
 

@@ -44,6 +44,7 @@ from scanner.snapshot import SnapshotWriter
 
 __all__ = [
     "AssetSource",
+    "CapacityOptions",
     "CapacitySource",
     "GcpCollector",
     "collect_gcp",
@@ -83,6 +84,16 @@ class AssetSource(Protocol):
     def resource_assets(self) -> Iterator[Asset]:
         """Resources of the other selected types."""
         ...
+
+
+@dataclass(frozen=True)
+class CapacityOptions:
+    """`--metrics`: the window and where the Compute and Monitoring APIs are."""
+
+    days: int = 14
+    compute_endpoint: str | None = None
+    monitoring_endpoint: str | None = None
+    now: datetime | None = None  # the window ends at the start of this day (UTC); default today
 
 
 class CapacitySource(Protocol):
@@ -335,14 +346,6 @@ def _check_request(
         raise ConfigError(msg)
 
 
-def _check_metrics(compute: str | None, monitoring: str | None, metrics: bool) -> None:
-    """Raise ConfigError for an API endpoint of quotas or metrics without --metrics."""
-    if (compute or monitoring) and not metrics:
-        flag = "--compute-endpoint" if compute else "--monitoring-endpoint"
-        msg = f"{flag} applies to quotas and usage metrics; use it with --metrics"
-        raise ConfigError(msg)
-
-
 def collect_gcp(
     output: Path,
     *,
@@ -352,15 +355,12 @@ def collect_gcp(
     endpoint: str | None = None,
     read_time: datetime | None = None,
     progress: Progress | None = None,
-    metrics_days: int | None = None,
-    compute_endpoint: str | None = None,
-    monitoring_endpoint: str | None = None,
+    metrics: CapacityOptions | None = None,
 ) -> tuple[SnapshotManifest, dict[str, int]]:
     """Collect through the Cloud Asset API (`scopes`) or export files into a snapshot.
 
-    With `metrics_days` (`--metrics`), also the Compute quotas and the usage metrics of
-    the last `metrics_days` days of every project collected (see `capacity`), from the
-    Compute and Cloud Monitoring APIs (at the endpoints given, else Google's).
+    With `metrics` (`--metrics`), also the Compute quotas and the usage metrics of every
+    project collected, from the Compute and Cloud Monitoring APIs (see `capacity`).
 
     Returns the manifest and the resources written per type.
 
@@ -375,7 +375,6 @@ def collect_gcp(
     from scanner.collectors.secrets import scan_text
 
     _check_request(scopes, export_files, endpoint, read_time)
-    _check_metrics(compute_endpoint, monitoring_endpoint, metrics_days is not None)
     selected = select_types(asset_types)
     source: AssetSource
     client = None
@@ -390,7 +389,6 @@ def collect_gcp(
             org_policy_types=HIERARCHY_TYPES,
             progress=progress,
         )
-        name = "gcp"
     else:
         source = ExportSource(
             list(export_files),
@@ -398,22 +396,20 @@ def collect_gcp(
             resource_types=selected,
             progress=progress,
         )
-        name = "gcp-export"
     collector = GcpCollector(source, selected=selected, scan_secrets=scan_text)
     if progress is not None:
         collector.progress = progress
-    if metrics_days is not None:
-        from scanner.collectors.gcp.capacity import Capacity, CapacityOptions
+    if metrics is not None:
+        from scanner.collectors.gcp.capacity import Capacity
 
-        options = CapacityOptions(metrics_days, compute_endpoint, monitoring_endpoint)
-        collector.capacity = Capacity(options, selected)
+        collector.capacity = Capacity(metrics, selected)
     try:
         manifest = write_snapshot(
             collector,
             output,
             scopes=[f"gcp:{s}" for s in scopes],
             created_at=read_time,
-            source_name=name,
+            source_name="gcp" if scopes else "gcp-export",
         )
     finally:
         if client is not None:

@@ -23,8 +23,9 @@ from tests.collectors.gcp.capacity_estate import (
     export_lines,
     write_export,
 )
-from tests.collectors.gcp.conftest import assert_user_error, run
-from tests.collectors.gcp.fake_compute import FakeCompute
+from tests.collectors.gcp.conftest import ORG_SCOPE, assert_user_error, run
+from tests.collectors.gcp.fake_cai import FakeCloudAsset
+from tests.collectors.gcp.fake_compute import FakeCompute, quota
 from tests.collectors.gcp.fake_monitoring import FakeMonitoring
 
 Apis = tuple[FakeCompute, FakeMonitoring]
@@ -216,3 +217,44 @@ def test_an_endpoint_without_metrics_is_a_usage_error(tmp_path: Path) -> None:
         "http://127.0.0.1:1", "-o", str(tmp_path / "snap"),
     )  # fmt: skip
     assert_user_error(result, "--monitoring-endpoint", "--metrics")
+
+
+def test_the_projects_listed_by_the_cloud_asset_api_are_read(
+    tmp_path: Path, fake: FakeCloudAsset
+) -> None:
+    zero = {
+        "global": [quota("NETWORKS", 15, 1)],
+        "regions": {"europe-west1": [quota("CPUS", 24, 4)]},
+    }
+    compute = FakeCompute({"acme-prod": zero, "acme-dev": zero}).start()
+    monitoring = FakeMonitoring(projects={"acme-prod", "acme-dev"}).start()
+    try:
+        out = tmp_path / "snap"
+        endpoints = ["--compute-endpoint", compute.url, "--monitoring-endpoint", monitoring.url]
+        result = run(
+            "collect", "gcp", "--scope", ORG_SCOPE, "--endpoint", fake.url, "--metrics",
+            *endpoints, "-o", str(out),
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+    finally:
+        compute.stop()
+        monitoring.stop()
+    assert {r.request.name for r in monitoring.requests} == {
+        "projects/acme-dev",
+        "projects/acme-prod",
+    }
+    resources = _resources(out)
+    quotas = sorted(rid for rid, r in resources.items() if r["type"] == "gcp.compute.quota")
+    assert quotas == [
+        f"//compute.googleapis.com/projects/{p}/{q}"
+        for p in ("acme-dev", "acme-prod")
+        for q in ("quotas/NETWORKS", "regions/europe-west1/quotas/CPUS")
+    ]
+    # read, but no series: every metric of the type with 0 days
+    web = resources[
+        "//compute.googleapis.com/projects/acme-prod/zones/europe-west1-b/instances/web-1"
+    ]
+    assert web["attributes"]["usage"] == {
+        "cpu_percent": {"average": None, "p95": None, "max": None, "days": 0}
+    }
+    assert open_snapshot(out).manifest.errors == []

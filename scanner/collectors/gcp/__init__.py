@@ -4,6 +4,8 @@
     export.py   `gcloud asset export` NDJSON files (snake_case envelope, camelCase data)
     collect.py  both sources -> Context -> normalisers -> Resources (-> snapshot)
     common.py   the asset form, the context, converters shared by the normalisers
+    capacity.py --metrics: quotas.py (Compute API quotas) and metrics.py (Cloud Monitoring
+                usage, its METRICS table) for the projects collected
     <family>.py one module per service family: asset dicts -> scanner.model.Resource
 
 `NORMALISERS` below is the registry: Cloud Asset type -> the function that turns one

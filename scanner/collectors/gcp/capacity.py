@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from google.auth.credentials import Credentials
+from google.cloud.monitoring_v3 import MetricServiceClient
 
 from scanner.collectors.gcp.api import credentials_for
 from scanner.collectors.gcp.collect import CapacityOptions
@@ -45,7 +46,7 @@ class Capacity:
         self.errors: list[CollectionError] = []
         self._compute: ComputeClients | None = None
         self._quotas: QuotaReader | None = None
-        self._monitoring: Any = None
+        self._monitoring: MetricServiceClient | None = None
         self._metrics: MetricsReader | None = None
 
     @property

@@ -151,6 +151,8 @@ class GcpOptions:
     endpoint: str | None = None
     read_time: str | None = None  # ISO 8601, as typed
     metrics: MetricsOptions = field(default_factory=lambda: MetricsOptions())
+    compute_endpoint: str | None = None  # quotas, with metrics
+    monitoring_endpoint: str | None = None  # usage metrics, with metrics
 
 
 def parse_read_time(text: str) -> datetime:
@@ -175,7 +177,13 @@ def collect_gcp(output: Path, options: GcpOptions, on_event: Listener = ignore) 
         CollectorError: nothing could be read at all.
     """
     read_time = parse_read_time(options.read_time) if options.read_time else None
+    endpoint = options.compute_endpoint or options.monitoring_endpoint
+    if endpoint and not options.metrics.enabled:
+        flag = "--compute-endpoint" if options.compute_endpoint else "--monitoring-endpoint"
+        msg = f"{flag} applies to quotas and usage metrics; use it with --metrics"
+        raise ConfigError(msg)
     # Imported here: google-cloud-asset takes a while to import and most commands skip it.
+    from scanner.collectors.gcp.collect import CapacityOptions
     from scanner.collectors.gcp.collect import collect_gcp as run_collector
 
     started = time.monotonic()
@@ -187,6 +195,11 @@ def collect_gcp(output: Path, options: GcpOptions, on_event: Listener = ignore) 
         endpoint=options.endpoint,
         read_time=read_time,
         progress=lambda text: on_event(GcpStep(text)),
+        metrics=CapacityOptions(
+            options.metrics.days, options.compute_endpoint, options.monitoring_endpoint
+        )
+        if options.metrics.enabled
+        else None,
     )
     on_event(Collected("gcp", output, manifest, time.monotonic() - started, counts))
     return manifest

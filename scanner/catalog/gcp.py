@@ -516,6 +516,7 @@ GCP_TYPES: dict[str, ResourceType] = {
             "version": "node version",
             "status": "RUNNING, ...",
             "zone_count": "zones the pool runs in (autoscaling limits are per zone)",
+            "instance_groups": "ids of the managed instance groups of its nodes, one per zone",
             "usage": USAGE,
         },
         {"in_cluster": "gcp.container.cluster", "runs_as": "gcp.iam.service_account"},

@@ -304,6 +304,20 @@ GCP_OPTIONS = [
         help="With --export-file: when the export was taken (the export operation's"
         " readTime); ages are measured from it. Default: the newest update_time in the files.",
     ),
+    click.option(
+        "--compute-endpoint",
+        "gcp_compute_endpoint",
+        metavar="URL",
+        help="With --metrics: Compute API endpoint for quotas (an emulator or private"
+        " endpoint). http:// endpoints are called with anonymous credentials.",
+    ),
+    click.option(
+        "--monitoring-endpoint",
+        "gcp_monitoring_endpoint",
+        metavar="URL",
+        help="With --metrics: Cloud Monitoring endpoint (gRPC, host:port) for usage metrics."
+        " http:// is a plaintext channel without credentials.",
+    ),
 ]
 _GCP_FIELDS = [
     "scopes",
@@ -311,6 +325,8 @@ _GCP_FIELDS = [
     "asset_types",
     "endpoint",
     "read_time",
+    "compute_endpoint",
+    "monitoring_endpoint",
 ]
 
 
@@ -332,8 +348,9 @@ METRICS_OPTIONS = [
         default=False,
         show_default=True,
         help="Also collect usage: AWS CloudWatch metrics and quota usage (GetMetricData,"
-        " batched), GCP Compute quotas and Cloud Monitoring series. These calls are billed;"
-        " their count is printed and recorded in the manifest. See docs/capacity.md.",
+        " batched; billed per metric), GCP Compute quotas and Cloud Monitoring series. The"
+        " number of metric calls is printed and recorded in the manifest. See"
+        " docs/capacity.md.",
     ),
     click.option(
         "--metrics-days",

@@ -12,6 +12,7 @@ from typing import Any
 
 from scanner.collectors.aws.context import Scope
 from scanner.collectors.aws.normalise import INTERNET, rel, tags_of
+from scanner.collectors.usage import used_percent
 from scanner.model import Relation, Resource
 from scanner.policy.network import AWS_SUBNET_RESERVED, cidr_is_internet, usable_addresses
 
@@ -237,9 +238,7 @@ def _subnets(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
         sid = str(subnet["SubnetId"])
         available = subnet.get("AvailableIpAddressCount")
         total = usable_addresses(subnet.get("CidrBlock"), AWS_SUBNET_RESERVED)
-        used_percent = None
-        if isinstance(available, int) and total:
-            used_percent = round((total - available) / total * 100, 2)
+        used = total - available if isinstance(available, int) and total else None
         attributes = {
             "cidr_block": subnet.get("CidrBlock"),
             "availability_zone": subnet.get("AvailabilityZone"),
@@ -247,7 +246,7 @@ def _subnets(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
             "has_internet_route": routed.get(sid) if tables is not None else None,
             "available_ip_count": available,
             "total_ip_count": total,
-            "used_ip_percent": used_percent,
+            "used_ip_percent": used_percent(used, total),
         }
         out.append(
             scope.resource(

@@ -17,13 +17,13 @@ the run's remaining queries are not sent; their resources keep `usage: null`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from scanner.collectors.aws.context import ServiceContext, expected_errors
+from scanner.collectors.usage import summarise
 from scanner.model import Resource
 
 __all__ = [
@@ -34,7 +34,6 @@ __all__ = [
     "Query",
     "add_usage",
     "daily_values",
-    "summarise",
     "window",
 ]
 
@@ -178,22 +177,6 @@ def window(days: int, now: datetime | None = None) -> tuple[datetime, datetime]:
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     end = moment.replace(hour=0, minute=0, second=0, microsecond=0)
     return end - timedelta(days=days), end
-
-
-def summarise(values: Sequence[float]) -> dict[str, float | int | None]:
-    """{average, p95, max, days} of daily values; p95 interpolates linearly between ranks."""
-    if not values:
-        return {"average": None, "p95": None, "max": None, "days": 0}
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * 0.95
-    low, high = math.floor(rank), math.ceil(rank)
-    p95 = ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
-    return {
-        "average": round(sum(ordered) / len(ordered), 4),
-        "p95": round(p95, 4),
-        "max": round(ordered[-1], 4),
-        "days": len(ordered),
-    }
 
 
 def _request(query: Query, qid: str) -> dict[str, Any]:

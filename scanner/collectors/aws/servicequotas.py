@@ -28,6 +28,7 @@ from typing import Any
 
 from scanner.collectors.aws import metrics
 from scanner.collectors.aws.context import Scope, ServiceContext, expected_errors, missing_as
+from scanner.collectors.usage import used_percent
 from scanner.model import Resource
 
 __all__ = [
@@ -205,9 +206,10 @@ def _quota(
     **more: Any,
 ) -> Resource:
     service_code, quota_code = key.split("/", 1)
-    percent = None
-    if isinstance(limit, int | float) and isinstance(used, int | float) and limit:
-        percent = round(used / limit * 100, 2)
+    numbers = [
+        v if isinstance(v, int | float) and not isinstance(v, bool) else None for v in (used, limit)
+    ]
+    percent = used_percent(numbers[0], numbers[1])
     attributes = {
         "service_code": service_code,
         "quota_code": quota_code,
@@ -358,3 +360,8 @@ def to_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
 def collect(ctx: ServiceContext) -> list[Resource]:
     """Collect the region's quotas and limits."""
     return to_resources(fetch(ctx), ctx.scope)
+
+
+def _number(value: Any) -> float | None:
+    """A number from an API answer (bools and missing values are not)."""
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None

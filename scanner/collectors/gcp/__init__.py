@@ -4,6 +4,8 @@
     export.py   `gcloud asset export` NDJSON files (snake_case envelope, camelCase data)
     collect.py  both sources -> Context -> normalisers -> Resources (-> snapshot)
     common.py   the asset form, the context, converters shared by the normalisers
+    capacity.py --metrics: quotas.py (Compute API quotas) and metrics.py (Cloud Monitoring
+                usage, its METRICS table) for the projects collected
     <family>.py one module per service family: asset dicts -> scanner.model.Resource
 
 `NORMALISERS` below is the registry: Cloud Asset type -> the function that turns one
@@ -68,6 +70,7 @@ NORMALISERS: dict[str, Normaliser] = {
     "compute.googleapis.com/GlobalForwardingRule": compute.forwarding_rule,
     "compute.googleapis.com/BackendService": compute.backend_service,
     "compute.googleapis.com/RegionBackendService": compute.backend_service,
+    "compute.googleapis.com/Autoscaler": compute.autoscaler,
     "storage.googleapis.com/Bucket": storage.bucket,
     "sqladmin.googleapis.com/Instance": sql.instance,
     "iam.googleapis.com/ServiceAccount": iam.service_account,
@@ -90,6 +93,7 @@ NORMALISERS: dict[str, Normaliser] = {
     "cloudfunctions.googleapis.com/CloudFunction": functions.function,
     "cloudfunctions.googleapis.com/Function": functions.function,
     "pubsub.googleapis.com/Topic": pubsub.topic,
+    "pubsub.googleapis.com/Subscription": pubsub.subscription,
 }
 
 HIERARCHY_TYPES: tuple[str, ...] = (

@@ -48,6 +48,8 @@ __all__ = [
     "ApiSource",
     "asset_from_message",
     "close_client",
+    "credentials_for",
+    "error_details",
     "make_client",
     "make_retry",
 ]
@@ -106,7 +108,12 @@ def _anonymous() -> Credentials:
     return credentials
 
 
-def _credentials(endpoint: str | None) -> Credentials:
+def credentials_for(endpoint: str | None) -> Credentials:
+    """Credentials for a client at `endpoint` (see the module docstring).
+
+    Raises:
+        CollectorError: no endpoint and no Application Default Credentials.
+    """
     if endpoint and endpoint.startswith("http://"):
         return _anonymous()
     import google.auth
@@ -133,7 +140,7 @@ def make_client(
     """An AssetServiceClient on the REST transport, at `endpoint` when one is given."""
     options = ClientOptions(api_endpoint=endpoint) if endpoint else None
     return asset_v1.AssetServiceClient(
-        credentials=credentials if credentials is not None else _credentials(endpoint),
+        credentials=credentials if credentials is not None else credentials_for(endpoint),
         transport="rest",
         client_options=options,
     )
@@ -145,10 +152,11 @@ def close_client(client: asset_v1.AssetServiceClient) -> None:
 
 
 def _error_body(exc: BaseException) -> dict[str, Any]:
-    """The `error` object of a Google JSON error response, or {}."""
+    """The `error` object of a Google JSON error response, or {} (also for gRPC errors)."""
     response = getattr(exc, "response", None)
+    reader = getattr(response, "json", None)
     try:
-        payload = response.json() if response is not None else None
+        payload = reader() if callable(reader) else None
     except ValueError:
         return {}
     error = payload.get("error") if isinstance(payload, dict) else None
@@ -162,6 +170,18 @@ def _error_code(exc: BaseException, body: dict[str, Any]) -> str:
     status = getattr(exc, "grpc_status_code", None)
     name = getattr(status, "name", None)
     return str(name) if name else type(exc).__name__
+
+
+def error_details(exc: BaseException) -> tuple[str, str]:
+    """(code, first line of the message) of a failed Google API call, REST or gRPC.
+
+    A `RetryError` (the retries ran out) is described by its last cause.
+    """
+    cause = exc.cause if isinstance(exc, gexc.RetryError) and exc.cause else exc
+    body = _error_body(cause)
+    message = body.get("message") or getattr(cause, "message", None) or str(cause)
+    lines = str(message).strip().splitlines() or [type(cause).__name__]
+    return _error_code(cause, body), lines[0][:500]
 
 
 class ApiSource:
@@ -248,17 +268,15 @@ class ApiSource:
 
     def _record(self, scope: str, kind: str, exc: BaseException) -> None:
         self.failed_calls += 1
-        cause = exc.cause if isinstance(exc, gexc.RetryError) and exc.cause else exc
-        body = _error_body(cause)
-        message = body.get("message") or getattr(cause, "message", None) or str(cause)
+        code, message = error_details(exc)
         error = CollectionError(
             provider="gcp",
             account=scope,
             region="global",
             service="cloudasset",
             operation=f"ListAssets({kind})",
-            code=_error_code(cause, body),
-            message=str(message).strip().splitlines()[0][:500],
+            code=code,
+            message=message,
         )
         logger.warning(
             "%s: ListAssets(%s) failed, skipped: %s %s", scope, kind, error.code, error.message

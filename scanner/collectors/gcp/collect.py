@@ -12,6 +12,11 @@ The flow, the same for both sources:
 
 An asset whose data has an unexpected shape is recorded as a collection error (code
 `NormaliseError`, naming the asset) and skipped; the rest go on.
+
+With `--metrics` a `CapacitySource` (`capacity.Capacity`) joins in: once the context
+names the projects it reads their usage series, each resource of a type with `usage`
+gets its summaries (null without `--metrics`), and the projects' Compute quotas follow
+the assets as `gcp.compute.quota` resources.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from scanner.catalog import TYPES
 from scanner.collectors.gcp import (
     CONTEXT_ONLY_TYPES,
     CONTEXT_TYPES,
@@ -33,11 +39,13 @@ from scanner.collectors.gcp import (
 )
 from scanner.collectors.gcp.common import Asset, Context, SecretScanner, last_segment
 from scanner.errors import CollectorError, ConfigError
-from scanner.model import CollectionError, Resource, SnapshotManifest
+from scanner.model import CollectionError, MetricsInfo, Resource, SnapshotManifest
 from scanner.snapshot import SnapshotWriter
 
 __all__ = [
     "AssetSource",
+    "CapacityOptions",
+    "CapacitySource",
     "GcpCollector",
     "collect_gcp",
     "policy_types_for",
@@ -78,6 +86,45 @@ class AssetSource(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class CapacityOptions:
+    """`--metrics`: the window and where the Compute and Monitoring APIs are."""
+
+    days: int = 14
+    compute_endpoint: str | None = None
+    monitoring_endpoint: str | None = None
+    now: datetime | None = None  # the window ends at the start of this day (UTC); default today
+
+
+class CapacitySource(Protocol):
+    """Quotas and usage for the projects collected: `capacity.Capacity` (`--metrics`)."""
+
+    @property
+    def info(self) -> MetricsInfo:
+        """What was asked of the metric API, for the manifest."""
+        ...
+
+    def start(self, projects: list[str]) -> None:
+        """Read what `usage` answers from, for these projects."""
+        ...
+
+    def usage(self, resource: Resource) -> dict[str, Any] | None:
+        """The resource's `usage` attribute."""
+        ...
+
+    def quotas(self, projects: Iterable[str]) -> Iterator[Resource]:
+        """Quota resources of these projects."""
+        ...
+
+    def all_errors(self) -> list[CollectionError]:
+        """Collection errors of the quota and metric calls."""
+        ...
+
+    def close(self) -> None:
+        """Close the API clients."""
+        ...
+
+
 def select_types(asset_types: Iterable[str] = ()) -> frozenset[str]:
     """The asset types to normalise: all of `NORMALISERS`, or the ones asked for.
 
@@ -111,6 +158,7 @@ class GcpCollector:
     selected: frozenset[str] = field(default_factory=lambda: frozenset(NORMALISERS))
     scan_secrets: SecretScanner = field(default=lambda _text, _where: [])
     progress: Progress = field(default=lambda _text: None)
+    capacity: CapacitySource | None = None
     context: Context = field(init=False)
     counts: Counter[str] = field(default_factory=Counter, init=False)
     errors: list[CollectionError] = field(default_factory=list, init=False)
@@ -121,6 +169,9 @@ class GcpCollector:
     def resources(self) -> Iterator[Resource]:
         """Every selected resource of the source, context types first."""
         held = self._read_context()
+        if self.capacity is not None:
+            self.progress(f"reading usage metrics of {len(self.projects)} projects")
+            self.capacity.start(self.projects)
         seen: set[str] = set()
         for asset in held:
             resource = self._normalise(asset, seen)
@@ -131,6 +182,10 @@ class GcpCollector:
             if resource is not None:
                 yield resource
         self.progress(f"normalised {sum(self.counts.values()):,} resources")
+        if self.capacity is not None:
+            for quota in self.capacity.quotas(self.projects):
+                self.counts[quota.type] += 1
+                yield quota
 
     @property
     def projects(self) -> list[str]:
@@ -214,6 +269,9 @@ class GcpCollector:
             return None
         if resource is not None:
             self.counts[resource.type] += 1
+            if "usage" in TYPES[resource.type].attributes:
+                capacity = self.capacity
+                resource.attributes["usage"] = capacity.usage(resource) if capacity else None
         return resource
 
 
@@ -246,8 +304,15 @@ def write_snapshot(
                 f" (first: {first.operation} {first.code}: {first.message})"
             )
             raise CollectorError(msg)
-        for error in [*source.errors, *collector.errors]:
+        capacity = collector.capacity
+        for error in [
+            *source.errors,
+            *collector.errors,
+            *(capacity.all_errors() if capacity else ()),
+        ]:
             writer.add_error(error)
+        if capacity is not None:
+            writer.manifest.metrics = capacity.info
         writer.manifest.scopes = [*scopes, *(f"gcp:{p}" for p in collector.projects)]
         moment = created_at or source.read_time
         if moment is not None:
@@ -259,30 +324,13 @@ def write_snapshot(
 _SCOPE = re.compile(r"(organizations|folders|projects)/[A-Za-z0-9._:-]+")
 
 
-def collect_gcp(
-    output: Path,
-    *,
-    scopes: Sequence[str] = (),
-    export_files: Sequence[Path] = (),
-    asset_types: Iterable[str] = (),
-    endpoint: str | None = None,
-    read_time: datetime | None = None,
-    progress: Progress | None = None,
-) -> tuple[SnapshotManifest, dict[str, int]]:
-    """Collect through the Cloud Asset API (`scopes`) or export files into a snapshot.
-
-    Returns the manifest and the resources written per type.
-
-    Raises:
-        ConfigError: the request mixes or misuses sources (scopes vs files, endpoint,
-            read time) or names a malformed scope.
-        CollectorError: nothing could be read at all.
-    """
-    # Imported here: both pull in google-cloud-asset, which the normalisers do not need.
-    from scanner.collectors.gcp.api import ApiSource, close_client, make_client
-    from scanner.collectors.gcp.export import ExportSource
-    from scanner.collectors.secrets import scan_text
-
+def _check_request(
+    scopes: Sequence[str],
+    export_files: Sequence[Path],
+    endpoint: str | None,
+    read_time: datetime | None,
+) -> None:
+    """Raise ConfigError when the request mixes or misuses sources."""
     if bool(scopes) == bool(export_files):
         msg = "collect gcp: give --scope (Cloud Asset API) or --export-file (files), not both"
         raise ConfigError(msg)
@@ -296,6 +344,37 @@ def collect_gcp(
     if read_time is not None and not export_files:
         msg = "--read-time applies to export files; use it with --export-file"
         raise ConfigError(msg)
+
+
+def collect_gcp(
+    output: Path,
+    *,
+    scopes: Sequence[str] = (),
+    export_files: Sequence[Path] = (),
+    asset_types: Iterable[str] = (),
+    endpoint: str | None = None,
+    read_time: datetime | None = None,
+    progress: Progress | None = None,
+    metrics: CapacityOptions | None = None,
+) -> tuple[SnapshotManifest, dict[str, int]]:
+    """Collect through the Cloud Asset API (`scopes`) or export files into a snapshot.
+
+    With `metrics` (`--metrics`), also the Compute quotas and the usage metrics of every
+    project collected, from the Compute and Cloud Monitoring APIs (see `capacity`).
+
+    Returns the manifest and the resources written per type.
+
+    Raises:
+        ConfigError: the request mixes or misuses sources (scopes vs files, endpoint,
+            read time) or names a malformed scope.
+        CollectorError: nothing could be read at all.
+    """
+    # Imported here: both pull in google-cloud-asset, which the normalisers do not need.
+    from scanner.collectors.gcp.api import ApiSource, close_client, make_client
+    from scanner.collectors.gcp.export import ExportSource
+    from scanner.collectors.secrets import scan_text
+
+    _check_request(scopes, export_files, endpoint, read_time)
     selected = select_types(asset_types)
     source: AssetSource
     client = None
@@ -310,7 +389,6 @@ def collect_gcp(
             org_policy_types=HIERARCHY_TYPES,
             progress=progress,
         )
-        name = "gcp"
     else:
         source = ExportSource(
             list(export_files),
@@ -318,19 +396,24 @@ def collect_gcp(
             resource_types=selected,
             progress=progress,
         )
-        name = "gcp-export"
     collector = GcpCollector(source, selected=selected, scan_secrets=scan_text)
     if progress is not None:
         collector.progress = progress
+    if metrics is not None:
+        from scanner.collectors.gcp.capacity import Capacity
+
+        collector.capacity = Capacity(metrics, selected)
     try:
         manifest = write_snapshot(
             collector,
             output,
             scopes=[f"gcp:{s}" for s in scopes],
             created_at=read_time,
-            source_name=name,
+            source_name="gcp" if scopes else "gcp-export",
         )
     finally:
         if client is not None:
             close_client(client)
+        if collector.capacity is not None:
+            collector.capacity.close()
     return manifest, dict(collector.counts)

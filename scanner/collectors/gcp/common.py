@@ -34,6 +34,7 @@ __all__ = [
     "binding_relations",
     "bindings_of",
     "duration_days",
+    "duration_seconds",
     "iso_time",
     "key_relations",
     "kms_key_id",
@@ -275,14 +276,23 @@ def iso_time(value: Any) -> str | None:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def duration_days(value: Any) -> int | float | None:
-    """Days in a protobuf Duration string (`"7776000s"` -> 90), or None."""
+def duration_seconds(value: Any) -> int | float | None:
+    """Seconds in a protobuf Duration string (`"604800s"` -> 604800), or None."""
     if value is None:
         return None
     match = _DURATION.match(str(value).strip())
     if not match:
         return None
-    days = float(match.group(1)) / 86400
+    seconds = float(match.group(1))
+    return int(seconds) if seconds.is_integer() else seconds
+
+
+def duration_days(value: Any) -> int | float | None:
+    """Days in a protobuf Duration string (`"7776000s"` -> 90), or None."""
+    seconds = duration_seconds(value)
+    if seconds is None:
+        return None
+    days = seconds / 86400
     return int(days) if days.is_integer() else round(days, 2)
 
 

@@ -1,4 +1,5 @@
-"""Compute Engine: instances, disks, snapshots, addresses, VPC networks, firewalls, load balancers.
+"""Compute Engine: instances, disks, snapshots, addresses, networks, firewalls, load balancers,
+autoscalers.
 
 Relations drawn here carry internet exposure (see scanner/graph.py): an instance is
 `in_subnet` its subnetworks and `in_network` their networks, a firewall is `in_network`
@@ -6,7 +7,8 @@ and `allows_from` the `internet` (one edge per allowed protocol/port range) when
 an enabled ingress rule with a source range meaning the internet
 (`scanner.policy.network.cidr_is_internet`: /0 to /7 for IPv4, /0 to /15 for IPv6).
 Instances `runs_as` their service accounts; disks and addresses are `attached_to` their
-users; disks and snapshots are `encrypted_by` their CMEK key.
+users; disks and snapshots are `encrypted_by` their CMEK key. An autoscaler names the
+managed instance group it scales in `target` (the group's resource id).
 
 Instance metadata values (startup scripts and any other key except SSH public keys)
 are scanned for secrets; only masked findings are kept.
@@ -40,6 +42,7 @@ from scanner.policy.network import cidr_is_internet
 __all__ = [
     "CLOUD_PLATFORM_SCOPE",
     "address",
+    "autoscaler",
     "backend_service",
     "disk",
     "firewall",
@@ -451,3 +454,19 @@ def backend_service(asset: Asset, ctx: Context) -> Resource:
         [rel("routes_to", g) for g in groups],
         region=region_of(region),
     )
+
+
+def autoscaler(asset: Asset, ctx: Context) -> Resource:
+    """compute.googleapis.com/Autoscaler (zonal or regional)."""
+    data = asset.data
+    policy = data.get("autoscalingPolicy") or {}
+    attributes = {
+        "target": url_to_name(data.get("target")),
+        "min_replicas": to_int(policy.get("minNumReplicas")),
+        "max_replicas": to_int(policy.get("maxNumReplicas")),
+        "recommended_size": to_int(data.get("recommendedSize")),
+        # the API leaves `mode` out for the default, ON
+        "mode": policy.get("mode") or "ON",
+    }
+    where = last_segment(str(data.get("zone") or data.get("region") or asset.location))
+    return make_resource(asset, ctx, "gcp.compute.autoscaler", attributes, region=region_of(where))

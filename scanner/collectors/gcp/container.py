@@ -2,7 +2,9 @@
 
 A node pool is `in_cluster` its cluster and `runs_as` its nodes' service account (the
 Compute Engine default account when the pool names none, or names `default`). The node
-VMs themselves are compute instances with `is_gke_node: true`.
+VMs themselves are compute instances with `is_gke_node: true`. A pool's nodes are the
+managed instance groups in `instance_groups`, one per zone it runs in (`zone_count`);
+its autoscaling limits apply per zone.
 """
 
 from __future__ import annotations
@@ -112,6 +114,15 @@ def cluster(asset: Asset, ctx: Context) -> Resource:
     )
 
 
+def _zone_count(data: Mapping[str, Any], groups: list[str], name: str) -> int | None:
+    """Zones of a node pool: its `locations`, else its groups, else 1 in a zonal cluster."""
+    if data.get("locations"):
+        return len(data["locations"])
+    if groups:
+        return len(groups)
+    return 1 if "/zones/" in name else None
+
+
 def node_pool(asset: Asset, ctx: Context) -> Resource:
     """container.googleapis.com/NodePool."""
     data = asset.data
@@ -127,6 +138,9 @@ def node_pool(asset: Asset, ctx: Context) -> Resource:
     autoscaling = data.get("autoscaling") or {}
     management = data.get("management") or {}
     cluster_id = asset.name.rsplit("/nodePools/", 1)[0]
+    groups = [
+        name for name in (url_to_name(u) for u in data.get("instanceGroupUrls") or ()) if name
+    ]
     attributes: dict[str, Any] = {
         "cluster": cluster_id,
         "machine_type": config.get("machineType"),
@@ -152,6 +166,8 @@ def node_pool(asset: Asset, ctx: Context) -> Resource:
         "workload_metadata_mode": (config.get("workloadMetadataConfig") or {}).get("mode"),
         "version": data.get("version"),
         "status": data.get("status"),
+        "instance_groups": groups,
+        "zone_count": _zone_count(data, groups, asset.name),
     }
     relations = [rel("in_cluster", cluster_id)]
     if email:

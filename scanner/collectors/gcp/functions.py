@@ -23,6 +23,7 @@ from scanner.collectors.gcp.common import (
     make_resource,
     region_of,
     rel,
+    to_int,
 )
 from scanner.collectors.gcp.run import env_secrets
 from scanner.model import Resource
@@ -41,40 +42,54 @@ def _env(*maps: Any) -> dict[str, str]:
     return env
 
 
-def function(asset: Asset, ctx: Context) -> Resource:
-    """cloudfunctions.googleapis.com/CloudFunction (1st gen) and Function (2nd gen)."""
+def _settings(asset: Asset, ctx: Context) -> dict[str, Any]:
+    """The fields a 1st or 2nd gen function keeps in different places."""
     data = asset.data
     build = data.get("buildConfig")
     service = data.get("serviceConfig")
     if isinstance(build, dict) or isinstance(service, dict):  # 2nd gen
         build = build or {}
         service = service or {}
-        generation = "2"
-        runtime = build.get("runtime")
-        ingress = service.get("ingressSettings")
         account = service.get("serviceAccountEmail")
-        env = _env(service.get("environmentVariables"))
-        build_env = _env(build.get("environmentVariables"))
-        url = service.get("uri")
-        connector = service.get("vpcConnector")
-        security_level = None
         if not account:
             number = ctx.project_number(asset)
             account = f"{number}-compute@developer.gserviceaccount.com" if number else None
-    else:  # 1st gen
-        generation = "1"
-        runtime = data.get("runtime")
-        ingress = data.get("ingressSettings")
-        account = data.get("serviceAccountEmail")
-        env = _env(data.get("environmentVariables"))
-        build_env = _env(data.get("buildEnvironmentVariables"))
-        trigger = data.get("httpsTrigger") or {}
-        url = trigger.get("url")
-        security_level = trigger.get("securityLevel")
-        connector = data.get("vpcConnector")
-        if not account:
-            project = ctx.project_id(asset)
-            account = f"{project}@appspot.gserviceaccount.com" if project else None
+        return {
+            "generation": "2",
+            "runtime": build.get("runtime"),
+            "ingress": service.get("ingressSettings"),
+            "account": account,
+            "env": _env(service.get("environmentVariables")),
+            "build_env": _env(build.get("environmentVariables")),
+            "url": service.get("uri"),
+            "connector": service.get("vpcConnector"),
+            "security_level": None,
+            "max_instances": to_int(service.get("maxInstanceCount")),
+        }
+    account = data.get("serviceAccountEmail")
+    if not account:
+        project = ctx.project_id(asset)
+        account = f"{project}@appspot.gserviceaccount.com" if project else None
+    trigger = data.get("httpsTrigger") or {}
+    return {
+        "generation": "1",
+        "runtime": data.get("runtime"),
+        "ingress": data.get("ingressSettings"),
+        "account": account,
+        "env": _env(data.get("environmentVariables")),
+        "build_env": _env(data.get("buildEnvironmentVariables")),
+        "url": trigger.get("url"),
+        "connector": data.get("vpcConnector"),
+        "security_level": trigger.get("securityLevel"),
+        "max_instances": to_int(data.get("maxInstances")),
+    }
+
+
+def function(asset: Asset, ctx: Context) -> Resource:
+    """cloudfunctions.googleapis.com/CloudFunction (1st gen) and Function (2nd gen)."""
+    data = asset.data
+    cfg = _settings(asset, ctx)
+    env, build_env, account = cfg["env"], cfg["build_env"], cfg["account"]
     secrets = env_secrets(env, ctx) + [
         {**s, "location": s["location"].replace("env:", "build-env:", 1)}
         for s in env_secrets(build_env, ctx)
@@ -82,13 +97,13 @@ def function(asset: Asset, ctx: Context) -> Resource:
     bindings = bindings_of(asset.iam_policy)
     key = data.get("kmsKeyName")
     attributes = {
-        "generation": generation,
-        "runtime": runtime,
+        "generation": cfg["generation"],
+        "runtime": cfg["runtime"],
         # the API leaves ingressSettings out for the default, ALLOW_ALL
-        "ingress": ingress or "ALLOW_ALL",
-        "url": url,
-        "https_security_level": security_level,
-        "vpc_connector": connector,
+        "ingress": cfg["ingress"] or "ALLOW_ALL",
+        "url": cfg["url"],
+        "https_security_level": cfg["security_level"],
+        "vpc_connector": cfg["connector"],
         "service_account": account,
         "environment_keys": sorted(env),
         "build_environment_keys": sorted(build_env),
@@ -98,6 +113,8 @@ def function(asset: Asset, ctx: Context) -> Resource:
         "effective_iam_bindings": ctx.effective_bindings(asset),
         "is_public": has_public_member(bindings),
         "updated_at": iso_time(data.get("updateTime")),
+        # 0 or unset: no limit of the function's own (gen 2 defaults to 100)
+        "max_instances": cfg["max_instances"] or None,
     }
     relations = binding_relations(bindings)
     if account:

@@ -1,4 +1,8 @@
-"""Pub/Sub topics."""
+"""Pub/Sub topics and subscriptions.
+
+A subscription is a `member_of` the topic it reads (none once that topic is deleted:
+the API then names it `_deleted-topic_`).
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,17 @@ from scanner.collectors.gcp.common import (
     Asset,
     Context,
     duration_days,
+    duration_seconds,
     key_relations,
     kms_key_name,
     make_resource,
+    rel,
     resource_iam,
+    to_int,
 )
 from scanner.model import Resource
 
-__all__ = ["topic"]
+__all__ = ["subscription", "topic"]
 
 logger = logging.getLogger(__name__)
 
@@ -36,3 +43,19 @@ def topic(asset: Asset, ctx: Context) -> Resource:
     }
     relations += key_relations(key)
     return make_resource(asset, ctx, "gcp.pubsub.topic", attributes, relations)
+
+
+def subscription(asset: Asset, ctx: Context) -> Resource:
+    """pubsub.googleapis.com/Subscription."""
+    data = asset.data
+    topic_name = str(data.get("topic") or "")
+    topic_id = (
+        f"//pubsub.googleapis.com/{topic_name}" if topic_name.startswith("projects/") else None
+    )
+    attributes = {
+        "topic": topic_id,
+        "ack_deadline_s": to_int(data.get("ackDeadlineSeconds")),
+        "message_retention_s": duration_seconds(data.get("messageRetentionDuration")),
+    }
+    relations = [rel("member_of", topic_id)] if topic_id else []
+    return make_resource(asset, ctx, "gcp.pubsub.subscription", attributes, relations)

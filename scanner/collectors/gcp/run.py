@@ -6,6 +6,10 @@ annotation `run.googleapis.com/ingress`); the v2 shape (`template.containers[].e
 `ingress: INGRESS_TRAFFIC_ALL`) is read too. Plain environment values are scanned for
 secrets (values taken from Secret Manager are references, not secrets, and are skipped).
 A service with no service account runs as the Compute Engine default account.
+
+Scaling limits: v1 puts them in the revision template's annotations
+(`autoscaling.knative.dev/maxScale`, `minScale`), v2 in `template.scaling`
+(`maxInstanceCount`, `minInstanceCount`) or service-wide in `scaling`.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from scanner.collectors.gcp.common import (
     make_resource,
     region_of,
     rel,
+    to_int,
 )
 from scanner.model import Resource
 from scanner.policy.gcp import has_public_member
@@ -31,6 +36,9 @@ from scanner.policy.gcp import has_public_member
 __all__ = ["env_secrets", "service"]
 
 logger = logging.getLogger(__name__)
+
+_MAX_SCALE = "autoscaling.knative.dev/maxScale"
+_MIN_SCALE = "autoscaling.knative.dev/minScale"
 
 _INGRESS_V2 = {
     "INGRESS_TRAFFIC_ALL": "all",
@@ -54,6 +62,21 @@ def _containers_env(containers: Any) -> dict[str, str]:
             if var.get("name") and "value" in var:
                 env[str(var["name"])] = str(var["value"])
     return env
+
+
+def _scaling(data: Mapping[str, Any]) -> tuple[int | None, int | None]:
+    """(max instances, min instances) of a v1 or v2 service; None where not set."""
+    if data.get("metadata"):
+        template = (data.get("spec") or {}).get("template") or {}
+        annotations = (template.get("metadata") or {}).get("annotations") or {}
+        return to_int(annotations.get(_MAX_SCALE)), to_int(annotations.get(_MIN_SCALE))
+    scaling = (data.get("template") or {}).get("scaling") or {}
+    service_wide = data.get("scaling") or {}
+    most = to_int(scaling.get("maxInstanceCount")) or to_int(service_wide.get("maxInstanceCount"))
+    least = to_int(scaling.get("minInstanceCount"))
+    if least is None:
+        least = to_int(service_wide.get("minInstanceCount"))
+    return most, least
 
 
 def service(asset: Asset, ctx: Context) -> Resource:
@@ -86,6 +109,7 @@ def service(asset: Asset, ctx: Context) -> Resource:
         number = ctx.project_number(asset)
         account = f"{number}-compute@developer.gserviceaccount.com" if number else None
     bindings = bindings_of(asset.iam_policy)
+    max_instances, min_instances = _scaling(data)
     attributes = {
         "ingress": ingress or "all",
         "url": url,
@@ -97,6 +121,8 @@ def service(asset: Asset, ctx: Context) -> Resource:
         "effective_iam_bindings": ctx.effective_bindings(asset),
         "is_public": has_public_member(bindings),
         "created_at": iso_time(created),
+        "max_instances": max_instances,
+        "min_instances": min_instances,
     }
     relations = binding_relations(bindings)
     if account:

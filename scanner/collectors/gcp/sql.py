@@ -19,6 +19,7 @@ from scanner.collectors.gcp.common import (
     kms_key_name,
     make_resource,
     rel,
+    to_int,
     url_to_name,
 )
 from scanner.model import Resource
@@ -85,6 +86,10 @@ def instance(asset: Asset, ctx: Context) -> Resource:
         "deletion_protection": settings.get("deletionProtectionEnabled") is True,
         "kms_key_name": kms_key_name(key),
         "created_at": iso_time(data.get("createTime")),
+        "disk_size_gb": to_int(settings.get("dataDiskSizeGb")),
+        # on unless the settings say off (on is the default)
+        "storage_auto_resize": settings.get("storageAutoResize") is not False,
+        "storage_auto_resize_limit_gb": to_int(settings.get("storageAutoResizeLimit")),
     }
     relations = []
     network = url_to_name(private_network)

@@ -390,6 +390,10 @@ def sql_instance(b: Builder, inst: Instance) -> Resource:
         else UNKNOWN,
         "deletion_protection": as_bool(v.get("deletion_protection"), True),
         "tier": value_of(settings, "tier"),
+        # the provider's defaults: disk_autoresize on, no autoresize limit (0)
+        "disk_size_gb": as_int(value_of(settings, "disk_size")),
+        "storage_auto_resize": as_bool(value_of(settings, "disk_autoresize"), True),
+        "storage_auto_resize_limit_gb": as_int(value_of(settings, "disk_autoresize_limit"), 0),
     }
     relations: list[Relation] = []
     if isinstance(ip, dict) and isinstance(ip.get("private_network"), str):

@@ -1,12 +1,12 @@
 """The registries: which function maps, folds or finishes each Terraform type.
 
-Adding a Terraform type is one function in `aws.py`, `aws_network.py`, `aws_iam.py` or
-`gcp.py` and one line here (its normal type must be in `scanner.catalog.TYPES`).
+Adding a Terraform type is one function in `aws.py`, `aws_network.py`, `aws_iam.py`,
+`gcp.py` or `gcp_scaling.py` and one line here (its normal type must be in `scanner.catalog.TYPES`).
 """
 
 from __future__ import annotations
 
-from scanner.collectors.terraform import aws, aws_iam, aws_network, gcp
+from scanner.collectors.terraform import aws, aws_iam, aws_network, gcp, gcp_scaling
 from scanner.collectors.terraform.builder import Finisher, Folder, Mapper
 
 __all__ = ["FINISH", "FOLDS", "PRIMARY"]
@@ -51,6 +51,20 @@ PRIMARY: dict[str, tuple[str, Mapper]] = {
     "google_service_account": ("gcp.iam.service_account", gcp.service_account),
     "google_bigquery_dataset": ("gcp.bigquery.dataset", gcp.bigquery_dataset),
     "google_dns_managed_zone": ("gcp.dns.managed_zone", gcp.dns_zone),
+    "google_compute_autoscaler": ("gcp.compute.autoscaler", gcp_scaling.autoscaler),
+    "google_compute_region_autoscaler": ("gcp.compute.autoscaler", gcp_scaling.autoscaler),
+    "google_pubsub_subscription": ("gcp.pubsub.subscription", gcp_scaling.pubsub_subscription),
+    "google_cloud_run_v2_service": ("gcp.run.service", gcp_scaling.cloud_run_v2_service),
+    "google_cloud_run_service": ("gcp.run.service", gcp_scaling.cloud_run_service),
+    "google_cloudfunctions2_function": (
+        "gcp.cloudfunctions.function",
+        gcp_scaling.cloudfunctions2_function,
+    ),
+    "google_cloudfunctions_function": (
+        "gcp.cloudfunctions.function",
+        gcp_scaling.cloudfunctions_function,
+    ),
+    "google_container_node_pool": ("gcp.container.node_pool", gcp_scaling.container_node_pool),
 }
 
 _S3 = ("aws_s3_bucket",)

@@ -28,9 +28,9 @@ from scanner.collectors.aws.metrics import (
     METRICS,
     Query,
     daily_values,
-    summarise,
     window,
 )
+from scanner.collectors.usage import summarise
 
 from .conftest import ACCOUNT, REGION, Moto
 from .estate import (
@@ -107,7 +107,7 @@ def test_collected_usage_summarises_the_seeded_metrics(moto: Moto, tmp_path: Pat
     assert busy["vcpus"] == 2
     idle = _named(out, "aws.ec2.instance", "idle")["attributes"]
     assert idle["usage"]["cpu_percent"] == summarise(IDLE_CPU)
-    assert summarise(IDLE_CPU) == {"average": 1.6429, "p95": 2.7, "max": 3.0, "days": 7}
+    assert summarise(IDLE_CPU) == {"average": 1.64, "p95": 2.7, "max": 3.0, "days": 7}
     assert idle["usage"]["cpu_credit_balance"] == NULL
     assert made["idle"] in _named(out, "aws.ec2.instance", "idle")["id"]
 

@@ -19,7 +19,10 @@ from scanner.collectors.gcp.collect import GcpCollector
 from scanner.collectors.gcp.common import Asset, Context
 from scanner.collectors.gcp.export import ExportSource
 from scanner.collectors.secrets import scan_text
+from tests.collectors.gcp.capacity_estate import capacity_fakes
 from tests.collectors.gcp.fake_cai import FakeCloudAsset
+from tests.collectors.gcp.fake_compute import FakeCompute
+from tests.collectors.gcp.fake_monitoring import FakeMonitoring
 
 ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = ROOT / "fixtures" / "gcp"
@@ -107,3 +110,22 @@ def normalise(asset: Asset, ctx: Context | None = None) -> dict[str, Any]:
 def relations(resource: dict[str, Any], kind: str) -> list[str]:
     """Targets of a resource's relations of one kind."""
     return [r["target"] for r in resource["relations"] if r["type"] == kind]
+
+
+@pytest.fixture(scope="session")
+def capacity_servers() -> Iterator[tuple[FakeCompute, FakeMonitoring]]:
+    """The Compute and Monitoring fakes serving the capacity estate (2 items a page)."""
+    with capacity_fakes() as servers:
+        yield servers
+
+
+@pytest.fixture
+def capacity_apis(
+    capacity_servers: tuple[FakeCompute, FakeMonitoring],
+) -> Iterator[tuple[FakeCompute, FakeMonitoring]]:
+    """The capacity fakes, with no requests, denials or failures left from another test."""
+    for server in capacity_servers:
+        server.reset()
+    yield capacity_servers
+    for server in capacity_servers:
+        server.reset()

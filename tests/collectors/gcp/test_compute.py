@@ -230,3 +230,35 @@ def test_metadata_values_are_scanned_key_by_key() -> None:
 def test_customer_supplied_keys(estate: dict[str, dict[str, Any]]) -> None:
     assert estate[f"{ZONE}/disks/legacy-csek"]["attributes"]["csek_encrypted"] is True
     assert estate[f"{ZONE}/disks/web-2-data"]["attributes"]["csek_encrypted"] is False  # CMEK
+
+
+def test_autoscalers(estate: dict[str, dict[str, Any]]) -> None:
+    scaler = estate[f"{ZONE}/autoscalers/web-backend-as"]
+    assert scaler["attributes"] == {
+        "target": f"{ZONE}/instanceGroupManagers/web-backend-ig",
+        "min_replicas": 2,
+        "max_replicas": 10,
+        "recommended_size": 4,
+        "mode": "ON",
+        "usage": None,  # no --metrics
+    }
+    assert (scaler["region"], scaler["account"]) == ("europe-west1", "acme-prod")
+    regional = make_asset(
+        "compute.googleapis.com/Autoscaler",
+        f"{P}/regions/us-east1/autoscalers/r",
+        {
+            "region": "https://www.googleapis.com/compute/v1/projects/acme-prod/regions/us-east1",
+            "target": "https://www.googleapis.com/compute/v1/projects/acme-prod/regions/us-east1"
+            "/instanceGroupManagers/api",
+            "autoscalingPolicy": {"maxNumReplicas": 3, "mode": "ONLY_SCALE_OUT"},
+        },
+    )
+    attrs = normalise(regional)["attributes"]
+    assert attrs["target"] == f"{P}/regions/us-east1/instanceGroupManagers/api"
+    assert (attrs["min_replicas"], attrs["max_replicas"], attrs["mode"]) == (
+        None,
+        3,
+        "ONLY_SCALE_OUT",
+    )
+    assert attrs["recommended_size"] is None
+    assert normalise(regional)["region"] == "us-east1"

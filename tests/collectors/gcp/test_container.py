@@ -58,3 +58,22 @@ def test_dataplane_v2_enforces_network_policy() -> None:
     assert relations(resource, "in_network") == [
         "//compute.googleapis.com/projects/p/global/networks/vpc"
     ]
+
+
+def test_node_pool_zones_and_instance_groups(estate: dict[str, dict[str, Any]]) -> None:
+    prod = estate[f"{PROD}/nodePools/default-pool"]["attributes"]
+    assert prod["zone_count"] == 3
+    assert prod["instance_groups"] == [
+        "//compute.googleapis.com/projects/acme-prod/zones/europe-west1-b/instanceGroupManagers/"
+        "gke-prod-cluster-default-pool-0-grp",
+        "//compute.googleapis.com/projects/acme-prod/zones/europe-west1-c/instanceGroupManagers/"
+        "gke-prod-cluster-default-pool-1-grp",
+        "//compute.googleapis.com/projects/acme-prod/zones/europe-west1-d/instanceGroupManagers/"
+        "gke-prod-cluster-default-pool-2-grp",
+    ]
+    assert estate[f"{DEV}/nodePools/default-pool"]["attributes"]["zone_count"] == 1
+    # nothing said about zones: one in a zonal cluster, unknown in a regional one
+    zonal = make_asset("container.googleapis.com/NodePool", f"{DEV}/nodePools/p", {})
+    regional = make_asset("container.googleapis.com/NodePool", f"{PROD}/nodePools/p", {})
+    assert normalise(zonal)["attributes"]["zone_count"] == 1
+    assert normalise(regional)["attributes"]["zone_count"] is None

@@ -42,3 +42,13 @@ def test_build_environment_secrets_are_located_apart() -> None:
         ("build-env:NPM_TOKEN", "GitHub Token")
     ]
     assert attrs["ingress"] == "ALLOW_ALL"  # the API's default, left out of the data
+
+
+def test_max_instances(estate: dict[str, dict[str, Any]]) -> None:
+    assert estate[f"{F}stripe-webhook"]["attributes"]["max_instances"] == 3000  # 1st gen
+    assert estate[f"{F}orders-api"]["attributes"]["max_instances"] == 50  # 2nd gen
+    # 0 on a 1st gen function means no limit of its own
+    unlimited = make_asset(
+        "cloudfunctions.googleapis.com/CloudFunction", f"{F}x", {"maxInstances": 0}
+    )
+    assert normalise(unlimited)["attributes"]["max_instances"] is None

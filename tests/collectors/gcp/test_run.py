@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from scanner.collectors.gcp.common import Context
 from scanner.collectors.secrets import scan_text
 from tests.collectors.gcp.conftest import make_asset, normalise, relations
@@ -58,3 +60,30 @@ def test_the_v2_shape() -> None:
     assert relations(resource, "runs_as") == [
         "principal:gcp:serviceAccount:app@acme-prod.iam.gserviceaccount.com"
     ]
+
+
+def test_scaling_limits(estate: dict[str, dict[str, Any]]) -> None:
+    public, worker = estate[f"{R}public-api"], estate[f"{R}internal-worker"]
+    assert (public["attributes"]["max_instances"], public["attributes"]["min_instances"]) == (
+        20,
+        1,
+    )
+    assert (worker["attributes"]["max_instances"], worker["attributes"]["min_instances"]) == (
+        20,
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "limits"),
+    [
+        ({"template": {"scaling": {"maxInstanceCount": 8, "minInstanceCount": 0}}}, (8, 0)),
+        ({"template": {}, "scaling": {"maxInstanceCount": 4, "minInstanceCount": 2}}, (4, 2)),
+        ({"template": {}}, (None, None)),
+    ],
+)
+def test_scaling_limits_of_the_v2_shape(
+    data: dict[str, Any], limits: tuple[int | None, int | None]
+) -> None:
+    attrs = normalise(make_asset("run.googleapis.com/Service", f"{R}v2", data))["attributes"]
+    assert (attrs["max_instances"], attrs["min_instances"]) == limits

@@ -48,3 +48,16 @@ def test_ssl_mode_from_legacy_settings(ip_config: dict[str, Any] | None, mode: s
     settings = {} if ip_config is None else {"ipConfiguration": ip_config}
     asset = make_asset("sqladmin.googleapis.com/Instance", f"{SQL}x", {"settings": settings})
     assert normalise(asset)["attributes"]["ssl_mode"] == mode
+
+
+def test_disk_settings(estate: dict[str, dict[str, Any]]) -> None:
+    orders = estate[f"{SQL}orders-pg"]["attributes"]
+    reporting = estate[f"{SQL}prod-pg"]["attributes"]
+    assert (orders["disk_size_gb"], orders["storage_auto_resize"]) == (250, True)
+    assert orders["storage_auto_resize_limit_gb"] == 1000
+    assert (reporting["disk_size_gb"], reporting["storage_auto_resize"]) == (50, False)
+    assert reporting["storage_auto_resize_limit_gb"] == 0  # no limit
+    # not said: auto-resize is on by default
+    default = make_asset("sqladmin.googleapis.com/Instance", f"{SQL}x", {"settings": {}})
+    attrs = normalise(default)["attributes"]
+    assert (attrs["disk_size_gb"], attrs["storage_auto_resize"]) == (None, True)

@@ -14,6 +14,7 @@ arguments), returns a result, reports progress through an optional `Listener`
 | `pscan demo` | `run_demo(out)` |
 | `pscan baseline create` | `create_baseline(sources, out)` |
 | `pscan fixtures generate` | `generate_fixtures(out, resources, seed)` |
+| `pscan loadtest` | `run_loadtest(LoadTestRequest, out)`, `plan_loadtest`, `write_loadtest_plan` |
 | `pscan rules ...` | `list_rules`, `find_rule`, `framework_coverage`, `rule_tests` |
 | `pscan snapshot ...`, `pscan diagram` | `snapshot_info`, `merge`, `draw_diagram` |
 
@@ -35,6 +36,12 @@ from scanner.app.files import write_atomic
 from scanner.app.fixtures import generate_fixtures
 from scanner.app.gate import Gate, GateOptions, load_gate
 from scanner.app.iac import IacRequest, IacResult, run_iac
+from scanner.app.loadtest import (
+    LoadTestRequest,
+    plan_loadtest,
+    run_loadtest,
+    write_loadtest_plan,
+)
 from scanner.app.report import (
     FORMATS,
     ReportRequest,
@@ -80,6 +87,7 @@ __all__ = [
     "IacRequest",
     "IacResult",
     "Listener",
+    "LoadTestRequest",
     "MetricsOptions",
     "ReportRequest",
     "ReportResult",
@@ -101,14 +109,17 @@ __all__ = [
     "load_gate",
     "load_ruleset",
     "merge",
+    "plan_loadtest",
     "render_text",
     "rule_tests",
     "run_demo",
     "run_iac",
+    "run_loadtest",
     "run_report",
     "run_scan",
     "scan_snapshots",
     "snapshot_info",
     "write_atomic",
+    "write_loadtest_plan",
     "write_report",
 ]

@@ -16,6 +16,7 @@ One module per command group, each registered here explicitly:
 | `snapshot.py` | `pscan snapshot info/merge`, `pscan fixtures generate` |
 | `iac.py` | `pscan iac` |
 | `baseline.py` | `pscan baseline create` |
+| `loadtest.py` | `pscan loadtest` |
 
 `options.py` holds the options several commands share, `output.py` what they print.
 """
@@ -33,6 +34,7 @@ from scanner import __version__
 from scanner.cli.baseline import baseline
 from scanner.cli.collect import collect
 from scanner.cli.iac import iac
+from scanner.cli.loadtest import loadtest
 from scanner.cli.output import print_error
 from scanner.cli.report import diagram, report
 from scanner.cli.rules import rules
@@ -84,7 +86,19 @@ def cli(verbose: int) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
-for _command in (baseline, collect, demo, diagram, fixtures, iac, report, rules, scan, snapshot):
+for _command in (
+    baseline,
+    collect,
+    demo,
+    diagram,
+    fixtures,
+    iac,
+    loadtest,
+    report,
+    rules,
+    scan,
+    snapshot,
+):
     cli.add_command(_command)
 
 

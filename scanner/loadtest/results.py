@@ -54,6 +54,9 @@ class StepResult(_Strict):
     requests: int = Field(ge=0, description="requests answered (failures included)")
     failures: int = Field(ge=0)
     throughput_rps: float = Field(ge=0, description="requests per second over the step")
+    measured_seconds: float = Field(
+        ge=0, description="the steady-state window the throughput was measured over"
+    )
     error_rate: float = Field(ge=0, le=1)
     latency_ms: Latency | None = Field(default=None, description="none when nothing answered")
     met_objective: bool = Field(

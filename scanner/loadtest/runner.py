@@ -167,6 +167,7 @@ def parse_stats(stats: Path, step: PlannedStep, plan: LoadTestPlan) -> StepResul
             average=_number(row["Average Response Time"]),
         )
     error_rate = failures / requests if requests else 0.0
+    throughput = _number(row["Requests/s"])
     settings = plan.settings
     met = (
         latency is not None
@@ -178,7 +179,8 @@ def parse_stats(stats: Path, step: PlannedStep, plan: LoadTestPlan) -> StepResul
         seconds=step.seconds,
         requests=requests,
         failures=failures,
-        throughput_rps=_number(row["Requests/s"]),
+        throughput_rps=throughput,
+        measured_seconds=requests / throughput if throughput else 0.0,
         error_rate=error_rate,
         latency_ms=latency,
         met_objective=met,

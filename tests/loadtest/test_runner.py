@@ -29,7 +29,11 @@ TOLERANCE = 0.35
 def measured(
     service: Service, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Result, LoadTestResult, Service]]:
-    """Steps of 1, 2, 4 and 8 users for 2 s each, through the CLI, with the model's mix."""
+    """Steps of 1 to 16 users for 2 s each, through the CLI, with the model's mix.
+
+    16 users, twice what saturates the service, show the fit its plateau even when
+    other work on the machine slows the load generator at the lower steps.
+    """
     tmp = tmp_path_factory.mktemp("loadtest")
     model = tmp / "capacity.yaml"
     model.write_text(MODEL)
@@ -37,7 +41,7 @@ def measured(
     before = dict(service.served)
     result = pscan(
         "loadtest", service.url, "--model", str(model), "--product", "shop", "--tier", "web",
-        "--max-users", "8", "--step-seconds", "2", "--latency-objective-ms", "1000",
+        "--max-users", "16", "--step-seconds", "2", "--latency-objective-ms", "1000",
         "-o", str(output),
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -50,14 +54,14 @@ def test_every_step_ran_and_the_plan_completed(
     measured: tuple[Result, LoadTestResult, Service],
 ) -> None:
     result, results, _ = measured
-    assert [s.users for s in results.steps] == [1, 2, 4, 8]
+    assert [s.users for s in results.steps] == [1, 2, 4, 8, 16]
     assert results.stop.reason == "completed"
     assert all(s.met_objective and s.failures == 0 and s.requests > 0 for s in results.steps)
-    # the steady state of each step: its 2 s, bar the spawning and the last CSV update
-    assert all(1.5 < s.measured_seconds <= 2.1 for s in results.steps)
+    # each step measures its steady state: about its 2 s (spawning, last CSV update, stop)
+    assert all(1.5 < s.measured_seconds < 2.5 for s in results.steps)
     assert results.settings.latency_objective_from == "option"
     assert results.started < results.finished
-    assert "8 users" in result.output
+    assert "16 users" in result.output
     assert "USL: sigma" in result.output
 
 

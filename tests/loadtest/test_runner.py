@@ -112,8 +112,12 @@ def test_locust_never_runs_in_this_process(
 
 
 def test_a_tight_latency_objective_stops_at_the_first_step(
-    service: Service, tmp_path: Path
+    service: Service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Locust reads LOCUST_* variables: none may change what the plan says (with this
+    # one, Locust would run only tasks tagged so, and ours has no tag: no requests)
+    monkeypatch.setenv("LOCUST_TAGS", "no-such-tag")
+    before = service.count()
     output = tmp_path / "r.json"
     request = LoadTestRequest(service.url, step_seconds=2, latency_objective_ms=5)
     results = run_loadtest(request, output)
@@ -123,6 +127,7 @@ def test_a_tight_latency_objective_stops_at_the_first_step(
     assert results.per_instance_rps is None
     assert results.usl is None
     assert read_loadtest(output) == results
+    assert service.count() - before >= results.steps[0].requests > 0
 
 
 def test_errors_above_the_threshold_stop_the_test(service: Service, tmp_path: Path) -> None:
@@ -145,6 +150,7 @@ def test_the_duration_bound_stops_before_a_step_that_would_pass_it(
     results = run_loadtest(request, tmp_path / "r.json")
     assert [s.users for s in results.steps] == [1]
     assert results.stop.reason == "max_duration"
+    assert "with 2 users would end past --max-duration 4s" in results.stop.detail
     assert results.per_instance_rps == results.steps[0].throughput_rps
 
 

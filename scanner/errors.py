@@ -7,6 +7,7 @@
     │   ├── RuleLoadError        a rule file or pack that cannot be loaded
     │   └── RuleEvalError        a rule that failed on a resource (recorded, not raised to users)
     ├── CollectorError           a collector that cannot run at all
+    ├── LoadTestError            a load test that Locust could not run
     └── ReportError              a findings document or output that cannot be rendered
 
 Messages name the object, the problem and the fix, on one line.
@@ -19,6 +20,7 @@ from pydantic import ValidationError
 __all__ = [
     "CollectorError",
     "ConfigError",
+    "LoadTestError",
     "ReportError",
     "RuleError",
     "RuleEvalError",
@@ -67,6 +69,10 @@ class RuleEvalError(RuleError):
 
 class CollectorError(ScannerError):
     """A collector that cannot run at all (not a per-service collection error)."""
+
+
+class LoadTestError(ScannerError):
+    """A load test that could not run (Locust missing, crashed or overran its time)."""
 
 
 class ReportError(ScannerError):

@@ -16,6 +16,7 @@ arguments), returns a result, reports progress through an optional `Listener`
 | `pscan capacity show` | `show_capacity(CapacityRequest)`, then `render_capacity` |
 | `pscan capacity init`, `plan` | `init_model(snapshots, out)`, `run_plan(PlanRequest)` |
 | `pscan fixtures generate` | `generate_fixtures(out, resources, seed)` |
+| `pscan loadtest` | `run_loadtest(LoadTestRequest, out)`, `plan_loadtest`, `write_loadtest_plan` |
 | `pscan rules ...` | `list_rules`, `find_rule`, `framework_coverage`, `rule_tests` |
 | `pscan snapshot ...`, `pscan diagram` | `snapshot_info`, `merge`, `draw_diagram` |
 
@@ -46,6 +47,12 @@ from scanner.app.fixtures import generate_fixtures
 from scanner.app.forecast import PlanRequest, PlanResult, init_model, run_plan
 from scanner.app.gate import Gate, GateOptions, load_gate
 from scanner.app.iac import IacRequest, IacResult, run_iac
+from scanner.app.loadtest import (
+    LoadTestRequest,
+    plan_loadtest,
+    run_loadtest,
+    write_loadtest_plan,
+)
 from scanner.app.report import (
     FORMATS,
     ReportRequest,
@@ -93,6 +100,7 @@ __all__ = [
     "IacRequest",
     "IacResult",
     "Listener",
+    "LoadTestRequest",
     "MetricsOptions",
     "PlanRequest",
     "PlanResult",
@@ -117,12 +125,14 @@ __all__ = [
     "load_gate",
     "load_ruleset",
     "merge",
+    "plan_loadtest",
     "product_tags",
     "render_capacity",
     "render_text",
     "rule_tests",
     "run_demo",
     "run_iac",
+    "run_loadtest",
     "run_plan",
     "run_report",
     "run_scan",
@@ -131,5 +141,6 @@ __all__ = [
     "show_capacity",
     "snapshot_info",
     "write_atomic",
+    "write_loadtest_plan",
     "write_report",
 ]

@@ -12,8 +12,10 @@ from pathlib import Path
 
 from scanner.app.events import Listener, RulesLoaded, ignore
 from scanner.app.files import write_atomic
+from scanner.app.forecast import forecast_section
 from scanner.app.scan import load_ruleset, scan_snapshots
 from scanner.errors import ReportError
+from scanner.forecast.model import load_model
 from scanner.headroom import DEFAULT_PRODUCT_TAGS
 from scanner.model import FindingsDocument
 from scanner.paths import data_dir
@@ -54,6 +56,13 @@ def run_demo(
     on_event(RulesLoaded(len(ruleset.rules)))
     tags = tuple(product_tags) or DEFAULT_PRODUCT_TAGS
     doc = scan_snapshots([snap], ruleset, on_event=on_event, product_tags=tags)
+    # the demo's capacity plan: next year's load against the estate (fixtures/demo/capacity.yaml)
+    model_path = data_dir("fixtures/demo") / "capacity.yaml"
+    shown = Path("fixtures/demo/capacity.yaml")  # named as in the repository, not this disk
+    doc.forecast, planned = forecast_section(load_model(model_path), shown, [snap], tags)
+    doc.findings = sorted(
+        [*doc.findings, *planned], key=lambda f: (-f.severity.rank, f.rule_id, f.resource.id)
+    )
     dot_text = diagrams.to_dot(snap.iter_resources(), group_by="vpc")
     outputs: dict[str, str] = {
         "findings.json": render(doc, "json"),

@@ -16,6 +16,7 @@ from scanner.model import SnapshotManifest
 
 if TYPE_CHECKING:  # boto3 is imported only by the commands that collect AWS
     from scanner.collectors.aws import ProgressEvent
+    from scanner.loadtest import StepResult
 
 __all__ = [
     "AwsStep",
@@ -27,6 +28,7 @@ __all__ = [
     "Generating",
     "Kept",
     "Listener",
+    "LoadStepDone",
     "RulesLoaded",
     "ignore",
 ]
@@ -94,7 +96,24 @@ class Generating:
     resources: int
 
 
-Event = RulesLoaded | Evaluating | Evaluated | AwsStep | GcpStep | Collected | Kept | Generating
+@dataclass(frozen=True)
+class LoadStepDone:
+    """A step of a load test finished (`pscan loadtest`)."""
+
+    step: StepResult
+
+
+Event = (
+    RulesLoaded
+    | Evaluating
+    | Evaluated
+    | AwsStep
+    | GcpStep
+    | Collected
+    | Kept
+    | Generating
+    | LoadStepDone
+)
 Listener = Callable[[Event], None]
 
 

@@ -25,6 +25,7 @@ from scanner.forecast.init import starting_model
 from scanner.forecast.model import CapacityModel, load_model
 from scanner.forecast.plan import forecast_report, make_plan, plan_findings
 from scanner.forecast.supply import read_supply
+from scanner.loadtest.results import read_loadtest
 from scanner.model import Finding, FindingsDocument, ForecastReport, GateSummary
 from scanner.snapshot import Snapshot, open_snapshot
 
@@ -33,7 +34,11 @@ __all__ = ["PlanRequest", "PlanResult", "forecast_section", "init_model", "run_p
 
 @dataclass(frozen=True)
 class PlanRequest:
-    """What `pscan capacity plan` was asked to do."""
+    """What `pscan capacity plan` was asked to do.
+
+    A tier's per-instance throughput is, last wins: its `per_instance_rps`, its own
+    `loadtest:` file, `measured_rps`, then the `loadtests` files (`--loadtest`).
+    """
 
     model: Path
     snapshots: tuple[Path, ...]
@@ -72,6 +77,57 @@ def forecast_section(
     return report, plan_findings(plans, model.horizons[0])
 
 
+def measured_throughput(
+    paths: Sequence[Path], model: CapacityModel
+) -> dict[tuple[str, str], float]:
+    """(product, tier) -> per-instance requests/s, from `pscan loadtest` results files.
+
+    Raises:
+        ConfigError: a file is not a results file, names no product and tier or one the
+            model lacks, or no step met its objective.
+    """
+    measured: dict[tuple[str, str], float] = {}
+    for path in paths:
+        result = read_loadtest(path)
+        if not result.product or not result.tier:
+            msg = (
+                f"{path}: names no product and tier; run pscan loadtest with --model,"
+                " --product and --tier"
+            )
+            raise ConfigError(msg)
+        product = model.products.get(result.product)
+        if product is None or result.tier not in product.tiers:
+            msg = f"{path}: tier {result.product}/{result.tier} is not in the model"
+            raise ConfigError(msg)
+        if result.per_instance_rps is None:
+            msg = f"{path}: no step met its latency objective and error threshold"
+            raise ConfigError(msg)
+        measured[(result.product, result.tier)] = result.per_instance_rps
+    return measured
+
+
+def tier_loadtests(model: CapacityModel, base: Path) -> dict[tuple[str, str], float]:
+    """(product, tier) -> per-instance requests/s from the tiers' own `loadtest:` files.
+
+    Paths are relative to the model file's folder.
+
+    Raises:
+        ConfigError: a file is not a results file, or no step met its objective.
+    """
+    measured: dict[tuple[str, str], float] = {}
+    for pname, product in model.products.items():
+        for tname, tier in product.tiers.items():
+            if tier.loadtest is None:
+                continue
+            path = base / tier.loadtest
+            rps = read_loadtest(path).per_instance_rps
+            if rps is None:
+                msg = f"{path}: no step met its latency objective and error threshold"
+                raise ConfigError(msg)
+            measured[(pname, tname)] = rps
+    return measured
+
+
 def run_plan(request: PlanRequest) -> PlanResult:
     """Plan every tier of the model against the snapshots and gate the shortfalls.
 
@@ -81,13 +137,14 @@ def run_plan(request: PlanRequest) -> PlanResult:
     """
     model = load_model(request.model)
     gate = load_gate(request.gate)
-    unknown = sorted({p for p, _ in request.measured_rps} - set(model.products))
-    if unknown:
-        msg = f"--loadtest: results for product(s) not in {request.model}: {', '.join(unknown)}"
-        raise ConfigError(msg)
+    measured = {
+        **tier_loadtests(model, request.model.parent),
+        **request.measured_rps,
+        **measured_throughput(request.loadtests, model),
+    }
     snaps = [open_snapshot(p) for p in request.snapshots]
     tags = _tags(model, request.product_tags, request.gate)
-    section, findings = forecast_section(model, request.model, snaps, tags, request.measured_rps)
+    section, findings = forecast_section(model, request.model, snaps, tags, measured)
     doc = FindingsDocument(
         tool_version=__version__,
         snapshots=[snapshot_summary(s) for s in snaps],

@@ -16,7 +16,8 @@ One module per command group, each registered here explicitly:
 | `snapshot.py` | `pscan snapshot info/merge`, `pscan fixtures generate` |
 | `iac.py` | `pscan iac` |
 | `baseline.py` | `pscan baseline create` |
-| `capacity.py` | `pscan capacity show` |
+| `capacity.py` | `pscan capacity show`, `init`, `plan` |
+| `loadtest.py` | `pscan loadtest` |
 
 `options.py` holds the options several commands share, `output.py` what they print.
 """
@@ -35,6 +36,7 @@ from scanner.cli.baseline import baseline
 from scanner.cli.capacity import capacity
 from scanner.cli.collect import collect
 from scanner.cli.iac import iac
+from scanner.cli.loadtest import loadtest
 from scanner.cli.output import print_error
 from scanner.cli.report import diagram, report
 from scanner.cli.rules import rules
@@ -95,6 +97,7 @@ for _command in (
     diagram,
     fixtures,
     iac,
+    loadtest,
     report,
     rules,
     scan,

@@ -6,7 +6,7 @@ quotas of the accounts and regions they live in. For each tier it then knows:
 
 - instances: how many run now and the most they can scale to (auto-scaling group
   `max_size`, GCP autoscaler `max_replicas`, Cloud Run / Cloud Functions
-  `max_instances`; plain instances cannot scale, so now = most);
+  `max_instances`; plain instances and databases cannot scale out, so now = most);
 - vCPUs per instance and the vCPU quota left in each account and region (an AWS tier
   that needs 40 more m5.large needs 80 more vCPUs of On-Demand Standard quota);
 - concurrency: Lambda reserved concurrency, else the account's concurrency limit;
@@ -126,6 +126,8 @@ def _add(supply: TierSupply, r: Mapping[str, Any]) -> None:
         if reserved is not None:
             supply.reserved_concurrency = (supply.reserved_concurrency or 0) + _int(reserved)
     elif rtype in ("aws.rds.instance", "gcp.sql.instance"):
+        # one primary that does not scale out: more load needs a larger class or replicas
+        supply.add_instances(1, 1)
         if rtype == "aws.rds.instance":
             limit = rds_default_max_connections(attrs.get("engine"), attrs.get("instance_class"))
         else:

@@ -46,6 +46,7 @@ from scanner.render.capacity import (
     headroom_level,
     used_percent,
 )
+from scanner.render.forecast import forecast_view
 
 __all__ = ["render_html", "sanitize_svg"]
 
@@ -201,6 +202,7 @@ def render_html(doc: FindingsDocument, diagram_svg: str | None = None) -> str:
         "search_text": _search_text,
         "frameworks": [{"fw": fw, "counts": framework_counts(fw)} for fw in doc.frameworks],
         "capacity": capacity_view(doc.capacity, rows=_CAPACITY_ROWS) if doc.capacity else None,
+        "forecast": forecast_view(doc.forecast) if doc.forecast else None,
         # The only unescaped markup: the sanitised diagram and our own CSS and JS.
         "diagram": Markup(sanitize_svg(diagram_svg)) if diagram_svg else None,
         "css": Markup(assets.css),

@@ -43,6 +43,7 @@ from scanner.render._summary import (
 )
 from scanner.render._text import code_fence, strip_control
 from scanner.render.capacity import amount, capacity_view, headroom_level, text_bar
+from scanner.render.forecast import forecast_view
 
 __all__ = ["MAX_COMMENT_CHARS", "escape_markdown", "render_capacity_markdown", "render_markdown"]
 
@@ -218,5 +219,6 @@ def _context(doc: FindingsDocument, budget: _Budget) -> dict[str, Any]:
         "capacity": capacity_view(doc.capacity, budget.capacity_rows, budget.capacity_products)
         if doc.capacity
         else None,
+        "forecast": forecast_view(doc.forecast) if doc.forecast else None,
         **_gate_context(doc, sort_findings(doc.findings), budget.top),
     }

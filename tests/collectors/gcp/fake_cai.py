@@ -40,10 +40,12 @@ import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from .fake_http import LoopbackServer
 
 __all__ = ["FakeCloudAsset", "RecordedRequest", "to_rest"]
 
@@ -119,8 +121,7 @@ class FakeCloudAsset:
     _failures: list[tuple[int, str | None]] = field(default_factory=list)
     _denied: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _server: ThreadingHTTPServer | None = None
-    _thread: threading.Thread | None = None
+    _serving: LoopbackServer | None = None
 
     def __post_init__(self) -> None:
         for path in self.export_files:
@@ -148,39 +149,18 @@ class FakeCloudAsset:
     @property
     def url(self) -> str:
         """The endpoint to give the client (`http://127.0.0.1:PORT`)."""
-        assert self._server is not None, "start() the fake first"
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        assert self._serving is not None, "start() the fake first"
+        return self._serving.url
 
     def start(self) -> FakeCloudAsset:
         """Serve on 127.0.0.1 on a free port, in a daemon thread."""
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            # headers and body go out in two writes; with Nagle's algorithm and delayed
-            # ACKs every keep-alive request would wait ~40 ms
-            disable_nagle_algorithm = True
-
-            def do_GET(self) -> None:
-                fake._handle(self)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                """Quiet: the tests read `requests` instead."""
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
+        self._serving = LoopbackServer(self._handle)
         return self
 
     def stop(self) -> None:
         """Stop serving and close the socket."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        if self._serving is not None:
+            self._serving.stop()
 
     def reset(self) -> None:
         """Forget requests, injected failures and denials."""

@@ -24,9 +24,11 @@ import base64
 import json
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from .fake_http import LoopbackServer
 
 __all__ = ["ComputeRequest", "FakeCompute", "quota"]
 
@@ -61,43 +63,23 @@ class FakeCompute:
     _denied: set[str] = field(default_factory=set)
     _disabled: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _server: ThreadingHTTPServer | None = None
-    _thread: threading.Thread | None = None
+    _serving: LoopbackServer | None = None
 
     @property
     def url(self) -> str:
         """The endpoint to give the client (`http://127.0.0.1:PORT`)."""
-        assert self._server is not None, "start() the fake first"
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        assert self._serving is not None, "start() the fake first"
+        return self._serving.url
 
     def start(self) -> FakeCompute:
         """Serve on 127.0.0.1 on a free port, in a daemon thread."""
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True
-
-            def do_GET(self) -> None:
-                fake._handle(self)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                """Quiet: the tests read `requests` instead."""
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
+        self._serving = LoopbackServer(self._handle)
         return self
 
     def stop(self) -> None:
         """Stop serving and close the socket."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        if self._serving is not None:
+            self._serving.stop()
 
     def reset(self) -> None:
         """Forget requests, denials and disabled APIs."""

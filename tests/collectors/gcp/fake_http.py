@@ -1,0 +1,44 @@
+"""A loopback HTTP server for the REST fakes (Cloud Asset, Compute): start, url, stop."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+__all__ = ["LoopbackServer"]
+
+
+class LoopbackServer:
+    """Serves GET requests with `handle` on 127.0.0.1, on a free port, in a daemon thread."""
+
+    def __init__(self, handle: Callable[[BaseHTTPRequestHandler], None]) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            # headers and body go out in two writes; with Nagle's algorithm and delayed
+            # ACKs every keep-alive request would wait ~40 ms
+            disable_nagle_algorithm = True
+
+            def do_GET(self) -> None:
+                handle(self)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                """Quiet: the tests read the fake's `requests` instead."""
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        """The endpoint to give a client (`http://127.0.0.1:PORT`)."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def stop(self) -> None:
+        """Stop serving and close the socket."""
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import hashlib
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -48,6 +49,8 @@ __all__ = [
     "Severity",
     "SnapshotManifest",
     "SnapshotSummary",
+    "SpendInfo",
+    "SpendRecord",
     "Suppression",
     "SuppressionReport",
     "UndecidedResult",
@@ -179,6 +182,48 @@ class PartitionInfo(_Strict):
     sha256: str = ""
 
 
+SpendDimension = Literal["account", "service", "region", "product"]
+
+
+class SpendRecord(_Strict):
+    """One amount of actual or forecast spend, as billed (a snapshot's `spend.jsonl.gz`).
+
+    Spend is read in groupings: Cost Explorer answers at most two group-bys per call, so
+    an AWS month arrives once by (service, account), once by region, once by product
+    tag, ...; each grouping alone adds up to the month's total. `grouped_by` names the
+    grouping a record belongs to; the dimensions not in it are null. `product` is the
+    product tag's value, "" for spend without the tag (in a grouping by product).
+    Amounts are exact decimals (JSON strings), never summed across currencies.
+    """
+
+    provider: Literal["aws", "gcp"]
+    source: str = Field(description="aws-cost-explorer, gcp-billing-bigquery, gcp-billing-file")
+    kind: Literal["actual", "forecast"] = "actual"
+    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
+    partial: bool = Field(default=False, description="the month is not over (month to date)")
+    grouped_by: list[SpendDimension] = Field(description="sorted; [] for the month's total")
+    account: str | None = Field(default=None, description="AWS account id / GCP project id")
+    service: str | None = None
+    region: str | None = None
+    product: str | None = Field(default=None, description="product tag value; '' untagged")
+    metric: Literal["unblended", "amortized", "cost", "credits"] = Field(
+        description="AWS: UnblendedCost, AmortizedCost; GCP: cost before credits, credits"
+        " (negative); GCP net spend is cost + credits"
+    )
+    amount: Decimal
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+
+
+class SpendInfo(_Strict):
+    """The spend part of a snapshot: where it came from and what reading it cost."""
+
+    file: str = "spend.jsonl.gz"
+    records: int = 0
+    sha256: str = ""
+    sources: list[str] = Field(default_factory=list)
+    api_calls: int = Field(default=0, description="billed calls made (Cost Explorer: $0.01 each)")
+
+
 class MetricsInfo(_Strict):
     """What a collection with `--metrics` asked the metric APIs for (they are billed)."""
 
@@ -201,6 +246,9 @@ class SnapshotManifest(_Strict):
     errors: list[CollectionError] = Field(default_factory=list)
     metrics: MetricsInfo | None = Field(
         default=None, description="set when usage metrics were collected (`--metrics`)"
+    )
+    spend: SpendInfo | None = Field(
+        default=None, description="set when actual spend was collected (`--cost`, billing data)"
     )
 
     @property

@@ -33,10 +33,13 @@ from scanner.model import (
     PartitionInfo,
     Resource,
     SnapshotManifest,
+    SpendInfo,
+    SpendRecord,
 )
 
 __all__ = [
     "MANIFEST",
+    "SPEND",
     "Snapshot",
     "SnapshotWriter",
     "merge_snapshots",
@@ -48,6 +51,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
+SPEND = "spend.jsonl.gz"
 _REQUIRED = ("id", "type")
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _MAX_OPEN = 64
@@ -101,6 +105,7 @@ class SnapshotWriter:
         # Open gzip streams, least recently used first; capped so a collection with
         # thousands of account x region partitions stays under the file-descriptor limit.
         self._open: OrderedDict[str, tuple[IO[bytes], gzip.GzipFile]] = OrderedDict()
+        self._spend: tuple[IO[bytes], gzip.GzipFile] | None = None
 
     def _stream(self, key: str) -> gzip.GzipFile:
         stream = self._open.get(key)
@@ -136,6 +141,28 @@ class SnapshotWriter:
         self._stream(key).write(orjson.dumps(data, option=orjson.OPT_SORT_KEYS) + b"\n")
         self._parts[key].resources += 1
 
+    def add_spend(self, record: SpendRecord) -> None:
+        """Append one spend record to `spend.jsonl.gz` (the manifest then has `spend`)."""
+        if self._spend is None:
+            self.manifest.spend = SpendInfo()
+            raw = open(self._tmp / SPEND, "wb")  # noqa: SIM115 - closed in close/abort
+            gz = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6)
+            self._spend = (raw, gz)
+        assert self.manifest.spend is not None
+        self._spend[1].write(orjson.dumps(record.model_dump(mode="json")) + b"\n")
+        self.manifest.spend.records += 1
+        if record.source not in self.manifest.spend.sources:
+            self.manifest.spend.sources.append(record.source)
+
+    def _close_spend(self) -> None:
+        if self._spend is not None:
+            raw, gz = self._spend
+            self._spend = None
+            try:
+                gz.close()
+            finally:
+                raw.close()
+
     def add_error(self, error: CollectionError) -> None:
         """Record a collection error in the manifest."""
         self.manifest.errors.append(error)
@@ -144,6 +171,9 @@ class SnapshotWriter:
         """Finish every partition, write the manifest, and move the snapshot into place."""
         for key in list(self._open):
             self._close_stream(key)
+        self._close_spend()
+        if self.manifest.spend is not None:
+            self.manifest.spend.sha256 = _sha256(self._tmp / SPEND)
         for info in self._parts.values():
             info.sha256 = _sha256(self._tmp / info.file)
             self.manifest.partitions.append(info)
@@ -163,6 +193,8 @@ class SnapshotWriter:
         for key in list(self._open):
             with contextlib.suppress(OSError):
                 self._close_stream(key)
+        with contextlib.suppress(OSError):
+            self._close_spend()
         shutil.rmtree(self._tmp, ignore_errors=True)
 
     def __enter__(self) -> SnapshotWriter:
@@ -207,8 +239,9 @@ def write_snapshot(
     errors: Iterable[CollectionError] = (),
     partition_of: Callable[[dict[str, Any]], str] | None = None,
     created_at: datetime | None = None,
+    spend: Iterable[SpendRecord] = (),
 ) -> SnapshotManifest:
-    """Write `resources` as a snapshot at `path` (atomically) and return its manifest.
+    """Write `resources` (and `spend`) as a snapshot at `path`, atomically; return its manifest.
 
     `created_at` is when the inventory was taken (default: now); rules measure ages
     and expiries from it.
@@ -218,6 +251,8 @@ def write_snapshot(
     ) as writer:
         for resource in resources:
             writer.add(resource)
+        for record in spend:
+            writer.add_spend(record)
         for error in errors:
             writer.add_error(error)
     return writer.manifest
@@ -247,11 +282,52 @@ class Snapshot:
             if lines != info.resources:
                 msg = f"{part}: {lines} resources, {MANIFEST} says {info.resources}"
                 raise SnapshotError(msg)
+        spend = self.manifest.spend
+        if spend is not None:
+            path = self.path / spend.file
+            if path.is_file() and spend.sha256 and _sha256(path) != spend.sha256:
+                msg = f"{path}: content differs from the sha256 in {MANIFEST}"
+                raise SnapshotError(msg)
+            records = sum(1 for _ in self.iter_spend())
+            if records != spend.records:
+                msg = f"{path}: {records} spend records, {MANIFEST} says {spend.records}"
+                raise SnapshotError(msg)
 
     def iter_resources(self) -> Iterator[dict[str, Any]]:
         """Stream every resource as a dict, checking each line's shape."""
         for part in self.files:
             yield from iter_partition(part)
+
+    def iter_spend(self) -> Iterator[SpendRecord]:
+        """Every spend record (none when the snapshot has no spend); a bad line raises.
+
+        Raises:
+            SnapshotError: the file is missing, changed, or a line is not a spend record
+                (`file:line: field ...`).
+        """
+        info = self.manifest.spend
+        if info is None:
+            return
+        path = self.path / info.file
+        if not path.is_file():
+            msg = f"{path}: missing; {MANIFEST} lists {info.records} spend records"
+            raise SnapshotError(msg)
+        try:
+            with gzip.open(path, "rb") as fh:
+                for lineno, line in enumerate(fh, 1):
+                    if line.strip():
+                        yield _spend_line(path, lineno, line)
+        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            msg = f"{path}: cannot read spend ({exc})"
+            raise SnapshotError(msg) from None
+
+
+def _spend_line(path: Path, lineno: int, line: bytes) -> SpendRecord:
+    try:
+        return SpendRecord.model_validate_json(line)
+    except ValidationError as exc:
+        msg = f"{path}:{lineno}: not a spend record: {validation_summary(exc)}"
+        raise SnapshotError(msg) from None
 
 
 _SUMMARY_VALUES = ("average", "p95", "max")
@@ -354,7 +430,8 @@ def merge_snapshots(sources: Iterable[Path], dest: Path) -> SnapshotManifest:
     """Merge several snapshots into one at `dest`, streaming.
 
     A resource id present in several inputs is taken from the last input that has it;
-    only the ids are held in memory.
+    only the ids are held in memory. Spend records of every input are kept (collect
+    spend into one snapshot per billing source, or the merge counts it twice).
     """
     opened = [open_snapshot(p) for p in sources]
     errors = [e for snap in opened for e in snap.manifest.errors]
@@ -377,4 +454,5 @@ def merge_snapshots(sources: Iterable[Path], dest: Path) -> SnapshotManifest:
         errors=errors,
         # the merged inventory is as old as its newest part: ages are measured from it
         created_at=max(s.manifest.created_at for s in opened),
+        spend=(record for snap in opened for record in snap.iter_spend()),
     )

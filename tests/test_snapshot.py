@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import gzip
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from scanner.errors import SnapshotError
-from scanner.model import CollectionError, Resource
+from scanner.model import CollectionError, Resource, SpendRecord
 from scanner.snapshot import SnapshotWriter, merge_snapshots, open_snapshot, write_snapshot
 
 
@@ -220,3 +221,40 @@ def test_a_malformed_usage_summary_names_the_field(
     message = str(info.value)
     assert fragment in message
     assert ":3: resource i-bad:" in message
+
+
+def _spend(month: str, amount: str, **dims: str) -> SpendRecord:
+    return SpendRecord(
+        provider="aws",
+        source="aws-cost-explorer",
+        month=month,
+        grouped_by=sorted(dims),
+        metric="unblended",
+        amount=Decimal(amount),
+        currency="USD",
+        **dims,
+    )
+
+
+def test_spend_round_trips_exactly_and_merges(tmp_path: Path) -> None:
+    records = [_spend("2026-10", "1234.56", service="EC2"), _spend("2026-10", "0.01", service="S3")]
+    write_snapshot(tmp_path / "a", [], source="t", spend=records)
+    write_snapshot(tmp_path / "b", [{"id": "x", "type": "aws.s3.bucket"}], source="t")
+    snap = open_snapshot(tmp_path / "a")
+    snap.verify()
+    assert snap.manifest.spend is not None and snap.manifest.spend.records == 2
+    assert list(snap.iter_spend()) == records
+    assert sum(r.amount for r in snap.iter_spend()) == Decimal("1234.57")
+    assert list(open_snapshot(tmp_path / "b").iter_spend()) == []  # a snapshot without spend
+    merge_snapshots([tmp_path / "a", tmp_path / "b"], tmp_path / "m")
+    assert list(open_snapshot(tmp_path / "m").iter_spend()) == records
+
+
+def test_a_bad_spend_line_names_the_line_and_field(tmp_path: Path) -> None:
+    write_snapshot(tmp_path / "s", [], source="t", spend=[_spend("2026-10", "1", service="EC2")])
+    path = tmp_path / "s" / "spend.jsonl.gz"
+    good = gzip.decompress(path.read_bytes())
+    bad = good.replace(b'"amount":"1"', b'"amount":"lots"')
+    path.write_bytes(gzip.compress(good + bad))
+    with pytest.raises(SnapshotError, match=r"spend.jsonl.gz:2: not a spend record: field amount"):
+        list(open_snapshot(tmp_path / "s").iter_spend())

@@ -153,6 +153,10 @@ class GcpOptions:
     metrics: MetricsOptions = field(default_factory=lambda: MetricsOptions())
     compute_endpoint: str | None = None  # quotas, with metrics
     monitoring_endpoint: str | None = None  # usage metrics, with metrics
+    billing_table: str | None = None  # PROJECT.DATASET.TABLE of the Cloud Billing export
+    billing_export_files: tuple[Path, ...] = ()  # the same rows, extracted (NDJSON or CSV)
+    billing_label: str = "product"  # the label key naming a cost's product
+    bigquery_endpoint: str | None = None  # with billing_table
 
 
 def parse_read_time(text: str) -> datetime:
@@ -170,10 +174,11 @@ def parse_read_time(text: str) -> datetime:
 
 
 def collect_gcp(output: Path, options: GcpOptions, on_event: Listener = ignore) -> SnapshotManifest:
-    """Collect GCP (Cloud Asset API or export files) into a snapshot at `output`.
+    """Collect GCP (Cloud Asset API or export files, and/or billing spend) into `output`.
 
     Raises:
-        ConfigError: the options mix or misuse sources, or `read_time` is not a time.
+        ConfigError: the options mix or misuse sources, `read_time` is not a time, or
+            a billing export file is bad.
         CollectorError: nothing could be read at all.
     """
     read_time = parse_read_time(options.read_time) if options.read_time else None
@@ -183,6 +188,7 @@ def collect_gcp(output: Path, options: GcpOptions, on_event: Listener = ignore) 
         msg = f"{flag} applies to quotas and usage metrics; use it with --metrics"
         raise ConfigError(msg)
     # Imported here: google-cloud-asset takes a while to import and most commands skip it.
+    from scanner.collectors.gcp.billing import BillingOptions
     from scanner.collectors.gcp.collect import CapacityOptions
     from scanner.collectors.gcp.collect import collect_gcp as run_collector
 
@@ -200,6 +206,12 @@ def collect_gcp(output: Path, options: GcpOptions, on_event: Listener = ignore) 
         )
         if options.metrics.enabled
         else None,
+        billing=BillingOptions(
+            table=options.billing_table,
+            files=options.billing_export_files,
+            label=options.billing_label,
+            endpoint=options.bigquery_endpoint,
+        ),
     )
     on_event(Collected("gcp", output, manifest, time.monotonic() - started, counts))
     return manifest

@@ -75,13 +75,20 @@ def collect_gcp_command(
     or reads `gcloud asset export` files. Failed API calls are recorded in the
     snapshot's manifest and collection goes on. See docs/gcp-collector.md.
 
+    With --billing-table or --billing-export-file the snapshot also holds actual spend
+    from the Cloud Billing export, with or without assets (docs/cost.md).
+
     \b
     Examples:
       pscan collect gcp --scope organizations/123456789012 -o snap-gcp
       pscan collect gcp --scope projects/acme-prod --asset-types storage.googleapis.com/Bucket -o s
       pscan collect gcp --export-file resource.ndjson --export-file iam.ndjson -o snap-gcp
       pscan collect gcp --scope projects/demo --endpoint http://127.0.0.1:8085 -o snap
+      pscan collect gcp --billing-table billing-admin.billing.gcp_billing_export_v1_X -o s
+      pscan collect gcp --billing-export-file billing.ndjson --billing-label app -o snap
     """
     ui = Ui(quiet)
     manifest = collect_gcp(output, replace(gcp, metrics=metrics), ui.on_event)
-    ui.say(f"wrote {output}: {manifest.resource_count:,} resources")
+    spend = manifest.spend
+    spent = f", {spend.records:,} spend records ({spend.api_calls} BigQuery calls)" if spend else ""
+    ui.say(f"wrote {output}: {manifest.resource_count:,} resources{spent}")

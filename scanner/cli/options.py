@@ -318,6 +318,37 @@ GCP_OPTIONS = [
         help="With --metrics: Cloud Monitoring endpoint (gRPC, host:port) for usage metrics."
         " http:// is a plaintext channel without credentials.",
     ),
+    click.option(
+        "--billing-table",
+        "gcp_billing_table",
+        metavar="PROJECT.DATASET.TABLE",
+        help="Also read actual spend: one BigQuery query over this Cloud Billing export"
+        " table (standard or detailed usage cost), the last 12 full months and the month"
+        " to date, run in the table's project. See docs/cost.md.",
+    ),
+    click.option(
+        "--billing-export-file",
+        "gcp_billing_export_files",
+        multiple=True,
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Read actual spend offline from rows of the billing export table: NDJSON as"
+        " BigQuery extracts it, or CSV with flattened columns (repeatable; .gz too).",
+    ),
+    click.option(
+        "--billing-label",
+        "gcp_billing_label",
+        metavar="KEY",
+        default="product",
+        show_default=True,
+        help="The resource label whose value names a cost's product (untagged: '').",
+    ),
+    click.option(
+        "--bigquery-endpoint",
+        "gcp_bigquery_endpoint",
+        metavar="URL",
+        help="With --billing-table: BigQuery API endpoint (an emulator or private endpoint)."
+        " http:// endpoints are called with anonymous credentials.",
+    ),
 ]
 _GCP_FIELDS = [
     "scopes",
@@ -327,6 +358,10 @@ _GCP_FIELDS = [
     "read_time",
     "compute_endpoint",
     "monitoring_endpoint",
+    "billing_table",
+    "billing_export_files",
+    "billing_label",
+    "bigquery_endpoint",
 ]
 
 

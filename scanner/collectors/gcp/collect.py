@@ -13,6 +13,10 @@ The flow, the same for both sources:
 An asset whose data has an unexpected shape is recorded as a collection error (code
 `NormaliseError`, naming the asset) and skipped; the rest go on.
 
+With `--billing-table` or `--billing-export-file` the snapshot also gets the actual spend
+of the Cloud Billing export (`billing`): export files are read (and refused when bad)
+before anything else, the table is queried once; either works with or without assets.
+
 With `--metrics` a `CapacitySource` (`capacity.Capacity`) joins in: once the context
 names the projects it reads their usage series, each resource of a type with `usage`
 gets its summaries (null without `--metrics`), and the projects' Compute quotas follow
@@ -37,6 +41,12 @@ from scanner.collectors.gcp import (
     HIERARCHY_TYPES,
     NORMALISERS,
 )
+from scanner.collectors.gcp.billing import (
+    BillingOptions,
+    BillingResult,
+    query_billing_table,
+    read_billing_files,
+)
 from scanner.collectors.gcp.common import Asset, Context, SecretScanner, last_segment
 from scanner.errors import CollectorError, ConfigError
 from scanner.model import CollectionError, MetricsInfo, Resource, SnapshotManifest
@@ -47,10 +57,12 @@ __all__ = [
     "CapacityOptions",
     "CapacitySource",
     "GcpCollector",
+    "add_spend",
     "collect_gcp",
     "policy_types_for",
     "select_types",
     "write_snapshot",
+    "write_spend_snapshot",
 ]
 
 logger = logging.getLogger(__name__)
@@ -282,12 +294,13 @@ def write_snapshot(
     scopes: Sequence[str] = (),
     created_at: datetime | None = None,
     source_name: str = "gcp",
+    spend: BillingResult | None = None,
 ) -> SnapshotManifest:
     """Collect into a snapshot at `output` (atomic: nothing is left behind on failure).
 
     `created_at` defaults to the source's read time (ListAssets' `read_time`, or the
     newest `update_time` of an export). Collection errors of the source and of the
-    normalisers go into the manifest.
+    normalisers go into the manifest, and so does `spend` (billing records, errors, calls).
 
     Raises:
         CollectorError: the API source could not read anything at all (every call failed).
@@ -313,11 +326,32 @@ def write_snapshot(
             writer.add_error(error)
         if capacity is not None:
             writer.manifest.metrics = capacity.info
+        if spend is not None:
+            add_spend(writer, spend)
         writer.manifest.scopes = [*scopes, *(f"gcp:{p}" for p in collector.projects)]
         moment = created_at or source.read_time
         if moment is not None:
             # a plain UTC datetime (the client's is a DatetimeWithNanoseconds subclass)
             writer.manifest.created_at = datetime.fromtimestamp(int(moment.timestamp()), UTC)
+    return writer.manifest
+
+
+def add_spend(writer: SnapshotWriter, spend: BillingResult) -> None:
+    """Write billing records and errors; the manifest counts the BigQuery calls made."""
+    for record in spend.records:
+        writer.add_spend(record)
+    for error in spend.errors:
+        writer.add_error(error)
+    if writer.manifest.spend is not None:
+        writer.manifest.spend.api_calls = spend.calls
+
+
+def write_spend_snapshot(
+    spend: BillingResult, output: Path, *, created_at: datetime | None = None
+) -> SnapshotManifest:
+    """A snapshot of spend alone (billing flags without --scope or --export-file)."""
+    with SnapshotWriter(output, source="gcp-billing", created_at=created_at) as writer:
+        add_spend(writer, spend)
     return writer.manifest
 
 
@@ -329,10 +363,19 @@ def _check_request(
     export_files: Sequence[Path],
     endpoint: str | None,
     read_time: datetime | None,
+    billing: BillingOptions | None = None,
 ) -> None:
     """Raise ConfigError when the request mixes or misuses sources."""
-    if bool(scopes) == bool(export_files):
+    if scopes and export_files:
         msg = "collect gcp: give --scope (Cloud Asset API) or --export-file (files), not both"
+        raise ConfigError(msg)
+    if billing is not None:
+        billing.check()
+    if not scopes and not export_files and not (billing and billing.requested):
+        msg = (
+            "collect gcp: give --scope (Cloud Asset API) or --export-file (files), and/or"
+            " --billing-table or --billing-export-file (spend)"
+        )
         raise ConfigError(msg)
     for scope in scopes:
         if not _SCOPE.fullmatch(scope):
@@ -356,17 +399,20 @@ def collect_gcp(
     read_time: datetime | None = None,
     progress: Progress | None = None,
     metrics: CapacityOptions | None = None,
+    billing: BillingOptions | None = None,
 ) -> tuple[SnapshotManifest, dict[str, int]]:
     """Collect through the Cloud Asset API (`scopes`) or export files into a snapshot.
 
     With `metrics` (`--metrics`), also the Compute quotas and the usage metrics of every
-    project collected, from the Compute and Cloud Monitoring APIs (see `capacity`).
+    project collected, from the Compute and Cloud Monitoring APIs (see `capacity`). With
+    `billing`, the spend of the Cloud Billing export; with it alone, a snapshot of spend.
 
     Returns the manifest and the resources written per type.
 
     Raises:
         ConfigError: the request mixes or misuses sources (scopes vs files, endpoint,
-            read time) or names a malformed scope.
+            read time, billing table vs files), names a malformed scope, or a billing
+            export file is bad (`file:line:column`; nothing is written).
         CollectorError: nothing could be read at all.
     """
     # Imported here: both pull in google-cloud-asset, which the normalisers do not need.
@@ -374,8 +420,12 @@ def collect_gcp(
     from scanner.collectors.gcp.export import ExportSource
     from scanner.collectors.secrets import scan_text
 
-    _check_request(scopes, export_files, endpoint, read_time)
+    _check_request(scopes, export_files, endpoint, read_time, billing)
     selected = select_types(asset_types)
+    spend = _read_spend(billing, progress or (lambda _text: None))
+    if not scopes and not export_files:
+        assert spend is not None
+        return write_spend_snapshot(spend, output, created_at=read_time), {}
     source: AssetSource
     client = None
     if scopes:
@@ -410,6 +460,7 @@ def collect_gcp(
             scopes=[f"gcp:{s}" for s in scopes],
             created_at=read_time,
             source_name="gcp" if scopes else "gcp-export",
+            spend=spend,
         )
     finally:
         if client is not None:
@@ -417,3 +468,12 @@ def collect_gcp(
         if collector.capacity is not None:
             collector.capacity.close()
     return manifest, dict(collector.counts)
+
+
+def _read_spend(billing: BillingOptions | None, progress: Progress) -> BillingResult | None:
+    """The billing source's records: files first (bad ones raise), else the table."""
+    if billing is None or not billing.requested:
+        return None
+    if billing.files:
+        return BillingResult(records=read_billing_files(billing.files, billing.label, progress))
+    return query_billing_table(billing, progress)

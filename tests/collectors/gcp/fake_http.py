@@ -1,4 +1,4 @@
-"""A loopback HTTP server for the REST fakes (Cloud Asset, Compute): start, url, stop."""
+"""A loopback HTTP server for the REST fakes (Cloud Asset, Compute, BigQuery): start, url, stop."""
 
 from __future__ import annotations
 
@@ -11,9 +11,15 @@ __all__ = ["LoopbackServer"]
 
 
 class LoopbackServer:
-    """Serves GET requests with `handle` on 127.0.0.1, on a free port, in a daemon thread."""
+    """Serves GET requests with `handle` on 127.0.0.1, on a free port, in a daemon thread.
 
-    def __init__(self, handle: Callable[[BaseHTTPRequestHandler], None]) -> None:
+    With `post=True` POST requests go to `handle` too (it reads `handler.command` and the
+    body); otherwise they are answered 405.
+    """
+
+    def __init__(
+        self, handle: Callable[[BaseHTTPRequestHandler], None], *, post: bool = False
+    ) -> None:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
             # headers and body go out in two writes; with Nagle's algorithm and delayed
@@ -22,6 +28,14 @@ class LoopbackServer:
 
             def do_GET(self) -> None:
                 handle(self)
+
+            def do_POST(self) -> None:
+                if post:
+                    handle(self)
+                    return
+                self.send_response(405)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
 
             def log_message(self, format: str, *args: Any) -> None:
                 """Quiet: the tests read the fake's `requests` instead."""

@@ -157,6 +157,10 @@ def _next_month(month: str) -> datetime:
     return datetime(year + number // 12, number % 12 + 1, 1, tzinfo=UTC)
 
 
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
 def month_window(now: datetime) -> tuple[str, str]:
     """(first, last) invoice months (YYYYMM): the last 12 full months and the month to date."""
     index = now.year * 12 + now.month - 1 - MONTHS
@@ -234,7 +238,7 @@ def query_billing_table(
         return response
 
     session.hooks["response"].append(count)
-    first, last = month_window(options.now or datetime.now(UTC))
+    first, last = month_window(options.now or _now())
     totals = _Totals()
     try:
         rows = _run_query(client, options, first, last)

@@ -90,5 +90,7 @@ def collect_gcp_command(
     ui = Ui(quiet)
     manifest = collect_gcp(output, replace(gcp, metrics=metrics), ui.on_event)
     spend = manifest.spend
-    spent = f", {spend.records:,} spend records ({spend.api_calls} BigQuery calls)" if spend else ""
+    spent = f", {spend.records:,} spend records" if spend else ""
+    if spend and spend.api_calls:
+        spent += f" ({spend.api_calls} BigQuery calls)"
     ui.say(f"wrote {output}: {manifest.resource_count:,} resources{spent}")

@@ -213,6 +213,7 @@ def test_cli_billing_files_with_asset_files(tmp_path: Path) -> None:
     out = tmp_path / "snap"
     result = run("collect", "gcp", *files, "--billing-export-file", str(packed), "-o", str(out))
     assert result.exit_code == 0, result.output
+    assert f"{EXPECTED:,} resources, 18 spend records\n" in result.output
     manifest = open_snapshot(out).manifest
     assert manifest.resource_count == EXPECTED
     assert manifest.spend is not None and manifest.spend.api_calls == 0

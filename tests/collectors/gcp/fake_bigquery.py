@@ -12,13 +12,13 @@ client call (`client_options.api_endpoint` = `url`, anonymous credentials):
   rows (so small pages can be forced).
 
 The fake does not run SQL. It checks that the query is the billing query pscan means to
-send (`check_query`: it reads the table named, credits and labels through UNNEST, the
-window and label as query parameters, groups by exactly invoice month, project, service,
-region, product and currency) and answers 400 `invalidQuery` otherwise, so a wrong query
-fails the tests. The result is computed here, independently of pscan, from the seeded
-rows (export rows as BigQuery's JSON export writes them): summed with Decimal per group
-and returned in the query's schema (NUMERIC as strings, TIMESTAMP as int64 microseconds,
-as the client asks with `formatOptions.useInt64Timestamp`).
+send (`check_query`: it reads the table named, credits and labels through UNNEST, keeps
+the invoice months of the window and the label given as query parameters, groups by
+exactly invoice month, project, service, region, product and currency) and answers 400
+`invalidQuery` otherwise, so a wrong query fails the tests. The result is computed here,
+independently of pscan, from the seeded rows (as BigQuery's JSON export writes them):
+summed with Decimal per group and returned in the query's schema (NUMERIC as strings,
+TIMESTAMP as int64 microseconds, as the client asks with `formatOptions.useInt64Timestamp`).
 
 `deny(project)` answers every call for that project with BigQuery's 403 `accessDenied`
 (PERMISSION_DENIED). Not emulated: authentication (the Authorization header is only
@@ -74,7 +74,12 @@ def check_query(table: str, sql: str, parameters: dict[str, str]) -> str | None:
     flat = " ".join(sql.split())
     if f"FROM `{table}`" not in flat:
         return f"the query does not read `{table}`"
-    for needed in ("UNNEST(credits)", "UNNEST(labels)", "@label", "@first_month", "@last_month"):
+    for needed in (
+        "UNNEST(credits)",
+        "UNNEST(labels)",
+        ".key = @label",
+        "invoice.month BETWEEN @first_month AND @last_month",
+    ):
         if needed not in flat:
             return f"the query lacks {needed}"
     missing = [p for p in _PARAMETERS if p not in parameters]

@@ -132,6 +132,7 @@ def test_the_query_names_the_table_window_label_and_grouping(bq: FakeBigQuery) -
     [
         (("`billing-admin.", "`other."), "does not read"),
         (("UNNEST(credits)", "UNNEST([])"), "lacks UNNEST(credits)"),
+        (("BETWEEN @first_month AND", "<="), "lacks invoice.month BETWEEN"),
         (("region, product, currency\nORDER", "region, product\nORDER"), "groups by"),
     ],
 )

@@ -322,6 +322,7 @@ def test_no_forecast_data_is_an_error_and_the_spend_is_kept(
 # ---------------------------------------------------------------------- options and CLI
 
 
+@pytest.mark.library_output("moto")  # moto does not serve GetCostForecast (yet)
 def test_the_cli_collects_spend_and_prints_the_billed_calls(
     moto: Moto, story: dict[str, Any], collect: Any
 ) -> None:

@@ -69,7 +69,9 @@ class CostOptions:
 
 def cost_tag(options: CostOptions, config: GateConfig) -> str:
     """The product tag key spend is grouped by: the flag, the config's first key, `Product`."""
-    return options.tag or next(iter(config.capacity.product_tags), DEFAULT_COST_TAG)
+    if options.tag is not None:
+        return options.tag
+    return next(iter(config.capacity.product_tags), DEFAULT_COST_TAG)
 
 
 # ---------------------------------------------------------------------- AWS
@@ -144,7 +146,7 @@ class AwsOptions:
         if not self.cost.enabled:
             return DEFAULT_COST_TAG
         if self.cost.tag is not None:
-            return self.cost.tag
+            return self.cost.tag  # checked above
         path = find_config()
         return cost_tag(self.cost, load_config(path) if path else GateConfig())
 

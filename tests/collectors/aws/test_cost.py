@@ -355,6 +355,8 @@ def test_the_cost_tag_is_the_flag_else_the_config_else_product(
     assert AwsOptions().collect_options().cost is False
     with pytest.raises(ConfigError, match=r"--cost-tag .*use it with --cost"):
         AwsOptions(cost=CostOptions(tag="Team")).collect_options()
+    with pytest.raises(ConfigError, match="--cost-tag: give a tag key"):
+        AwsOptions(cost=CostOptions(enabled=True, tag=" ")).collect_options()
 
 
 def test_scan_takes_the_cost_options_with_aws_only(tmp_path: Path) -> None:

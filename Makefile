@@ -55,6 +55,7 @@ unit: $(STAMP)
 
 docs: $(STAMP)
 	$(PY) -m scanner.docs
+	$(PY) -m scanner.collectors.aws.permissions
 
 # Graphviz renders SVG diagrams. Installed with apt-get where we may (root, Debian/Ubuntu);
 # otherwise pscan still writes DOT and Mermaid and says how to get `dot`.

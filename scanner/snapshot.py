@@ -141,18 +141,28 @@ class SnapshotWriter:
         self._stream(key).write(orjson.dumps(data, option=orjson.OPT_SORT_KEYS) + b"\n")
         self._parts[key].resources += 1
 
-    def add_spend(self, record: SpendRecord) -> None:
-        """Append one spend record to `spend.jsonl.gz` (the manifest then has `spend`)."""
+    def spend_info(self) -> SpendInfo:
+        """The manifest's `spend`, started (`spend.jsonl.gz` opened) if it was not yet.
+
+        A collection that asked for spend calls it even when it got no record, so the
+        manifest still says how many billed calls were made.
+        """
         if self._spend is None:
             self.manifest.spend = SpendInfo()
             raw = open(self._tmp / SPEND, "wb")  # noqa: SIM115 - closed in close/abort
             gz = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6)
             self._spend = (raw, gz)
         assert self.manifest.spend is not None
+        return self.manifest.spend
+
+    def add_spend(self, record: SpendRecord) -> None:
+        """Append one spend record to `spend.jsonl.gz` (the manifest then has `spend`)."""
+        info = self.spend_info()
+        assert self._spend is not None
         self._spend[1].write(orjson.dumps(record.model_dump(mode="json")) + b"\n")
-        self.manifest.spend.records += 1
-        if record.source not in self.manifest.spend.sources:
-            self.manifest.spend.sources.append(record.source)
+        info.records += 1
+        if record.source not in info.sources:
+            info.sources.append(record.source)
 
     def _close_spend(self) -> None:
         if self._spend is not None:

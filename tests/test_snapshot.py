@@ -258,3 +258,13 @@ def test_a_bad_spend_line_names_the_line_and_field(tmp_path: Path) -> None:
     path.write_bytes(gzip.compress(good + bad))
     with pytest.raises(SnapshotError, match=r"spend.jsonl.gz:2: not a spend record: field amount"):
         list(open_snapshot(tmp_path / "s").iter_spend())
+
+
+def test_spend_asked_for_but_not_read_still_says_what_it_cost(tmp_path: Path) -> None:
+    with SnapshotWriter(tmp_path / "s", source="t") as writer:
+        writer.spend_info().api_calls = 2  # both billed calls were refused
+    snap = open_snapshot(tmp_path / "s")
+    assert snap.manifest.spend is not None
+    assert (snap.manifest.spend.records, snap.manifest.spend.api_calls) == (0, 2)
+    assert list(snap.iter_spend()) == []
+    snap.verify()

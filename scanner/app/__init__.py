@@ -35,6 +35,7 @@ from scanner.app.capacity import (
 )
 from scanner.app.collect import (
     AwsOptions,
+    CostOptions,
     GcpOptions,
     MetricsOptions,
     collect_aws,
@@ -92,6 +93,7 @@ __all__ = [
     "FORMATS",
     "AwsOptions",
     "CapacityRequest",
+    "CostOptions",
     "DemoResult",
     "FrameworkCoverage",
     "Gate",

@@ -18,22 +18,27 @@ from typing import TYPE_CHECKING
 
 from scanner.app.events import AwsStep, Collected, GcpStep, Listener, ignore
 from scanner.errors import ConfigError
+from scanner.gate import GateConfig, find_config, load_config
 from scanner.model import SnapshotManifest
 
 if TYPE_CHECKING:  # boto3 is imported only when AWS is collected
     from scanner.collectors.aws import CollectOptions
 
 __all__ = [
+    "DEFAULT_COST_TAG",
     "AwsOptions",
+    "CostOptions",
     "GcpOptions",
     "MetricsOptions",
     "collect_aws",
     "collect_gcp",
+    "cost_tag",
     "parse_read_time",
     "split_values",
 ]
 
 DEFAULT_ROLE_NAME = "OrganizationAccountAccessRole"
+DEFAULT_COST_TAG = "Product"
 
 
 def split_values(values: Iterable[str]) -> tuple[str, ...]:
@@ -48,6 +53,25 @@ class MetricsOptions:
 
     enabled: bool = False
     days: int = 14
+
+
+@dataclass(frozen=True)
+class CostOptions:
+    """`--cost/--no-cost` and `--cost-tag`: actual spend from billing APIs (billed per call).
+
+    `tag` is the tag key whose value names a product in the spend by product; None: the
+    first key of `capacity: product_tag` in `.pscan.yaml`, else `Product` (`cost_tag`).
+    """
+
+    enabled: bool = False
+    tag: str | None = None
+
+
+def cost_tag(options: CostOptions, config: GateConfig) -> str:
+    """The product tag key spend is grouped by: the flag, the config's first key, `Product`."""
+    if options.tag is not None:
+        return options.tag
+    return next(iter(config.capacity.product_tags), DEFAULT_COST_TAG)
 
 
 # ---------------------------------------------------------------------- AWS
@@ -66,15 +90,20 @@ class AwsOptions:
     endpoint_url: str | None = None
     max_attempts: int = 10
     metrics: MetricsOptions = field(default_factory=lambda: MetricsOptions())
+    cost: CostOptions = field(default_factory=lambda: CostOptions())
 
     def collect_options(
         self, on_api_call: Callable[[str, str], None] | None = None
     ) -> CollectOptions:
         """The collector's options, after checking these.
 
+        With `--cost` and no `--cost-tag`, the product tag comes from the first
+        `.pscan.yaml` from here upward (`cost_tag`).
+
         Raises:
-            ConfigError: `all` mixed with region names, or an account id that is not
-                12 digits.
+            ConfigError: `all` mixed with region names, an account id that is not 12
+                digits, `--cost-tag` without `--cost`, or an unreadable `.pscan.yaml`
+                (with `--cost` and no `--cost-tag`).
         """
         from scanner.collectors.aws import CollectOptions
 
@@ -82,6 +111,12 @@ class AwsOptions:
         all_regions = "all" in regions
         if all_regions and len(regions) > 1:
             msg = "--regions: give 'all' or a list of regions, not both"
+            raise ConfigError(msg)
+        if self.cost.tag is not None and not self.cost.enabled:
+            msg = "--cost-tag names the product tag of the spend; use it with --cost"
+            raise ConfigError(msg)
+        if self.cost.tag is not None and not self.cost.tag.strip():
+            msg = "--cost-tag: give a tag key, e.g. Product"
             raise ConfigError(msg)
         accounts = split_values(self.accounts)
         bad = [a for a in accounts if not (a.isdigit() and len(a) == 12)]
@@ -102,8 +137,18 @@ class AwsOptions:
             max_attempts=self.max_attempts,
             metrics=self.metrics.enabled,
             metrics_days=self.metrics.days,
+            cost=self.cost.enabled,
+            cost_tag=self._cost_tag(),
             on_api_call=on_api_call,
         )
+
+    def _cost_tag(self) -> str:
+        if not self.cost.enabled:
+            return DEFAULT_COST_TAG
+        if self.cost.tag is not None:
+            return self.cost.tag  # checked above
+        path = find_config()
+        return cost_tag(self.cost, load_config(path) if path else GateConfig())
 
 
 def collect_aws(

@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from scanner.app.capacity import product_tags
-from scanner.app.collect import AwsOptions, GcpOptions, collect_aws, collect_gcp
+from scanner.app.collect import AwsOptions, GcpOptions, collect_aws, collect_gcp, cost_tag
 from scanner.app.events import Evaluated, Evaluating, Kept, Listener, ignore
 from scanner.app.gate import GateOptions, load_gate
 from scanner.engine import RuleSet, build_document, evaluate, load_rules
 from scanner.errors import ConfigError
+from scanner.gate import GateConfig
 from scanner.headroom import Headroom
 from scanner.model import FindingsDocument, GateSummary, Severity, SnapshotSummary, utcnow
 from scanner.snapshot import Snapshot, open_snapshot
@@ -95,7 +96,7 @@ def run_scan(request: ScanRequest, on_event: Listener = ignore) -> ScanResult:
     gate = load_gate(request.gate)
     # bad rules and bad params fail before any collection
     ruleset = gate.tune(load_ruleset(request.rules))
-    collected = _collect(request, on_event)
+    collected = _collect(request, gate.config, on_event)
     snaps = [open_snapshot(p) for p in (*request.snapshots, *collected)]
     if request.rule_ids:
         unknown = sorted(set(request.rule_ids) - set(ruleset.rules))
@@ -112,12 +113,15 @@ def run_scan(request: ScanRequest, on_event: Listener = ignore) -> ScanResult:
     return ScanResult(doc=doc, gate=summary, collected=collected)
 
 
-def _collect(request: ScanRequest, on_event: Listener) -> list[Path]:
+def _collect(request: ScanRequest, config: GateConfig, on_event: Listener) -> list[Path]:
     collected: list[Path] = []
     stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
     if request.aws is not None:
         collected.append(request.snapshots_dir / f"aws-{stamp}")
-        collect_aws(collected[-1], request.aws, on_event)
+        aws = request.aws
+        if aws.cost.enabled:  # the product tag: --cost-tag, else the config this scan reads
+            aws = replace(aws, cost=replace(aws.cost, tag=cost_tag(aws.cost, config)))
+        collect_aws(collected[-1], aws, on_event)
     if request.gcp is not None:
         collected.append(request.snapshots_dir / f"gcp-{stamp}")
         collect_gcp(collected[-1], request.gcp, on_event)

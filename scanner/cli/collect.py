@@ -7,9 +7,17 @@ from pathlib import Path
 
 import click
 
-from scanner.app import AwsOptions, GcpOptions, MetricsOptions, collect_aws, collect_gcp
+from scanner.app import (
+    AwsOptions,
+    CostOptions,
+    GcpOptions,
+    MetricsOptions,
+    collect_aws,
+    collect_gcp,
+)
 from scanner.cli.options import (
     aws_options,
+    cost_options,
     gcp_options,
     metrics_options,
     quiet_option,
@@ -32,10 +40,11 @@ def collect() -> None:
 @collect.command("aws")
 @aws_options
 @metrics_options
+@cost_options
 @snapshot_out_option
 @quiet_option
 def collect_aws_command(
-    output: Path, quiet: bool, aws: AwsOptions, metrics: MetricsOptions
+    output: Path, quiet: bool, aws: AwsOptions, metrics: MetricsOptions, cost: CostOptions
 ) -> None:
     """Collect an AWS estate (accounts x regions x services) into a snapshot.
 
@@ -51,9 +60,10 @@ def collect_aws_command(
       pscan collect aws --regions eu-west-1,us-east-1 --services iam,ec2,s3 -o snap
       pscan collect aws --org --role-name OrganizationAccountAccessRole -o snap-org
       pscan collect aws --endpoint-url http://127.0.0.1:5000 --regions us-east-1 -o snap
+      pscan collect aws --cost --cost-tag Product -o snap
     """
     ui = Ui(quiet)
-    manifest = collect_aws(output, replace(aws, metrics=metrics), ui.on_event)
+    manifest = collect_aws(output, replace(aws, metrics=metrics, cost=cost), ui.on_event)
     ui.say(
         f"wrote {output}: {manifest.resource_count:,} resources in"
         f" {len(manifest.partitions)} partitions"

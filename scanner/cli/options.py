@@ -14,7 +14,7 @@ from typing import Any, TypeVar, cast
 
 import click
 
-from scanner.app import FORMATS, AwsOptions, GateOptions, GcpOptions, MetricsOptions
+from scanner.app import FORMATS, AwsOptions, CostOptions, GateOptions, GcpOptions, MetricsOptions
 from scanner.model import Severity
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "SEVERITIES",
     "aws_options",
     "config_options",
+    "cost_options",
     "format_option",
     "gate_options",
     "gcp_options",
@@ -405,3 +406,35 @@ def _metrics(metrics_enabled: bool, metrics_days: int) -> MetricsOptions:
 def metrics_options(fn: _F) -> _F:
     """`--metrics/--no-metrics` and `--metrics-days`, passed as `metrics: MetricsOptions`."""
     return _packed("metrics", METRICS_OPTIONS, ["metrics_enabled", "metrics_days"], _metrics)(fn)
+
+
+# ---------------------------------------------------------------------- spend
+# Shared by `pscan collect aws` and `pscan scan --aws`.
+COST_OPTIONS = [
+    click.option(
+        "--cost/--no-cost",
+        "cost_enabled",
+        default=False,
+        show_default=True,
+        help="Also collect actual spend of the last 12 months, the month to date and a"
+        " 3-month forecast from AWS Cost Explorer (once, from the caller's account; a"
+        " management account sees its linked accounts). Billed: $0.01 per request, 5 or"
+        " more per run; the count is printed and recorded in the manifest. See docs/cost.md.",
+    ),
+    click.option(
+        "--cost-tag",
+        "cost_tag",
+        metavar="KEY",
+        help="With --cost: the tag key whose value names a product, for spend by product."
+        " Default: the first key of capacity.product_tag in .pscan.yaml, else Product.",
+    ),
+]
+
+
+def _cost(cost_enabled: bool, cost_tag: str | None) -> CostOptions:
+    return CostOptions(enabled=cost_enabled, tag=cost_tag)
+
+
+def cost_options(fn: _F) -> _F:
+    """`--cost/--no-cost` and `--cost-tag`, passed as `cost: CostOptions`."""
+    return _packed("cost", COST_OPTIONS, ["cost_enabled", "cost_tag"], _cost)(fn)

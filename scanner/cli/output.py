@@ -119,6 +119,10 @@ class Ui:
                 f"metrics: {info.queries:,} queries over {info.window_days} days in"
                 f" {info.api_calls:,} billed API calls"
             )
+        if manifest.spend is not None and manifest.spend.api_calls:
+            spend = manifest.spend
+            calls = "Cost Explorer calls ($0.01 each)" if event.provider == "aws" else "API calls"
+            self.say(f"spend: {spend.records:,} records from {spend.api_calls:,} billed {calls}")
         self._collection_errors(manifest, event.output)
 
     def _collection_errors(self, manifest: SnapshotManifest, output: Path) -> None:

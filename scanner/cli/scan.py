@@ -9,6 +9,7 @@ import click
 
 from scanner.app import (
     AwsOptions,
+    CostOptions,
     GateOptions,
     GcpOptions,
     MetricsOptions,
@@ -20,6 +21,7 @@ from scanner.app import (
 from scanner.cli.options import (
     SEVERITIES,
     aws_options,
+    cost_options,
     format_option,
     gate_options,
     gcp_options,
@@ -60,6 +62,7 @@ __all__ = ["demo", "scan"]
 @aws_options
 @gcp_options
 @metrics_options
+@cost_options
 @click.option(
     "--rules",
     "rule_paths",
@@ -103,6 +106,7 @@ def scan(
     aws: AwsOptions,
     gcp: GcpOptions,
     metrics: MetricsOptions,
+    cost: CostOptions,
     product_tags: tuple[str, ...],
 ) -> None:
     """Scan one or more snapshots with the rule packs and write findings.
@@ -125,6 +129,9 @@ def scan(
       pscan scan --gcp --scope organizations/123456789 --format html -o report.html
       pscan scan ./snap --product-tag app --format html -o report.html
     """
+    if (cost.enabled or cost.tag) and not use_aws:
+        msg = "--cost and --cost-tag collect AWS spend: use them with --aws"
+        raise click.UsageError(msg)
     ui = Ui(quiet)
     request = ScanRequest(
         snapshots=snapshots,
@@ -133,7 +140,7 @@ def scan(
         min_severity=Severity(min_severity) if min_severity else None,
         frameworks=frameworks,
         gate=gate,
-        aws=replace(aws, metrics=metrics) if use_aws else None,
+        aws=replace(aws, metrics=metrics, cost=cost) if use_aws else None,
         gcp=replace(gcp, metrics=metrics) if use_gcp else None,
         snapshots_dir=snapshots_dir,
         product_tags=product_tags,

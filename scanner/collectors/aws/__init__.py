@@ -7,7 +7,9 @@ every selected service of `SERVICES` over account x region (global services once
 account) in a bounded thread pool, and streams the resources into a snapshot with one
 partition per account and region. Expected errors (AccessDenied, regions not enabled,
 unreachable endpoints, throttling after retries) become `CollectionError`s in the
-manifest; the run always finishes and writes what it got.
+manifest; the run always finishes and writes what it got. With `--cost`, spend and its
+forecast are read once from Cost Explorer in the caller's account (`cost.py`) and written
+as the snapshot's spend records.
 
 Adding a service: write `scanner/collectors/aws/<service>.py` with `fetch`,
 `to_resources` and `collect`, add one line to `SERVICES` (and to `GLOBAL_SERVICES` if it
@@ -22,6 +24,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +51,7 @@ from scanner.collectors.aws import (
     cloudfront,
     cloudtrail,
     cloudwatch,
+    cost,
     dynamodb,
     ec2,
     ecr,
@@ -535,6 +539,23 @@ class _Collection:
             )
 
 
+def _collect_spend(
+    writer: SnapshotWriter, caller: _Caller, options: CollectOptions, today: date
+) -> None:
+    """Spend and forecast from Cost Explorer, once, from the caller's account (billed)."""
+    scope = Scope(
+        account=caller.account_id, region=caller.home, partition=caller.partition, is_global=True
+    )
+    ctx = ServiceContext(service="ce", scope=scope, clients=caller.clients, state=AccountState())
+    logger.info("reading spend from Cost Explorer in %s", caller.account_id)
+    spend = cost.read_spend(ctx, options.cost_tag, today)
+    writer.spend_info().api_calls = spend.api_calls
+    for record in spend.records:
+        writer.add_spend(record)
+    for error in ctx.errors:
+        writer.add_error(error)
+
+
 def collect_aws(
     output: Path,
     options: CollectOptions,
@@ -565,6 +586,8 @@ def collect_aws(
         pool = ThreadPoolExecutor(max_workers=options.max_workers, thread_name_prefix="pscan-aws")
         try:
             _Collection(writer, pool, caller, options, services, progress).run(account_ids)
+            if options.cost:
+                _collect_spend(writer, caller, options, started.date())
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise

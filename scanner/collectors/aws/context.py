@@ -95,6 +95,11 @@ EXPECTED_ERROR_CODES = frozenset(
         "InternalServiceError",
         "ServiceUnavailable",
         "ServiceUnavailableException",
+        # Cost Explorer: no data for the period (not enabled yet, new account), bills
+        # older than it keeps, or its request quota spent
+        "DataUnavailableException",
+        "BillExpirationException",
+        "LimitExceededException",
     }
 )
 
@@ -194,6 +199,8 @@ class CollectOptions:
     include_raw: bool = True
     metrics: bool = False  # usage metrics and quota usage from CloudWatch GetMetricData
     metrics_days: int = 14  # the window the daily values are summarised over
+    cost: bool = False  # spend and forecast from Cost Explorer (billed per request)
+    cost_tag: str = "Product"  # the tag key naming products in the spend by product
     handlers: tuple[tuple[str, Callable[..., Any]], ...] = ()
     on_api_call: Callable[[str, str], None] | None = None
 

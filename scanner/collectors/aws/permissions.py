@@ -122,7 +122,9 @@ settings (`GetSecretValue`, `GetObject`, `GetParameters`, ...).
 ## The short answer
 
 Attach the AWS-managed policies **SecurityAudit** and **ViewOnlyAccess** to the role or
-user pscan runs as: together they cover every call below. For `--org` and `--accounts`,
+user pscan runs as: together they cover every call below but Cost Explorer's, made only
+with `--cost`: for those also allow `ce:GetCostAndUsage` and `ce:GetCostForecast` in the
+account pscan starts from (see docs/cost.md). For `--org` and `--accounts`,
 the caller also needs `sts:AssumeRole` on the member role (`--role-name`, by default
 `OrganizationAccountAccessRole`), and each member role needs the same read permissions.
 
@@ -141,6 +143,9 @@ Notes:
 - `iam:GenerateCredentialReport` asks IAM to build the credential report; it changes no
   resource. `sts:AssumeRole` is needed only with `--org` or `--accounts`;
   `organizations:ListAccounts` only with `--org` (from the management account).
+- `ce:GetCostAndUsage` and `ce:GetCostForecast` are called only with `--cost`, once per
+  run from the caller's account (a management account answers for its linked accounts);
+  each request is billed $0.01 by AWS.
 - `apigateway:GET` is API Gateway's read permission (scope it to
   `arn:aws:apigateway:*::/restapis*` if you like).
 - The collector never calls `secretsmanager:GetSecretValue`, `s3:GetObject`,

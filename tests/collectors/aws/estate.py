@@ -3,14 +3,22 @@
 `seed_estate` creates, in the default account and us-east-1, resources with deliberate
 problems next to compliant twins (names start with `bad-` / `good-`), so the end-to-end
 test can check that `pscan scan` fails exactly the bad ones. It returns the ids it made.
+`seed_capacity_estate` seeds an estate close to its limits; `seed_cost_estate` queues a
+small spend story (two services, two accounts, a product tag with an untagged share) as
+moto's Cost Explorer answers.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import urllib.request
 import zipfile
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
+
+from botocore.awsrequest import AWSResponse
 
 from .conftest import ACCOUNT, REGION, Moto
 
@@ -425,22 +433,28 @@ def quota_handler(answers: dict[str, str]) -> tuple[str, Any]:
 
     Pass it in CollectOptions.handlers: moto does not serve applied quotas.
     """
-    from botocore.awsrequest import AWSResponse
-
-    class _Body:
-        def __init__(self, data: bytes) -> None:
-            self.data = data
-
-        def stream(self, **_: Any) -> Any:
-            yield self.data
 
     def handler(request: Any, **_: Any) -> AWSResponse:
         code = json.loads(request.body or b"{}").get("ServiceCode", "")
-        body = answers.get(code, '{"Quotas": []}').encode()
-        headers = {"content-type": "application/x-amz-json-1.1"}
-        return AWSResponse(request.url, 200, headers, _Body(body))
+        return json_answer(request.url, answers.get(code, '{"Quotas": []}'))
 
     return "before-send.service-quotas.ListServiceQuotas", handler
+
+
+class _Body:
+    """The raw body of an injected HTTP response."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def stream(self, **_: Any) -> Any:
+        yield self.data
+
+
+def json_answer(url: str, body: str) -> AWSResponse:
+    """An HTTP 200 answer of a JSON-protocol service, for a `before-send` handler."""
+    headers = {"content-type": "application/x-amz-json-1.1"}
+    return AWSResponse(url, 200, headers, _Body(body.encode()))
 
 
 def seed_capacity_estate(moto: Moto) -> dict[str, Any]:
@@ -504,3 +518,175 @@ def seed_capacity_estate(moto: Moto) -> dict[str, Any]:
     )
     put_daily(moto, "AWS/Usage", "ResourceCount", VCPU_USAGE_DIMENSIONS, VCPU_IN_USE)
     return made
+
+
+# ---------------------------------------------------------------------- spend
+MEMBER = "210987654321"
+EC2_SERVICE = "Amazon Elastic Compute Cloud - Compute"
+S3_SERVICE = "Amazon Simple Storage Service"
+COST_TAG = "Product"
+# One full month of the cost story, line by line: (service, account, region, product) ->
+# (UnblendedCost, AmortizedCost) in USD; product "" is spend without the Product tag.
+COST_LINES: dict[tuple[str, str, str, str], tuple[str, str]] = {
+    (EC2_SERVICE, ACCOUNT, "us-east-1", "shop"): ("700.00", "715.00"),
+    (EC2_SERVICE, ACCOUNT, "us-east-1", "search"): ("400.50", "405.50"),
+    (EC2_SERVICE, ACCOUNT, "us-east-1", ""): ("100.00", "100.00"),
+    (EC2_SERVICE, MEMBER, "eu-west-1", "shop"): ("200.00", "200.00"),
+    (EC2_SERVICE, MEMBER, "eu-west-1", "search"): ("99.50", "99.50"),
+    (EC2_SERVICE, MEMBER, "eu-west-1", ""): ("0.75", "0.75"),
+    (S3_SERVICE, ACCOUNT, "us-east-1", ""): ("45.10", "45.10"),
+    (S3_SERVICE, MEMBER, "eu-west-1", ""): ("4.15", "4.15"),
+}
+MONTH_TO_DATE_SHARE = Decimal("0.2")  # the month to date is this share of a full month
+# GetCostForecast mean values: the rest of the month, then the next three months.
+FORECAST = ("1240.00", "1600.00", "1650.00", "1700.00")
+_CE_METRICS = ("UnblendedCost", "AmortizedCost")
+_CE_PLACES = Decimal("0.0000000001")  # Cost Explorer writes amounts with 10 decimals
+
+
+def _month_start(day: date, months_ahead: int = 0) -> date:
+    index = day.year * 12 + day.month - 1 + months_ahead
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def cost_periods(today: date) -> list[tuple[date, date]]:
+    """The monthly periods Cost Explorer answers for on `today`: 12 full months, then
+    the month to date (none on the first of a month; End is exclusive)."""
+    starts = [_month_start(today, n) for n in range(-12, 1)]
+    periods = [(start, _month_start(start, 1)) for start in starts[:-1]]
+    return periods + ([(starts[-1], today)] if today.day > 1 else [])
+
+
+def _metrics(lines: list[tuple[str, str]], share: Decimal) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for index, name in enumerate(_CE_METRICS):
+        amount = sum((Decimal(line[index]) * share for line in lines), Decimal(0))
+        out[name] = {"Amount": str(amount.quantize(_CE_PLACES)), "Unit": "USD"}
+    return out
+
+
+def _grouped(
+    periods: list[tuple[date, date]], key: Any, keep: Any = lambda _: True
+) -> dict[str, Any]:
+    """A GetCostAndUsage answer grouped by `key(line)` (a list of group keys)."""
+    results = []
+    for start, end in periods:
+        share = Decimal(1) if end.day == 1 else MONTH_TO_DATE_SHARE
+        groups: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+        for line, amounts in COST_LINES.items():
+            if keep(line):
+                groups.setdefault(tuple(key(line)), []).append(amounts)
+        results.append(
+            {
+                "TimePeriod": {"Start": start.isoformat(), "End": end.isoformat()},
+                "Total": {},
+                "Groups": [
+                    {"Keys": list(keys), "Metrics": _metrics(lines, share)}
+                    for keys, lines in groups.items()
+                ],
+                "Estimated": end.day != 1,
+            }
+        )
+    return {"ResultsByTime": results, "DimensionValueAttributes": []}
+
+
+def _totals(periods: list[tuple[date, date]]) -> dict[str, Any]:
+    results = []
+    for start, end in periods:
+        share = Decimal(1) if end.day == 1 else MONTH_TO_DATE_SHARE
+        results.append(
+            {
+                "TimePeriod": {"Start": start.isoformat(), "End": end.isoformat()},
+                "Total": _metrics(list(COST_LINES.values()), share),
+                "Groups": [],
+                "Estimated": end.day != 1,
+            }
+        )
+    return {"ResultsByTime": results, "DimensionValueAttributes": []}
+
+
+def cost_answers(today: date) -> list[dict[str, Any]]:
+    """The GetCostAndUsage answers of the cost story, in the order the collector asks:
+    totals; (SERVICE, LINKED_ACCOUNT) in two pages (EC2, then S3); REGION; TAG:Product."""
+    periods = cost_periods(today)
+    first = _grouped(periods, lambda line: line[:2], lambda line: line[0] == EC2_SERVICE)
+    first["NextPageToken"] = "page-2"
+    second = _grouped(periods, lambda line: line[:2], lambda line: line[0] == S3_SERVICE)
+    return [
+        _totals(periods),
+        first,
+        second,
+        _grouped(periods, lambda line: [line[2]]),
+        _grouped(periods, lambda line: [f"{COST_TAG}${line[3]}"]),
+    ]
+
+
+def forecast_answer(today: date) -> str:
+    """A GetCostForecast answer (JSON, shaped like the botocore model): FORECAST from
+    today to the end of the month, then for each of the next three months."""
+    starts = [today] + [_month_start(today, n) for n in range(1, 4)]
+    ends = [_month_start(today, n) for n in range(1, 5)]
+    total = sum((Decimal(v) for v in FORECAST), Decimal(0))
+    return json.dumps(
+        {
+            "Total": {"Amount": str(total), "Unit": "USD"},
+            "ForecastResultsByTime": [
+                {
+                    "TimePeriod": {"Start": s.isoformat(), "End": e.isoformat()},
+                    "MeanValue": value,
+                    "PredictionIntervalLowerBound": str(Decimal(value) * Decimal("0.9")),
+                    "PredictionIntervalUpperBound": str(Decimal(value) * Decimal("1.1")),
+                }
+                for s, e, value in zip(starts, ends, FORECAST, strict=True)
+            ],
+        }
+    )
+
+
+def forecast_handler(answer: str) -> tuple[str, Any]:
+    """A botocore `before-send` handler answering GetCostForecast with `answer` (moto does
+    not serve it). Pass it in CollectOptions.handlers."""
+
+    def handler(request: Any, **_: Any) -> AWSResponse:
+        return json_answer(request.url, answer)
+
+    return "before-send.cost-explorer.GetCostForecast", handler
+
+
+def seed_cost_estate(moto: Moto, today: date | None = None) -> dict[str, Any]:
+    """Queue the cost story's Cost Explorer answers in moto; returns its figures.
+
+    The story (USD, every full month alike; `COST_LINES` line by line):
+
+    | | UnblendedCost | AmortizedCost |
+    |---|---|---|
+    | month total | 1550.00 | 1570.00 |
+    | EC2 in 123456789012 / 210987654321 | 1200.50 / 300.25 | 1220.50 / 300.25 |
+    | S3 in 123456789012 / 210987654321 | 45.10 / 4.15 | 45.10 / 4.15 |
+    | us-east-1 / eu-west-1 | 1245.60 / 304.40 | 1265.60 / 304.40 |
+    | Product shop / search / untagged | 900.00 / 500.00 / 150.00 | 915.00 / 505.00 / 150.00 |
+
+    The month to date (Cost Explorer's `Estimated` period, from the 1st to `today`) is a
+    fifth of a full month (total 310.00 unblended); there is none on the 1st. The forecast
+    (`forecast_answer`, injected with `forecast_handler`) is 1240.00 for the rest of the
+    month, then 1600.00, 1650.00 and 1700.00. moto answers the GetCostAndUsage calls in
+    the order queued, whatever they ask: collect once, with the Product tag.
+    """
+    day = today or datetime.now(UTC).date()
+    answers = cost_answers(day)
+    body = json.dumps({"results": answers, "account_id": ACCOUNT}).encode()
+    request = urllib.request.Request(
+        f"{moto.endpoint}/moto-api/static/ce/cost-and-usage-results",
+        data=body,
+        method="POST",
+        headers={"content-type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 201
+    return {
+        "today": day,
+        "months": [start.isoformat()[:7] for start, _ in cost_periods(day)],
+        "answers": answers,
+        "forecast": forecast_answer(day),
+        "forecast_handler": forecast_handler(forecast_answer(day)),
+    }

@@ -55,7 +55,7 @@ unit: $(STAMP)
 
 docs: $(STAMP)
 	$(PY) -m scanner.docs
-	$(PY) -m scanner.collectors.aws.permissions
+	$(PY) -m scanner.collectors.aws.permissions > docs/aws-permissions.md.tmp && mv docs/aws-permissions.md.tmp docs/aws-permissions.md
 
 # Graphviz renders SVG diagrams. Installed with apt-get where we may (root, Debian/Ubuntu);
 # otherwise pscan still writes DOT and Mermaid and says how to get `dot`.

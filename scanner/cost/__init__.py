@@ -2,6 +2,7 @@
 
 | module | holds |
 |---|---|
+| `amounts.py` | `cents`, `money`: amounts to the cent (renderers use it too) |
 | `estimate.py` | `monthly_estimate(resource, prices)`: one resource's list price per month |
 | `spend.py` | the snapshots' spend records per currency: months, breakdowns, movers |
 | `report.py` | `Costs`: estimates gathered in the evaluation pass, then the `CostReport` |
@@ -11,7 +12,8 @@
 docs/cost.md says what each figure means and where it comes from.
 """
 
-from scanner.cost.estimate import ESTIMATED_TYPES, cents, money, monthly_estimate
+from scanner.cost.amounts import cents, money
+from scanner.cost.estimate import ESTIMATED_TYPES, monthly_estimate
 from scanner.cost.findings import budgets_unmatched, cost_findings
 from scanner.cost.report import Costs, waste
 from scanner.cost.settings import Budget, CostSettings

@@ -38,27 +38,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
+from scanner.cost.amounts import cents
 from scanner.engine.spec import PriceTable
 
-__all__ = ["CENT", "ESTIMATED_TYPES", "cents", "money", "monthly_estimate"]
+__all__ = ["ESTIMATED_TYPES", "monthly_estimate"]
 
-CENT = Decimal("0.01")
 _TWO = Decimal(2)
 _ZERO = Decimal(0)
-
-
-def cents(value: Decimal) -> Decimal:
-    """`value` rounded half up to the cent."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def money(amount: Decimal, currency: str = "") -> str:
-    """An amount for people, to the cent with thousands separated: `USD 1,234.50`."""
-    text = f"{cents(amount):,.2f}"
-    return f"{currency} {text}" if currency else text
 
 
 def _price(prices: PriceTable, key: str) -> Decimal | None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from scanner.cost.estimate import cents, money
+from scanner.cost.amounts import cents, money
 from scanner.cost.settings import Budget, CostSettings
 from scanner.headroom import UNTAGGED
 from scanner.model import (

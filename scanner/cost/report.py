@@ -14,7 +14,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from scanner.cost.estimate import cents, monthly_estimate
+from scanner.cost.amounts import cents
+from scanner.cost.estimate import monthly_estimate
 from scanner.cost.spend import spend_by_currency
 from scanner.engine.spec import PriceTable
 from scanner.headroom import DEFAULT_PRODUCT_TAGS, product_of

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from scanner.cost.estimate import cents
+from scanner.cost.amounts import cents
 from scanner.headroom import UNTAGGED
 from scanner.model import CostLine, CurrencyCost, MonthCost, SpendDimension, SpendRecord
 

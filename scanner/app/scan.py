@@ -23,7 +23,7 @@ from scanner.app.capacity import product_tags
 from scanner.app.collect import AwsOptions, GcpOptions, collect_aws, collect_gcp
 from scanner.app.events import Evaluated, Evaluating, Kept, Listener, ignore
 from scanner.app.gate import GateOptions, load_gate
-from scanner.cost import Costs, CostSettings, cost_findings
+from scanner.cost import COST_SOURCE, Costs, CostSettings, cost_findings
 from scanner.engine import RuleSet, build_document, evaluate, load_rules
 from scanner.errors import ConfigError
 from scanner.headroom import Headroom
@@ -120,6 +120,17 @@ def run_scan(request: ScanRequest, on_event: Listener = ignore) -> ScanResult:
     doc = scan_snapshots(
         snaps, ruleset, frameworks, on_event, product_tags=tags, cost=gate.config.cost
     )
+    # the report-level cost findings answer to the same selection as the rules
+    doc.findings = [
+        f
+        for f in doc.findings
+        if f.source != COST_SOURCE
+        or (
+            (not request.rule_ids or f.rule_id in request.rule_ids)
+            and (request.min_severity is None or f.severity.rank >= request.min_severity.rank)
+            and gate.selects(f.rule_id)
+        )
+    ]
     summary = gate.apply(doc)
     return ScanResult(doc=doc, gate=summary, collected=collected)
 

@@ -10,6 +10,7 @@ import click
 from scanner.app import COST_FORMATS, CostRequest, GateOptions, render_cost, run_cost, write_atomic
 from scanner.cli.options import config_options, output_option, product_tag_option
 from scanner.cli.output import echo_text
+from scanner.cost import COST_SOURCE
 from scanner.cost.amounts import money
 from scanner.model import Finding
 
@@ -77,11 +78,11 @@ def cost(
 
 
 def _findings_text(findings: list[Finding], rows: int) -> str:
-    spend = [f for f in findings if f.source == "pscan cost"]
+    spend = [f for f in findings if f.source == COST_SOURCE]
     lines = [f"\nCost findings over spend: {len(spend)}"]
     lines += [f"  {f.severity.value:<8} {f.rule_id}: {f.message}" for f in spend]
     waste = sorted(
-        (f for f in findings if f.source != "pscan cost" and f.monthly_cost_usd),
+        (f for f in findings if f.source != COST_SOURCE and f.monthly_cost_usd),
         key=lambda f: -(f.monthly_cost_usd or 0),
     )
     if waste:

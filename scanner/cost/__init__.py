@@ -14,12 +14,13 @@ docs/cost.md says what each figure means and where it comes from.
 
 from scanner.cost.amounts import cents, money
 from scanner.cost.estimate import ESTIMATED_TYPES, monthly_estimate
-from scanner.cost.findings import budgets_unmatched, cost_findings
+from scanner.cost.findings import COST_SOURCE, budgets_unmatched, cost_findings
 from scanner.cost.report import Costs, waste
 from scanner.cost.settings import Budget, CostSettings
 from scanner.cost.spend import spend_by_currency
 
 __all__ = [
+    "COST_SOURCE",
     "ESTIMATED_TYPES",
     "Budget",
     "CostSettings",

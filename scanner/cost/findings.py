@@ -39,12 +39,19 @@ from scanner.model import (
     fingerprint,
 )
 
-__all__ = ["BUDGET_RULE", "GROWTH_RULE", "UNTAGGED_RULE", "budgets_unmatched", "cost_findings"]
+__all__ = [
+    "BUDGET_RULE",
+    "COST_SOURCE",
+    "GROWTH_RULE",
+    "UNTAGGED_RULE",
+    "budgets_unmatched",
+    "cost_findings",
+]
 
 BUDGET_RULE = "cost_budget_not_exceeded"
 GROWTH_RULE = "cost_service_growth_within_limit"
 UNTAGGED_RULE = "cost_untagged_spend_within_limit"
-_SOURCE = "pscan cost"
+COST_SOURCE = "pscan cost"  # the `source` of these findings
 _ZERO = Decimal(0)
 
 
@@ -68,7 +75,7 @@ def _finding(
         message=message,
         evidence={"currency": currency, **evidence},
         remediation=Remediation(summary=fix),
-        source=_SOURCE,
+        source=COST_SOURCE,
     )
 
 

@@ -302,8 +302,6 @@ AWS_TYPES: dict[str, ResourceType] = {
             " BucketOwnerPreferred or ObjectWriter (also when the call answers"
             " OwnershipControlsNotFoundError, which S3 treats as ObjectWriter); null when"
             " not collected",
-            "stored_gb": "GB stored (bytes / 1e9) when known, e.g. CloudWatch BucketSizeBytes;"
-            " null when not collected (the cost estimate needs it)",
         },
         {"encrypted_by": "aws.kms.key", "logs_to": "aws.s3.bucket"},
     ),

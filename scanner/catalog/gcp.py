@@ -286,8 +286,6 @@ GCP_TYPES: dict[str, ResourceType] = {
             "public_grants": "list of {member, role, via (iam|acl)} for allUsers /"
             " allAuthenticatedUsers",
             "created_at": "creation time",
-            "stored_gb": "GB stored (bytes / 1e9) when known, e.g. Cloud Monitoring"
-            " storage/total_bytes; null when not collected (the cost estimate needs it)",
         },
         {"iam_binding": "principal", "encrypted_by": "gcp.kms.crypto_key"},
     ),

@@ -30,6 +30,9 @@ What is priced, and from what (keys of `prices`, and `type_prices` tables by a v
 - `gcp.storage.bucket`: `gcp.storage.<storage_class>_gb_month` x `stored_gb`, when
   collected.
 
+`stored_gb` (GB stored) is not in the catalog yet: no collector records a bucket's size,
+so buckets are priced only in snapshots that carry it.
+
 Prices are floats in the table; they become exact decimals through their shortest
 text (`Decimal(str(0.08))` is 0.08), so sums of estimates are exact to the cent.
 """

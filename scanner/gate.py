@@ -36,6 +36,7 @@ from typing import Any, Generic, Literal, Protocol, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from scanner import __version__
+from scanner.cost.settings import CostSettings
 from scanner.errors import ConfigError, validation_summary
 from scanner.model import (
     ExposurePath,
@@ -175,6 +176,9 @@ class GateConfig(_Strict):
         description="rule id or glob -> new values of its params (e.g. capacity thresholds)",
     )
     capacity: CapacitySettings = Field(default_factory=CapacitySettings)
+    cost: CostSettings = Field(
+        default_factory=CostSettings, description="budgets and cost-finding thresholds"
+    )
 
     @field_validator("fail_on", mode="before")
     @classmethod

@@ -29,6 +29,9 @@ __all__ = [
     "CollectionError",
     "ComplianceRef",
     "ControlResult",
+    "CostLine",
+    "CostReport",
+    "CurrencyCost",
     "ExposurePath",
     "Finding",
     "FindingStatus",
@@ -39,10 +42,12 @@ __all__ = [
     "FrameworkResult",
     "GateSummary",
     "Location",
+    "MonthCost",
     "PartitionInfo",
     "Relation",
     "Remediation",
     "Resource",
+    "ResourceCost",
     "ResourceRef",
     "RuleMeta",
     "RuleStats",
@@ -551,6 +556,108 @@ class CapacityReport(_Strict):
     )
 
 
+class MonthCost(_Strict):
+    """One month's spend in one currency (net: AWS unblended, GCP cost + credits)."""
+
+    month: str = Field(description="YYYY-MM")
+    partial: bool = Field(default=False, description="the month in progress (month to date)")
+    net: Decimal
+    amortized: Decimal | None = Field(
+        default=None, description="AWS amortized cost (reservations and savings plans spread)"
+    )
+    credits: Decimal | None = Field(default=None, description="GCP credits (negative)")
+
+
+class CostLine(_Strict):
+    """One service, account, region or product over the report's months (net spend)."""
+
+    name: str = Field(description="the value of the dimension; `(untagged)` for no product tag")
+    provider: str = Field(default="", description="the providers it was billed by, e.g. aws, gcp")
+    months: dict[str, Decimal] = Field(
+        default_factory=dict, description="YYYY-MM -> net spend, full months and month to date"
+    )
+    total: Decimal = Field(description="the full months of the report together")
+    last_month: Decimal = Field(description="the last full month")
+    previous_month: Decimal = Field(description="the full month before it")
+    month_to_date: Decimal = Field(default=Decimal(0), description="the month in progress")
+    change: Decimal = Field(description="last_month - previous_month")
+    change_percent: float | None = Field(
+        description="change / previous_month x 100, rounded to 0.1; null when previous is 0"
+    )
+
+
+class CurrencyCost(_Strict):
+    """Actual spend in one currency: amounts are never summed across currencies."""
+
+    currency: str
+    providers: list[str] = Field(default_factory=list)
+    months: list[MonthCost] = Field(
+        default_factory=list, description="the last 12 full months and the month in progress"
+    )
+    current_month: str | None = Field(default=None, description="the month in progress")
+    month_to_date: Decimal = Decimal(0)
+    forecast: Decimal | None = Field(
+        default=None, description="the month in progress at its end: to date + forecast rest"
+    )
+    forecast_basis: str = Field(
+        default="", description="provider forecast, or run rate (month to date / days elapsed)"
+    )
+    forecast_months: list[MonthCost] = Field(
+        default_factory=list, description="provider forecasts of the months after it"
+    )
+    last_month: str | None = Field(default=None, description="the last full month")
+    by_service: list[CostLine] = Field(default_factory=list, description="largest first")
+    by_account: list[CostLine] = Field(default_factory=list)
+    by_region: list[CostLine] = Field(default_factory=list)
+    by_product: list[CostLine] = Field(default_factory=list)
+    movers: list[CostLine] = Field(
+        default_factory=list, description="services with the largest month-over-month change"
+    )
+    untagged: Decimal | None = Field(
+        default=None, description="last full month's spend with no product tag"
+    )
+    untagged_percent: float | None = Field(
+        default=None, description="its share of the spend grouped by product, rounded to 0.1"
+    )
+
+
+class ResourceCost(_Strict):
+    """A resource's list-price estimate per month."""
+
+    resource: ResourceRef
+    monthly: Decimal
+    product: str = ""
+
+
+class CostReport(_Strict):
+    """What the estate costs: actual spend (billing data) and list-price estimates.
+
+    Without billing data `currencies` is empty and the estimates stand alone; they are
+    list prices (no discounts, credits, usage charges), never a bill.
+    """
+
+    has_billing: bool = Field(description="the snapshots hold actual spend")
+    sources: list[str] = Field(default_factory=list, description="where the spend came from")
+    as_of: datetime | None = Field(default=None, description="when the newest snapshot was taken")
+    product_tags: list[str] = Field(default_factory=list)
+    currencies: list[CurrencyCost] = Field(default_factory=list)
+    estimate_currency: str = "USD"
+    estimate_prices_as_of: str = ""
+    estimated_monthly: Decimal = Field(
+        default=Decimal(0), description="the sum of every priced resource's list price"
+    )
+    estimated_resources: int = 0
+    estimates_by_type: dict[str, Decimal] = Field(default_factory=dict)
+    estimates_by_product: dict[str, Decimal] = Field(default_factory=dict)
+    top_resources: list[ResourceCost] = Field(
+        default_factory=list, description="the highest estimates, largest first"
+    )
+    waste_monthly_usd: Decimal = Field(
+        default=Decimal(0), description="the sum of monthly_cost_usd of the cost findings"
+    )
+    waste_findings: int = 0
+
+
 # Made by the gate alone (scanner.gate.apply_gate): what a run finds besides its findings
 # (a plan overlay's fixed findings and new exposures) is handed to it as arguments.
 class GateSummary(_Strict):
@@ -636,4 +743,9 @@ class FindingsDocument(_Strict):
     )
     forecast: ForecastReport | None = Field(
         default=None, description="the capacity plan of `pscan capacity plan` (and the demo)"
+    )
+    cost: CostReport | None = Field(
+        default=None,
+        description="spend and list-price estimates; present when the snapshots hold spend"
+        " or priced resources",
     )

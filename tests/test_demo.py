@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from scanner import synthetic
+from scanner.app.demo import run_demo
+from scanner.cost import COST_SOURCE
 from scanner.engine import evaluate, load_rules
 from scanner.engine.evaluate import ScanOutcome
 from scanner.headroom import headroom_report
@@ -89,3 +92,33 @@ def test_capacity_story() -> None:
         if c.resource.name == "orders-db-dr" and c.kind == "storage"
     )
     assert twin.headroom_percent > 40
+
+
+def test_cost_story(tmp_path: Path) -> None:
+    """`pscan demo` shows the cost section: checkout's launch, the untagged share, a budget."""
+    result = run_demo(tmp_path)
+    cost = result.doc.cost
+    assert cost is not None and cost.has_billing
+    usd = next(c for c in cost.currencies if c.currency == "USD")
+    eur = next(c for c in cost.currencies if c.currency == "EUR")
+    checkout = next(line for line in usd.by_product if line.name == "checkout")
+    # checkout's streams add up to USD 5,550.00 a month, growing 1 % a month, doubled at launch
+    assert checkout.previous_month == Decimal("5550.00") * Decimal("1.10")
+    assert checkout.last_month == Decimal("5550.00") * Decimal("1.11") * 2
+    assert usd.untagged_percent == 15.0 and eur.untagged_percent == 4.0
+    by_rule: dict[str, list[str]] = {}
+    for f in result.doc.findings:
+        if f.source == COST_SOURCE:
+            by_rule.setdefault(f.rule_id, []).append(f.resource.name)
+    # checkout's budget is forecast to be exceeded; reporting's and staging's are fine
+    assert by_rule["cost_budget_not_exceeded"] == ["product checkout"]
+    grew = set(by_rule["cost_service_growth_within_limit"])
+    assert "Amazon Elastic Compute Cloud - Compute" in grew
+    assert grew.isdisjoint({"EC2 - Other", "AmazonCloudWatch", "Amazon Simple Storage Service"})
+    assert not any(name.startswith(("Compute Engine", "BigQuery")) for name in grew)
+    assert by_rule["cost_untagged_spend_within_limit"] == ["(untagged) USD"]
+    md = (tmp_path / "report.md").read_text()
+    assert "### Cost" in md and "| Forecast for 2026-11 (aws forecast) | 17,063.20 |" in md
+    html = (tmp_path / "report.html").read_text()
+    assert 'id="cost"' in html and html.count('class="cost-chart"') >= 4
+    assert cost.waste_monthly_usd > 0 and cost.estimated_resources > 50

@@ -14,6 +14,7 @@ arguments), returns a result, reports progress through an optional `Listener`
 | `pscan demo` | `run_demo(out)` |
 | `pscan baseline create` | `create_baseline(sources, out)` |
 | `pscan capacity show` | `show_capacity(CapacityRequest)`, then `render_capacity` |
+| `pscan cost` | `run_cost(CostRequest)`, then `render_cost` |
 | `pscan capacity init`, `plan` | `init_model(snapshots, out)`, `run_plan(PlanRequest)` |
 | `pscan fixtures generate` | `generate_fixtures(out, resources, seed)` |
 | `pscan loadtest` | `run_loadtest(LoadTestRequest, out)`, `plan_loadtest`, `write_loadtest_plan` |
@@ -41,6 +42,7 @@ from scanner.app.collect import (
     collect_aws,
     collect_gcp,
 )
+from scanner.app.cost import COST_FORMATS, CostRequest, CostResult, render_cost, run_cost
 from scanner.app.demo import DemoResult, run_demo
 from scanner.app.events import Listener, ignore
 from scanner.app.files import write_atomic
@@ -89,11 +91,14 @@ from scanner.app.snapshots import (
 
 __all__ = [
     "CAPACITY_FORMATS",
+    "COST_FORMATS",
     "DIAGRAM_FORMATS",
     "FORMATS",
     "AwsOptions",
     "CapacityRequest",
     "CostOptions",
+    "CostRequest",
+    "CostResult",
     "DemoResult",
     "FrameworkCoverage",
     "Gate",
@@ -130,8 +135,10 @@ __all__ = [
     "plan_loadtest",
     "product_tags",
     "render_capacity",
+    "render_cost",
     "render_text",
     "rule_tests",
+    "run_cost",
     "run_demo",
     "run_iac",
     "run_loadtest",

@@ -8,6 +8,7 @@ from pathlib import Path
 from scanner.app.events import Listener, ignore
 from scanner.app.files import write_atomic
 from scanner.app.scan import RuleOptions, load_ruleset, scan_snapshots
+from scanner.cost import CostSettings
 from scanner.engine import RuleSet
 from scanner.gate import Baseline, baseline_from
 from scanner.model import FindingsDocument
@@ -36,7 +37,9 @@ def create_baseline(
     for source in sources:
         if source.is_dir():
             ruleset = ruleset or load_ruleset(rules)
-            docs.append(scan_snapshots([open_snapshot(source)], ruleset, on_event=on_event))
+            snap = open_snapshot(source)
+            # the cost findings at their default thresholds, as `pscan scan` finds them
+            docs.append(scan_snapshots([snap], ruleset, on_event=on_event, cost=CostSettings()))
         else:
             docs.append(read_findings(source))
     baseline = baseline_from(docs, source=", ".join(str(s) for s in sources))

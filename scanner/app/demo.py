@@ -1,7 +1,9 @@
 """`pscan demo`: the bundled demo estate scanned, and every report written.
 
 The demo estate tags its products with `Product` (AWS) and `product` (GCP), which the
-default product tags match, so headroom by product groups it by product.
+default product tags match, so headroom and cost by product group it by product. The
+demo's settings are `fixtures/demo/pscan.yaml` (a `.pscan.yaml` beside the snapshot,
+read like any other): its budgets judge the demo's year of spend.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from scanner.app.forecast import forecast_section
 from scanner.app.scan import load_ruleset, scan_snapshots
 from scanner.errors import ReportError
 from scanner.forecast.model import load_model
+from scanner.gate import load_config
 from scanner.headroom import DEFAULT_PRODUCT_TAGS
 from scanner.model import FindingsDocument
 from scanner.paths import data_dir
@@ -55,7 +58,8 @@ def run_demo(
     ruleset = load_ruleset()
     on_event(RulesLoaded(len(ruleset.rules)))
     tags = tuple(product_tags) or DEFAULT_PRODUCT_TAGS
-    doc = scan_snapshots([snap], ruleset, on_event=on_event, product_tags=tags)
+    settings = load_config(data_dir("fixtures/demo") / "pscan.yaml")
+    doc = scan_snapshots([snap], ruleset, on_event=on_event, product_tags=tags, cost=settings.cost)
     # the demo's capacity plan: next year's load against the estate (fixtures/demo/capacity.yaml)
     model_path = data_dir("fixtures/demo") / "capacity.yaml"
     shown = Path("fixtures/demo/capacity.yaml")  # named as in the repository, not this disk

@@ -55,6 +55,11 @@ class Gate:
             return ruleset
         return ruleset.select(ids=[r for r in ruleset.rules if rule_selected(r, rules)])
 
+    def selects(self, rule_id: str) -> bool:
+        """True when the config's include/exclude lets the rule id run."""
+        rules = self.config.rules
+        return (not rules.include and not rules.exclude) or rule_selected(rule_id, rules)
+
     def tune(self, ruleset: RuleSet) -> RuleSet:
         """The rules with the config's `params` applied.
 

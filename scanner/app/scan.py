@@ -5,14 +5,16 @@ config, load the rule packs, collect (`--aws`/`--gcp`), open the snapshots, chec
 named rule ids, select the rules (ids, minimum severity, the config's include/exclude),
 evaluate, build the findings document, apply the gate.
 
-Headroom by product (`scanner.headroom`) is gathered during evaluation's pass over the
-resources, not in a second one: `scan_snapshots` wraps the resource stream.
+Headroom by product (`scanner.headroom`) and the list-price estimates of the cost report
+(`scanner.cost`) are gathered during evaluation's pass over the resources, not in a
+second one: `scan_snapshots` wraps the resource stream. The cost report then adds the
+snapshots' spend, and its findings (budgets, growth, untagged spend) join the rules'.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -21,11 +23,19 @@ from scanner.app.capacity import product_tags
 from scanner.app.collect import AwsOptions, GcpOptions, collect_aws, collect_gcp, cost_tag
 from scanner.app.events import Evaluated, Evaluating, Kept, Listener, ignore
 from scanner.app.gate import GateOptions, load_gate
+from scanner.cost import COST_SOURCE, Costs, CostSettings, cost_findings
 from scanner.engine import RuleSet, build_document, evaluate, load_rules
 from scanner.errors import ConfigError
 from scanner.gate import GateConfig
 from scanner.headroom import Headroom
-from scanner.model import FindingsDocument, GateSummary, Severity, SnapshotSummary, utcnow
+from scanner.model import (
+    Finding,
+    FindingsDocument,
+    GateSummary,
+    Severity,
+    SnapshotSummary,
+    utcnow,
+)
 from scanner.snapshot import Snapshot, open_snapshot
 
 __all__ = [
@@ -108,7 +118,20 @@ def run_scan(request: ScanRequest, on_event: Listener = ignore) -> ScanResult:
     )
     frameworks = request.frameworks or tuple(gate.config.frameworks)
     tags = product_tags(request.product_tags, gate.config)
-    doc = scan_snapshots(snaps, ruleset, frameworks, on_event, product_tags=tags)
+    doc = scan_snapshots(
+        snaps, ruleset, frameworks, on_event, product_tags=tags, cost=gate.config.cost
+    )
+    # the report-level cost findings answer to the same selection as the rules
+    doc.findings = [
+        f
+        for f in doc.findings
+        if f.source != COST_SOURCE
+        or (
+            (not request.rule_ids or f.rule_id in request.rule_ids)
+            and (request.min_severity is None or f.severity.rank >= request.min_severity.rank)
+            and gate.selects(f.rule_id)
+        )
+    ]
     summary = gate.apply(doc)
     return ScanResult(doc=doc, gate=summary, collected=collected)
 
@@ -137,12 +160,15 @@ def scan_snapshots(
     on_event: Listener = ignore,
     *,
     product_tags: Sequence[str] | None = None,
+    cost: CostSettings | None = None,
 ) -> FindingsDocument:
     """Evaluate the rules over the snapshots' resources into a findings document (no gate).
 
     `frameworks` limits the compliance sections (default: those of the providers seen).
     With `product_tags`, the same pass gathers headroom by product into `doc.capacity`
-    (left None when the snapshots hold no capacity data).
+    (left None when the snapshots hold no capacity data). With `cost`, it gathers the
+    list-price estimates too: `doc.cost` gets them with the snapshots' spend (None when
+    there is neither), and the findings the budgets and thresholds of `cost` add.
 
     Raises:
         ConfigError: a framework id is unknown.
@@ -155,10 +181,15 @@ def scan_snapshots(
     now = max(s.manifest.created_at for s in snaps)
     started = time.monotonic()
     headroom = Headroom(product_tags) if product_tags is not None else None
-    resources = _chain_resources(snaps)
+    costs = Costs(ruleset.prices, product_tags or ()) if cost is not None else None
+    resources: Iterator[Mapping[str, Any]] = _chain_resources(snaps)
+    if headroom is not None:
+        resources = headroom.observe(resources)
+    if costs is not None:
+        resources = costs.observe(resources)
     outcome = evaluate(
         ruleset,
-        headroom.observe(resources) if headroom is not None else resources,
+        resources,
         now=now,
         progress=lambda n: on_event(Evaluating(n)),
     )
@@ -172,7 +203,24 @@ def scan_snapshots(
         frameworks=frameworks or None,
     )
     doc.capacity = headroom.report() if headroom is not None else None
+    if costs is not None and cost is not None:
+        doc.cost = costs.report(
+            (r for s in snaps for r in s.iter_spend()),
+            now,
+            doc.findings,
+            sources=sorted(
+                {x for s in snaps if s.manifest.spend for x in s.manifest.spend.sources}
+            ),
+        )
+        doc.findings = _merged(doc.findings, cost_findings(doc.cost, cost))
     return doc
+
+
+def _merged(findings: list[Finding], more: list[Finding]) -> list[Finding]:
+    """Findings of the rules with report-level ones, in the document's order."""
+    if not more:
+        return findings
+    return sorted([*findings, *more], key=lambda f: (-f.severity.rank, f.rule_id, f.resource.id))
 
 
 def snapshot_summary(snap: Snapshot) -> SnapshotSummary:

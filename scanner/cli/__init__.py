@@ -17,6 +17,7 @@ One module per command group, each registered here explicitly:
 | `iac.py` | `pscan iac` |
 | `baseline.py` | `pscan baseline create` |
 | `capacity.py` | `pscan capacity show`, `init`, `plan` |
+| `cost.py` | `pscan cost` |
 | `loadtest.py` | `pscan loadtest` |
 
 `options.py` holds the options several commands share, `output.py` what they print.
@@ -35,6 +36,7 @@ from scanner import __version__
 from scanner.cli.baseline import baseline
 from scanner.cli.capacity import capacity
 from scanner.cli.collect import collect
+from scanner.cli.cost import cost
 from scanner.cli.iac import iac
 from scanner.cli.loadtest import loadtest
 from scanner.cli.output import print_error
@@ -83,6 +85,7 @@ def cli(verbose: int) -> None:
       pscan scan SNAPSHOT -o findings.json    # judge a snapshot
       pscan report findings.json --format html -o report.html
       pscan capacity show SNAPSHOT            # headroom by product
+      pscan cost SNAPSHOT                     # spend, estimates and savings
       pscan rules list                        # what is checked
     """
     level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
@@ -93,6 +96,7 @@ for _command in (
     baseline,
     capacity,
     collect,
+    cost,
     demo,
     diagram,
     fixtures,

@@ -75,7 +75,8 @@ def product_tag_option(default_help: str) -> Callable[[_F], _F]:
         "product_tags",
         multiple=True,
         metavar="KEY",
-        help="Tag/label key whose value names a resource's product, for headroom by product"
+        help="Tag/label key whose value names a resource's product, for headroom and cost by"
+        " product"
         " (repeatable: keys tried in order; case-insensitive). " + default_help,
     )
 

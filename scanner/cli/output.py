@@ -28,10 +28,18 @@ from scanner.app.events import (
     RulesLoaded,
 )
 from scanner.cli.options import SEVERITIES
-from scanner.model import CapacityReport, FindingsDocument, GateSummary, SnapshotManifest
+from scanner.cost.amounts import money
+from scanner.model import (
+    CapacityReport,
+    CostReport,
+    FindingsDocument,
+    GateSummary,
+    SnapshotManifest,
+)
 
 __all__ = [
     "Ui",
+    "cost_lines",
     "echo_text",
     "emit",
     "fail",
@@ -218,12 +226,37 @@ def findings_summary(doc: FindingsDocument, top: int = 10) -> str:
         )
     if doc.capacity is not None:
         lines.append(headroom_line(doc.capacity))
+    if doc.cost is not None:
+        lines.extend(cost_lines(doc.cost))
     if failing:
         lines.append("top findings:")
         for f in failing[:top]:
             name = f.resource.name or f.resource.id
             lines.append(f"  [{f.severity.value.upper():8}] {f.rule_id}  {name}: {f.message}")
     return "\n".join(lines)
+
+
+def cost_lines(report: CostReport) -> list[str]:
+    """The cost section in a few lines: each currency's month and forecast, the estimates."""
+    lines = []
+    for cur in report.currencies:
+        line = f"  cost ({cur.currency}, {', '.join(cur.providers)}):"
+        if cur.current_month:
+            line += f" {cur.current_month} to date {money(cur.month_to_date)}"
+            if cur.forecast is not None:
+                line += f", forecast {money(cur.forecast)}"
+        if cur.last_month:
+            line += f"; {cur.last_month} {money(cur.months[-2 if cur.current_month else -1].net)}"
+        if cur.untagged_percent is not None:
+            line += f"; untagged {cur.untagged_percent} %"
+        lines.append(line)
+    if not report.has_billing:
+        lines.append("  cost: no billing data in the snapshots; list-price estimates only")
+    lines.append(
+        f"  list-price estimates: {money(report.estimated_monthly, report.estimate_currency)}"
+        f" a month over {report.estimated_resources} priced resources"
+    )
+    return lines
 
 
 def headroom_line(report: CapacityReport) -> str:

@@ -26,6 +26,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from scanner.cost.amounts import money
 from scanner.errors import ReportError
 from scanner.model import Finding, FindingsDocument, Severity
 from scanner.render._paths import template_dir
@@ -46,6 +47,7 @@ from scanner.render.capacity import (
     headroom_level,
     used_percent,
 )
+from scanner.render.cost import cost_view
 from scanner.render.forecast import forecast_view
 
 __all__ = ["render_html", "sanitize_svg"]
@@ -137,6 +139,7 @@ def _environment() -> jinja2.Environment:
     env.filters["undecided_reasons"] = undecided_reasons
     env.filters["clean"] = lambda value: strip_control(str(value))
     env.filters["amount"] = amount
+    env.filters["money"] = money
     env.filters["level"] = headroom_level
     env.filters["used_percent"] = used_percent
     env.tests["web_url"] = is_web_url
@@ -146,6 +149,7 @@ def _environment() -> jinja2.Environment:
 
 # Limits listed per product; the JSON document holds them all.
 _CAPACITY_ROWS = 50
+_COST_ROWS = 25  # lines per cost breakdown
 
 
 def _search_text(finding: Finding) -> str:
@@ -203,6 +207,7 @@ def render_html(doc: FindingsDocument, diagram_svg: str | None = None) -> str:
         "frameworks": [{"fw": fw, "counts": framework_counts(fw)} for fw in doc.frameworks],
         "capacity": capacity_view(doc.capacity, rows=_CAPACITY_ROWS) if doc.capacity else None,
         "forecast": forecast_view(doc.forecast) if doc.forecast else None,
+        "cost": cost_view(doc.cost, rows=_COST_ROWS) if doc.cost else None,
         # The only unescaped markup: the sanitised diagram and our own CSS and JS.
         "diagram": Markup(sanitize_svg(diagram_svg)) if diagram_svg else None,
         "css": Markup(assets.css),

@@ -31,7 +31,15 @@ from typing import Any
 
 import jinja2
 
-from scanner.model import CapacityConstraint, CapacityReport, Finding, FindingsDocument, Severity
+from scanner.cost.amounts import money
+from scanner.model import (
+    CapacityConstraint,
+    CapacityReport,
+    CostReport,
+    Finding,
+    FindingsDocument,
+    Severity,
+)
 from scanner.render._paths import template_dir
 from scanner.render._summary import (
     category_counts,
@@ -43,9 +51,16 @@ from scanner.render._summary import (
 )
 from scanner.render._text import code_fence, strip_control
 from scanner.render.capacity import amount, capacity_view, headroom_level, text_bar
+from scanner.render.cost import cost_view
 from scanner.render.forecast import forecast_view
 
-__all__ = ["MAX_COMMENT_CHARS", "escape_markdown", "render_capacity_markdown", "render_markdown"]
+__all__ = [
+    "MAX_COMMENT_CHARS",
+    "escape_markdown",
+    "render_capacity_markdown",
+    "render_cost_markdown",
+    "render_markdown",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +94,7 @@ class _Budget:
     show_remediation_code: bool
     capacity_rows: int = 10  # limits per product
     capacity_products: int = 30
+    cost_rows: int = 10  # lines per cost breakdown
 
 
 _LEVEL_ICONS = {"critical": "🔴", "low": "🟠", "ok": "🟢"}
@@ -104,6 +120,7 @@ def _environment() -> jinja2.Environment:
     env.filters["cost"] = format_cost
     env.filters["undecided_reasons"] = undecided_reasons
     env.filters["amount"] = amount
+    env.filters["money"] = money
     env.filters["bar"] = lambda c: text_bar(c, 10, "█", "░")
     env.filters["level_icon"] = _level_icon
     return env
@@ -121,7 +138,7 @@ def render_markdown(doc: FindingsDocument, limit: int = 50) -> str:
         _Budget(limit, 5, show_details=True, show_remediation_code=False),
         _Budget(min(limit, 20), 0, True, False, capacity_rows=5, capacity_products=20),
         _Budget(min(limit, 20), 0, False, False, capacity_rows=3, capacity_products=10),
-        _Budget(min(limit, 5), 0, False, False, capacity_rows=1, capacity_products=5),
+        _Budget(min(limit, 5), 0, False, False, 1, 5, cost_rows=3),
     ]
     template = _environment().get_template("report.md.j2")
     text = ""
@@ -142,6 +159,12 @@ def render_capacity_markdown(report: CapacityReport, rows: int = 20) -> str:
     """Headroom by product alone, as the Markdown report shows it (`rows` per product, 0: all)."""
     template = _environment().get_template("capacity.md.j2")
     return template.render(capacity=capacity_view(report, rows=rows))
+
+
+def render_cost_markdown(report: CostReport, rows: int = 10) -> str:
+    """The cost section alone, as the Markdown report shows it (`rows` per breakdown, 0: all)."""
+    template = _environment().get_template("cost.md.j2")
+    return template.render(cost=cost_view(report, rows))
 
 
 def _gate_context(doc: FindingsDocument, findings: list[Finding], top: int) -> dict[str, Any]:
@@ -220,5 +243,6 @@ def _context(doc: FindingsDocument, budget: _Budget) -> dict[str, Any]:
         if doc.capacity
         else None,
         "forecast": forecast_view(doc.forecast) if doc.forecast else None,
+        "cost": cost_view(doc.cost, budget.cost_rows) if doc.cost else None,
         **_gate_context(doc, sort_findings(doc.findings), budget.top),
     }

@@ -18,6 +18,7 @@ One module per command group, each registered here explicitly:
 | `baseline.py` | `pscan baseline create` |
 | `capacity.py` | `pscan capacity show`, `init`, `plan` |
 | `loadtest.py` | `pscan loadtest` |
+| `prices.py` | `pscan prices update` |
 
 `options.py` holds the options several commands share, `output.py` what they print.
 """
@@ -38,6 +39,7 @@ from scanner.cli.collect import collect
 from scanner.cli.iac import iac
 from scanner.cli.loadtest import loadtest
 from scanner.cli.output import print_error
+from scanner.cli.prices import prices
 from scanner.cli.report import diagram, report
 from scanner.cli.rules import rules
 from scanner.cli.scan import demo, scan
@@ -98,6 +100,7 @@ for _command in (
     fixtures,
     iac,
     loadtest,
+    prices,
     report,
     rules,
     scan,

@@ -72,8 +72,9 @@ def update_prices(request: PricesRequest) -> PricesResult:
     with tempfile.TemporaryDirectory(prefix="pscan-prices-") as tmp:
         if request.online:
             folder = Path(tmp)
-            aws = download_aws_offers(folder, request.aws_endpoint)
+            # GCP first: a missing API key stops the run before any download
             gcp = download_gcp_catalogs(folder, request.gcp_api_key, request.gcp_endpoint)
+            aws = download_aws_offers(folder, request.aws_endpoint)
             inputs += [(read_offer, path, url) for path, url in aws]
             inputs += [(read_catalog, path, url) for path, url in gcp]
         sheets = [reader(path, read_json(path), origin) for reader, path, origin in inputs]

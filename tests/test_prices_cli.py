@@ -163,6 +163,15 @@ def test_online_downloads_every_offer_and_catalog_page(fake: str, table: Path) -
     got, want = yaml.safe_load(table.read_text()), yaml.safe_load(offline.read_text())
     assert (got["prices"], got["type_prices"]) == (want["prices"], want["type_prices"])
     assert len(_Fake.requests) == 5 + 3 * 2  # five offers, three catalogs of two pages
+    assert got["sources"][-1] == {  # one entry per catalog, named by its first page
+        "provider": "gcp",
+        "service": "Compute Engine",
+        "version": "6F81-5844-456A",
+        "published": "2026-11-14T08:12:45.213Z",
+        "origin": f"{fake}/v1/services/6F81-5844-456A/skus"
+        "?currencyCode=USD&pageSize=5000&pageToken=",
+    }
+    assert len(got["sources"]) == 8
     origins = [source["origin"] for source in got["sources"]]
     assert f"{fake}/offers/v1.0/aws/AmazonEC2/current/us-east-1/index.json" in origins
     assert not any("k3y" in origin for origin in origins)  # the key is never written

@@ -24,6 +24,7 @@ __all__ = [
     "PriceSheet",
     "Quote",
     "field_of",
+    "lowest",
     "number_of",
     "read_json",
 ]
@@ -66,16 +67,25 @@ class PriceSheet:
     warnings: list[str] = field(default_factory=list)
 
     def add(self, candidates: Mapping[tuple[str, str | None], Iterable[Quote]]) -> None:
-        """Keep one quote per key/row; when SKUs disagree, the lowest (and say so)."""
-        for (key, row), quotes in candidates.items():
-            ordered = sorted(quotes, key=lambda q: q.rate)
-            if len({q.rate for q in ordered}) > 1:
-                name = key if row is None else f"{key} {row}"
-                seen = ", ".join(f"{q.listed} ({q.note})" for q in ordered)
-                self.warnings.append(
-                    f"{self.source.origin}: {name}: several prices match, took the lowest: {seen}"
-                )
-            self.quotes.append(ordered[0])
+        """Keep one quote per key/row (see `lowest`)."""
+        quotes, warnings = lowest(candidates, self.source.origin)
+        self.quotes.extend(quotes)
+        self.warnings.extend(warnings)
+
+
+def lowest(
+    candidates: Mapping[tuple[str, str | None], Iterable[Quote]], where: str
+) -> tuple[list[Quote], list[str]]:
+    """One quote per key/row: when SKUs disagree, the lowest, with a warning naming all."""
+    chosen, warnings = [], []
+    for (key, row), quotes in candidates.items():
+        ordered = sorted(quotes, key=lambda q: q.rate)
+        if len({q.rate for q in ordered}) > 1:
+            name = key if row is None else f"{key} {row}"
+            seen = ", ".join(f"{q.listed} ({q.note})" for q in ordered)
+            warnings.append(f"{where}: {name}: several prices match, took the lowest: {seen}")
+        chosen.append(ordered[0])
+    return chosen, warnings
 
 
 def read_json(path: Path) -> Any:

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from scanner.engine.spec import PriceTable
+from scanner.engine.spec import PriceSource, PriceTable
 from scanner.pricing.aws import RDS_POSTGRES
 from scanner.pricing.gcp import COMPUTE_CORE, COMPUTE_RAM, SQL_RAM, SQL_VCPU
-from scanner.pricing.sheet import PriceSheet, Quote
+from scanner.pricing.sheet import PriceSheet, Quote, lowest
 
 __all__ = ["PriceUpdate", "render_table", "update_table"]
 
@@ -66,26 +67,28 @@ class PriceUpdate:
 def update_table(old: PriceTable, sheets: Iterable[PriceSheet]) -> PriceUpdate:
     """The table with every key and type row the sheets price set to the new price."""
     sheets = list(sheets)
-    quotes: dict[Slot, Quote] = {}
-    warnings = [w for sheet in sheets for w in sheet.warnings]
-    for sheet in sheets:
-        for quote in sheet.quotes:
-            slot = (quote.key, quote.row)
-            if slot in quotes and quotes[slot].rate <= quote.rate:
-                continue
-            quotes[slot] = quote
+    candidates: dict[Slot, list[Quote]] = defaultdict(list)
+    for quote in (quote for sheet in sheets for quote in sheet.quotes):
+        candidates[(quote.key, quote.row)].append(quote)
+    chosen, warnings = lowest(candidates, "sources")
+    quotes = {(quote.key, quote.row): quote for quote in chosen}
     _derive(old, quotes)
+    warnings = [w for sheet in sheets for w in sheet.warnings] + warnings
     update = PriceUpdate(table=old.model_copy(deep=True), warnings=warnings)
     for key, value in old.prices.items():
         _apply(update, (key, None), value, quotes)
     for name, rows in old.type_prices.items():
         for row, value in rows.items():
             _apply(update, (name, row), value, quotes)
-    sources = [sheet.source for sheet in sheets]
-    fresh = {(s.provider, s.service) for s in sources}
-    kept = [s for s in old.sources if (s.provider, s.service) not in fresh]
-    update.table.sources = sorted(sources, key=lambda s: (s.provider, s.service)) + kept
-    dates = [s.published[:10] for s in sources if s.published]
+    # one source per service (a catalog comes in pages: the first names it); services
+    # not read this time keep their old entry, as their prices were kept too
+    read: dict[tuple[str, str], PriceSource] = {}
+    for source in (sheet.source for sheet in sheets if sheet.quotes):
+        known = read.setdefault((source.provider, source.service), source.model_copy())
+        known.published = max(known.published, source.published)
+    kept = [s for s in old.sources if (s.provider, s.service) not in read]
+    update.table.sources = [read[k] for k in sorted(read)] + kept
+    dates = [s.published[:10] for s in read.values() if s.published]
     update.table.as_of = max(dates) if dates else old.as_of
     return update
 

@@ -17,6 +17,7 @@ arguments), returns a result, reports progress through an optional `Listener`
 | `pscan cost` | `run_cost(CostRequest)`, then `render_cost` |
 | `pscan capacity init`, `plan` | `init_model(snapshots, out)`, `run_plan(PlanRequest)` |
 | `pscan fixtures generate` | `generate_fixtures(out, resources, seed)` |
+| `pscan prices update` | `update_prices(PricesRequest)` |
 | `pscan loadtest` | `run_loadtest(LoadTestRequest, out)`, `plan_loadtest`, `write_loadtest_plan` |
 | `pscan rules ...` | `list_rules`, `find_rule`, `framework_coverage`, `rule_tests` |
 | `pscan snapshot ...`, `pscan diagram` | `snapshot_info`, `merge`, `draw_diagram` |
@@ -56,6 +57,7 @@ from scanner.app.loadtest import (
     run_loadtest,
     write_loadtest_plan,
 )
+from scanner.app.prices import PricesRequest, PricesResult, update_prices
 from scanner.app.report import (
     FORMATS,
     ReportRequest,
@@ -111,6 +113,8 @@ __all__ = [
     "MetricsOptions",
     "PlanRequest",
     "PlanResult",
+    "PricesRequest",
+    "PricesResult",
     "ReportRequest",
     "ReportResult",
     "RuleListing",
@@ -149,6 +153,7 @@ __all__ = [
     "select_product",
     "show_capacity",
     "snapshot_info",
+    "update_prices",
     "write_atomic",
     "write_loadtest_plan",
     "write_report",

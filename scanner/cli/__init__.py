@@ -19,6 +19,7 @@ One module per command group, each registered here explicitly:
 | `capacity.py` | `pscan capacity show`, `init`, `plan` |
 | `cost.py` | `pscan cost` |
 | `loadtest.py` | `pscan loadtest` |
+| `prices.py` | `pscan prices update` |
 
 `options.py` holds the options several commands share, `output.py` what they print.
 """
@@ -40,6 +41,7 @@ from scanner.cli.cost import cost
 from scanner.cli.iac import iac
 from scanner.cli.loadtest import loadtest
 from scanner.cli.output import print_error
+from scanner.cli.prices import prices
 from scanner.cli.report import diagram, report
 from scanner.cli.rules import rules
 from scanner.cli.scan import demo, scan
@@ -102,6 +104,7 @@ for _command in (
     fixtures,
     iac,
     loadtest,
+    prices,
     report,
     rules,
     scan,

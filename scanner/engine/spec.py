@@ -16,6 +16,7 @@ __all__ = [
     "ControlSpec",
     "CostSpec",
     "FrameworkSpec",
+    "PriceSource",
     "PriceTable",
     "RuleSpec",
     "SharedEstate",
@@ -210,6 +211,18 @@ class FrameworkSpec(_Strict):
     controls: list[ControlSpec]
 
 
+class PriceSource(_Strict):
+    """Where `pscan prices update` read prices: an AWS offer file or a GCP catalog."""
+
+    provider: Literal["aws", "gcp"]
+    service: str = Field(description="AWS offer code (AmazonEC2) or GCP service (Compute Engine)")
+    version: str = Field(default="", description="AWS offer version; GCP service id")
+    published: str = Field(
+        description="AWS offer publicationDate; GCP: latest effectiveTime of the SKUs read"
+    )
+    origin: str = Field(default="", description="the URL or file name it was read from")
+
+
 class PriceTable(_Strict):
     """rules/prices.yaml: dated list prices used by cost rules."""
 
@@ -220,4 +233,8 @@ class PriceTable(_Strict):
     type_prices: dict[str, dict[str, float]] = Field(
         default_factory=dict,
         description="table -> instance type / class / tier -> monthly price (cost.by)",
+    )
+    sources: list[PriceSource] = Field(
+        default_factory=list,
+        description="the offer files and catalogs `pscan prices update` read (empty: by hand)",
     )

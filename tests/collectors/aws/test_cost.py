@@ -17,7 +17,7 @@ from botocore.awsrequest import AWSResponse
 from scanner.app import AwsOptions, CostOptions
 from scanner.collectors.aws import CollectOptions, collect_aws, cost
 from scanner.errors import ConfigError
-from scanner.model import SnapshotManifest, SpendRecord
+from scanner.model import CostReport, SnapshotManifest, SpendRecord
 from scanner.snapshot import open_snapshot
 
 from .conftest import ACCOUNT, REGION, Moto, run_cli
@@ -403,3 +403,31 @@ def test_scan_aws_groups_spend_by_the_configs_product_tag(
     assert result.exit_code == 0, result.output
     assert tags == ["Team"]
     assert "billed Cost Explorer calls" in result.output
+
+
+def test_the_cost_report_equals_the_seeded_spend_to_the_cent(
+    moto: Moto, story: dict[str, Any], tmp_path: Path
+) -> None:
+    """Cost Explorer answers (seeded in moto) -> snapshot -> `pscan cost`: the same cents."""
+    _collect(moto, tmp_path / "s", story["forecast_handler"])
+    result = run_cli("cost", str(tmp_path / "s"), "--format", "json", "--no-config")
+    assert result.exit_code == 0, result.output
+    report = CostReport.model_validate_json(result.output)
+    [usd] = report.currencies
+    assert usd.currency == "USD"
+    full = [m for m in usd.months if not m.partial]
+    assert len(full) == 12
+    assert {m.net for m in full} == {Decimal("1550.00")}
+    assert {m.amortized for m in full} == {Decimal("1570.00")}
+    by_service = {line.name: line.last_month for line in usd.by_service}
+    assert by_service == {
+        next(k for k in by_service if "Compute" in k or "EC2" in k): Decimal("1500.75"),
+        next(k for k in by_service if "Storage" in k or "S3" in k): Decimal("49.25"),
+    }
+    by_product = {line.name: line.last_month for line in usd.by_product}
+    assert by_product == {
+        "shop": Decimal("900.00"),
+        "search": Decimal("500.00"),
+        "(untagged)": Decimal("150.00"),
+    }
+    assert usd.untagged_percent == pytest.approx(9.7, abs=0.05)  # 150 / 1550

@@ -34,10 +34,13 @@ test: $(STAMP) graphviz checkov lint typecheck unit
 # no dependencies of its own (they are all in the lock) and the locked build backend.
 # Hash checking cannot cover an editable install, hence the two steps. `pip check` fails
 # when pyproject.toml names a dependency the lock lacks: run `make lock`.
+# --no-deps: the lock is complete, so pip installs exactly its pins without resolving; the
+# pip a fresh venv starts with (23.x) otherwise rejects a dependency asked for with extras
+# (google-cloud-bigquery's google-auth[pyopenssl]) as "not pinned" in --require-hashes mode.
 $(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "pscan needs Python >= 3.11 (set PYTHON=python3.11)")'
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r $(LOCK)
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(PY) -m pip check || { echo "pyproject.toml and $(LOCK) disagree: run make lock" >&2; exit 1; }
 	@touch $(STAMP)

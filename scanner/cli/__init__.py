@@ -18,6 +18,7 @@ One module per command group, each registered here explicitly:
 | `baseline.py` | `pscan baseline create` |
 | `capacity.py` | `pscan capacity show`, `init`, `plan` |
 | `loadtest.py` | `pscan loadtest` |
+| `audit.py` | `pscan audit run/list/show/diff/trend/report/prune` |
 
 `options.py` holds the options several commands share, `output.py` what they print.
 """
@@ -32,6 +33,7 @@ from typing import Any
 import click
 
 from scanner import __version__
+from scanner.cli.audit import audit
 from scanner.cli.baseline import baseline
 from scanner.cli.capacity import capacity
 from scanner.cli.collect import collect
@@ -90,6 +92,7 @@ def cli(verbose: int) -> None:
 
 
 for _command in (
+    audit,
     baseline,
     capacity,
     collect,

@@ -27,7 +27,7 @@ from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from scanner.audit.connect import Database
-from scanner.audit.record import Scope, in_scope, parse_scope
+from scanner.audit.record import Scope, in_scope, parse_scope, scope_key
 from scanner.audit.schema import (
     Audit,
     AuditFigure,
@@ -219,8 +219,11 @@ def show_audit(db: Database, audit_id: int) -> AuditDetail:
 
 
 def _events(conn: Session, audit_id: int) -> dict[str, list[FindingChange]]:
-    """The audit's events with their findings: new and reopened ones from this audit,
-    fixed and gone ones from the latest earlier audit that had them."""
+    """The audit's events with their findings.
+
+    New and reopened findings are in this audit's findings; fixed and gone ones are taken
+    from the latest earlier audit that had them.
+    """
     out: dict[str, list[FindingChange]] = {
         "new": [],
         "reopened": [],
@@ -389,7 +392,7 @@ def _latest(conn: Session) -> AuditSummary:
 def _previous(conn: Session, audit: AuditSummary) -> AuditSummary:
     row = conn.execute(
         select(Audit)
-        .where(Audit.scope_key == ",".join(audit.scopes), Audit.id != audit.id)
+        .where(Audit.scope_key == scope_key(audit.scopes), Audit.id != audit.id)
         .where(Audit.observed_at <= audit.observed_at)
         .order_by(Audit.observed_at.desc(), Audit.id.desc())
     ).first()

@@ -37,6 +37,7 @@ __all__ = [
     "audit_record",
     "in_scope",
     "parse_scope",
+    "scope_key",
 ]
 
 
@@ -72,6 +73,12 @@ def parse_scope(text: str) -> Scope | None:
     if len(parts) == 3 and not parts[2]:
         return None
     return Scope(parts[0], parts[1], parts[2] if len(parts) == 3 else None)
+
+
+def scope_key(scopes: Iterable[str]) -> str:
+    """A fixed-size key of a set of scopes, to find audits of the same scope by index
+    (an organisation's scope list can outgrow what a PostgreSQL btree entry holds)."""
+    return hashlib.sha256("\n".join(sorted(scopes)).encode()).hexdigest()
 
 
 def in_scope(scopes: Iterable[Scope], provider: str, account: str, region: str) -> bool:

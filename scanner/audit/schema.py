@@ -69,7 +69,7 @@ class Audit(Base):
     finished_at: Mapped[datetime] = mapped_column(UtcDateTime)
     observed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     trigger: Mapped[str] = mapped_column(String(64))
-    scope_key: Mapped[str] = mapped_column(Text, index=True)
+    scope_key: Mapped[str] = mapped_column(Text, index=True)  # record.scope_key(scopes)
     scopes: Mapped[list[str]] = mapped_column(JSON)
     providers: Mapped[list[str]] = mapped_column(JSON)
     accounts: Mapped[list[str]] = mapped_column(JSON)

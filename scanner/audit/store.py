@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection
 
 from scanner.audit.connect import Database
 from scanner.audit.lifecycle import LifeRow, Transition, advance
-from scanner.audit.record import AuditRecord, FindingRow, ResourceRow, Scope
+from scanner.audit.record import AuditRecord, FindingRow, ResourceRow, Scope, scope_key
 from scanner.audit.schema import (
     Audit,
     AuditFigure,
@@ -138,7 +138,7 @@ def _counts(
         if f.suppression is None:
             by_severity[f.severity] = by_severity.get(f.severity, 0) + 1
     return {
-        "scope_key": ",".join(str(s) for s in scopes),
+        "scope_key": scope_key(str(s) for s in scopes),
         "scopes": [str(s) for s in scopes],
         "providers": sorted({s.provider for s in scopes}),
         "accounts": sorted({s.account for s in scopes}),

@@ -16,7 +16,8 @@ from sqlalchemy import create_engine, func, select, text
 
 from scanner.app.scan import ScanRequest, run_scan
 from scanner.audit.connect import open_database, resolve_url
-from scanner.audit.record import AuditRecord, ResourceRow, audit_record
+from scanner.audit.history import diff_audits
+from scanner.audit.record import AuditRecord, ResourceRow, Scope, audit_record
 from scanner.audit.schema import Base
 from scanner.audit.store import write_audit
 from scanner.errors import ConfigError
@@ -154,6 +155,21 @@ def test_an_older_snapshot_after_a_newer_audit_is_refused(
     with pytest.raises(ConfigError, match=r"in the order the estate was observed"):
         write_audit(db, older)
     db.dispose()
+
+
+def test_an_audit_of_an_organisation_with_many_accounts(
+    db_url: str, demo_record: AuditRecord
+) -> None:
+    """2,000 scopes: far more than a PostgreSQL index entry holds as one string."""
+    many = [Scope("aws", f"{n:012d}", "eu-west-1") for n in range(2000)]
+    record = replace(_fresh(demo_record), scopes=[*demo_record.scopes, *many])
+    db = open_database(db_url)
+    first = write_audit(db, record)
+    second = write_audit(db, replace(record, observed_at=T0 + timedelta(days=7)))
+    diff = diff_audits(db)
+    db.dispose()
+    assert (diff.before.id, diff.after.id) == (first, second)
+    assert len(diff.after.scopes) == 2000 + len(demo_record.scopes) + 1  # + gcp: (no project)
 
 
 def test_two_audits_written_at_once_are_both_stored_whole(

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -21,8 +22,9 @@ from scanner.audit.record import AuditRecord, ResourceRow, Scope, audit_record
 from scanner.audit.schema import Base
 from scanner.audit.store import write_audit
 from scanner.errors import ConfigError
-from scanner.snapshot import open_snapshot
-from tests.audit.conftest import DEMO
+from scanner.model import SpendRecord
+from scanner.snapshot import SnapshotWriter, open_snapshot
+from tests.audit.conftest import DEMO, demo_snapshot
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -203,3 +205,44 @@ def test_two_audits_written_at_once_are_both_stored_whole(
     assert counts["finding_lifecycle"] == 190
     # one of them saw every finding first: 190 "new" events in all, never 380
     assert counts["finding_events"] == 190
+
+
+def test_cost_and_capacity_figures_are_kept_for_trends(tmp_path: Path) -> None:
+    """Actual spend per month and currency (AWS unblended; GCP cost plus credits), and each
+    product's first capacity limit."""
+    snap = demo_snapshot(tmp_path / "snap", T0)
+    with SnapshotWriter(tmp_path / "spend", source="aws", created_at=T0) as writer:
+        writer.add({"id": "arn:aws:s3:::b", "type": "aws.s3.bucket", "provider": "aws"})
+        for provider, metric, amount, grouped in (
+            ("aws", "unblended", "100.25", []),
+            ("aws", "amortized", "999", []),  # another view of the same spend
+            ("aws", "unblended", "60", ["service"]),  # a breakdown, not the total
+            ("gcp", "cost", "50", []),
+            ("gcp", "credits", "-5.5", []),
+        ):
+            writer.add_spend(
+                SpendRecord(
+                    provider=provider,
+                    source="test",
+                    month="2026-10",
+                    grouped_by=grouped,
+                    metric=metric,
+                    amount=Decimal(amount),
+                    currency="USD",
+                    service="s3" if grouped else None,
+                )
+            )
+    paths = (snap, tmp_path / "spend")
+    result = run_scan(ScanRequest(snapshots=paths))
+    record = audit_record(
+        result.doc,
+        [open_snapshot(p) for p in paths],
+        started_at=T0,
+        finished_at=T0,
+        trigger="test",
+        rule_ids=result.doc.rule_stats,
+    )
+    cost = [(f.name, f.value, f.unit) for f in record.figures if f.kind == "cost"]
+    assert cost == [("2026-10", 144.75, "USD")]
+    capacity = {f.name: f.value for f in record.figures if f.kind == "capacity"}
+    assert capacity["promotions"] == 98.0 and capacity["checkout"] == 6.67

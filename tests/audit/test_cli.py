@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -127,3 +129,23 @@ def test_prune_keeps_the_window(tmp_path: Path) -> None:
     assert result.output.startswith("deleted 1 audit(s)")
     ids = [line.split()[0] for line in run("audit", "list", "--db", db).output.splitlines()[1:]]
     assert ids == ["2"]
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian chromium not installed")
+def test_the_html_report_opens_in_a_browser_without_a_console_message(
+    store: str, tmp_path: Path
+) -> None:
+    """Headless Chromium logs every console message, CSP violations included (a stylesheet
+    whose hash the policy does not allow would be one); the charts are in the DOM."""
+    out = tmp_path / "audit.html"
+    assert run("audit", "report", "--db", store, "-o", str(out)).exit_code == 0
+    browser = subprocess.run(
+        [
+            "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr",
+            "--v=0", f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", out.as_uri(),
+        ],
+        capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    assert "CONSOLE" not in browser.stderr, browser.stderr
+    assert browser.stdout.count("<svg") == 3
+    assert "Open findings by severity" in browser.stdout

@@ -22,13 +22,13 @@ UV_COMPILE = $(UV_PIN) --upgrade
 # `make test-latest`: the newest releases pyproject.toml allows, no lock.
 LATEST    := .venv-latest
 
-.PHONY: demo test lint typecheck unit graphviz checkov bench bench-iac clean docs lock lock-keep test-latest
+.PHONY: demo test lint typecheck unit graphviz postgresql checkov bench bench-iac clean docs lock lock-keep test-latest
 
 demo: $(STAMP) graphviz
 	$(BIN)/pscan demo --out pscan-demo
 
 # checkov first: the IaC tests run the real thing (a minute or two on a fresh machine).
-test: $(STAMP) graphviz checkov lint typecheck unit
+test: $(STAMP) graphviz postgresql checkov lint typecheck unit
 
 # Exactly the lock, every file checked against its hash; then pscan itself, editable, with
 # no dependencies of its own (they are all in the lock) and the locked build backend.
@@ -71,6 +71,18 @@ graphviz:
 	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null 2>&1; } || \
 	    echo "note: could not install graphviz; SVG diagrams will be skipped"; \
 	  else echo "note: graphviz 'dot' not found; install it for SVG diagrams"; fi; }
+
+# PostgreSQL: the audit store's tests start a server of their own on loopback, from the
+# Debian package's initdb/pg_ctl (tests/audit/conftest.py); pscan itself needs no server.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing postgresql with apt-get"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null 2>&1 || \
+	    { DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 && \
+	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null 2>&1; } || \
+	    echo "note: could not install postgresql; the PostgreSQL audit-store tests will skip"; \
+	  else echo "note: PostgreSQL not found; install the postgresql package for its audit-store tests"; fi; }
 
 checkov: $(CHECKOV_STAMP)
 

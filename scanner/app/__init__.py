@@ -19,6 +19,9 @@ arguments), returns a result, reports progress through an optional `Listener`
 | `pscan fixtures generate` | `generate_fixtures(out, resources, seed)` |
 | `pscan prices update` | `update_prices(PricesRequest)` |
 | `pscan loadtest` | `run_loadtest(LoadTestRequest, out)`, `plan_loadtest`, `write_loadtest_plan` |
+| `pscan audit run` | `run_audit(AuditRequest)` (scanner/app/audit.py) |
+| `pscan audit list/show/diff` | `audit_list`, `audit_show`, `audit_diff` |
+| `pscan audit trend/report/prune` | `audit_trend`, `audit_report`, `audit_prune` |
 | `pscan rules ...` | `list_rules`, `find_rule`, `framework_coverage`, `rule_tests` |
 | `pscan snapshot ...`, `pscan diagram` | `snapshot_info`, `merge`, `draw_diagram` |
 

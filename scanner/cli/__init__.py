@@ -20,6 +20,7 @@ One module per command group, each registered here explicitly:
 | `cost.py` | `pscan cost` |
 | `loadtest.py` | `pscan loadtest` |
 | `prices.py` | `pscan prices update` |
+| `audit.py` | `pscan audit run/list/show/diff/trend/report/prune` |
 
 `options.py` holds the options several commands share, `output.py` what they print.
 """
@@ -34,6 +35,7 @@ from typing import Any
 import click
 
 from scanner import __version__
+from scanner.cli.audit import audit
 from scanner.cli.baseline import baseline
 from scanner.cli.capacity import capacity
 from scanner.cli.collect import collect
@@ -95,6 +97,7 @@ def cli(verbose: int) -> None:
 
 
 for _command in (
+    audit,
     baseline,
     capacity,
     collect,

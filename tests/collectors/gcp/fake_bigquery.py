@@ -37,10 +37,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
-from .fake_http import LoopbackServer
+from .fake_http import LoopbackServer, Served
 
 __all__ = ["BigQueryRequest", "FakeBigQuery", "check_query", "expected_groups"]
 
@@ -124,11 +124,13 @@ def expected_groups(
 
 
 @dataclass
-class FakeBigQuery:
+class FakeBigQuery(Served):
     """The fake server; `start()` it, point the client at `url`, `stop()` it.
 
     `table`: the billing table's id (PROJECT.DATASET.TABLE); `rows`: its export rows.
     """
+
+    _post: ClassVar[bool] = True  # jobs.query and jobs.insert are POSTs
 
     table: str
     rows: list[dict[str, Any]] = field(default_factory=list)
@@ -139,22 +141,6 @@ class FakeBigQuery:
     _ids: itertools.count[int] = field(default_factory=itertools.count)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _serving: LoopbackServer | None = None
-
-    @property
-    def url(self) -> str:
-        """The endpoint to give the client (`http://127.0.0.1:PORT`)."""
-        assert self._serving is not None, "start() the fake first"
-        return self._serving.url
-
-    def start(self) -> FakeBigQuery:
-        """Serve on 127.0.0.1 on a free port, in a daemon thread."""
-        self._serving = LoopbackServer(self._handle, post=True)
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and close the socket."""
-        if self._serving is not None:
-            self._serving.stop()
 
     def reset(self) -> None:
         """Forget requests, jobs and denials."""

@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from .fake_http import LoopbackServer
+from .fake_http import LoopbackServer, Served
 
 __all__ = ["FakeCloudAsset", "RecordedRequest", "to_rest"]
 
@@ -109,7 +109,7 @@ class _Line:
 
 
 @dataclass
-class FakeCloudAsset:
+class FakeCloudAsset(Served):
     """The fake server; `start()` it, point the client at `url`, `stop()` it."""
 
     export_files: Iterable[Path]
@@ -146,22 +146,6 @@ class FakeCloudAsset:
                     self._project_numbers[data["projectId"]] = data["projectNumber"]
 
     # ------------------------------------------------------------------ control
-    @property
-    def url(self) -> str:
-        """The endpoint to give the client (`http://127.0.0.1:PORT`)."""
-        assert self._serving is not None, "start() the fake first"
-        return self._serving.url
-
-    def start(self) -> FakeCloudAsset:
-        """Serve on 127.0.0.1 on a free port, in a daemon thread."""
-        self._serving = LoopbackServer(self._handle)
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and close the socket."""
-        if self._serving is not None:
-            self._serving.stop()
-
     def reset(self) -> None:
         """Forget requests, injected failures and denials."""
         with self._lock:

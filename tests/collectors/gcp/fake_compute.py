@@ -28,7 +28,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from .fake_http import LoopbackServer
+from .fake_http import LoopbackServer, Served
 
 __all__ = ["ComputeRequest", "FakeCompute", "quota"]
 
@@ -51,7 +51,7 @@ class ComputeRequest:
 
 
 @dataclass
-class FakeCompute:
+class FakeCompute(Served):
     """The fake server; `start()` it, point the client at `url`, `stop()` it.
 
     `projects`: project id -> {"global": [quota...], "regions": {region: [quota...]}}.
@@ -64,22 +64,6 @@ class FakeCompute:
     _disabled: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _serving: LoopbackServer | None = None
-
-    @property
-    def url(self) -> str:
-        """The endpoint to give the client (`http://127.0.0.1:PORT`)."""
-        assert self._serving is not None, "start() the fake first"
-        return self._serving.url
-
-    def start(self) -> FakeCompute:
-        """Serve on 127.0.0.1 on a free port, in a daemon thread."""
-        self._serving = LoopbackServer(self._handle)
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and close the socket."""
-        if self._serving is not None:
-            self._serving.stop()
 
     def reset(self) -> None:
         """Forget requests, denials and disabled APIs."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar, Self
 
-__all__ = ["LoopbackServer"]
+__all__ = ["LoopbackServer", "Served"]
 
 
 class LoopbackServer:
@@ -56,3 +56,29 @@ class LoopbackServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+
+
+class Served:
+    """start/url/stop for a fake whose `_handle(request)` answers; `_post` serves POST too."""
+
+    _serving: LoopbackServer | None
+    _post: ClassVar[bool] = False
+
+    def _handle(self, request: BaseHTTPRequestHandler) -> None:
+        raise NotImplementedError
+
+    @property
+    def url(self) -> str:
+        """The endpoint to give the client (`http://127.0.0.1:PORT`)."""
+        assert self._serving is not None, "start() the fake first"
+        return self._serving.url
+
+    def start(self) -> Self:
+        """Serve on 127.0.0.1 on a free port, in a daemon thread."""
+        self._serving = LoopbackServer(self._handle, post=self._post)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the socket."""
+        if self._serving is not None:
+            self._serving.stop()

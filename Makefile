@@ -22,13 +22,13 @@ UV_COMPILE = $(UV_PIN) --upgrade
 # `make test-latest`: the newest releases pyproject.toml allows, no lock.
 LATEST    := .venv-latest
 
-.PHONY: demo test lint typecheck unit graphviz postgresql checkov bench bench-iac clean docs lock lock-keep test-latest
+.PHONY: demo test lint typecheck unit graphviz postgresql chromium checkov bench bench-iac clean docs lock lock-keep test-latest
 
 demo: $(STAMP) graphviz
 	$(BIN)/pscan demo --out pscan-demo
 
 # checkov first: the IaC tests run the real thing (a minute or two on a fresh machine).
-test: $(STAMP) graphviz postgresql checkov lint typecheck unit
+test: $(STAMP) graphviz postgresql chromium checkov lint typecheck unit
 
 # Exactly the lock, every file checked against its hash; then pscan itself, editable, with
 # no dependencies of its own (they are all in the lock) and the locked build backend.
@@ -83,6 +83,18 @@ postgresql:
 	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null 2>&1; } || \
 	    echo "note: could not install postgresql; the PostgreSQL audit-store tests will skip"; \
 	  else echo "note: PostgreSQL not found; install the postgresql package for its audit-store tests"; fi; }
+
+# Headless Chromium (Debian package): tests open the HTML reports and diagrams in it and
+# take screenshots. pscan itself does not need a browser.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium with apt-get"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	    { DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 && \
+	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1; } || \
+	    echo "note: could not install chromium; the browser tests will skip"; \
+	  else echo "note: chromium not found; install the chromium package for the browser tests"; fi; }
 
 checkov: $(CHECKOV_STAMP)
 

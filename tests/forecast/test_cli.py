@@ -14,7 +14,7 @@ from scanner.model import ForecastReport, ForecastTier
 from scanner.paths import data_dir
 from scanner.render.forecast import tier_chart
 from scanner.synthetic.demo_model import DEMO_MODEL
-from tests.loadtest.test_results import _result as loadtest_result
+from tests.loadtest.samples import sample_result as loadtest_result
 
 DEMO = data_dir("fixtures/demo")
 MODEL = DEMO / "capacity.yaml"

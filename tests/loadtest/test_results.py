@@ -3,84 +3,35 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from scanner.errors import ConfigError
 from scanner.loadtest import (
-    Latency,
-    LoadTestResult,
     MixItem,
-    Settings,
-    StepResult,
-    Stop,
-    fit_usl,
     per_instance,
     plan_document,
     read_loadtest,
 )
 from scanner.loadtest.plan import make_plan
-
-SETTINGS = Settings(
-    max_users=8,
-    step_seconds=10,
-    max_duration_seconds=300,
-    latency_objective_ms=100,
-    max_error_rate=0.01,
-)
-
-
-def _step(users: int, rps: float, p95: float, error_rate: float = 0.0) -> StepResult:
-    requests = int(rps * 10)
-    return StepResult(
-        users=users,
-        seconds=10,
-        requests=requests,
-        failures=round(requests * error_rate),
-        throughput_rps=rps,
-        measured_seconds=10,
-        error_rate=error_rate,
-        latency_ms=Latency(p50=p95 / 2, p95=p95, p99=p95 * 1.2, average=p95 / 2),
-        met_objective=p95 <= SETTINGS.latency_objective_ms
-        and error_rate <= SETTINGS.max_error_rate,
-    )
-
-
-def _result() -> LoadTestResult:
-    steps = [_step(1, 40, 30), _step(2, 78, 35), _step(4, 150, 60), _step(8, 160, 140)]
-    rps, basis = per_instance(steps, SETTINGS)
-    return LoadTestResult(
-        pscan_version="0.1.0",
-        target="http://127.0.0.1:8080/",
-        base_url="http://127.0.0.1:8080",
-        mix=[MixItem(path="/")],
-        settings=SETTINGS,
-        steps=steps,
-        stop=Stop(reason="latency_objective", detail="p95 140 ms > objective 100 ms at 8 users"),
-        usl=fit_usl([(s.users, s.throughput_rps) for s in steps]),
-        per_instance_rps=rps,
-        per_instance_basis=basis,
-        started=datetime(2026, 12, 6, 10, 0, tzinfo=UTC),
-        finished=datetime(2026, 12, 6, 10, 1, tzinfo=UTC),
-    )
+from tests.loadtest.samples import SETTINGS, sample_result, step
 
 
 def test_per_instance_is_the_best_step_that_met_the_objective() -> None:
     # 8 users gave more (160/s) but at p95 140 ms, over the 100 ms objective
-    steps = [_step(1, 40, 30), _step(4, 150, 60), _step(8, 160, 140), _step(16, 170, 50, 0.2)]
+    steps = [step(1, 40, 30), step(4, 150, 60), step(8, 160, 140), step(16, 170, 50, 0.2)]
     rps, basis = per_instance(steps, SETTINGS)
     assert rps == 150
     assert "150.0 requests/s at 4 users" in basis
     assert "p95 <= 100 ms" in basis
-    none, why = per_instance([_step(1, 40, 300)], SETTINGS)
+    none, why = per_instance([step(1, 40, 300)], SETTINGS)
     assert none is None
     assert "no step met the objective" in why
 
 
 def test_results_round_trip(tmp_path: Path) -> None:
-    result = _result()
+    result = sample_result()
     path = tmp_path / "results.json"
     path.write_text(result.model_dump_json(indent=2))
     assert read_loadtest(path) == result
@@ -94,7 +45,7 @@ def _broken(tmp_path: Path, text: str) -> Path:
 
 
 def test_bad_files_are_one_line_naming_file_and_field(tmp_path: Path) -> None:
-    good = json.loads(_result().model_dump_json())
+    good = json.loads(sample_result().model_dump_json())
     cases = {
         "{not json": "not a JSON load-test results file",
         "[1, 2]": "expected a JSON object",

@@ -129,6 +129,7 @@ def run_iac(request: IacRequest) -> IacResult:
         frameworks=request.frameworks or tuple(gate.config.frameworks),
         cwd=(request.cwd or Path.cwd()).resolve(),
     )
+    run.ruleset.check_frameworks(run.frameworks)
     judged = _judge(run)
     against = str(request.against) if request.against is not None else None
     summary = gate.apply(

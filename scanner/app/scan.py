@@ -173,11 +173,7 @@ def scan_snapshots(
     Raises:
         ConfigError: a framework id is unknown.
     """
-    for fw in frameworks:
-        if fw not in ruleset.frameworks:
-            known = ", ".join(sorted(ruleset.frameworks))
-            msg = f"--framework {fw!r}: unknown framework (known: {known})"
-            raise ConfigError(msg)
+    ruleset.check_frameworks(frameworks)
     now = max(s.manifest.created_at for s in snaps)
     started = time.monotonic()
     headroom = Headroom(product_tags) if product_tags is not None else None

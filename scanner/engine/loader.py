@@ -32,7 +32,7 @@ from scanner.engine.python_rules import KIND_ATTR, GraphRuleFn, ResourceRuleFn
 from scanner.engine.shared import SHARED_CHECKS, SharedCheck
 from scanner.engine.spec import FrameworkSpec, PriceTable, RuleSpec, SharedEstate, TestCase
 from scanner.engine.template import MessageTemplate
-from scanner.errors import RuleLoadError, validation_summary
+from scanner.errors import ConfigError, RuleLoadError, validation_summary
 from scanner.model import ComplianceRef, Severity
 from scanner.paths import data_dir
 from scanner.yamlfile import read_yaml
@@ -127,6 +127,18 @@ class RuleSet:
                         index.setdefault(rid, []).append(ref)
             self._compliance = index
         return list(self._compliance.get(rule_id, ()))
+
+    def check_frameworks(self, ids: Iterable[str]) -> None:
+        """Refuse framework ids that no loaded pack defines.
+
+        Raises:
+            ConfigError: one line naming the first unknown id and the known ones.
+        """
+        for fw in ids:
+            if fw not in self.frameworks:
+                known = ", ".join(sorted(self.frameworks))
+                msg = f"--framework {fw!r}: unknown framework (known: {known})"
+                raise ConfigError(msg)
 
     def select(
         self,

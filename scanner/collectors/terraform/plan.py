@@ -19,6 +19,7 @@ from scanner.collectors.terraform.builder import Builder
 from scanner.collectors.terraform.instances import JSON, instances
 from scanner.collectors.terraform.references import References, provider_defaults
 from scanner.collectors.terraform.registry import FINISH, FOLDS, PRIMARY
+from scanner.collectors.terraform.shape import check_plan_shape, finite_float
 from scanner.errors import CollectorError
 from scanner.model import Resource
 
@@ -87,22 +88,32 @@ def read_plan(path: Path) -> Plan:
         msg = f"{path}: cannot read plan ({exc.strerror or exc})"
         raise CollectorError(msg) from None
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_float=finite_float, parse_constant=_no_constant)
     except ValueError as exc:
         msg = f"{path}: not valid JSON ({exc}); {_HOW_TO}"
         raise CollectorError(msg) from None
+    except RecursionError:
+        msg = f"{path}: not a Terraform plan (nested too deep to read)"
+        raise CollectorError(msg) from None
     return parse_plan(data, str(path))
+
+
+def _no_constant(name: str) -> object:
+    msg = f"{name} is not a JSON number"
+    raise ValueError(msg)
 
 
 def parse_plan(data: object, source: str = "<plan>") -> Plan:
     """Map a parsed `terraform show -json` document to normal resources.
 
     Raises:
-        CollectorError: the document is not `terraform show -json` output.
+        CollectorError: the document is not `terraform show -json` output, or a part
+            pscan reads has the wrong type (`scanner.collectors.terraform.shape`).
     """
     if not isinstance(data, dict) or not is_plan_document(data):
         msg = f"{source}: not a Terraform plan (no format_version/resource_changes); {_HOW_TO}"
         raise CollectorError(msg)
+    check_plan_shape(data, source)
     config = data.get("configuration") or {}
     plan = Plan(path=source, terraform_version=str(data.get("terraform_version", "")))
     plan.configuration = config

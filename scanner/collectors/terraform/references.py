@@ -20,7 +20,6 @@ __all__ = ["Defaults", "References", "expression_refs", "provider_defaults", "st
 
 # References that never name a managed resource of the plan.
 _NOT_RESOURCES = frozenset({"var", "local", "data", "each", "count", "path", "self", "terraform"})
-_MAX_DEPTH = 8  # module outputs and variables followed at most this deep
 
 
 def strip_index(address: str) -> str:
@@ -35,14 +34,21 @@ class References:
         self.addresses = addresses
         self.modules: dict[str, JSON] = {}  # config module path ("" root) -> module config
         self.calls: dict[str, JSON] = {}  # config module path -> its module_call in the parent
-        self._walk(config.get("root_module") or {}, "")
+        # (ref, module) -> addresses; each reference is followed once, so references between
+        # module outputs and variables cost linear time, and a cycle (which Terraform
+        # refuses, but a hand-made plan may hold) ends where it closes.
+        self._resolved: dict[tuple[str, str], list[str]] = {}
+        self._walk(config.get("root_module") or {})
 
-    def _walk(self, module: JSON, path: str) -> None:
-        self.modules[path] = module
-        for name, call in (module.get("module_calls") or {}).items():
-            child = f"{path}.module.{name}" if path else f"module.{name}"
-            self.calls[child] = call
-            self._walk(call.get("module") or {}, child)
+    def _walk(self, root: JSON) -> None:
+        pending = [(root, "")]
+        while pending:
+            module, path = pending.pop()
+            self.modules[path] = module
+            for name, call in (module.get("module_calls") or {}).items():
+                child = f"{path}.module.{name}" if path else f"module.{name}"
+                self.calls[child] = call
+                pending.append((call.get("module") or {}, child))
 
     def expressions(self, inst: Instance) -> JSON:
         """The configuration expressions of the instance's resource block."""
@@ -58,18 +64,23 @@ class References:
     def resolve(self, inst: Instance, attr: str) -> list[str]:
         """Addresses of planned resources that attribute `attr` of `inst` refers to."""
         expression = self.expressions(inst).get(attr)
-        return self._resolve_expression(expression, inst.module, depth=0)
+        return self._resolve_expression(expression, inst.module)
 
-    def _resolve_expression(self, expression: Any, module: str, depth: int) -> list[str]:
+    def _resolve_expression(self, expression: Any, module: str) -> list[str]:
         out: dict[str, None] = {}
         for ref in expression_refs(expression):
-            for address in self._resolve_ref(ref, module, depth):
+            for address in self._resolve_ref(ref, module):
                 out[address] = None
         return list(out)
 
-    def _resolve_ref(self, ref: str, module: str, depth: int) -> list[str]:
-        if depth > _MAX_DEPTH:
-            return []
+    def _resolve_ref(self, ref: str, module: str) -> list[str]:
+        key = (ref, module)
+        if key not in self._resolved:
+            self._resolved[key] = []  # a cycle back to this reference adds nothing
+            self._resolved[key] = self._follow(ref, module)
+        return self._resolved[key]
+
+    def _follow(self, ref: str, module: str) -> list[str]:
         parts = ref.split(".")
         prefix = f"{module}." if module else ""
         if parts[0] == "module" and len(parts) >= 3:
@@ -77,12 +88,12 @@ class References:
             child = f"{prefix}module.{call_name}"
             outputs = (self.modules.get(strip_index(child)) or {}).get("outputs") or {}
             out = outputs.get(parts[2]) or {}
-            return self._resolve_expression(out.get("expression"), child, depth + 1)
+            return self._resolve_expression(out.get("expression"), child)
         if parts[0] == "var" and len(parts) >= 2 and module:
             call = self.calls.get(strip_index(module)) or {}
             parent = re.sub(r"\.?module\.[^.]+$", "", module)
             expression = (call.get("expressions") or {}).get(parts[1])
-            return self._resolve_expression(expression, parent, depth + 1)
+            return self._resolve_expression(expression, parent)
         if parts[0] in _NOT_RESOURCES or len(parts) < 2:
             return []
         base = f"{prefix}{parts[0]}.{parts[1]}"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from scanner.collectors.terraform import REF_PREFIX, Plan
+from scanner.collectors.terraform.instances import Instance
+from scanner.collectors.terraform.references import References
 from scanner.model import UNKNOWN
 
 from .conftest import by_id, change, small_plan
@@ -57,3 +59,29 @@ def test_without_an_expression_a_known_id_links_by_value() -> None:
     # the plan adds one rule; the live group may hold more
     assert by_id(plan)[outside].attributes["ingress"][-1] == UNKNOWN
     assert plan.identities[outside] == ["sg-9999"]
+
+
+def test_references_between_module_outputs_and_variables_are_followed_once() -> None:
+    # Ten outputs of module.a each read all ten variables, whose values read the ten
+    # outputs back: a cycle Terraform refuses, with 10^depth paths when followed blindly.
+    names = [f"n{i}" for i in range(10)]
+    every_var = {"references": [f"var.{n}" for n in names]}
+    every_output = {"references": [f"module.a.{n}" for n in names] + ["aws_kms_key.k"]}
+    config = {
+        "root_module": {
+            "resources": [
+                {"address": "aws_kms_key.k", "expressions": {}},
+                {"address": "aws_ebs_volume.v", "expressions": {"kms_key_id": every_output}},
+            ],
+            "module_calls": {
+                "a": {
+                    "expressions": dict.fromkeys(names, every_output),
+                    "module": {"outputs": {n: {"expression": every_var} for n in names}},
+                }
+            },
+        }
+    }
+    refs = References(config, {"aws_kms_key.k", "aws_ebs_volume.v"})
+    volume = Instance("aws_ebs_volume.v", "", "aws_ebs_volume", "v", ("create",), {})
+    assert refs.resolve(volume, "kms_key_id") == ["aws_kms_key.k"]
+    assert len(refs._resolved) <= 2 * len(names) + 1

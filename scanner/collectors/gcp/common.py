@@ -265,7 +265,10 @@ def iso_time(value: Any) -> str | None:
     if value is None or value == "":
         return None
     if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
-        moment = datetime.fromtimestamp(float(value) / 1000, UTC)
+        try:
+            moment = datetime.fromtimestamp(float(value) / 1000, UTC)
+        except (OverflowError, OSError, ValueError):  # beyond the years a datetime holds
+            return None
     else:
         try:
             moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))

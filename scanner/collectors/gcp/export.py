@@ -149,15 +149,19 @@ class ExportSource:
         return "gcp-cai-export"
 
     def context_assets(self) -> Iterator[Asset]:
-        """Policy lines of any type and resource lines of the context types (first pass)."""
+        """Policy lines of any type and resource lines of the context types (first pass).
+
+        Raises:
+            CollectorError: a line is not a Cloud Asset, an `update_time` is not a time, or
+                the files hold no asset at all.
+        """
+        lines = 0
         for path in self.paths:
             count = 0
             for lineno, line in _lines(path):
                 data = _shape(path, lineno, line)
                 count += 1
-                stamp = data.get("update_time", data.get("updateTime"))
-                if isinstance(stamp, str) and stamp > self._newest:
-                    self._newest = stamp
+                self._note_update_time(path, lineno, data)
                 asset_type = str(data.get("asset_type", data.get("assetType")))
                 has_resource, has_policy = _content(data)
                 if has_resource:
@@ -169,11 +173,27 @@ class ExportSource:
                 if count % 10000 == 0:
                     self.progress(f"{path.name}: {count:,} lines (policies and context)")
             logger.info("%s: %d lines", path, count)
-        newest = iso_time(self._newest) if self._newest else None
-        if newest:
-            self.read_time = datetime.fromisoformat(newest.replace("Z", "+00:00"))
+            lines += count
+        if not lines:
+            names = ", ".join(str(p) for p in self.paths)
+            msg = f"{names}: no Cloud Assets in the export (every file is empty)"
+            raise CollectorError(msg)
+        if self._newest:
+            self.read_time = datetime.fromisoformat(self._newest.replace("Z", "+00:00"))
         for asset_type, n in sorted(self.skipped_types.items()):
             logger.info("skipped %d assets of type %s (not normalised by pscan)", n, asset_type)
+
+    def _note_update_time(self, path: Path, lineno: int, data: dict[str, Any]) -> None:
+        """Keep the newest `update_time` (the snapshot's read time); refuse one that is no time."""
+        stamp = data.get("update_time", data.get("updateTime"))
+        if stamp is None:
+            return
+        when = iso_time(stamp) if isinstance(stamp, str) else None
+        if when is None:
+            msg = f"{path}:{lineno}: update_time {str(stamp)[:40]!r} is not a timestamp"
+            raise CollectorError(msg)
+        if when > self._newest:
+            self._newest = when
 
     def resource_assets(self) -> Iterator[Asset]:
         """Resource lines of the other selected types (second pass)."""

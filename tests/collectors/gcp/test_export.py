@@ -12,6 +12,7 @@ import pytest
 
 from scanner.collectors.gcp import CONTEXT_TYPES, NORMALISERS
 from scanner.collectors.gcp.collect import GcpCollector
+from scanner.collectors.gcp.common import iso_time
 from scanner.collectors.gcp.export import ExportSource
 from scanner.snapshot import open_snapshot
 from tests.collectors.gcp.conftest import EXPECTED, EXPORT_DIR, EXPORT_FILES, assert_user_error, run
@@ -133,6 +134,16 @@ def test_unknown_fields_and_types_are_ignored(tmp_path: Path) -> None:
             ' "resource": {"data": {}}, "ancestors": "projects/1"}',
             "not a valid Cloud Asset",
         ),
+        (
+            '{"name": "//x/b", "asset_type": "storage.googleapis.com/Bucket",'
+            ' "update_time": "99999999999999999999"}',
+            "update_time '99999999999999999999' is not a timestamp",
+        ),
+        (
+            '{"name": "//x/b", "asset_type": "storage.googleapis.com/Bucket",'
+            ' "update_time": "zzzz"}',
+            "update_time 'zzzz' is not a timestamp",
+        ),
     ],
 )
 def test_a_malformed_line_is_exit_2_with_file_and_line(
@@ -144,6 +155,15 @@ def test_a_malformed_line_is_exit_2_with_file_and_line(
     out = tmp_path / "snap"
     result = run("collect", "gcp", "--export-file", str(path), "-o", str(out))
     assert_user_error(result, f"{path}:3:", fragment)
+    assert not out.exists()
+
+
+def test_an_export_without_assets_is_exit_2_and_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "export.ndjson"
+    path.write_text("\n\n", encoding="utf-8")
+    out = tmp_path / "snap"
+    result = run("collect", "gcp", "--export-file", str(path), "-o", str(out))
+    assert_user_error(result, str(path), "no Cloud Assets in the export")
     assert not out.exists()
 
 
@@ -181,3 +201,19 @@ def test_an_interrupted_collection_leaves_no_snapshot(tmp_path: Path) -> None:
     assert_user_error(result, f"resources.ndjson:{bad_line}:")
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["resources.ndjson"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2025-03-04T10:11:12.123-08:00", "2025-03-04T18:11:12Z"),
+        ("1741082400000", "2025-03-04T10:00:00Z"),
+        ("99999999999999999999", None),  # epoch milliseconds past the year 9999
+        ("zzzz", None),
+        ("", None),
+    ],
+)
+def test_times_gcp_writes_are_read_and_impossible_ones_are_none(
+    value: str, expected: str | None
+) -> None:
+    assert iso_time(value) == expected

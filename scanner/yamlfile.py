@@ -1,4 +1,14 @@
-"""Reading YAML files pscan is given (rule packs, .pscan.yaml) with one-line errors."""
+"""Reading YAML files pscan is given (rule packs, .pscan.yaml) with one-line errors.
+
+Every YAML file pscan reads comes through here, so the limits hold everywhere:
+
+- only regular files are read (a FIFO named `*.yaml` would block forever);
+- the text must be UTF-8;
+- a mapping may not repeat a key (YAML says keys are unique; a silent "last one wins"
+  hides mistakes);
+- aliases may not expand the document beyond `MAX_NODES` nodes (an alias "bomb" of a
+  few hundred bytes otherwise grows to gigabytes when constructed).
+"""
 
 from __future__ import annotations
 
@@ -10,27 +20,103 @@ import yaml
 
 from scanner.errors import ScannerError
 
-__all__ = ["read_yaml", "read_yaml_lines"]
+__all__ = ["MAX_NODES", "read_yaml", "read_yaml_lines"]
+
+# The most nodes a document may have with every alias expanded. The largest bundled file
+# (a framework mapping) has under 10,000.
+MAX_NODES = 1_000_000
 
 # libyaml's safe loader parses about 7x faster than the pure-Python one; same result.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class _Loader(_BASE):  # type: ignore[misc]  # a safe loader (C or Python)
+    """The safe loader, refusing a key written twice in one mapping."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[tuple[str, str]] = set()
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE:
+                continue  # merge keys (`<<`) may override; complex keys are left to YAML
+            key = (key_node.tag, key_node.value)
+            if key in seen:
+                msg = f"duplicate key {key_node.value[:60]!r}"
+                raise yaml.constructor.ConstructorError(None, None, msg, key_node.start_mark)
+            seen.add(key)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """Nodes of the document with every alias expanded (shared nodes counted each time)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if children_done or not children:
+            sizes[id(node)] = 1 + sum(sizes.get(id(c), 1) for c in children)
+            continue
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in sizes)
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _where(path: Path, exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    return f"{path}:{mark.line + 1}" if mark is not None else str(path)
+
+
+def _read_text(path: Path, error: type[ScannerError]) -> str:
+    try:
+        if path.exists() and not path.is_file():
+            msg = f"{path}: cannot read (not a regular file)"
+            raise error(msg)
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        msg = f"{path}: cannot read ({exc.strerror or exc})"
+        raise error(msg) from None
+    except UnicodeDecodeError as exc:
+        msg = f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})"
+        raise error(msg) from None
+
+
+def _load(path: Path, error: type[ScannerError]) -> tuple[Any, yaml.Node | None]:
+    """The file's data and its node tree."""
+    loader = _Loader(_read_text(path, error))
+    try:
+        node = loader.get_single_node()
+        if node is not None and _expanded_size(node) > MAX_NODES:
+            msg = f"{path}: aliases expand the document beyond {MAX_NODES:,} nodes"
+            raise error(msg)
+        return (loader.construct_document(node) if node is not None else None), node
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        msg = f"{_where(path, exc)}: invalid YAML ({problem})"
+        raise error(msg) from None
+    except RecursionError:
+        msg = f"{path}: invalid YAML (nested too deep)"
+        raise error(msg) from None
+    finally:
+        loader.dispose()
 
 
 def read_yaml(path: Path, error: type[ScannerError]) -> Any:
     """Parse a YAML file; an unreadable file or bad YAML raises `error` naming file:line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        msg = f"{path}: cannot read ({exc.strerror or exc})"
-        raise error(msg) from None
-    try:
-        return yaml.load(text, Loader=_LOADER)  # a safe loader (C or Python)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        msg = f"{where}: invalid YAML ({problem})"
-        raise error(msg) from None
+    return _load(path, error)[0]
 
 
 def read_yaml_lines(
@@ -42,8 +128,7 @@ def read_yaml_lines(
     written (or the deepest part of the path that exists), for errors that name
     file:line:field; None when the path is not in the file at all.
     """
-    data = read_yaml(path, error)
-    root = yaml.compose(path.read_text(encoding="utf-8"), Loader=_LOADER)
+    data, root = _load(path, error)
 
     def line_of(loc: Sequence[str | int]) -> int | None:
         node = root

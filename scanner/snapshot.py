@@ -44,6 +44,7 @@ __all__ = [
     "SnapshotWriter",
     "merge_snapshots",
     "open_snapshot",
+    "resource_problem",
     "usage_problem",
     "write_snapshot",
 ]
@@ -52,7 +53,7 @@ logger = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
 SPEND = "spend.jsonl.gz"
-_REQUIRED = ("id", "type")
+_PROVIDERS = ("aws", "gcp")
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _MAX_OPEN = 64
 
@@ -370,6 +371,65 @@ def usage_problem(usage: Any) -> str:
     return ""
 
 
+_OPTIONAL_STRINGS = ("account", "region", "name")
+_STR_ONLY = frozenset({str})
+_LIST_TYPES = (list, tuple)
+_EMPTY: dict[str, Any] = {}
+
+
+def resource_problem(data: Any) -> str:
+    """What is wrong with the shape of one snapshot line ('' when it is a resource).
+
+    Checks what every stage relies on (the normal form of `scanner.model.Resource`)
+    without building the model, which would cost more than the scan: `id` and `type`
+    non-empty strings, `provider` (when given) aws or gcp, `account`, `region` and `name`
+    strings, `tags` a map of strings, `attributes` an object (with a well-formed `usage`),
+    and `relations` a list of {type, target, properties}.
+    """
+    if type(data) is not dict:
+        return f"expected a resource object, got {type(data).__name__}"
+    rid, rtype = data.get("id"), data.get("type")
+    if type(rid) is not str or not rid or type(rtype) is not str or not rtype:
+        return "a resource needs non-empty string fields 'id' and 'type'"
+    problem = _field_problem(data)
+    return f"resource {rid[:200]}: {problem}" if problem else ""
+
+
+def _field_problem(data: dict[str, Any]) -> str:
+    if "provider" in data and data["provider"] not in _PROVIDERS:
+        return f"provider: expected 'aws' or 'gcp', got {data['provider']!r:.40}"
+    for key in _OPTIONAL_STRINGS:
+        if key in data and type(data[key]) is not str:
+            return f"{key}: expected a string, got {type(data[key]).__name__}"
+    tags = data.get("tags", _EMPTY)
+    if type(tags) is not dict or (tags and not _STR_ONLY.issuperset(map(type, tags.values()))):
+        return "tags: expected an object of string values"
+    attributes = data.get("attributes", _EMPTY)
+    if type(attributes) is not dict:
+        return f"attributes: expected an object, got {type(attributes).__name__}"
+    usage = attributes.get("usage")
+    if usage is not None:
+        problem = usage_problem(usage)
+        if problem:
+            return f"attributes.usage{problem}"
+    relations = data.get("relations", ())
+    if type(relations) not in _LIST_TYPES:
+        return f"relations: expected a list, got {type(relations).__name__}"
+    for index, rel in enumerate(relations):
+        if (
+            type(rel) is not dict
+            or type(rel.get("type")) is not str
+            or type(rel.get("target")) is not str
+            or not rel["target"]
+            or type(rel.get("properties", _EMPTY)) is not dict
+        ):
+            return (
+                f"relations[{index}]: expected {{type, target, properties}}"
+                " with string type and target"
+            )
+    return ""
+
+
 def iter_partition(part: Path) -> Iterator[dict[str, Any]]:
     """Stream the resources of one partition file; a bad line raises SnapshotError."""
     try:
@@ -382,17 +442,9 @@ def iter_partition(part: Path) -> Iterator[dict[str, Any]]:
                 except orjson.JSONDecodeError as exc:
                     msg = f"{part}:{lineno}: not valid JSON ({exc.msg})"
                     raise SnapshotError(msg) from None
-                if not isinstance(data, dict) or any(
-                    not isinstance(data.get(k), str) for k in _REQUIRED
-                ):
-                    msg = f"{part}:{lineno}: a resource needs string fields 'id' and 'type'"
-                    raise SnapshotError(msg)
-                attributes = data.get("attributes")
-                if isinstance(attributes, dict) and attributes.get("usage") is not None:
-                    problem = usage_problem(attributes["usage"])
-                    if problem:
-                        msg = f"{part}:{lineno}: resource {data['id']}: attributes.usage{problem}"
-                        raise SnapshotError(msg)
+                problem = resource_problem(data)
+                if problem:
+                    raise SnapshotError(f"{part}:{lineno}: {problem}")
                 yield data
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         msg = f"{part}: cannot read partition ({exc})"
@@ -428,6 +480,11 @@ def open_snapshot(path: Path) -> Snapshot:
         raise SnapshotError(msg) from None
     files: list[Path] = []
     for info in manifest.partitions:
+        if Path(info.file).name != info.file or info.file in ("", ".", ".."):
+            msg = (
+                f"{manifest_path}: partition {info.file[:200]!r} is not a file name in the snapshot"
+            )
+            raise SnapshotError(msg)
         part = path / info.file
         if not part.is_file():
             msg = f"{part}: partition listed in {MANIFEST} is missing"

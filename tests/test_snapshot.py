@@ -93,8 +93,49 @@ def test_line_without_id(tmp_path: Path) -> None:
     part = open_snapshot(tmp_path / "s").files[0]
     with gzip.open(part, "wb") as fh:
         fh.write(b'{"type": "aws.s3.bucket"}\n')
-    with pytest.raises(SnapshotError, match=":1: a resource needs string fields"):
+    with pytest.raises(SnapshotError, match=":1: a resource needs non-empty string fields"):
         list(open_snapshot(tmp_path / "s").iter_resources())
+
+
+_GOOD = {"id": "r1", "type": "aws.s3.bucket", "provider": "aws", "tags": {}, "relations": []}
+
+
+@pytest.mark.parametrize(
+    ("change", "fragment"),
+    [
+        ({"id": ""}, "non-empty string fields 'id' and 'type'"),
+        ({"provider": "azure"}, "resource r1: provider: expected 'aws' or 'gcp'"),
+        ({"region": ["eu"]}, "resource r1: region: expected a string, got list"),
+        ({"tags": ["a"]}, "resource r1: tags: expected an object of string values"),
+        ({"tags": {"a": 1}}, "resource r1: tags: expected an object of string values"),
+        ({"attributes": []}, "resource r1: attributes: expected an object, got list"),
+        ({"relations": {}}, "resource r1: relations: expected a list, got dict"),
+        ({"relations": [{"type": "in_vpc"}]}, "resource r1: relations[0]: expected"),
+        ({"relations": [{"type": "x", "target": "y", "properties": []}]}, "relations[0]"),
+        ({"relations": ["in_vpc"]}, "resource r1: relations[0]: expected"),
+    ],
+)
+def test_a_resource_of_the_wrong_shape_names_line_and_field(
+    tmp_path: Path, change: dict[str, object], fragment: str
+) -> None:
+    write_snapshot(tmp_path / "s", [_res(1)], source="t")
+    part = open_snapshot(tmp_path / "s").files[0]
+    with gzip.open(part, "wb") as fh:
+        fh.write(json.dumps(_GOOD).encode() + b"\n" + json.dumps({**_GOOD, **change}).encode())
+    with pytest.raises(SnapshotError, match=":2: ") as info:
+        list(open_snapshot(tmp_path / "s").iter_resources())
+    assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize("name", ["../../etc/hostname", "/etc/hostname", "..", "sub/part.gz"])
+def test_partition_paths_stay_inside_the_snapshot(tmp_path: Path, name: str) -> None:
+    write_snapshot(tmp_path / "s", [_res(1)], source="t")
+    manifest = tmp_path / "s" / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["partitions"][0]["file"] = name
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(SnapshotError, match="is not a file name in the snapshot"):
+        open_snapshot(tmp_path / "s")
 
 
 def test_missing_things(tmp_path: Path) -> None:

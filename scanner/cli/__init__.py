@@ -1,7 +1,9 @@
 """The `pscan` command line: parse, call a use case (`scanner.app`), print, exit.
 
 Exit codes: 0 nothing at or above the gate's threshold, 1 the gate tripped,
-2 bad usage or bad input (one line naming the file/field), 3 an internal error.
+2 bad usage or bad input (one line naming the file/field), 3 an internal error,
+4 an output could not be written (disk full, no permission, read-only file system),
+130 interrupted (SIGINT), 143 terminated (SIGTERM); temporary files are removed first.
 This package is the only code that prints or exits; the group below is the boundary
 that turns library errors into those messages and codes.
 
@@ -27,9 +29,12 @@ One module per command group, each registered here explicitly:
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import signal
 import sys
+import threading
 from typing import Any
 
 import click
@@ -54,6 +59,23 @@ __all__ = ["cli", "main"]
 
 logger = logging.getLogger("scanner")
 
+EXIT_NOT_WRITTEN = 4
+EXIT_SIGINT = 130
+EXIT_SIGTERM = 143
+
+# What the disk or the file system refused: the output could not be written.
+_WRITE_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
+)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that every cleanup runs on the way out."""
+
+
+def _on_sigterm(_signum: int, _frame: object) -> None:
+    raise _Terminated
+
 
 class _App(click.Group):
     """Turn library errors into one-line messages and exit codes."""
@@ -65,16 +87,26 @@ class _App(click.Group):
             raise click.exceptions.Exit(print_error(str(exc))) from None
         except (click.exceptions.Exit, click.ClickException, click.Abort, BrokenPipeError):
             raise
+        except OSError as exc:
+            if exc.errno not in _WRITE_ERRNOS:
+                raise _internal(exc) from None
+            where = exc.filename or "output"
+            click.echo(f"pscan: error: cannot write {where}: {exc.strerror}", err=True)
+            raise click.exceptions.Exit(EXIT_NOT_WRITTEN) from None
         except Exception as exc:  # the CLI boundary: no traceback for users
-            if os.environ.get("PSCAN_DEBUG"):
-                raise
-            logger.debug("internal error", exc_info=True)
-            click.echo(
-                f"pscan: internal error: {type(exc).__name__}: {exc}"
-                " (set PSCAN_DEBUG=1 for the traceback)",
-                err=True,
-            )
-            raise click.exceptions.Exit(3) from None
+            raise _internal(exc) from None
+
+
+def _internal(exc: Exception) -> Exception:
+    """Report an internal error in one line (exit 3); with PSCAN_DEBUG, the exception itself."""
+    if os.environ.get("PSCAN_DEBUG"):
+        return exc
+    logger.debug("internal error", exc_info=exc)
+    click.echo(
+        f"pscan: internal error: {type(exc).__name__}: {exc} (set PSCAN_DEBUG=1 for the traceback)",
+        err=True,
+    )
+    return click.exceptions.Exit(3)
 
 
 @click.group(cls=_App, context_settings={"help_option_names": ["-h", "--help"]})
@@ -118,12 +150,20 @@ for _command in (
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `pscan` console script."""
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main_thread else None
     try:
         rv = cli.main(args=argv, prog_name="pscan", standalone_mode=False)
     except click.ClickException as exc:
         exc.show()
         return 2
-    except click.Abort:
+    except click.Abort as exc:
+        if isinstance(exc.__context__, _Terminated):
+            click.echo("pscan: terminated", err=True)
+            return EXIT_SIGTERM
+        if isinstance(exc.__context__, KeyboardInterrupt):
+            click.echo("pscan: interrupted", err=True)
+            return EXIT_SIGINT
         click.echo("aborted", err=True)
         return 2
     except BrokenPipeError:
@@ -131,4 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)
     return rv if isinstance(rv, int) else 0

@@ -1,0 +1,86 @@
+"""Where outputs go and how a run ends: devices, pipes, links, full disks and signals."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "fixtures" / "demo"
+
+
+def pscan(*args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "scanner.cli", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_a_full_disk_is_one_line_and_exit_4() -> None:
+    result = pscan("scan", str(DEMO), "-q", "-o", "/dev/full")
+    assert result.returncode == 4
+    assert result.stderr.strip() == "pscan: error: cannot write /dev/full: No space left on device"
+
+
+def test_a_pipe_is_written_to_and_stays_a_pipe(tmp_path: Path) -> None:
+    fifo = tmp_path / "findings.json"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    result = pscan("scan", str(DEMO), "-q", "--fail-on", "none", "-o", str(fifo))
+    reader.join(timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert fifo.is_fifo()
+    assert received and received[0].startswith(b"{")
+
+
+def test_a_symlink_target_is_written_and_the_link_kept(tmp_path: Path) -> None:
+    target = tmp_path / "real.json"
+    target.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    result = pscan("scan", str(DEMO), "-q", "--fail-on", "none", "-o", str(link))
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink()
+    assert target.read_text().startswith("{")
+
+
+@pytest.mark.parametrize(
+    ("output", "message"), [("", "no output file name given"), (".", "'.' is a directory")]
+)
+def test_no_file_name_is_exit_2(output: str, message: str) -> None:
+    result = pscan("scan", str(DEMO), "-q", "-o", output)
+    assert result.returncode == 2
+    assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("sig", "code", "word"),
+    [(signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")],
+)
+def test_a_signal_ends_the_run_with_its_code_and_no_temporary_files(
+    tmp_path: Path, sig: signal.Signals, code: int, word: str
+) -> None:
+    out = tmp_path / "estate"
+    command = [sys.executable, "-m", "scanner.cli", "fixtures", "generate"]
+    proc = subprocess.Popen(
+        [*command, "--resources", "1000000", "-o", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not any(p.name.startswith(".estate.") for p in tmp_path.iterdir()):
+        assert proc.poll() is None and time.monotonic() < deadline, "generation never started"
+        time.sleep(0.05)
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == code, stderr
+    assert stderr.strip().splitlines()[-1] == f"pscan: {word}"
+    assert list(tmp_path.iterdir()) == []  # neither the snapshot nor its temporary folder

@@ -9,13 +9,16 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
+from click.testing import CliRunner
 from ocsf_json_schema import OcsfJsonSchemaEmbedded, get_ocsf_schema
 
 from scanner.app.demo import run_demo
+from scanner.cli import cli
 from scanner.model import (
     Category,
     Finding,
@@ -24,6 +27,7 @@ from scanner.model import (
     Severity,
     Suppression,
 )
+from scanner.paths import data_dir
 from scanner.render import render, render_pieces
 from scanner.render.ocsf import (
     CLASS_UID,
@@ -32,8 +36,12 @@ from scanner.render.ocsf import (
     TYPE_UID,
     render_ocsf,
 )
+from scanner.render.sarif import INFORMATION_URI
 
 from .conftest import ACCOUNT, GENERATED_AT, HOSTILE, make_finding
+
+DEMO = data_dir("fixtures/demo")
+PLAN = data_dir("fixtures/iac") / "plan.json"
 
 Validate = Callable[[dict[str, Any]], list[str]]
 
@@ -129,14 +137,19 @@ def test_demo_aws_finding_maps_severity_resource_and_compliance(
     )
     assert (event["severity_id"], event["severity"]) == (5, "Critical")
     assert (event["status_id"], event["status"], event["is_alert"]) == (1, "New", True)
-    assert event["resources"][0] | {"tags": []} == {
-        "uid": "arn:aws:account::444455556666:account",
-        "type": "aws.account",
-        "name": "northwind-staging",
-        "region": "global",
-        "cloud_partition": "aws",
-        "tags": [],
-    }
+    assert event["resources"] == [
+        {
+            "uid": "arn:aws:account::444455556666:account",
+            "type": "aws.account",
+            "name": "northwind-staging",
+            "region": "global",
+            "cloud_partition": "aws",
+            "tags": [
+                {"name": "CostCenter", "value": "CC-1002"},
+                {"name": "Environment", "value": "staging"},
+            ],
+        }
+    ]
     assert event["cloud"] == {
         "provider": "AWS",
         "region": "global",
@@ -146,13 +159,13 @@ def test_demo_aws_finding_maps_severity_resource_and_compliance(
     assert compliance["control"] == "aws_account_root_no_access_keys"
     assert "cis-aws-foundations-3.0" in compliance["standards"]
     assert "cis-aws-foundations-3.0:1.4" in compliance["requirements"]
-    assert event["finding_info"]["analytic"] | {"desc": ""} == {
+    assert event["finding_info"]["analytic"] == {
         "uid": "aws_account_root_no_access_keys",
         "name": "aws_account_root_no_access_keys",
+        "desc": "The root user has no access keys",
         "type_id": 1,
         "type": "Rule",
         "category": "iam",
-        "desc": "",
     }
     assert event["evidences"] == [{"data": {"root.has_access_keys": True}}]
 
@@ -288,11 +301,11 @@ def test_time_remediation_and_product(doc: FindingsDocument) -> None:
     }
     assert event["unmapped"]["remediation_terraform"].startswith("resource ")
     assert event["unmapped"]["remediation_cli"].startswith("aws s3api ")
-    assert event["metadata"]["product"] | {"url_string": ""} == {
+    assert event["metadata"]["product"] == {
         "name": "pscan",
         "vendor_name": "pscan",
         "version": "0.1.0",
-        "url_string": "",
+        "url_string": INFORMATION_URI,
     }
     assert event["metadata"]["profiles"] == ["cloud"]
     assert event["cloud"]["account"]["uid"] == ACCOUNT
@@ -333,3 +346,46 @@ def test_written_piece_by_piece(doc: FindingsDocument) -> None:
     assert "".join(pieces) == render(doc, "ocsf")
     empty = FindingsDocument(tool_version="0.1.0")
     assert render(empty, "ocsf") == "".join(render_pieces(empty, "ocsf")) == "[]\n"
+
+
+def _timeless(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for event in events:
+        del event["time"], event["finding_info"]["created_time"]
+    return events
+
+
+def test_cli_scan_report_and_iac_write_ocsf(tmp_path: Path, validate: Validate) -> None:
+    """`--format ocsf` wherever a findings format is chosen: scan, report and iac."""
+    runner = CliRunner()
+    findings, scanned, reported, planned = (
+        tmp_path / name for name in ("f.json", "s.ocsf.json", "r.ocsf.json", "p.ocsf.json")
+    )
+    fail_none = ["--fail-on", "none", "-q"]
+    for args in (
+        ["scan", str(DEMO), "-o", str(findings), *fail_none],
+        ["scan", str(DEMO), "--format", "ocsf", "-o", str(scanned), *fail_none],
+        ["report", str(findings), "--format", "ocsf", "-o", str(reported), "--fail-on", "none"],
+        [
+            "iac",
+            "--plan",
+            str(PLAN),
+            "--skip-checkov",
+            "--format",
+            "ocsf",
+            "-o",
+            str(planned),
+            *fail_none,
+        ],
+    ):
+        result = runner.invoke(cli, args, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    events = json.loads(scanned.read_text(encoding="utf-8"))
+    # two scans, two times: the same events otherwise
+    assert _timeless(events) == _timeless(json.loads(reported.read_text(encoding="utf-8")))
+    document = json.loads(findings.read_text(encoding="utf-8"))
+    assert [e["finding_info"]["uid"] for e in events] == [
+        f["fingerprint"] for f in document["findings"]
+    ]
+    plan_events = json.loads(planned.read_text(encoding="utf-8"))
+    assert "tf://aws_db_instance.orders" in {e["resources"][0]["uid"] for e in plan_events}
+    assert [e for e in plan_events if validate(e)] == []

@@ -17,6 +17,7 @@ from scanner.render.html import render_html
 from scanner.render.jsonout import iter_json, render_json
 from scanner.render.junit import render_junit
 from scanner.render.markdown import render_markdown
+from scanner.render.ocsf import iter_ocsf, render_ocsf
 from scanner.render.sarif import render_sarif
 
 __all__ = ["EXTENSIONS", "FORMATS", "render", "render_pieces", "reports_dir"]
@@ -25,6 +26,7 @@ __all__ = ["EXTENSIONS", "FORMATS", "render", "render_pieces", "reports_dir"]
 FORMATS: dict[str, Callable[[FindingsDocument], str]] = {
     "json": render_json,
     "sarif": render_sarif,
+    "ocsf": render_ocsf,
     "junit": render_junit,
     "csv": render_csv,
     "md": render_markdown,
@@ -32,12 +34,16 @@ FORMATS: dict[str, Callable[[FindingsDocument], str]] = {
 }
 
 # Formats that can be written piece by piece (the same text as FORMATS gives).
-_STREAMING: dict[str, Callable[[FindingsDocument], Iterator[str]]] = {"json": iter_json}
+_STREAMING: dict[str, Callable[[FindingsDocument], Iterator[str]]] = {
+    "json": iter_json,
+    "ocsf": iter_ocsf,
+}
 
 # The usual file extension of each format, for writing several reports at once.
 EXTENSIONS: dict[str, str] = {
     "json": ".json",
     "sarif": ".sarif",
+    "ocsf": ".ocsf.json",
     "junit": ".xml",
     "csv": ".csv",
     "md": ".md",

@@ -17,7 +17,7 @@ from .conftest import GOLDEN_DIR
 
 
 def test_formats_are_registered_explicitly() -> None:
-    assert list(FORMATS) == ["json", "sarif", "junit", "csv", "md", "html"]
+    assert list(FORMATS) == ["json", "sarif", "ocsf", "junit", "csv", "md", "html"]
     assert set(EXTENSIONS) == set(FORMATS)
 
 

@@ -52,7 +52,8 @@ from scanner.model import (
     SuppressionReport,
     utcnow,
 )
-from scanner.yamlfile import read_yaml
+from scanner.standards import Standards
+from scanner.yamlfile import located_problem, read_yaml_lines
 
 __all__ = [
     "BASELINE_SCHEMA_VERSION",
@@ -179,6 +180,11 @@ class GateConfig(_Strict):
     cost: CostSettings = Field(
         default_factory=CostSettings, description="budgets and cost-finding thresholds"
     )
+    standards: Standards | None = Field(
+        default=None,
+        description="architecture standards, or `{file: PATH}` naming their own file"
+        " (docs/standards.md)",
+    )
 
     @field_validator("fail_on", mode="before")
     @classmethod
@@ -207,9 +213,9 @@ def load_config(path: Path) -> GateConfig:
     """Read and validate a config file.
 
     Raises:
-        ConfigError: unreadable, not YAML, or a field is invalid (named with its path).
+        ConfigError: unreadable, not YAML, or a field is invalid (`file:line: field a.b`).
     """
-    data = read_yaml(path, ConfigError)
+    data, line_of = read_yaml_lines(path, ConfigError)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -218,8 +224,7 @@ def load_config(path: Path) -> GateConfig:
     try:
         return GateConfig.model_validate(data)
     except ValidationError as exc:
-        msg = f"{path}: {validation_summary(exc)}"
-        raise ConfigError(msg) from None
+        raise ConfigError(located_problem(path, exc, line_of)) from None
 
 
 def rule_selected(rule_id: str, rules: RuleFilter) -> bool:

@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 from scanner.errors import ScannerError
 
-__all__ = ["MAX_NODES", "read_yaml", "read_yaml_lines"]
+__all__ = ["MAX_NODES", "LineOf", "located_problem", "read_yaml", "read_yaml_lines"]
 
 # The most nodes a document may have with every alias expanded. The largest bundled file
 # (a framework mapping) has under 10,000.
@@ -114,14 +115,16 @@ def _load(path: Path, error: type[ScannerError]) -> tuple[Any, yaml.Node | None]
         loader.dispose()
 
 
+# A field's path -> the 1-based line it is written on (None: not in the file).
+LineOf = Callable[[Sequence[str | int]], int | None]
+
+
 def read_yaml(path: Path, error: type[ScannerError]) -> Any:
     """Parse a YAML file; an unreadable file or bad YAML raises `error` naming file:line."""
     return _load(path, error)[0]
 
 
-def read_yaml_lines(
-    path: Path, error: type[ScannerError]
-) -> tuple[Any, Callable[[Sequence[str | int]], int | None]]:
+def read_yaml_lines(path: Path, error: type[ScannerError]) -> tuple[Any, LineOf]:
     """Parse a YAML file and return its data with a function that finds a field's line.
 
     `line_of(("products", "checkout", "users"))` is the 1-based line where that field is
@@ -152,3 +155,19 @@ def read_yaml_lines(
         return line
 
     return data, line_of
+
+
+def located_problem(path: Path, exc: ValidationError, line_of: LineOf) -> str:
+    """A pydantic error as `file:line: field a.b: problem`, on one line.
+
+    The line is where the first failing field is written (see `read_yaml_lines`); the
+    count of further problems follows, as in `scanner.errors.validation_summary`.
+    """
+    first = exc.errors()[0]
+    loc = [p for p in first["loc"] if not str(p).startswith("function-")]
+    field = ".".join(str(p) for p in loc) or "(top level)"
+    line = line_of(loc)
+    where = f"{path}:{line}" if line else str(path)
+    problem = str(first["msg"]).removeprefix("Value error, ")
+    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"{where}: field {field}: {problem}{more}"

@@ -25,18 +25,21 @@ from scanner.gate import (
     rule_selected,
 )
 from scanner.model import ExposurePath, FindingsDocument, FixedFinding, GateSummary
+from scanner.standards import Standards, read_standards, rule_params
 
 __all__ = ["Gate", "GateOptions", "load_gate"]
 
 
 @dataclass(frozen=True)
 class GateOptions:
-    """The gate flags of a command (`--fail-on`, `--baseline`, `--config`, `--no-config`)."""
+    """The gate flags of a command (`--fail-on`, `--baseline`, `--config`, `--no-config`,
+    `--standards`)."""
 
     fail_on: str | None = None
     baseline: Path | None = None
     config: Path | None = None
     no_config: bool = False
+    standards: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ class Gate:
     config: GateConfig = field(default_factory=GateConfig)
     config_path: Path | None = None
     baseline_path: Path | None = None
+    standards: Standards | None = None
+    standards_path: Path | None = None  # the file the standards were read from
 
     def select(self, ruleset: RuleSet) -> RuleSet:
         """The rules the config's include/exclude lets run."""
@@ -61,16 +66,21 @@ class Gate:
         return (not rules.include and not rules.exclude) or rule_selected(rule_id, rules)
 
     def tune(self, ruleset: RuleSet) -> RuleSet:
-        """The rules with the config's `params` applied.
+        """The rules with the standards and then the config's `params` applied.
 
-        A key is a rule id, or a glob that sets the params of every matching rule that
-        has them (`aws_*_cpu_saturated: {threshold: 90}`).
+        The standards set the params of the `<provider>_standards_*` rules they declare
+        (`scanner.standards.rule_params`). A `params` key is a rule id, or a glob that sets
+        the params of every matching rule that has them (`aws_*_cpu_saturated: {threshold: 90}`).
 
         Raises:
             ConfigError: a key matches no rule, or a rule refuses a param or value.
         """
         where = self.config_path or CONFIG_NAME
         overrides: dict[str, dict[str, Any]] = {}
+        if self.standards is not None:
+            for rule_id, values in rule_params(self.standards).items():
+                if rule_id in ruleset.rules:  # a pack without the standards rules: none to set
+                    overrides[rule_id] = dict(values)
         for pattern, values in self.config.params.items():
             matched = [pattern] if pattern in ruleset.rules else []
             if not matched and any(c in pattern for c in "*?["):
@@ -118,18 +128,29 @@ def load_gate(options: GateOptions, default_fail_on: str = "high") -> Gate:
     """Find and read `.pscan.yaml` (unless `no_config`) and let the flags override it.
 
     `fail_on` is the flag, else the file's `fail_on`, else `default_fail_on`; the
-    baseline is the flag, else the file's `baseline` (relative to the file's folder).
+    baseline is the flag, else the file's `baseline` (relative to the file's folder); the
+    standards are the `--standards` file, else the file's `standards:` (inline, or the
+    `file:` it names, relative to the file's folder).
 
     Raises:
-        ConfigError: the config file is unreadable or invalid.
+        ConfigError: the config or standards file is unreadable or invalid.
     """
     path = None if options.no_config else (options.config or find_config())
     config = load_config(path) if path else GateConfig()
     base = path.parent if path else None
     baseline = options.baseline or config.resolve(config.baseline, base)
+    standards, standards_path = config.standards, path
+    if options.standards is not None:
+        standards, standards_path = read_standards(options.standards), options.standards
+    elif standards is not None and standards.file is not None:
+        standards_path = config.resolve(standards.file, base)
+        assert standards_path is not None  # a non-empty file name
+        standards = read_standards(standards_path)
     return Gate(
         fail_on=options.fail_on or config.fail_on or default_fail_on,
         config=config,
         config_path=path,
         baseline_path=baseline,
+        standards=standards,
+        standards_path=standards_path,
     )

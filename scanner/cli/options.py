@@ -125,24 +125,38 @@ def _gate_option_list(fail_on_help: str) -> list[Any]:
     ]
 
 
+_standards_option = click.option(
+    "--standards",
+    "standards_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Architecture standards file (default: standards: in .pscan.yaml); see docs/standards.md.",
+)
+
+
 def _gate(
     fail_on: str | None,
     no_config: bool,
     config_file: Path | None = None,
     baseline_file: Path | None = None,
+    standards_file: Path | None = None,
 ) -> GateOptions:
     return GateOptions(
-        fail_on=fail_on, baseline=baseline_file, config=config_file, no_config=no_config
+        fail_on=fail_on,
+        baseline=baseline_file,
+        config=config_file,
+        no_config=no_config,
+        standards=standards_file,
     )
 
 
 def gate_options(fn: _F) -> _F:
-    """--fail-on, --baseline, --config and --no-config, shared by scan and iac."""
+    """--fail-on, --baseline, --config, --no-config and --standards, shared by scan and iac."""
     options = _gate_option_list(
         "Exit 1 when a counted finding at or above this severity exists"
         " ('none': never). Default: fail_on in .pscan.yaml, else high."
     )
-    dests = ["fail_on", "baseline_file", "config_file", "no_config"]
+    options.append(_standards_option)
+    dests = ["fail_on", "baseline_file", "config_file", "no_config", "standards_file"]
     return _packed("gate", options, dests, _gate)(fn)
 
 
@@ -157,13 +171,15 @@ def _config(no_config: bool, config_file: Path | None = None) -> GateOptions:
 
 
 def report_gate_options(fn: _F) -> _F:
-    """--fail-on, --config and --no-config of `pscan report` (the document is judged again)."""
+    """--fail-on, --config, --no-config and --standards of `pscan report` (the document is
+    judged again)."""
     fail_on, _baseline, config, no_config = _gate_option_list(
         "Exit 1 when a counted finding at or above this severity exists"
         " ('none': never). Default: fail_on in .pscan.yaml, else none."
     )
-    dests = ["fail_on", "config_file", "no_config"]
-    return _packed("gate", [fail_on, config, no_config], dests, _gate)(fn)
+    dests = ["fail_on", "config_file", "no_config", "standards_file"]
+    options = [fail_on, config, no_config, _standards_option]
+    return _packed("gate", options, dests, _gate)(fn)
 
 
 # ---------------------------------------------------------------------- AWS

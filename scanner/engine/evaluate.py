@@ -99,6 +99,8 @@ class _Evaluator:
         self.stream_index: dict[str, list[Rule]] = {}
         self.graph_rules: list[Rule] = []
         for rule in ruleset.rules.values():
+            if not rule.judges:  # switched off by its params: not applicable, stats stay zero
+                continue
             if rule.needs_graph:
                 self.graph_rules.append(rule)
                 continue

@@ -81,6 +81,12 @@ class Rule:
         )
 
     @property
+    def judges(self) -> bool:
+        """False for a rule its params switch off (`SharedCheck.judges`): it judges nothing."""
+        shared = self.shared
+        return shared is None or shared.judges is None or shared.judges(self.spec.params)
+
+    @property
     def graph_relations(self) -> set[str] | None:
         """Stored relation names the graph must keep for this rule (None: all)."""
         if self.graph_fn is not None:

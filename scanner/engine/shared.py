@@ -18,12 +18,14 @@ repeat `graph_types` and `graph_relations`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel
 
 from scanner.catalog import TYPES
-from scanner.engine import capacity, monitoring
+from scanner.engine import capacity, monitoring, standards
 from scanner.engine.python_rules import GraphRuleFn, ResourceRuleFn
 
 __all__ = ["SHARED_CHECKS", "SharedCheck"]
@@ -39,6 +41,9 @@ class SharedCheck:
     summary: str
     graph_types: tuple[str, ...] = ()
     graph_relations: tuple[str, ...] | None = None  # None: the graph keeps every relation
+    # With `judges`, a rule whose params make it False judges nothing: it is not run and
+    # its stats stay zero (not applicable), e.g. a standards rule with no standard declared.
+    judges: Callable[[Mapping[str, Any]], bool] | None = None
 
 
 _QUOTA_TYPES = ("aws.servicequotas.quota", "gcp.compute.quota")
@@ -124,5 +129,74 @@ SHARED_CHECKS: dict[str, SharedCheck] = {
         " account-region's vCPU quota for the group's instance family",
         graph_types=("aws.servicequotas.quota",),
         graph_relations=(),  # joins by account and region, not by edges
+    ),
+    # ------------------------------------------------------------------ standards
+    # Each judges only when its params declare a standard (docs/standards.md).
+    "standards.region": SharedCheck(
+        fn=standards.region,
+        params=standards.AllowedParams,
+        resource_types=standards.REQUEST_TYPES,
+        summary="the resource's region matches an `allowed` glob (global resources pass)",
+        judges=standards.declared,
+    ),
+    "standards.service": SharedCheck(
+        fn=standards.service,
+        params=standards.AllowedParams,
+        resource_types=standards.REQUEST_TYPES,
+        summary="the resource's type matches an `allowed` glob or its technology is named",
+        judges=standards.declared,
+    ),
+    "standards.instance_type": SharedCheck(
+        fn=standards.instance_type,
+        params=standards.AllowedParams,
+        resource_types=tuple(standards.INSTANCE_TYPE_ATTRIBUTE),
+        summary="the instance type, class, machine type or tier matches an `allowed` glob",
+        judges=standards.declared,
+    ),
+    "standards.database_engine": SharedCheck(
+        fn=standards.database_engine,
+        params=standards.EnginesParams,
+        resource_types=standards.DATABASE_TYPES,
+        summary="the database engine is one of `engines`, at least its `min_version`",
+        judges=standards.declared,
+    ),
+    "standards.required_tags": SharedCheck(
+        fn=standards.required_tags,
+        params=standards.TagsParams,
+        resource_types=standards.REQUEST_TYPES,
+        summary="every key of `tags` is present with an allowed value (list) or matching"
+        " value (regex)",
+        judges=standards.declared,
+    ),
+    "standards.database_private_subnet": SharedCheck(
+        fn=standards.database_private_subnet,
+        params=standards.EnforcedParams,
+        resource_types=("aws.rds.instance", "aws.rds.cluster"),
+        summary="no subnet of the database has a route to the internet (when `enforced`)",
+        graph_types=("aws.ec2.subnet",),
+        graph_relations=("in_subnet",),
+        judges=standards.declared,
+    ),
+    "standards.database_private_ip": SharedCheck(
+        fn=standards.database_private_ip,
+        params=standards.EnforcedParams,
+        resource_types=("gcp.sql.instance",),
+        summary="a Cloud SQL instance has no public IP (when `enforced`)",
+        judges=standards.declared,
+    ),
+    "standards.entry_behind_waf": SharedCheck(
+        fn=standards.entry_behind_waf,
+        params=standards.EnforcedParams,
+        resource_types=standards.ENTRY_TYPES,
+        summary="an internet-facing entry has a WAF web ACL or Cloud Armor policy"
+        " (when `enforced`)",
+        judges=standards.declared,
+    ),
+    "standards.compute_not_public": SharedCheck(
+        fn=standards.compute_not_public,
+        params=standards.EnforcedParams,
+        resource_types=("aws.ec2.instance", "gcp.compute.instance"),
+        summary="an instance has no public IP address (when `enforced`)",
+        judges=standards.declared,
     ),
 }

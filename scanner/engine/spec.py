@@ -37,6 +37,10 @@ class TestCase(_Strict):
 
     name: str
     now: str | None = Field(default=None, description="evaluation time, ISO 8601")
+    params: dict[str, Any] = Field(
+        default_factory=dict,
+        description="the rule's params for this case, as `.pscan.yaml` or the standards set them",
+    )
     resources: list[dict[str, Any]]
 
 

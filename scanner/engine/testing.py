@@ -80,7 +80,14 @@ def _test_rule(rule: Rule, ruleset: RuleSet) -> RuleTestResult:
         for rid in judged:
             seen[next(p for p in _OUTCOMES if rid.startswith(p))] += 1
         now = parse_time(case.now) if case.now else DEFAULT_TEST_NOW
-        outcome = evaluate(single, resources, now=now or DEFAULT_TEST_NOW)
+        judged_by = single
+        if case.params:
+            try:
+                judged_by = single.with_params({rule.id: case.params})
+            except ValueError as exc:
+                result.problems.append(f"case {case.name!r}: params: {exc}")
+                continue
+        outcome = evaluate(judged_by, resources, now=now or DEFAULT_TEST_NOW)
         errors = [f.message for f in outcome.findings if f.status == "error"]
         if errors:
             result.problems.append(f"case {case.name!r}: rule raised: {errors[0]}")

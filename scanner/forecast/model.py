@@ -38,7 +38,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from scanner.errors import ConfigError
-from scanner.yamlfile import read_yaml_lines
+from scanner.yamlfile import located_problem, read_yaml_lines
 
 __all__ = [
     "CapacityModel",
@@ -218,14 +218,7 @@ def load_model(path: Path) -> CapacityModel:
     try:
         return CapacityModel.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = [p for p in first["loc"] if not str(p).startswith("function-")]
-        field = ".".join(str(p) for p in loc) or "(top level)"
-        line = line_of(loc)
-        where = f"{path}:{line}" if line else str(path)
-        problem = str(first["msg"]).removeprefix("Value error, ")
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        msg = f"{where}: field {field}: {problem}{more}"
+        msg = located_problem(path, exc, line_of)
         raise ConfigError(msg) from None
 
 

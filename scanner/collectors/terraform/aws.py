@@ -16,6 +16,7 @@ from scanner.collectors.secrets import scan_text
 from scanner.collectors.terraform.builder import Builder, relation, relations_to
 from scanner.collectors.terraform.instances import Instance
 from scanner.collectors.terraform.values import (
+    TF_PREFIX,
     all_blocks,
     as_bool,
     as_int,
@@ -421,9 +422,23 @@ def db_instance(b: Builder, inst: Instance) -> Resource:
         b.link(inst, "vpc_security_group_ids", ("aws_security_group",), "aws.ec2.security_group"),
     )
     relations += relations_to("encrypted_by", b.link(inst, "kms_key_id", _KMS, "aws.kms.key"))
+    relations += relations_to("in_subnet", _db_subnets(b, inst))
     return b.resource(
         inst, "aws.rds.instance", attrs, name=v.get("identifier"), relations=relations
     )
+
+
+def _db_subnets(b: Builder, inst: Instance) -> list[str]:
+    """The subnets of the instance's DB subnet group, when the group is in the plan."""
+    out: dict[str, None] = {}
+    groups = b.link(inst, "db_subnet_group_name", ("aws_db_subnet_group",), "aws.rds.subnet_group")
+    for group_id in groups:
+        group = b.by_address.get(group_id.removeprefix(TF_PREFIX))
+        if group is not None and group_id.startswith(TF_PREFIX):
+            out.update(
+                dict.fromkeys(b.link(group, "subnet_ids", ("aws_subnet",), "aws.ec2.subnet"))
+            )
+    return list(out)
 
 
 def dynamodb_table(b: Builder, inst: Instance) -> Resource:

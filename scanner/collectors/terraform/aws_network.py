@@ -1,5 +1,10 @@
 """AWS network mappers: security groups and their rules, VPCs, subnets, addresses, load balancers.
 
+A subnet's `has_internet_route` comes from the plan's route tables (`finish_subnet`): the
+tables associated with it (`aws_route_table_association`) and their routes, inline or
+separate (`aws_route`), judged like the live collector's (an internet-wide range to an
+internet gateway).
+
 Security group rules, inline or separate (`aws_security_group_rule`,
 `aws_vpc_security_group_ingress_rule`/`_egress_rule`), are flattened into one entry per
 source, as the live collector does; `finish_security_group` then adds an `allows_from`
@@ -36,6 +41,7 @@ from scanner.policy.network import AWS_SUBNET_RESERVED, cidr_is_internet, usable
 __all__ = [
     "eip",
     "finish_security_group",
+    "finish_subnet",
     "fold_flow_log",
     "fold_listener",
     "fold_security_group_rule",
@@ -227,6 +233,77 @@ def subnet(b: Builder, inst: Instance) -> Resource:
     }
     relations = relations_to("in_vpc", b.link(inst, "vpc_id", ("aws_vpc",), "aws.ec2.vpc"))
     return b.resource(inst, "aws.ec2.subnet", attrs, name=name_tag(v), relations=relations)
+
+
+def finish_subnet(b: Builder, subnet: Resource, partial: bool) -> None:
+    """A planned subnet's `has_internet_route`, from the route tables the plan associates.
+
+    True when one associated table sends an internet-wide range to an internet gateway,
+    False when every associated table is in the plan and none does. Without an
+    association in the plan (the VPC's main table) it stays unknown.
+    """
+    if partial:
+        return
+    tables = [
+        table
+        for assoc in b.instances
+        if assoc.tf_type == "aws_route_table_association"
+        and subnet.id in b.link(assoc, "subnet_id", ("aws_subnet",), "aws.ec2.subnet")
+        for table in b.link(assoc, "route_table_id", ("aws_route_table",), "aws.ec2.route_table")
+    ]
+    if not tables:
+        return
+    routed = [_routes_to_internet(b, table) for table in tables]
+    if any(r is True for r in routed):
+        subnet.attributes["has_internet_route"] = True
+    elif all(r is False for r in routed):
+        subnet.attributes["has_internet_route"] = False
+
+
+def _is_internet_route(
+    b: Builder, inst: Instance, route: Mapping[str, Any], cidrs: tuple[str, str]
+) -> bool | None:
+    """Whether a route (an inline block or an `aws_route`) sends the internet to an IGW."""
+    if not any(cidr_is_internet(route.get(key)) for key in cidrs):
+        return False if all(is_known(route.get(key)) for key in cidrs) else None
+    gateway = route.get("gateway_id")
+    if isinstance(gateway, str) and gateway.startswith("igw-"):
+        return True
+    # A gateway created by the same plan is known only after apply: its reference says.
+    gateways = b.link(inst, "gateway_id", ("aws_internet_gateway",), "aws.ec2.internet_gateway")
+    if "gateway_id" not in inst.values:  # an inline block: the table's route references
+        gateways = [
+            a for a in b.refs.resolve(inst, "route") if a.startswith("aws_internet_gateway.")
+        ]
+    if gateways and not is_known(gateway):
+        return True
+    return None if not is_known(gateway) else False
+
+
+def _routes_to_internet(b: Builder, table_id: str) -> bool | None:
+    """Whether a route table of the plan has an internet route (None: not known)."""
+    table = b.by_address.get(table_id.removeprefix(TF_PREFIX))
+    if table is None or not table_id.startswith(TF_PREFIX):
+        return None  # a table outside the plan
+    blocks = all_blocks(table.values, "route")
+    if not is_known(blocks):
+        return None
+    verdicts = [
+        _is_internet_route(b, table, r, ("cidr_block", "ipv6_cidr_block"))
+        for r in blocks
+        if isinstance(r, Mapping)
+    ]
+    verdicts += [
+        _is_internet_route(
+            b, route, route.values, ("destination_cidr_block", "destination_ipv6_cidr_block")
+        )
+        for route in b.instances
+        if route.tf_type == "aws_route"
+        and table_id in b.link(route, "route_table_id", ("aws_route_table",), "aws.ec2.route_table")
+    ]
+    if any(v is True for v in verdicts):
+        return True
+    return False if all(v is False for v in verdicts) else None
 
 
 def eip(b: Builder, inst: Instance) -> Resource:

@@ -242,6 +242,7 @@ FOLDS: dict[str, tuple[str, tuple[str, ...], str, Folder]] = {
 # Normal type -> a last pass over each resource once everything is folded in.
 FINISH: dict[str, Finisher] = {
     "aws.ec2.security_group": aws_network.finish_security_group,
+    "aws.ec2.subnet": aws_network.finish_subnet,
     "gcp.storage.bucket": gcp.finish_public,
     "gcp.kms.crypto_key": gcp.finish_public,
 }

@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
-from scanner.collectors.terraform import Plan
+from scanner.collectors.terraform import Plan, parse_plan
 from scanner.engine import evaluate
 from scanner.engine.loader import RuleSet
 from scanner.model import UNKNOWN
+from tests.standards.plans import aws_db_plan
 
 from .conftest import by_id, change, one, small_plan
 
@@ -377,3 +378,55 @@ def test_an_auto_scaling_group_takes_its_launch_templates_instance_type() -> Non
     assert one(plan, "aws_autoscaling_group.by_id").attributes["instance_type"] == "m5.xlarge"
     mixed = one(plan, "aws_autoscaling_group.mixed").attributes
     assert (mixed["instance_type"], mixed["vcpus_per_instance"]) == (None, None)
+
+
+def test_subnet_internet_routes_and_rds_subnets_come_from_the_plan() -> None:
+    plan = parse_plan(aws_db_plan(("public", "private")))
+    public = one(plan, "aws_subnet.public").attributes
+    private = one(plan, "aws_subnet.private").attributes
+    assert (public["has_internet_route"], private["has_internet_route"]) == (True, False)
+    db = one(plan, "aws_db_instance.orders")
+    assert sorted(r.target for r in db.relations if r.type == "in_subnet") == [
+        "tf://aws_subnet.private",
+        "tf://aws_subnet.public",
+    ]
+
+
+def test_a_separate_route_to_an_igw_makes_a_subnet_public_and_no_association_unknown() -> None:
+    changes = [
+        change("aws_subnet.a", {"cidr_block": "10.0.1.0/24"}, unknown={"id": True}),
+        change("aws_subnet.b", {"cidr_block": "10.0.2.0/24"}, unknown={"id": True}),
+        change("aws_route_table.rt", {"route": []}, unknown={"id": True}),
+        change(
+            "aws_route.default",
+            {"destination_cidr_block": "0.0.0.0/0", "gateway_id": "igw-0abc"},
+            unknown={"route_table_id": True},
+        ),
+        change("aws_route_table_association.a", {}, unknown={"subnet_id": True}),
+    ]
+
+    def ref(address: str) -> dict[str, Any]:
+        return {"references": [f"{address}.id", address]}
+
+    configuration = {
+        "root_module": {
+            "resources": [
+                {
+                    "address": "aws_route.default",
+                    "expressions": {"route_table_id": ref("aws_route_table.rt")},
+                },
+                {
+                    "address": "aws_route_table_association.a",
+                    "expressions": {
+                        "subnet_id": ref("aws_subnet.a"),
+                        "route_table_id": ref("aws_route_table.rt"),
+                    },
+                },
+            ]
+        }
+    }
+    plan = parse_plan(
+        {"format_version": "1.2", "resource_changes": changes, "configuration": configuration}
+    )
+    assert one(plan, "aws_subnet.a").attributes["has_internet_route"] is True
+    assert one(plan, "aws_subnet.b").attributes["has_internet_route"] == UNKNOWN  # main table

@@ -1,27 +1,85 @@
-"""Masking of secret-looking values, so no output ever prints a secret in full."""
+"""Masking of secret-looking values, so no output ever prints a secret in full.
+
+One function decides what a secret looks like, for every output: findings' evidence,
+messages and tags, error lines and log records.
+
+- By key: a value whose key names a secret (`DB_PASSWORD`, `api_key`, `token`, ...).
+- By shape: the value patterns of detect-secrets' regex detectors (AWS keys, GitHub,
+  GitLab, Slack, Stripe, Twilio, SendGrid, npm, PyPI, OpenAI, Discord, Telegram, Azure
+  storage keys, JWTs, basic-auth URLs, ...), plus what they leave out: the body of a PEM
+  private key (not only its BEGIN line) and fine-grained GitHub tokens (`github_pat_`).
+  Left out on purpose: "Public IP", because addresses are what exposure findings are
+  about; "Artifactory", whose `AP...` pattern matches ordinary words; and the detectors
+  that find a secret by a keyword near it (Cloudant, IBM Cloud IAM, IBM COS HMAC,
+  SoftLayer, the AWS secret-key context), which cost about 50 microseconds each per
+  value. Free text that collectors read (user data, metadata, environment) is scanned by
+  detect-secrets with every plugin (`scanner.collectors.secrets`) before it is stored.
+"""
 
 from __future__ import annotations
 
+import logging
 import re
+from functools import lru_cache
 from typing import Any
 
-__all__ = ["mask", "mask_secrets"]
+__all__ = ["MaskingFilter", "mask", "mask_secrets", "mask_text"]
 
 # Matched against the last segment of a key, word by word: DB_PASSWORD, api_key, token.
 _SECRET_KEY = re.compile(
     r"(^|[_.-])(password|passwd|pwd|secret|token|api[_-]?key|private[_-]?key)($|[_.-])",
     re.IGNORECASE,
 )
-_SECRET_VALUE = re.compile(
-    r"\b(AKIA|ASIA)[0-9A-Z]{16}\b|-----BEGIN [A-Z ]*PRIVATE KEY-----|\bgh[pousr]_[A-Za-z0-9]{30,}\b"
-)
-
 
 # Keys that merely talk about a secret (password_last_used_at, token_type, ...).
 _NOT_SECRET_KEY = re.compile(
     r"(_at|_enabled|_used|_type|_days|_count|_policy|_length|_age|_arn|_id|_name|_kind)$",
     re.IGNORECASE,
 )
+
+# What `mask` writes: at most two characters, then stars.
+_MASKED = re.compile(r"^[^*]{0,2}\*{4,}$")
+
+_OWN_PATTERNS = (
+    # a whole PEM private key, body included (to its END line, or the end of the text)
+    r"-----BEGIN [A-Z ]*PRIVATE KEY-----(?:.*?-----END [A-Z ]*PRIVATE KEY-----|.*)",
+    r"\bgithub_pat_[A-Za-z0-9_]{22,}",
+    r"\bgh[pousr]_[A-Za-z0-9]{30,}\b",
+    r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b",
+)
+_LEFT_OUT = frozenset(
+    {
+        "Public IP (ipv4)",
+        "Artifactory Credentials",
+        "Cloudant Credentials",
+        "IBM Cloud IAM Key",
+        "IBM COS HMAC Credentials",
+        "SoftLayer Credentials",
+    }
+)
+# A detector's pattern that finds a secret by a keyword before it, not by its shape.
+_KEYWORD_CONTEXT = re.compile(r"^aws\.\{0,20\}")
+
+
+@lru_cache(maxsize=1)
+def _secret_value() -> re.Pattern[str]:
+    """Our patterns first (so a PEM block wins over its BEGIN line), then detect-secrets'."""
+    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+    from detect_secrets.plugins.base import RegexBasedDetector
+
+    patterns = list(_OWN_PATTERNS)
+    plugins: dict[str, Any] = get_mapping_from_secret_type_to_class()
+    for name, plugin in sorted(plugins.items()):
+        if name not in _LEFT_OUT and issubclass(plugin, RegexBasedDetector):
+            denylist: list[re.Pattern[str]] = plugin.denylist
+            patterns.extend(p.pattern for p in denylist if not _KEYWORD_CONTEXT.match(p.pattern))
+    flags = re.DOTALL | re.VERBOSE
+    return re.compile("|".join(f"(?:{p})" for p in _to_verbose(patterns)), flags)
+
+
+def _to_verbose(patterns: list[str]) -> list[str]:
+    """Patterns written without the VERBOSE flag, made safe to join under it."""
+    return [p if "\n" in p else p.replace(" ", r"\ ").replace("#", r"\#") for p in patterns]
 
 
 def mask(value: str) -> str:
@@ -31,26 +89,59 @@ def mask(value: str) -> str:
     return value[:2] + "*" * min(len(value) - 2, 10)
 
 
+# Every secret shape above has a run of 20+ token characters holding a digit or a capital
+# letter, or one of these marks; text with neither is returned as it is, unsearched (most
+# messages, made of lower-case names, are), which keeps masking a few microseconds a value.
+_TOKEN_RUN = re.compile(r"[A-Za-z0-9+/_=.\-]{20,}")
+_DIGIT_OR_CAPITAL = re.compile(r"[0-9A-Z]")
+_MARKS = ("PRIVATE KEY", "PuTTY", "_authToken", "@", "k_live_", "xox")
+
+
+def _may_hold_secret(text: str) -> bool:
+    if any(mark in text for mark in _MARKS):
+        return True
+    return any(_DIGIT_OR_CAPITAL.search(run) for run in _TOKEN_RUN.findall(text))
+
+
+def mask_text(text: str) -> str:
+    """`text` with every secret-shaped part masked (error lines, log records, messages)."""
+    if not _may_hold_secret(text):
+        return text
+    return _secret_value().sub(lambda m: mask(m.group(0)), text)
+
+
 def mask_secrets(value: Any, key: str = "") -> Any:
     """Return `value` with secret-looking strings masked, recursing into lists and dicts.
 
-    A string is masked when its key names a secret (password, token, ...) or when it
-    looks like a credential itself (an AWS access key id, a private key, a GitHub token).
-    Values that are already masked (contain `*`) are left alone.
+    A string is masked whole when its key names a secret (password, token, ...), and
+    in part wherever it holds something shaped like a credential. A value `mask` already
+    wrote is left as it is.
     """
     if isinstance(value, dict):
         return {k: mask_secrets(v, str(k)) for k, v in value.items()}
     if isinstance(value, list):
         return [mask_secrets(v, key) for v in value]
-    if isinstance(value, str) and "*" not in value:
+    if isinstance(value, str) and value and not _MASKED.match(value):
         if (
             key
-            and value
             and _SECRET_KEY.search(key)
             and not _NOT_SECRET_KEY.search(key)
             and not value.startswith("arn:")
         ):
             return mask(value)
-        if _SECRET_VALUE.search(value):
-            return _SECRET_VALUE.sub(lambda m: mask(m.group(0)), value)
+        return mask_text(value)
     return value
+
+
+class MaskingFilter(logging.Filter):
+    """A logging filter that masks secrets in each record's message and traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = mask_text(record.getMessage())
+        record.args = None
+        if record.exc_info:
+            import traceback
+
+            record.exc_text = mask_text("".join(traceback.format_exception(*record.exc_info)))
+            record.exc_info = None
+        return True

@@ -54,6 +54,7 @@ from scanner.cli.rules import rules
 from scanner.cli.scan import demo, scan
 from scanner.cli.snapshot import fixtures, snapshot
 from scanner.errors import ScannerError
+from scanner.masking import MaskingFilter, mask_text
 
 __all__ = ["cli", "main"]
 
@@ -91,7 +92,9 @@ class _App(click.Group):
             if exc.errno not in _WRITE_ERRNOS:
                 raise _internal(exc) from None
             where = exc.filename or "output"
-            click.echo(f"pscan: error: cannot write {where}: {exc.strerror}", err=True)
+            click.echo(
+                f"pscan: error: cannot write {mask_text(str(where))}: {exc.strerror}", err=True
+            )
             raise click.exceptions.Exit(EXIT_NOT_WRITTEN) from None
         except Exception as exc:  # the CLI boundary: no traceback for users
             raise _internal(exc) from None
@@ -103,7 +106,8 @@ def _internal(exc: Exception) -> Exception:
         return exc
     logger.debug("internal error", exc_info=exc)
     click.echo(
-        f"pscan: internal error: {type(exc).__name__}: {exc} (set PSCAN_DEBUG=1 for the traceback)",
+        f"pscan: internal error: {type(exc).__name__}: {mask_text(str(exc))}"
+        " (set PSCAN_DEBUG=1 for the traceback)",
         err=True,
     )
     return click.exceptions.Exit(3)
@@ -126,6 +130,9 @@ def cli(verbose: int) -> None:
     """
     level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, MaskingFilter) for f in handler.filters):
+            handler.addFilter(MaskingFilter())
 
 
 for _command in (

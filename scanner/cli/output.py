@@ -29,6 +29,7 @@ from scanner.app.events import (
 )
 from scanner.cli.options import SEVERITIES
 from scanner.cost.amounts import money
+from scanner.masking import mask_text
 from scanner.model import (
     CapacityReport,
     CostReport,
@@ -55,7 +56,7 @@ logger = logging.getLogger("scanner")
 
 def print_error(message: str) -> int:
     """One line on stderr for a user error; returns its exit code (2)."""
-    click.echo(f"pscan: error: {message}", err=True)
+    click.echo(f"pscan: error: {mask_text(message)}", err=True)
     return 2
 
 

@@ -332,7 +332,7 @@ def _ref(resource: Mapping[str, Any]) -> ResourceRef:
         provider=str(resource.get("provider", "")),
         account=str(resource.get("account", "")),
         region=str(resource.get("region", "")),
-        tags={str(k): str(v) for k, v in (resource.get("tags") or {}).items()},
+        tags=mask_secrets({str(k): str(v) for k, v in (resource.get("tags") or {}).items()}),
     )
 
 

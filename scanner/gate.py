@@ -57,6 +57,7 @@ from scanner.yamlfile import read_yaml
 __all__ = [
     "BASELINE_SCHEMA_VERSION",
     "CONFIG_NAME",
+    "ArchitectureSettings",
     "Baseline",
     "BaselineEntry",
     "CapacitySettings",
@@ -162,6 +163,15 @@ class CapacitySettings(_Strict):
         return () if value is None else (value,) if isinstance(value, str) else tuple(value)
 
 
+class ArchitectureSettings(_Strict):
+    """How `pscan architecture` finds the team's decision records."""
+
+    decisions: str | None = Field(
+        default=None,
+        description="folder of decision records (MADR or Nygard), relative to this file",
+    )
+
+
 class GateConfig(_Strict):
     """`.pscan.yaml`."""
 
@@ -179,6 +189,7 @@ class GateConfig(_Strict):
     cost: CostSettings = Field(
         default_factory=CostSettings, description="budgets and cost-finding thresholds"
     )
+    architecture: ArchitectureSettings = Field(default_factory=ArchitectureSettings)
 
     @field_validator("fail_on", mode="before")
     @classmethod

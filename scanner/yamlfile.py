@@ -10,7 +10,7 @@ import yaml
 
 from scanner.errors import ScannerError
 
-__all__ = ["read_yaml", "read_yaml_lines"]
+__all__ = ["parse_yaml", "read_yaml", "read_yaml_lines", "yaml_lines"]
 
 # libyaml's safe loader parses about 7x faster than the pure-Python one; same result.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -23,13 +23,19 @@ def read_yaml(path: Path, error: type[ScannerError]) -> Any:
     except OSError as exc:
         msg = f"{path}: cannot read ({exc.strerror or exc})"
         raise error(msg) from None
+    return parse_yaml(text, str(path), error)
+
+
+def parse_yaml(text: str, where: str, error: type[ScannerError], first_line: int = 1) -> Any:
+    """Parse YAML text found in `where` from line `first_line` on (front matter, a section
+    of a Markdown file); bad YAML raises `error` naming where:line."""
     try:
         return yaml.load(text, Loader=_LOADER)  # a safe loader (C or Python)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        at = f"{where}:{mark.line + first_line}" if mark is not None else where
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        msg = f"{where}: invalid YAML ({problem})"
+        msg = f"{at}: invalid YAML ({problem})"
         raise error(msg) from None
 
 
@@ -43,11 +49,18 @@ def read_yaml_lines(
     file:line:field; None when the path is not in the file at all.
     """
     data = read_yaml(path, error)
-    root = yaml.compose(path.read_text(encoding="utf-8"), Loader=_LOADER)
+    return data, yaml_lines(path.read_text(encoding="utf-8"))
+
+
+def yaml_lines(text: str, first_line: int = 1) -> Callable[[Sequence[str | int]], int | None]:
+    """A function that finds a field's line in YAML text that starts at line `first_line`
+    of its file (see `read_yaml_lines`)."""
+    root = yaml.compose(text, Loader=_LOADER)
+    offset = first_line - 1
 
     def line_of(loc: Sequence[str | int]) -> int | None:
         node = root
-        line = None if node is None else node.start_mark.line + 1
+        line = None if node is None else node.start_mark.line + 1 + offset
         for part in loc:
             child, mark = None, None
             if isinstance(node, yaml.MappingNode):
@@ -63,7 +76,7 @@ def read_yaml_lines(
                 mark = child.start_mark
             if child is None or mark is None:
                 break
-            node, line = child, mark.line + 1
+            node, line = child, mark.line + 1 + offset
         return line
 
-    return data, line_of
+    return line_of

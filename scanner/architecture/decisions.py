@@ -248,7 +248,7 @@ def _governs(
     if section is None:
         return None
     first, body = section
-    text_lines = [line for line in body if not _FENCE.match(line)]
+    text_lines = ["" if _FENCE.match(line) else line for line in body]  # keep line numbers
     data = parse_yaml("\n".join(text_lines), str(path), ConfigError, first_line=first)
     if data is None:
         return None

@@ -39,7 +39,7 @@ class _DocumentByDefault(click.Group):
         return super().parse_args(ctx, args)
 
 
-@click.group(cls=_DocumentByDefault)
+@click.group(cls=_DocumentByDefault, subcommand_metavar="SNAPSHOT... -o DIR | COMMAND [ARGS]...")
 def architecture() -> None:
     """The estate as architecture: a generated document, and the decisions beside it.
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -194,3 +196,22 @@ def test_values_from_the_cloud_are_escaped() -> None:
     md = render_architecture_markdown(doc, generated_at=at)
     assert HOSTILE not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert HOSTILE not in md and "&lt;img src=x onerror=alert(1)&gt;\\|\\`\\*" in md
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian chromium not installed")
+def test_the_html_opens_in_a_browser_without_a_console_message(
+    demo: ArchitectureResult, tmp_path: Path
+) -> None:
+    """Headless Chromium logs CSP violations as console messages; the diagrams are inline."""
+    page = demo.out / "architecture.html"
+    browser = subprocess.run(
+        [
+            "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr",
+            "--v=0", f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri(),
+        ],
+        capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    assert "CONSOLE" not in browser.stderr, browser.stderr
+    svgs = [name for name in demo.files if name.endswith(".svg")]
+    assert browser.stdout.count("<svg") >= len(svgs)
+    assert "Entry points from the internet" in browser.stdout

@@ -192,7 +192,15 @@ def _diagrams(
     jobs: list[tuple[str, str, str, str | None]] = [
         (view, view, _TITLES[view], None) for view in VIEWS if view != "product"
     ]
-    jobs += [("product", f"product-{slug(p)}", f"Product {p}", p) for p in sorted(products)]
+    stems: set[str] = set()
+    for name in sorted(products):
+        base = stem = f"product-{slug(name)}"
+        n = 1
+        while stem in stems:  # two products may slug alike: number the later ones
+            n += 1
+            stem = f"{base}-{n}"
+        stems.add(stem)
+        jobs.append(("product", stem, f"Product {name}", name))
     drawn: list[DiagramFiles] = []
     svg_ok = True
     for view, stem, title, product in jobs:

@@ -9,11 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from scanner.app.architecture import ArchitectureRequest, ArchitectureResult, run_architecture
+from scanner.app.architecture import (
+    ArchitectureRequest,
+    ArchitectureResult,
+    run_architecture,
+    write_architecture,
+)
 from scanner.app.gate import GateOptions
 from scanner.architecture.document import build_document, is_architecture_level
 from scanner.model import Category, Finding, Remediation, ResourceRef, Severity
 from scanner.paths import data_dir
+from scanner.render import diagram
 from scanner.render.architecture import render_architecture_html, render_architecture_markdown
 from scanner.synthetic.builders import resource
 
@@ -215,3 +221,22 @@ def test_the_html_opens_in_a_browser_without_a_console_message(
     svgs = [name for name in demo.files if name.endswith(".svg")]
     assert browser.stdout.count("<svg") >= len(svgs)
     assert "Entry points from the internet" in browser.stdout
+
+
+def test_products_that_slug_alike_get_their_own_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(diagram, "to_svg", lambda _dot: "<svg></svg>")
+    arn = "arn:aws:lambda:eu-west-1:111122223333:function:f"
+    functions = [
+        resource(f"{arn}{n}", "aws.lambda.function", tags={"Product": product})
+        for n, product in enumerate(["a b", "a-b", "A_B"])
+    ]
+    result = write_architecture(tmp_path, functions, [], [], ["Product"])
+    stems = sorted(f.removesuffix(".dot") for f in result.files if f.endswith(".dot"))
+    assert [s for s in stems if "product" in s] == [
+        "diagrams/product-a-b",
+        "diagrams/product-a-b-2",
+        "diagrams/product-a-b-3",
+    ]
+    assert result.notes == []

@@ -58,6 +58,7 @@ from scanner.yamlfile import located_problem, read_yaml_lines
 __all__ = [
     "BASELINE_SCHEMA_VERSION",
     "CONFIG_NAME",
+    "ArchitectureSettings",
     "Baseline",
     "BaselineEntry",
     "CapacitySettings",
@@ -163,6 +164,15 @@ class CapacitySettings(_Strict):
         return () if value is None else (value,) if isinstance(value, str) else tuple(value)
 
 
+class ArchitectureSettings(_Strict):
+    """How `pscan architecture` finds the team's decision records."""
+
+    decisions: str | None = Field(
+        default=None,
+        description="folder of decision records (MADR or Nygard), relative to this file",
+    )
+
+
 class GateConfig(_Strict):
     """`.pscan.yaml`."""
 
@@ -185,6 +195,7 @@ class GateConfig(_Strict):
         description="architecture standards, or `{file: PATH}` naming their own file"
         " (docs/standards.md)",
     )
+    architecture: ArchitectureSettings = Field(default_factory=ArchitectureSettings)
 
     @field_validator("fail_on", mode="before")
     @classmethod

@@ -21,7 +21,15 @@ from pydantic import ValidationError
 
 from scanner.errors import ScannerError
 
-__all__ = ["MAX_NODES", "LineOf", "located_problem", "read_yaml", "read_yaml_lines"]
+__all__ = [
+    "MAX_NODES",
+    "LineOf",
+    "located_problem",
+    "parse_yaml",
+    "read_yaml",
+    "read_yaml_lines",
+    "yaml_lines",
+]
 
 # The most nodes a document may have with every alias expanded. The largest bundled file
 # (a framework mapping) has under 10,000.
@@ -76,11 +84,6 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-def _where(path: Path, exc: yaml.YAMLError) -> str:
-    mark = getattr(exc, "problem_mark", None)
-    return f"{path}:{mark.line + 1}" if mark is not None else str(path)
-
-
 def _read_text(path: Path, error: type[ScannerError]) -> str:
     try:
         if path.exists() and not path.is_file():
@@ -95,21 +98,25 @@ def _read_text(path: Path, error: type[ScannerError]) -> str:
         raise error(msg) from None
 
 
-def _load(path: Path, error: type[ScannerError]) -> tuple[Any, yaml.Node | None]:
-    """The file's data and its node tree."""
-    loader = _Loader(_read_text(path, error))
+def _load(
+    text: str, where: str, error: type[ScannerError], first_line: int = 1
+) -> tuple[Any, yaml.Node | None]:
+    """The data and node tree of YAML text that starts at line `first_line` of `where`."""
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is not None and _expanded_size(node) > MAX_NODES:
-            msg = f"{path}: aliases expand the document beyond {MAX_NODES:,} nodes"
+            msg = f"{where}: aliases expand the document beyond {MAX_NODES:,} nodes"
             raise error(msg)
         return (loader.construct_document(node) if node is not None else None), node
     except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f"{where}:{mark.line + first_line}" if mark is not None else where
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        msg = f"{_where(path, exc)}: invalid YAML ({problem})"
+        msg = f"{at}: invalid YAML ({problem})"
         raise error(msg) from None
     except RecursionError:
-        msg = f"{path}: invalid YAML (nested too deep)"
+        msg = f"{where}: invalid YAML (nested too deep)"
         raise error(msg) from None
     finally:
         loader.dispose()
@@ -121,7 +128,13 @@ LineOf = Callable[[Sequence[str | int]], int | None]
 
 def read_yaml(path: Path, error: type[ScannerError]) -> Any:
     """Parse a YAML file; an unreadable file or bad YAML raises `error` naming file:line."""
-    return _load(path, error)[0]
+    return _load(_read_text(path, error), str(path), error)[0]
+
+
+def parse_yaml(text: str, where: str, error: type[ScannerError], first_line: int = 1) -> Any:
+    """Parse YAML text found in `where` from line `first_line` on (front matter, a section
+    of a Markdown file), with the same limits; bad YAML raises `error` naming where:line."""
+    return _load(text, where, error, first_line)[0]
 
 
 def read_yaml_lines(path: Path, error: type[ScannerError]) -> tuple[Any, LineOf]:
@@ -131,11 +144,20 @@ def read_yaml_lines(path: Path, error: type[ScannerError]) -> tuple[Any, LineOf]
     written (or the deepest part of the path that exists), for errors that name
     file:line:field; None when the path is not in the file at all.
     """
-    data, root = _load(path, error)
+    data, root = _load(_read_text(path, error), str(path), error)
+    return data, _line_finder(root, 0)
 
+
+def yaml_lines(text: str, first_line: int = 1) -> LineOf:
+    """A function that finds a field's line in YAML text that starts at line `first_line`
+    of its file (see `read_yaml_lines`); the text must already have parsed."""
+    return _line_finder(yaml.compose(text, Loader=_Loader), first_line - 1)
+
+
+def _line_finder(root: yaml.Node | None, offset: int) -> LineOf:
     def line_of(loc: Sequence[str | int]) -> int | None:
         node = root
-        line = None if node is None else node.start_mark.line + 1
+        line = None if node is None else node.start_mark.line + 1 + offset
         for part in loc:
             child, mark = None, None
             if isinstance(node, yaml.MappingNode):
@@ -151,10 +173,10 @@ def read_yaml_lines(path: Path, error: type[ScannerError]) -> tuple[Any, LineOf]
                 mark = child.start_mark
             if child is None or mark is None:
                 break
-            node, line = child, mark.line + 1
+            node, line = child, mark.line + 1 + offset
         return line
 
-    return data, line_of
+    return line_of
 
 
 def located_problem(path: Path, exc: ValidationError, line_of: LineOf) -> str:

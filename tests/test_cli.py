@@ -72,6 +72,9 @@ def test_demo_summary_is_meaningful(tmp_path: Path) -> None:
     assert "by severity:" in result.output
     assert "top findings:" in result.output
     assert str(tmp_path / "d") in result.output
+    architecture = tmp_path / "d" / "architecture" / "architecture.html"
+    assert f"the architecture document: {architecture}" in result.output
+    assert architecture.is_file()
 
 
 def test_demo_is_deterministic(demo_out: Path, tmp_path: Path) -> None:

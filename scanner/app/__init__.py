@@ -22,6 +22,7 @@ arguments), returns a result, reports progress through an optional `Listener`
 | `pscan audit run` | `run_audit(AuditRequest)` (scanner/app/audit.py) |
 | `pscan audit list/show/diff` | `audit_list`, `audit_show`, `audit_diff` |
 | `pscan audit trend/report/prune` | `audit_trend`, `audit_report`, `audit_prune` |
+| `pscan architecture` | `run_architecture(ArchitectureRequest)`, `new_adr(AdrRequest)` |
 | `pscan rules ...` | `list_rules`, `find_rule`, `framework_coverage`, `rule_tests` |
 | `pscan snapshot ...`, `pscan diagram` | `snapshot_info`, `merge`, `draw_diagram` |
 

@@ -3,7 +3,9 @@
 The demo estate tags its products with `Product` (AWS) and `product` (GCP), which the
 default product tags match, so headroom and cost by product group it by product. The
 demo's settings are `fixtures/demo/pscan.yaml` (a `.pscan.yaml` beside the snapshot,
-read like any other): its budgets judge the demo's year of spend.
+read like any other): its budgets judge the demo's year of spend, and its decision records
+(`fixtures/demo/decisions`) sit beside the architecture document written into
+`architecture/` (`scanner.app.architecture.write_architecture`).
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scanner.app.architecture import write_architecture
 from scanner.app.events import Listener, RulesLoaded, ignore
 from scanner.app.files import write_atomic
 from scanner.app.forecast import forecast_section
 from scanner.app.scan import load_ruleset, scan_snapshots
+from scanner.architecture.decisions import read_decisions
 from scanner.errors import ReportError
 from scanner.forecast.model import load_model
 from scanner.gate import load_config
@@ -27,7 +31,9 @@ from scanner.render import render
 from scanner.render.html import render_html
 from scanner.snapshot import open_snapshot
 
-__all__ = ["DemoResult", "run_demo"]
+__all__ = ["ARCHITECTURE_DIR", "DemoResult", "run_demo"]
+
+ARCHITECTURE_DIR = "architecture"  # the architecture document's folder inside the output
 
 
 @dataclass
@@ -43,6 +49,11 @@ class DemoResult:
     def report(self) -> Path:
         """The HTML report, the one to open first."""
         return self.out / "report.html"
+
+    @property
+    def architecture(self) -> Path:
+        """The architecture document (HTML)."""
+        return self.out / ARCHITECTURE_DIR / "architecture.html"
 
 
 def run_demo(
@@ -87,5 +98,15 @@ def run_demo(
     outputs["report.html"] = render_html(doc, diagram_svg=svg)
     for name, text in outputs.items():
         write_atomic(out / name, text)
-    result.files = sorted(outputs)
+    decisions = settings.resolve(settings.architecture.decisions, data_dir("fixtures/demo"))
+    written = write_architecture(
+        out / ARCHITECTURE_DIR,
+        list(snap.iter_resources()),
+        doc.findings,
+        read_decisions(decisions) if decisions else [],
+        tags,
+        sources=["fixtures/demo"],
+    )
+    result.notes += [n for n in written.notes if n not in result.notes]
+    result.files = sorted([*outputs, *(f"{ARCHITECTURE_DIR}/{f}" for f in written.files)])
     return result

@@ -23,6 +23,7 @@ One module per command group, each registered here explicitly:
 | `loadtest.py` | `pscan loadtest` |
 | `prices.py` | `pscan prices update` |
 | `audit.py` | `pscan audit run/list/show/diff/trend/report/prune` |
+| `architecture.py` | `pscan architecture [document]`, `pscan architecture adr new` |
 
 `options.py` holds the options several commands share, `output.py` what they print.
 """
@@ -40,6 +41,7 @@ from typing import Any
 import click
 
 from scanner import __version__
+from scanner.cli.architecture import architecture
 from scanner.cli.audit import audit
 from scanner.cli.baseline import baseline
 from scanner.cli.capacity import capacity
@@ -126,6 +128,7 @@ def cli(verbose: int) -> None:
       pscan report findings.json --format html -o report.html
       pscan capacity show SNAPSHOT            # headroom by product
       pscan cost SNAPSHOT                     # spend, estimates and savings
+      pscan architecture SNAPSHOT -o DIR      # the architecture document
       pscan rules list                        # what is checked
     """
     level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
@@ -136,6 +139,7 @@ def cli(verbose: int) -> None:
 
 
 for _command in (
+    architecture,
     audit,
     baseline,
     capacity,

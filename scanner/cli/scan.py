@@ -170,7 +170,8 @@ def demo(out: Path, product_tags: tuple[str, ...], quiet: bool) -> None:
 
     The demo is a fictional company with two AWS accounts in two regions and one GCP
     project, with deliberate problems. Writes findings.json, report.html, report.md,
-    results.sarif, results.junit.xml, findings.csv and diagram.dot/.mmd/.svg into OUT.
+    results.sarif, results.junit.xml, findings.csv and diagram.dot/.mmd/.svg into OUT,
+    and the architecture document (pscan architecture) into OUT/architecture/.
 
     \b
     Examples:
@@ -183,8 +184,9 @@ def demo(out: Path, product_tags: tuple[str, ...], quiet: bool) -> None:
         ui.say(f"note: {note}")
     ui.say(findings_summary(result.doc))
     ui.say("")
-    ui.say(f"reports in {out}/: " + ", ".join(result.files))
+    ui.say(f"reports in {out}/: " + ", ".join(f for f in result.files if "/" not in f))
     ui.say(f"open {result.report} in a browser for the full report")
+    ui.say(f"the architecture document: {result.architecture} (pscan architecture)")
     if quiet:
         return
     click.echo(f"{result.report}")

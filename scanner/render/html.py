@@ -50,7 +50,7 @@ from scanner.render.capacity import (
 from scanner.render.cost import cost_view
 from scanner.render.forecast import forecast_view
 
-__all__ = ["render_html", "sanitize_svg"]
+__all__ = ["content_security_policy", "render_html", "report_css", "sanitize_svg"]
 
 logger = logging.getLogger(__name__)
 
@@ -113,11 +113,21 @@ def _assets() -> _Assets:
         msg = f"{folder}: cannot read report assets: {exc.strerror or exc}"
         raise ReportError(msg) from exc
     css += "".join(f".cap-w{n}{{width:{n}%}}" for n in range(101)) + "\n"
-    csp = (
-        f"default-src 'none'; style-src {_sha256(css)}; script-src {_sha256(js)}; "
+    return _Assets(css=css, js=js, csp=content_security_policy(css, js))
+
+
+def content_security_policy(css: str, js: str = "") -> str:
+    """The CSP of a self-contained page: exactly this inline style (and script), nothing else."""
+    script = f"script-src {_sha256(js)}; " if js else ""
+    return (
+        f"default-src 'none'; style-src {_sha256(css)}; {script}"
         "img-src data:; base-uri 'none'; form-action 'none'"
     )
-    return _Assets(css=css, js=js, csp=csp)
+
+
+def report_css() -> str:
+    """The report's stylesheet, for other self-contained pages that look like it."""
+    return _assets().css
 
 
 def _to_json(value: Any) -> str:

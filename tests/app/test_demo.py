@@ -16,7 +16,8 @@ def test_the_demo_writes_every_report(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(diagram, "to_svg", lambda _dot: "<svg/>")
     events: list[Event] = []
     result = run_demo(tmp_path / "out", events.append)
-    assert result.files == sorted(
+    reports = [name for name in result.files if "/" not in name]
+    assert reports == sorted(
         [
             "diagram.dot",
             "diagram.mmd",
@@ -29,6 +30,18 @@ def test_the_demo_writes_every_report(tmp_path: Path, monkeypatch: pytest.Monkey
             "results.sarif",
         ]
     )
+    # the architecture document, its diagrams and C4 model, in architecture/
+    assert {
+        "architecture/architecture.html",
+        "architecture/architecture.md",
+        "architecture/workspace.dsl",
+        "architecture/diagrams/overview.svg",
+        "architecture/diagrams/product-checkout.mmd",
+    } <= set(result.files)
+    assert result.architecture == tmp_path / "out" / "architecture" / "architecture.html"
+    md = (tmp_path / "out" / "architecture" / "architecture.md").read_text()
+    # the demo's decision records (fixtures/demo/decisions) sit beside the facts
+    assert "| 0002-event-handlers-on-aws-lambda.md | Event handlers run on AWS Lambda |" in md
     assert all((tmp_path / "out" / name).stat().st_size > 0 for name in result.files)
     assert result.report == tmp_path / "out" / "report.html"
     assert result.notes == []
@@ -45,5 +58,10 @@ def test_without_graphviz_the_svg_is_left_out_with_a_note(
     monkeypatch.setattr(diagram, "to_svg", missing)
     result = run_demo(tmp_path)
     assert "diagram.svg" not in result.files and not (tmp_path / "diagram.svg").exists()
-    assert result.notes == ["Graphviz's dot is not installed"]
+    assert result.notes == [
+        "Graphviz's dot is not installed",
+        "SVG diagrams left out: Graphviz's dot is not installed",
+    ]
     assert (tmp_path / "report.html").exists()
+    assert not [name for name in result.files if name.endswith(".svg")]
+    assert (tmp_path / "architecture" / "diagrams" / "overview.dot").exists()

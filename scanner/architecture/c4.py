@@ -1,0 +1,246 @@
+"""The estate as a C4 model, written in the Structurizr DSL, to be refined by hand.
+
+Two levels (https://c4model.com), from products and tiers:
+
+- **people**: one, *Internet users*, when something is reachable from the internet;
+- **software systems**: one per product (the product tag's value, as
+  `scanner.headroom.product_of` reads it; untagged resources form one system too);
+- **containers**: per product, one per technology of its request tiers (edge, compute,
+  messaging, data: `scanner.catalog.tiers`), named by the technology ("Amazon RDS"),
+  described by what it holds ("2 RDS instances"); disks, volumes and snapshots belong to
+  their instance and are left out;
+- **relationships**, between containers (implied between systems):
+  internet users -> what the internet reaches directly ("Sends requests to");
+  `routes_to` ("Routes requests to"); `triggers` ("Triggers"); and access derived from
+  `runs_as`: a workload runs as a role whose policies name a data or messaging resource
+  (AWS: an Allow statement whose Resource covers its ARN), or as a service account bound
+  on that resource (GCP `iam_binding`) ("Reads from and writes to").
+
+Views: a system context and a container view per product, laid out left to right.
+Identifiers are `[a-z0-9_]` and every relationship names elements defined above it;
+strings lose double quotes and line breaks, so a name from the cloud cannot break the
+file. The output is sorted: the same snapshot gives the same text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from scanner.catalog.tiers import REQUEST_TIERS, placement
+from scanner.headroom import UNTAGGED, product_of
+from scanner.policy.iam import allows, as_list, statements
+
+__all__ = ["RELATIONS", "to_structurizr"]
+
+# relation on a resource -> what the relationship says
+RELATIONS = {"routes_to": "Routes requests to", "triggers": "Triggers"}
+_ACCESS = "Reads from and writes to"
+_FROM_INTERNET = "Sends requests to"
+_NOT_CONTAINERS = frozenset(
+    {"aws.ec2.volume", "aws.ec2.snapshot", "aws.rds.snapshot", "gcp.compute.disk"}
+    | {"gcp.compute.snapshot", "aws.ec2.image"}
+)
+_UNSAFE = re.compile(r"[^a-z0-9]+")
+
+
+def _ident(*parts: str) -> str:
+    text = "_".join(_UNSAFE.sub("_", p.lower()).strip("_") for p in parts)
+    return text if text and not text[0].isdigit() else f"x_{text}"
+
+
+def _q(text: str) -> str:
+    """A DSL string: quoted, without quotes, backslashes or line breaks inside."""
+    return '"' + " ".join(text.replace('"', "'").replace("\\", "/").split()) + '"'
+
+
+@dataclass
+class _Container:
+    ident: str
+    technology: str
+    tier: str
+    kinds: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class _System:
+    ident: str
+    name: str
+    resources: int = 0
+    accounts: set[str] = field(default_factory=set)
+    containers: dict[str, _Container] = field(default_factory=dict)
+
+
+def _container_of(resource: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(technology, tier) of the container a resource belongs to; None: not in one."""
+    rtype = str(resource.get("type", ""))
+    where = placement(rtype)
+    if where.tier not in REQUEST_TIERS or rtype in _NOT_CONTAINERS:
+        return None
+    return where.technology, where.tier
+
+
+def _systems(
+    resources: Sequence[Mapping[str, Any]], keys: Sequence[str]
+) -> tuple[dict[str, _System], dict[str, str]]:
+    """Systems by product, and resource id -> the container identifier it belongs to."""
+    systems: dict[str, _System] = {}
+    placed: dict[str, str] = {}
+    for r in resources:
+        product = product_of(r.get("tags"), keys)
+        system = systems.get(product)
+        if system is None:
+            name = "Untagged resources" if product == UNTAGGED else product
+            system = systems[product] = _System(_ident("sys", name), name)
+        system.resources += 1
+        system.accounts.add(f"{r.get('provider', '')} {r.get('account') or ''}".strip())
+        found = _container_of(r)
+        if found is None:
+            continue
+        technology, tier = found
+        container = system.containers.get(technology)
+        if container is None:
+            container = _Container(_ident(system.ident, technology), technology, tier)
+            system.containers[technology] = container
+        container.kinds[str(r["type"])] += 1
+        placed[str(r["id"])] = container.ident
+    return systems, placed
+
+
+def _aws_access(
+    identity: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]], targets: Iterable[str]
+) -> list[str]:
+    """The targets an IAM role's policies name (Allow with a Resource other than `*`)."""
+    attrs = identity.get("attributes") or {}
+    documents = [p.get("document") for p in attrs.get("inline_policies") or () if p]
+    for rel in identity.get("relations") or ():
+        policy = by_id.get(str(rel["target"])) if rel["type"] == "has_policy" else None
+        if policy is not None:
+            documents.append((policy.get("attributes") or {}).get("document"))
+    actions: list[tuple[Any, str]] = []
+    for doc in documents:
+        for st in statements(doc):
+            named = [str(p) for p in as_list(st.get("Resource"))]
+            if st.get("Effect") == "Allow" and any(p != "*" for p in named):
+                actions.extend((doc, str(a)) for a in as_list(st.get("Action")))
+    return [
+        t
+        for t in targets
+        if any(allows(doc, action, t) or allows(doc, action, t + "/*") for doc, action in actions)
+    ]
+
+
+def _gcp_access(
+    identity: Mapping[str, Any], resources: Iterable[Mapping[str, Any]], targets: set[str]
+) -> list[str]:
+    """The targets that bind a role to the service account."""
+    email = (identity.get("attributes") or {}).get("email")
+    if not email:
+        return []
+    member = f"principal:gcp:serviceAccount:{email}"
+    return [
+        str(r["id"])
+        for r in resources
+        if str(r["id"]) in targets
+        and any(
+            rel["type"] == "iam_binding" and rel["target"] == member
+            for rel in r.get("relations") or ()
+        )
+    ]
+
+
+def _relationships(
+    resources: Sequence[Mapping[str, Any]], placed: Mapping[str, str], entries: Iterable[str]
+) -> set[tuple[str, str, str]]:
+    """(source, destination, description) between container identifiers (and `internet`)."""
+    by_id = {str(r["id"]): r for r in resources}
+    stores = {
+        rid
+        for rid, r in by_id.items()
+        if rid in placed and placement(str(r["type"])).tier in ("data", "messaging")
+    }
+    out: set[tuple[str, str, str]] = set()
+    out.update(("internet", placed[e], _FROM_INTERNET) for e in entries if e in placed)
+    for r in resources:
+        source = placed.get(str(r["id"]))
+        if source is None:
+            continue
+        for rel in r.get("relations") or ():
+            target = str(rel["target"])
+            if rel["type"] in RELATIONS and target in placed:
+                out.add((source, placed[target], RELATIONS[rel["type"]]))
+            identity = by_id.get(target) if rel["type"] == "runs_as" else None
+            if identity is None:
+                continue
+            if str(identity["type"]).startswith("aws."):
+                reached = _aws_access(identity, by_id, sorted(stores))
+            else:
+                reached = _gcp_access(identity, resources, stores)
+            out.update((source, placed[t], _ACCESS) for t in reached)
+    return {(s, d, w) for s, d, w in out if s != d}
+
+
+def to_structurizr(
+    resources: Sequence[Mapping[str, Any]],
+    product_tags: Sequence[str],
+    internet_entries: Iterable[str] = (),
+    *,
+    name: str = "Estate architecture",
+) -> str:
+    """The estate as a Structurizr DSL workspace (see the module docstring).
+
+    `internet_entries` are the ids of the resources the internet reaches directly.
+    """
+    keys = [k.lower() for k in product_tags]
+    systems, placed = _systems(resources, keys)
+    relations = sorted(_relationships(resources, placed, internet_entries))
+    ordered = sorted(systems.values(), key=lambda s: s.ident)
+    lines = [
+        f"workspace {_q(name)} {_q(f'Generated by pscan from {len(resources)} resources')} {{",
+        "    model {",
+    ]
+    if any(s == "internet" for s, _, _ in relations):
+        lines.append(f"        internet = person {_q('Internet users')} {_q('Anyone online')}")
+    for system in ordered:
+        accounts = ", ".join(sorted(system.accounts))
+        what = f"{system.resources} resources in {accounts}"
+        lines.append(f"        {system.ident} = softwareSystem {_q(system.name)} {_q(what)} {{")
+        for c in sorted(system.containers.values(), key=lambda c: c.ident):
+            held = ", ".join(_held(rtype, n) for rtype, n in sorted(c.kinds.items()))
+            lines.append(
+                f"            {c.ident} = container {_q(c.technology)} {_q(held)}"
+                f" {_q(c.technology)} {_q(c.tier)}"
+            )
+        lines.append("        }")
+    lines += [f"        {s} -> {d} {_q(w)}" for s, d, w in relations]
+    lines += ["    }", "    views {"]
+    for system in ordered:
+        lines += _views(system)
+    lines += [
+        "        styles {",
+        '            element "Person" {',
+        "                shape person",
+        "            }",
+        "        }",
+        "    }",
+        "}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _held(rtype: str, count: int) -> str:
+    """ "1 RDS instance", "2 RDS instances"."""
+    where = placement(rtype)
+    return f"{count} {where.label if count == 1 else where.plural}"
+
+
+def _views(system: _System) -> list[str]:
+    views = [f"        systemContext {system.ident} {_q(system.ident + '_context')} {{"]
+    views += ["            include *", "            autolayout lr", "        }"]
+    if system.containers:
+        views += [f"        container {system.ident} {_q(system.ident + '_containers')} {{"]
+        views += ["            include *", "            autolayout lr", "        }"]
+    return views

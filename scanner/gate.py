@@ -29,11 +29,18 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from scanner import __version__
 from scanner.cost.settings import CostSettings
@@ -110,6 +117,16 @@ class SuppressionRule(_Strict):
     owner: str = Field(min_length=1)
     expires: date
 
+    @model_validator(mode="after")
+    def _not_everything(self) -> SuppressionRule:
+        if _matches_anything(self.rule) and _matches_anything(self.resource):
+            msg = (
+                f"rule {self.rule!r} with resource {self.resource!r} would suppress every"
+                " finding; name a rule or a resource pattern"
+            )
+            raise ValueError(msg)
+        return self
+
     def matches(self, finding: Finding) -> bool:
         """True when the finding's rule and resource fit the patterns."""
         if not fnmatch.fnmatchcase(finding.rule_id, self.rule):
@@ -118,6 +135,11 @@ class SuppressionRule(_Strict):
         return fnmatch.fnmatchcase(ref.id, self.resource) or (
             bool(ref.name) and fnmatch.fnmatchcase(ref.name, self.resource)
         )
+
+
+def _matches_anything(pattern: str) -> bool:
+    """A glob made only of wildcards (`*`, `**`, `*?`) matches every id."""
+    return set(pattern) <= {"*", "?"} and "*" in pattern
 
 
 class RuleFilter(_Strict):
@@ -181,6 +203,12 @@ class GateConfig(_Strict):
     rules: RuleFilter = Field(default_factory=RuleFilter)
     baseline: str | None = None
     suppressions: list[SuppressionRule] = Field(default_factory=list)
+    suppression_max_days: int = Field(
+        default=365,
+        ge=1,
+        le=3650,
+        description="the furthest a suppression's `expires` may lie from today, in days",
+    )
     checkov: CheckovSettings = Field(default_factory=CheckovSettings)
     params: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
@@ -202,6 +230,11 @@ class GateConfig(_Strict):
     def _lower(cls, value: Any) -> Any:
         return value.lower() if isinstance(value, str) else value
 
+    def too_far(self) -> tuple[int, SuppressionRule] | None:
+        """The first suppression whose expiry lies past `suppression_max_days` from today."""
+        latest = date.today() + timedelta(days=self.suppression_max_days)
+        return next(((i, r) for i, r in enumerate(self.suppressions) if r.expires > latest), None)
+
     def resolve(self, relative: str | None, base: Path | None) -> Path | None:
         """A path from the file, relative to the file's folder."""
         if not relative:
@@ -211,9 +244,17 @@ class GateConfig(_Strict):
 
 
 def find_config(start: Path | None = None) -> Path | None:
-    """The first `.pscan.yaml` in the working directory or one of its parents."""
+    """The first `.pscan.yaml` in the working directory or a parent, up to the repository.
+
+    The search stops at the repository root (the first folder with a `.git`); outside a
+    repository only the working directory counts. A config above the repository could
+    belong to anyone (a shared home, a CI runner's workspace) and would silently change
+    the gate, so it is read only when given with `--config`.
+    """
     here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
+    chain = [here, *here.parents]
+    root = next((i for i, folder in enumerate(chain) if (folder / ".git").exists()), 0)
+    for folder in chain[: root + 1]:
         candidate = folder / CONFIG_NAME
         if candidate.is_file():
             return candidate
@@ -233,9 +274,19 @@ def load_config(path: Path) -> GateConfig:
         msg = f"{path}: expected a mapping of settings, got {type(data).__name__}"
         raise ConfigError(msg)
     try:
-        return GateConfig.model_validate(data)
+        config = GateConfig.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(located_problem(path, exc, line_of)) from None
+    far = config.too_far()
+    if far is not None:
+        index, rule = far
+        line = line_of(("suppressions", index, "expires"))
+        msg = (
+            f"{path}:{line}: field suppressions.{index}.expires: {rule.expires} is more than"
+            f" {config.suppression_max_days} days away (suppression_max_days); review it sooner"
+        )
+        raise ConfigError(msg)
+    return config
 
 
 def rule_selected(rule_id: str, rules: RuleFilter) -> bool:

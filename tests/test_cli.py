@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import json
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,9 @@ from click.testing import CliRunner, Result
 
 from scanner.cli import cli, main
 from scanner.paths import data_dir
+
+# an expiry inside the one-year horizon suppressions may have (suppression_max_days)
+SOON = (date.today() + timedelta(days=180)).isoformat()
 
 DEMO = data_dir("fixtures/demo")
 
@@ -185,7 +189,7 @@ def test_report_applies_the_same_gate_as_scan(
         }
     )
     lines = "".join(
-        f"  - {{rule: {r}, reason: accepted, owner: sec@example.com, expires: 2999-01-01}}\n"
+        f"  - {{rule: {r}, reason: accepted, owner: sec@example.com, expires: {SOON}}}\n"
         for r in critical
     )
     (work / ".pscan.yaml").write_text(f"fail_on: critical\nsuppressions:\n{lines}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -74,13 +74,62 @@ def write_config(folder: Path, text: str) -> Path:
 
 
 # ---------------------------------------------------------------------- config
-def test_config_is_found_from_the_working_directory_upward(tmp_path: Path) -> None:
-    path = write_config(tmp_path, "fail_on: medium\n")
-    deep = tmp_path / "a" / "b"
+def test_config_is_found_from_the_working_directory_up_to_the_repository(
+    tmp_path: Path,
+) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    path = write_config(repo, "fail_on: medium\n")
+    deep = repo / "a" / "b"
     deep.mkdir(parents=True)
     assert find_config(deep) == path
     assert load_config(path).fail_on == "medium"
-    assert find_config(tmp_path.parent) != path  # never downward
+    assert find_config(tmp_path) is None  # never downward
+
+
+def test_a_config_above_the_repository_is_ignored(tmp_path: Path) -> None:
+    write_config(tmp_path, "suppressions: []\nfail_on: none\n")
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "src").mkdir()
+    assert find_config(repo / "src") is None
+    outside = tmp_path / "not-a-repo" / "deeper"
+    outside.mkdir(parents=True)
+    assert find_config(outside) is None  # outside a repository only the folder itself counts
+    assert find_config(tmp_path) == tmp_path / ".pscan.yaml"
+
+
+@pytest.mark.parametrize(
+    ("suppression", "fragment"),
+    [
+        ("{rule: '*', resource: '*'", "would suppress every finding"),
+        ("{rule: '**'", "would suppress every finding"),
+        ("{rule: '*?', resource: '*'", "would suppress every finding"),
+        ("{rule: aws_s3_bucket_not_public, expires: 9999-12-31", "more than 365 days away"),
+    ],
+)
+def test_catch_all_and_far_future_suppressions_are_refused(
+    tmp_path: Path, suppression: str, fragment: str
+) -> None:
+    expires = (
+        ""
+        if "expires" in suppression
+        else ", expires: " + ((date.today() + timedelta(days=30)).isoformat())
+    )
+    text = f"suppressions:\n  - {suppression}, reason: r, owner: o{expires}}}\n"
+    path = write_config(tmp_path, text)
+    with pytest.raises(ConfigError, match=fragment) as info:
+        load_config(path)
+    assert str(info.value).startswith(f"{path}:2: ")
+
+
+def test_the_suppression_horizon_can_be_set(tmp_path: Path) -> None:
+    far = (date.today() + timedelta(days=700)).isoformat()
+    text = (
+        "suppression_max_days: 730\n"
+        f"suppressions:\n  - {{rule: aws_x, reason: r, owner: o, expires: {far}}}\n"
+    )
+    assert load_config(write_config(tmp_path, text)).suppressions[0].expires.isoformat() == far
 
 
 @pytest.mark.parametrize(

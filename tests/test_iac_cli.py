@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,9 @@ from scanner.cli import cli
 from scanner.paths import data_dir
 from scanner.snapshot import write_snapshot
 from scanner.synthetic.builders import resource
+
+# an expiry inside the one-year horizon suppressions may have (suppression_max_days)
+SOON = (date.today() + timedelta(days=180)).isoformat()
 
 ROOT = Path(__file__).resolve().parents[1]
 IAC = ROOT / "fixtures" / "iac"
@@ -144,14 +148,14 @@ def test_bad_config_is_a_one_line_error(tmp_path: Path) -> None:
 def test_config_suppressions_expired_and_stale(tmp_path: Path) -> None:
     config = tmp_path / ".pscan.yaml"
     config.write_text(
-        """
+        f"""
 fail_on: critical
 suppressions:
   - rule: gcp_storage_bucket_not_public
     resource: "tf://google_storage_bucket.media"
     reason: public media, reviewed
     owner: media@example.com
-    expires: 2999-01-01
+    expires: {SOON}
   - rule: gcp_sql_instance_no_public_authorized_networks
     resource: "*reports*"
     reason: was temporary
@@ -161,7 +165,7 @@ suppressions:
     resource: "*nothing-matches*"
     reason: old
     owner: nobody@example.com
-    expires: 2999-01-01
+    expires: {SOON}
 """
     )
     out = tmp_path / "f.json"
@@ -192,6 +196,7 @@ suppressions:
 def test_config_is_found_upward_and_flags_override(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    (tmp_path / ".git").mkdir()  # the repository root, where the upward search stops
     (tmp_path / ".pscan.yaml").write_text("fail_on: none\nrules: {exclude: ['gcp_*']}\n")
     work = tmp_path / "sub"
     work.mkdir()

@@ -54,11 +54,26 @@ class Gate:
     standards_path: Path | None = None  # the file the standards were read from
 
     def select(self, ruleset: RuleSet) -> RuleSet:
-        """The rules the config's include/exclude lets run."""
+        """The rules the config's include/exclude lets run.
+
+        Raises:
+            ConfigError: an include pattern matches no loaded rule (checkov's `CKV*` ids
+                aside), or the filter leaves no rule to run.
+        """
         rules = self.config.rules
         if not rules.include and not rules.exclude:
             return ruleset
-        return ruleset.select(ids=[r for r in ruleset.rules if rule_selected(r, rules)])
+        where = self.config_path or CONFIG_NAME
+        ours = [p for p in rules.include if not p.upper().startswith("CKV")]  # not checkov's
+        for pattern in ours:
+            if not any(fnmatch.fnmatchcase(r, pattern) for r in ruleset.rules):
+                msg = f"{where}: rules.include {pattern!r} matches none of the loaded rules"
+                raise ConfigError(msg)
+        chosen = [r for r in ruleset.rules if rule_selected(r, rules)]
+        if not chosen and len(ours) == len(rules.include):
+            msg = f"{where}: rules include/exclude select none of the {len(ruleset.rules)} rules"
+            raise ConfigError(msg)
+        return ruleset.select(ids=chosen)
 
     def selects(self, rule_id: str) -> bool:
         """True when the config's include/exclude lets the rule id run."""

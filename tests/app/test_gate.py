@@ -8,11 +8,13 @@ import pytest
 
 from scanner.app import GateOptions, load_gate
 from scanner.app.scan import load_ruleset
+from scanner.errors import ConfigError
 
 
 def test_the_config_is_found_upward_and_its_baseline_is_relative_to_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    (tmp_path / ".git").mkdir()  # the repository root: the search stops here
     (tmp_path / ".pscan.yaml").write_text("fail_on: medium\nbaseline: ci/baseline.json\n")
     work = tmp_path / "a" / "b"
     work.mkdir(parents=True)
@@ -49,3 +51,25 @@ def test_select_applies_include_and_exclude(tmp_path: Path) -> None:
     assert all(r.startswith("aws_s3_") for r in chosen.rules)
     assert not any(r.startswith("aws_s3_bucket_versioning") for r in chosen.rules)
     assert load_gate(GateOptions(no_config=True)).select(ruleset) is ruleset
+
+
+@pytest.mark.parametrize(
+    ("rules", "fragment"),
+    [
+        ("{include: ['typo_*']}", r"rules.include 'typo_\*' matches none of the loaded rules"),
+        ("{exclude: ['*']}", "rules include/exclude select none of the"),
+        ("{include: ['aws_s3_*'], exclude: ['aws_*']}", "select none of the"),
+    ],
+)
+def test_a_filter_that_runs_nothing_is_refused(tmp_path: Path, rules: str, fragment: str) -> None:
+    config = tmp_path / "gate.yaml"
+    config.write_text(f"rules: {rules}\n")
+    with pytest.raises(ConfigError, match=fragment) as info:
+        load_gate(GateOptions(config=config)).select(load_ruleset())
+    assert str(info.value).startswith(str(config))
+
+
+def test_a_checkov_only_filter_is_not_refused(tmp_path: Path) -> None:
+    config = tmp_path / "gate.yaml"
+    config.write_text("rules: {include: ['CKV_AWS_*']}\n")
+    assert not load_gate(GateOptions(config=config)).select(load_ruleset()).rules

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 from scanner.app import GateOptions, ReportRequest, ScanRequest, run_report, run_scan, write_report
 from scanner.model import ExposurePath, GateSummary, ResourceRef
 from scanner.paths import data_dir
+
+# an expiry inside the one-year horizon suppressions may have (suppression_max_days)
+SOON = (date.today() + timedelta(days=180)).isoformat()
 
 DEMO = data_dir("fixtures/demo")
 
@@ -32,7 +36,7 @@ def test_the_config_decides_fail_on_and_suppressions(tmp_path: Path) -> None:
     rules = sorted({f["rule_id"] for f in critical})
     config = tmp_path / ".pscan.yaml"
     suppressions = "".join(
-        f"  - {{rule: {r}, reason: accepted, owner: sec@example.com, expires: 2999-01-01}}\n"
+        f"  - {{rule: {r}, reason: accepted, owner: sec@example.com, expires: {SOON}}}\n"
         for r in rules
     )
     config.write_text(f"fail_on: critical\nsuppressions:\n{suppressions}")

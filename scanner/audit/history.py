@@ -179,7 +179,10 @@ class TrendPoint(_View):
     compliance: dict[str, float | None]
     time_to_fix: dict[str, FixTime]
     least_headroom: Figure | None = Field(description="the capacity first limit of least headroom")
-    cost: list[Figure]
+    cost: list[Figure] = Field(
+        description="the scan's cost report: cost (net spend of a full month), cost_to_date,"
+        " cost_estimate (list prices), cost_waste (cost findings)"
+    )
 
 
 class Trend(_View):
@@ -348,7 +351,7 @@ def _point(
         compliance={s.framework: _score(s).percent for s in scores},
         time_to_fix=_fix_times(seconds),
         least_headroom=min(capacity, key=lambda f: f.value) if capacity else None,
-        cost=[_figure(f) for f in figures if f.kind == "cost"],
+        cost=[_figure(f) for f in figures if f.kind.startswith("cost")],
     )
 
 

@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 
 from scanner import __version__
-from scanner.model import FindingsDocument, FindingStatus, SpendRecord
+from scanner.model import CostReport, FindingsDocument, FindingStatus
 from scanner.snapshot import Snapshot
 
 _SORTED = orjson.OPT_SORT_KEYS
@@ -133,7 +133,8 @@ class FrameworkRow:
 
 @dataclass(frozen=True)
 class FigureRow:
-    """A figure for trends: kind cost, capacity (a product's first limit) or capacity_total."""
+    """A figure for trends: kind capacity (a product's first limit), capacity_total, or
+    cost, cost_to_date, cost_estimate, cost_waste (the scan's cost report)."""
 
     kind: str
     name: str
@@ -204,7 +205,7 @@ def audit_record(
         findings=[_finding_row(f) for f in doc.findings],
         resources=_inventory(snaps),
         frameworks=_frameworks(doc),
-        figures=[*_capacity_figures(doc), *_cost_figures(snaps)],
+        figures=[*_capacity_figures(doc), *_cost_figures(doc.cost)],
     )
 
 
@@ -279,23 +280,39 @@ def _capacity_figures(doc: FindingsDocument) -> list[FigureRow]:
     return rows
 
 
-def _cost_figures(snaps: Sequence[Snapshot]) -> list[FigureRow]:
-    """Actual spend per month and currency: AWS unblended, GCP cost plus credits (net)."""
-    totals: dict[tuple[str, str], float] = {}
-    for snap in snaps:
-        if snap.manifest.spend is None:
-            continue
-        for rec in snap.iter_spend():
-            if _is_net_total(rec):
-                key = (rec.month, rec.currency)
-                totals[key] = totals.get(key, 0.0) + float(rec.amount)
-    return [
-        FigureRow("cost", month, round(value, 2), currency, "actual spend, all accounts")
-        for (month, currency), value in sorted(totals.items())
-    ]
-
-
-def _is_net_total(rec: SpendRecord) -> bool:
-    if rec.kind != "actual" or rec.grouped_by:
-        return False
-    return rec.metric in ("unblended", "cost", "credits")
+def _cost_figures(report: CostReport | None) -> list[FigureRow]:
+    """The scan's own cost report, as it gave it: net spend per month and currency (`cost`
+    for full months, `cost_to_date` for the month in progress), the list-price estimate
+    (`cost_estimate`) and the waste the cost findings found (`cost_waste`)."""
+    if report is None:
+        return []
+    rows = []
+    for cur in report.currencies:
+        for month in cur.months:
+            kind, what = ("cost_to_date", "month to date") if month.partial else ("cost", "month")
+            detail = f"net spend, {what} ({', '.join(cur.providers)})"
+            rows.append(FigureRow(kind, month.month, float(month.net), cur.currency, detail))
+    if report.estimated_resources:
+        detail = f"{report.estimated_resources} priced resources"
+        if report.estimate_prices_as_of:
+            detail += f", prices as of {report.estimate_prices_as_of}"
+        rows.append(
+            FigureRow(
+                "cost_estimate",
+                "list price per month",
+                float(report.estimated_monthly),
+                report.estimate_currency,
+                detail,
+            )
+        )
+    if report.waste_findings:
+        rows.append(
+            FigureRow(
+                "cost_waste",
+                "cost findings per month",
+                float(report.waste_monthly_usd),
+                "USD",
+                f"{report.waste_findings} cost findings",
+            )
+        )
+    return rows

@@ -138,7 +138,7 @@ class AuditFramework(Base):
 
 
 class AuditFigure(Base):
-    """A cost or capacity figure of one audit (kind: cost, capacity, capacity_total)."""
+    """A cost or capacity figure of one audit (kinds: `scanner.audit.record.FigureRow`)."""
 
     __tablename__ = "audit_figures"
 

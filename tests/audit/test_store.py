@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, func, select, text
 
 from scanner.app.scan import ScanRequest, run_scan
 from scanner.audit.connect import open_database, resolve_url
-from scanner.audit.history import diff_audits
+from scanner.audit.history import diff_audits, show_audit
 from scanner.audit.record import AuditRecord, ResourceRow, Scope, audit_record
 from scanner.audit.schema import Base
 from scanner.audit.store import write_audit
@@ -207,9 +207,10 @@ def test_two_audits_written_at_once_are_both_stored_whole(
     assert counts["finding_events"] == 196
 
 
-def test_cost_and_capacity_figures_are_kept_for_trends(tmp_path: Path) -> None:
-    """Actual spend per month and currency (AWS unblended; GCP cost plus credits), and each
-    product's first capacity limit."""
+def test_cost_figures_are_the_scans_own_cost_report(db_url: str, tmp_path: Path) -> None:
+    """Net spend per month and currency (AWS unblended; GCP cost plus credits) exactly as the
+    scan's cost section reported it, stored and read back; and each product's first
+    capacity limit."""
     snap = demo_snapshot(tmp_path / "snap", T0)
     with SnapshotWriter(tmp_path / "spend", source="aws", created_at=T0) as writer:
         writer.add({"id": "arn:aws:s3:::b", "type": "aws.s3.bucket", "provider": "aws"})
@@ -242,7 +243,24 @@ def test_cost_and_capacity_figures_are_kept_for_trends(tmp_path: Path) -> None:
         trigger="test",
         rule_ids=result.doc.rule_stats,
     )
-    cost = [(f.name, f.value, f.unit) for f in record.figures if f.kind == "cost"]
-    assert cost == [("2026-10", 144.75, "USD")]
-    capacity = {f.name: f.value for f in record.figures if f.kind == "capacity"}
+    report = result.doc.cost
+    assert report is not None and report.has_billing
+    reported = {
+        (kind, m.month, float(m.net), cur.currency)
+        for cur in report.currencies
+        for m in cur.months
+        for kind in ["cost_to_date" if m.partial else "cost"]
+    }
+    # the demo copy holds no spend: the records above are all of it
+    assert {r for r in reported if r[0] == "cost"} == {("cost", "2026-10", 144.75, "USD")}
+    reported.add(("cost_estimate", "list price per month", float(report.estimated_monthly), "USD"))
+    reported.add(("cost_waste", "cost findings per month", float(report.waste_monthly_usd), "USD"))
+    db = open_database(db_url)
+    detail = show_audit(db, write_audit(db, record))
+    db.dispose()
+    stored = {
+        (f.kind, f.name, f.value, f.unit) for f in detail.figures if f.kind.startswith("cost")
+    }
+    assert stored == reported
+    capacity = {f.name: f.value for f in detail.figures if f.kind == "capacity"}
     assert capacity["promotions"] == 98.0 and capacity["checkout"] == 6.67

@@ -96,6 +96,11 @@ def render_show(detail: AuditDetail, fmt: str = "text") -> str:
         "  open: " + ", ".join(f"{s} {a.open_by_severity.get(s, 0)}" for s in SEVERITIES),
         f"  gate (fail on {a.gate_fail_on}): {'tripped' if a.gate_tripped else 'passed'}",
     ]
+    if detail.collection_errors:
+        lines.append(
+            f"  collection errors: {detail.collection_errors} (findings of resources missing"
+            " where collection failed are not seen, not gone)"
+        )
     for fw in detail.frameworks:
         pct = "not judged" if fw.percent is None else f"{fw.percent:.1f}%"
         lines.append(f"  {fw.framework}: {pct} ({fw.passed} passed, {fw.failed} failed)")
@@ -117,12 +122,12 @@ def render_diff(diff: AuditDiff, fmt: str = "text") -> str:
         f"{'## ' if fmt == 'md' else ''}audit {diff.before.id} -> {diff.after.id}"
         f" ({diff.before.observed_at:%Y-%m-%d} -> {diff.after.observed_at:%Y-%m-%d})",
     ]
-    for name in ("new", "reopened", "fixed", "resource_gone", "still_open"):
+    for name in ("new", "reopened", "fixed", "resource_gone", "not_seen", "still_open"):
         items: list[FindingChange] = getattr(diff, name)
         lines.append(f"{name.replace('_', ' ')}: {len(items)}")
         if name != "still_open":
             lines.extend(f"{bullet}{_finding(c)}" for c in items)
-    for name in ("resources_added", "resources_removed", "resources_changed"):
+    for name in ("resources_added", "resources_removed", "resources_not_seen", "resources_changed"):
         resources = getattr(diff, name)
         lines.append(f"{name.replace('_', ' ')}: {len(resources)}")
         for r in resources:
@@ -156,7 +161,7 @@ def render_trend(data: Trend, fmt: str = "table") -> str:
 def trend_table(data: Trend) -> tuple[list[str], list[list[str]]]:
     """The trend's columns and one row of cells per audit: the same in every format."""
     frameworks = sorted({fw for p in data.points for fw in p.compliance})
-    head = ["audit", "observed", *SEVERITIES, "new", "reopened", "fixed", "gone"]
+    head = ["audit", "observed", *SEVERITIES, "new", "reopened", "fixed", "gone", "not seen"]
     head += [f"{fw} %" for fw in frameworks]
     head += ["ttf mean/p90 d", "least headroom", "last month cost"]
     return head, [_trend_row(p, frameworks) for p in data.points]
@@ -177,6 +182,7 @@ def _trend_row(p: TrendPoint, frameworks: list[str]) -> list[str]:
         str(p.reopened),
         str(p.fixed),
         str(p.resource_gone),
+        str(p.not_seen),
         *(pct(fw) for fw in frameworks),
         ttf or "-",
         f"{room.value:g}% {room.name}" if room else "-",
@@ -190,7 +196,8 @@ def _last_month(p: TrendPoint) -> str:
     for fig in p.cost:
         if fig.kind == "cost" and (fig.unit not in last or fig.name > last[fig.unit].name):
             last[fig.unit] = fig
-    return ", ".join(f"{f.value:.2f} {f.unit} ({f.name})" for _, f in sorted(last.items())) or "-"
+    cells = [f"{f.value:.2f} {f.unit} ({f.name.split()[0]})" for _, f in sorted(last.items())]
+    return ", ".join(cells) or "-"
 
 
 def _finding(c: FindingChange) -> str:

@@ -20,7 +20,7 @@ import socket
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ import orjson
 import psycopg
 import pytest
 
+from scanner.model import CollectionError
 from scanner.paths import data_dir
 from scanner.snapshot import SnapshotWriter, open_snapshot
 
@@ -121,9 +122,11 @@ def demo_snapshot(
     created_at: datetime,
     edit: Edit | None = None,
     accounts: set[str] | None = None,
+    errors: Sequence[CollectionError] = (),
 ) -> Path:
     """A copy of the demo estate taken at `created_at`, each resource passed through `edit`
-    (None drops it), limited to `accounts` (with the manifest's scopes to match)."""
+    (None drops it), limited to `accounts` (with the manifest's scopes to match), with
+    `errors` recorded in its manifest."""
     demo = open_snapshot(DEMO)
     scopes = [s for s in demo.manifest.scopes if accounts is None or s.split(":")[1] in accounts]
     with SnapshotWriter(out, source="demo", scopes=scopes, created_at=created_at) as writer:
@@ -136,4 +139,6 @@ def demo_snapshot(
                     kept = edit(resource) if edit else resource
                     if kept is not None:
                         writer.add(kept)
+        for error in errors:
+            writer.add_error(error)
     return out

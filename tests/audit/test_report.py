@@ -58,7 +58,7 @@ def _record(at: datetime, failing: bool) -> AuditRecord:
         frameworks=[FrameworkRow(FRAMEWORK, 3 if failing else 4, 1 if failing else 0, 4)],
         figures=[
             FigureRow("capacity", HOSTILE, 12.5, "%", HOSTILE),
-            FigureRow("cost", "2026-10", 100.0, "USD"),
+            FigureRow("cost", "2026-10 USD", 100.0, "USD"),
         ],
     )
 

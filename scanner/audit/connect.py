@@ -48,7 +48,11 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # pg_advisory_xact_lock keys: one for migrations, one for audit writes ("pscan" in ASCII).
 _MIGRATE_LOCK = 0x7073_6361_6E01
 _WRITE_LOCK = 0x7073_6361_6E02
-_BUSY_MS = 60_000
+# How long a SQLite writer waits for another audit's write: longer than the longest write
+# (a 1M-resource audit takes about a minute, bench/RESULTS.md; more on a loaded machine),
+# as PostgreSQL's advisory lock waits with no limit. A minute made the second of two
+# large audits started together fail after its whole scan.
+_BUSY_MS = 30 * 60_000
 
 
 def default_db_path() -> Path:

@@ -3,8 +3,8 @@
 Metric definitions (docs/audits.md says the same for users):
 
 - *open*: failing findings not suppressed, per severity, as the audit found them.
-- *new* / *reopened* / *fixed* / *resource gone*: the lifecycle events the audit made
-  (`scanner.audit.lifecycle`).
+- *new* / *reopened* / *fixed* / *resource gone* / *not seen*: the lifecycle events the
+  audit made (`scanner.audit.lifecycle`).
 - *compliance %* of a framework: controls passed / (passed + failed) x 100; controls not
   judged, manual or not covered are left out (null when none was judged).
 - *time to fix* per severity: over the findings an audit marked `fixed` (not resource
@@ -12,7 +12,8 @@ Metric definitions (docs/audits.md says the same for users):
   percentile (nearest rank), in days.
 
 A diff compares only findings and resources in the scope of both audits, so two audits
-of different accounts never report each other's findings as fixed.
+of different accounts never report each other's findings as fixed; a resource missing
+from B where B's collection errors leave a gap is "not seen", neither removed nor gone.
 """
 
 from __future__ import annotations
@@ -23,13 +24,14 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Row, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from scanner.audit.connect import Database
-from scanner.audit.record import Scope, in_scope, parse_scope, scope_key
+from scanner.audit.record import Gap, Scope, gap_of, in_gaps, in_scope, parse_scope, scope_key
 from scanner.audit.schema import (
     Audit,
+    AuditCollectionError,
     AuditFigure,
     AuditFinding,
     AuditFramework,
@@ -37,7 +39,7 @@ from scanner.audit.schema import (
     FindingEvent,
 )
 from scanner.errors import ConfigError
-from scanner.model import Severity
+from scanner.model import CollectionError, Severity
 
 __all__ = [
     "AuditDetail",
@@ -79,6 +81,7 @@ class AuditSummary(_View):
     reopened: int
     fixed: int
     resource_gone: int
+    not_seen: int = Field(description="open findings whose resource collection errors hid")
     gate_fail_on: str
     gate_tripped: bool
     pscan_version: str
@@ -126,8 +129,9 @@ class AuditDetail(_View):
     audit: AuditSummary
     frameworks: list[FrameworkScore]
     figures: list[Figure]
+    collection_errors: int = Field(description="collection errors in the audit's snapshots")
     events: dict[str, list[FindingChange]] = Field(
-        description="new, reopened, fixed, resource_gone: the findings each event touched"
+        description="new, reopened, fixed, resource_gone, not_seen: the findings each event touched"
     )
 
 
@@ -150,9 +154,15 @@ class AuditDiff(_View):
     reopened: list[FindingChange]
     fixed: list[FindingChange]
     resource_gone: list[FindingChange]
+    not_seen: list[FindingChange] = Field(
+        description="failing in A, resource missing from B where B's collection failed"
+    )
     still_open: list[FindingChange]
     resources_added: list[ResourceChange]
     resources_removed: list[ResourceChange]
+    resources_not_seen: list[ResourceChange] = Field(
+        description="in A, missing from B where B's collection failed: maybe still there"
+    )
     resources_changed: list[ResourceChange]
 
 
@@ -176,10 +186,14 @@ class TrendPoint(_View):
     reopened: int
     fixed: int
     resource_gone: int
+    not_seen: int
     compliance: dict[str, float | None]
     time_to_fix: dict[str, FixTime]
     least_headroom: Figure | None = Field(description="the capacity first limit of least headroom")
-    cost: list[Figure]
+    cost: list[Figure] = Field(
+        description="the scan's cost report: cost (net spend of a full month), cost_to_date,"
+        " cost_estimate (list prices), cost_waste (cost findings)"
+    )
 
 
 class Trend(_View):
@@ -209,11 +223,17 @@ def show_audit(db: Database, audit_id: int) -> AuditDetail:
             select(AuditFramework).where(AuditFramework.audit_id == audit_id)
         ).all()
         figures = conn.execute(select(AuditFigure).where(AuditFigure.audit_id == audit_id)).all()
+        errors = conn.execute(
+            select(func.count())
+            .select_from(AuditCollectionError)
+            .where(AuditCollectionError.audit_id == audit_id)
+        ).scalar_one()
         events = _events(conn, audit_id)
     return AuditDetail(
         audit=audit,
         frameworks=[_score(row) for row in frameworks],
         figures=[_figure(row) for row in figures],
+        collection_errors=errors,
         events=events,
     )
 
@@ -221,14 +241,15 @@ def show_audit(db: Database, audit_id: int) -> AuditDetail:
 def _events(conn: Session, audit_id: int) -> dict[str, list[FindingChange]]:
     """The audit's events with their findings.
 
-    New and reopened findings are in this audit's findings; fixed and gone ones are taken
-    from the latest earlier audit that had them.
+    New and reopened findings are in this audit's findings; fixed, gone and not seen ones
+    are taken from the latest earlier audit that had them.
     """
     out: dict[str, list[FindingChange]] = {
         "new": [],
         "reopened": [],
         "fixed": [],
         "resource_gone": [],
+        "not_seen": [],
     }
     opened = conn.execute(
         select(FindingEvent.event, AuditFinding)
@@ -246,7 +267,7 @@ def _events(conn: Session, audit_id: int) -> dict[str, list[FindingChange]]:
         .join(AuditFinding, AuditFinding.fingerprint == FindingEvent.fingerprint)
         .where(
             FindingEvent.audit_id == audit_id,
-            FindingEvent.event.in_(("fixed", "resource_gone")),
+            FindingEvent.event.in_(("fixed", "resource_gone", "not_seen")),
             AuditFinding.audit_id < audit_id,
         )
         .order_by(AuditFinding.audit_id.desc())
@@ -283,19 +304,50 @@ def diff_audits(db: Database, before: int | None = None, after: int | None = Non
         rb = _inventory(conn, b.id, scopes, scopes_b)
         appeared = [fb[k] for k in fb.keys() - fa.keys()]
         earlier = _seen_before(conn, a, [f.fingerprint for f in appeared])
-    gone_or_fixed = [fa[k] for k in fa.keys() - fb.keys()]
+        gaps = _gaps(conn, b.id)
+    missing = {k for k in ra.keys() - rb.keys() if _hidden(gaps, ra[k])}
+    closed = [fa[k] for k in fa.keys() - fb.keys()]
     return AuditDiff(
         before=a,
         after=b,
         new=_sorted(f for f in appeared if f.fingerprint not in earlier),
         reopened=_sorted(f for f in appeared if f.fingerprint in earlier),
-        fixed=_sorted(f for f in gone_or_fixed if f.resource_id in rb),
-        resource_gone=_sorted(f for f in gone_or_fixed if f.resource_id not in rb),
+        fixed=_sorted(f for f in closed if f.resource_id in rb),
+        resource_gone=_sorted(
+            f for f in closed if f.resource_id not in rb and f.resource_id not in missing
+        ),
+        not_seen=_sorted(f for f in closed if f.resource_id in missing),
         still_open=_sorted(fb[k] for k in fb.keys() & fa.keys()),
         resources_added=_resources(rb, rb.keys() - ra.keys()),
-        resources_removed=_resources(ra, ra.keys() - rb.keys()),
+        resources_removed=_resources(ra, ra.keys() - rb.keys() - missing),
+        resources_not_seen=_resources(ra, missing),
         resources_changed=_changed(ra, rb),
     )
+
+
+def _gaps(conn: Session, audit_id: int) -> list[Gap]:
+    """Where the audit's collection errors leave its snapshots incomplete."""
+    rows = conn.execute(
+        select(AuditCollectionError).where(AuditCollectionError.audit_id == audit_id)
+    ).all()
+    return [
+        gap_of(
+            CollectionError(
+                provider=e.provider,
+                account=e.account,
+                region=e.region,
+                service=e.service,
+                operation=e.operation,
+                code=e.code,
+                message=e.message,
+            )
+        )
+        for (e,) in rows
+    ]
+
+
+def _hidden(gaps: list[Gap], resource: AuditResource) -> bool:
+    return in_gaps(gaps, resource.provider, resource.account, resource.region, resource.type)
 
 
 def trend(db: Database, since: datetime) -> Trend:
@@ -345,10 +397,11 @@ def _point(
         reopened=audit.reopened,
         fixed=audit.fixed,
         resource_gone=audit.resource_gone,
+        not_seen=audit.not_seen,
         compliance={s.framework: _score(s).percent for s in scores},
         time_to_fix=_fix_times(seconds),
         least_headroom=min(capacity, key=lambda f: f.value) if capacity else None,
-        cost=[_figure(f) for f in figures if f.kind == "cost"],
+        cost=[_figure(f) for f in figures if f.kind.startswith("cost")],
     )
 
 
@@ -487,6 +540,7 @@ def _summary(row: Row[Any]) -> AuditSummary:
         reopened=a.reopened,
         fixed=a.fixed,
         resource_gone=a.gone,
+        not_seen=a.not_seen,
         gate_fail_on=a.gate_fail_on,
         gate_tripped=a.gate_tripped,
         pscan_version=a.pscan_version,

@@ -6,7 +6,9 @@ suppression), `fixed` (no longer failing, its resource still there) and `resourc
 
 An audit changes only findings *in its scope* (`scanner.audit.record.Scope`): an audit
 of account A never marks account B's findings fixed; they keep their last known state.
-A finding the audit could not judge (the rule errored on the resource) keeps its state.
+A finding the audit could not judge (the rule errored on the resource) keeps its state,
+and so does one whose resource is missing where a collection error leaves a gap
+(`scanner.audit.record.Gap`): the audit did not see it, it may still be there.
 
 Events, one per finding an audit changed: `new` (never seen before), `reopened` (was
 fixed or gone, fails again), `fixed` and `resource_gone` (with the seconds it was open:
@@ -20,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from scanner.audit.record import FindingRow, Scope, in_scope
+from scanner.audit.record import FindingRow, Gap, Scope, in_gaps, in_scope
 
 __all__ = ["ACTIVE", "LifeRow", "Transition", "advance"]
 
@@ -34,6 +36,7 @@ class LifeRow:
     fingerprint: str
     rule_id: str
     resource_id: str
+    resource_type: str
     provider: str
     account: str
     region: str
@@ -71,6 +74,7 @@ def advance(
     inventory: set[str],
     at: datetime,
     audit_id: int,
+    gaps: Sequence[Gap] = (),
 ) -> Transition:
     """Move the known findings (and the audit's new ones) to their state after this audit."""
     out = Transition()
@@ -84,6 +88,11 @@ def advance(
         if row.fingerprint in present or row.state not in ACTIVE:
             continue
         if not in_scope(scopes, row.provider, row.account, row.region):
+            continue
+        if row.resource_id not in inventory and in_gaps(
+            gaps, row.provider, row.account, row.region, row.resource_type
+        ):
+            out.events.append(_event(audit_id, row.fingerprint, "not_seen", row.severity))
             continue
         row.state = "fixed" if row.resource_id in inventory else "resource_gone"
         row.fixed_at = at
@@ -103,6 +112,7 @@ def _seen(
             fingerprint=finding.fingerprint,
             rule_id=finding.rule_id,
             resource_id=finding.resource_id,
+            resource_type=finding.resource_type,
             provider=finding.provider,
             account=finding.account,
             region=finding.region,

@@ -8,6 +8,10 @@ Scope: the manifests' scopes (`aws:ACCOUNT:REGION`, `gcp:PROJECT`); the store ad
 each provider and account that has resources but is covered by no manifest scope, that
 whole account. A finding is *in scope* when its provider and account match a scope and the
 scope names no region or the finding's region.
+
+Collection errors (the manifests' `CollectionError`s) leave *gaps*: places where a
+resource may be missing only because it could not be read (`Gap.covers`). The store
+then says "not seen" instead of "resource gone".
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from typing import Any
 import orjson
 
 from scanner import __version__
-from scanner.model import FindingsDocument, FindingStatus, SpendRecord
+from scanner.model import CollectionError, CostReport, FindingsDocument, FindingStatus
 from scanner.snapshot import Snapshot
 
 _SORTED = orjson.OPT_SORT_KEYS
@@ -31,10 +35,13 @@ __all__ = [
     "FigureRow",
     "FindingRow",
     "FrameworkRow",
+    "Gap",
     "ResourceRow",
     "Scope",
     "attribute_digests",
     "audit_record",
+    "gap_of",
+    "in_gaps",
     "in_scope",
     "parse_scope",
     "scope_key",
@@ -86,6 +93,66 @@ def in_scope(scopes: Iterable[Scope], provider: str, account: str, region: str) 
     return any(s.covers(provider, account, region) for s in scopes)
 
 
+# Errors that stop a whole account or region whatever the service: an account's role not
+# assumed (sts), its regions not listed (DescribeRegions), a GCP scope's Cloud Asset listing.
+_WHOLE_SCOPE = {("aws", "sts"), ("gcp", "cloudasset")}
+_WHOLE_SCOPE_OPERATIONS = {"DescribeRegions"}
+# GCP errors name an API (`sqladmin.googleapis.com`); catalog types name the product.
+_GCP_APIS = {"sqladmin": "sql", "cloudkms": "kms", "cloudresourcemanager": "resourcemanager"}
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Where a collection error leaves a snapshot incomplete; "" matches anything."""
+
+    provider: str
+    account: str
+    region: str
+    service: str
+
+    def covers(self, provider: str, account: str, region: str, resource_type: str) -> bool:
+        """True when a resource there, of that type, may be missing for this error."""
+        return (
+            self.provider == provider
+            and self.account in ("", account)
+            and self.region in ("", region)
+            and self.service in ("", _service_of(resource_type))
+        )
+
+
+def _service_of(resource_type: str) -> str:
+    """The service of a catalog type: `aws.s3.bucket` -> `s3`, `aws.region` -> `region`."""
+    parts = resource_type.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def gap_of(error: CollectionError) -> Gap:
+    """Where an error leaves its snapshot incomplete.
+
+    AWS: the account; the region, except for errors recorded in `global` (global services,
+    whose resources carry their own regions, and an account's role); the service, except
+    for errors that stop the whole account or region. GCP: the project (a failed listing of
+    an organisation or folder covers every project), every region, the API's service.
+    """
+    account = error.account.removeprefix("projects/")
+    if "/" in account:  # organizations/N, folders/N
+        account = ""
+    region = "" if error.region in ("", "global") or error.provider == "gcp" else error.region
+    service = error.service.split(".")[0]
+    service = _GCP_APIS.get(service, service) if error.provider == "gcp" else service
+    whole = (error.provider, error.service) in _WHOLE_SCOPE
+    if whole or error.operation in _WHOLE_SCOPE_OPERATIONS:
+        service = ""
+    return Gap(error.provider, account, region, service)
+
+
+def in_gaps(
+    gaps: Iterable[Gap], provider: str, account: str, region: str, resource_type: str
+) -> bool:
+    """True when some gap covers a resource there, of that type."""
+    return any(g.covers(provider, account, region, resource_type) for g in gaps)
+
+
 @dataclass(frozen=True)
 class FindingRow:
     """A finding as the store keeps it."""
@@ -133,7 +200,8 @@ class FrameworkRow:
 
 @dataclass(frozen=True)
 class FigureRow:
-    """A figure for trends: kind cost, capacity (a product's first limit) or capacity_total."""
+    """A figure for trends: kind capacity (a product's first limit), capacity_total, or
+    cost, cost_to_date, cost_estimate, cost_waste (the scan's cost report)."""
 
     kind: str
     name: str
@@ -160,6 +228,7 @@ class AuditRecord:
     resources: Iterable[ResourceRow]
     frameworks: list[FrameworkRow] = field(default_factory=list)
     figures: list[FigureRow] = field(default_factory=list)
+    errors: list[CollectionError] = field(default_factory=list)
     pscan_version: str = __version__
 
 
@@ -204,7 +273,8 @@ def audit_record(
         findings=[_finding_row(f) for f in doc.findings],
         resources=_inventory(snaps),
         frameworks=_frameworks(doc),
-        figures=[*_capacity_figures(doc), *_cost_figures(snaps)],
+        figures=[*_capacity_figures(doc), *_cost_figures(doc.cost)],
+        errors=[e for snap in snaps for e in snap.manifest.errors],
     )
 
 
@@ -279,23 +349,41 @@ def _capacity_figures(doc: FindingsDocument) -> list[FigureRow]:
     return rows
 
 
-def _cost_figures(snaps: Sequence[Snapshot]) -> list[FigureRow]:
-    """Actual spend per month and currency: AWS unblended, GCP cost plus credits (net)."""
-    totals: dict[tuple[str, str], float] = {}
-    for snap in snaps:
-        if snap.manifest.spend is None:
-            continue
-        for rec in snap.iter_spend():
-            if _is_net_total(rec):
-                key = (rec.month, rec.currency)
-                totals[key] = totals.get(key, 0.0) + float(rec.amount)
-    return [
-        FigureRow("cost", month, round(value, 2), currency, "actual spend, all accounts")
-        for (month, currency), value in sorted(totals.items())
-    ]
-
-
-def _is_net_total(rec: SpendRecord) -> bool:
-    if rec.kind != "actual" or rec.grouped_by:
-        return False
-    return rec.metric in ("unblended", "cost", "credits")
+def _cost_figures(report: CostReport | None) -> list[FigureRow]:
+    """The scan's own cost report, as it gave it: net spend per month and currency
+    (named `YYYY-MM CUR`; `cost` for full months, `cost_to_date` for the month in
+    progress), the list-price estimate (`cost_estimate`) and the waste the cost findings
+    found (`cost_waste`)."""
+    if report is None:
+        return []
+    rows = []
+    for cur in report.currencies:
+        for month in cur.months:
+            kind, what = ("cost_to_date", "month to date") if month.partial else ("cost", "month")
+            detail = f"net spend, {what} ({', '.join(cur.providers)})"
+            name = f"{month.month} {cur.currency}"  # unique per audit and kind
+            rows.append(FigureRow(kind, name, float(month.net), cur.currency, detail))
+    if report.estimated_resources:
+        detail = f"{report.estimated_resources} priced resources"
+        if report.estimate_prices_as_of:
+            detail += f", prices as of {report.estimate_prices_as_of}"
+        rows.append(
+            FigureRow(
+                "cost_estimate",
+                "list price per month",
+                float(report.estimated_monthly),
+                report.estimate_currency,
+                detail,
+            )
+        )
+    if report.waste_findings:
+        rows.append(
+            FigureRow(
+                "cost_waste",
+                "cost findings per month",
+                float(report.waste_monthly_usd),
+                "USD",
+                f"{report.waste_findings} cost findings",
+            )
+        )
+    return rows

@@ -1,10 +1,12 @@
 """What the audit commands show: terminal text, Markdown, JSON, and the HTML audit report.
 
-The HTML report is one self-contained file: inline CSS allowed by a Content-Security-
-Policy hash, no script, nothing fetched. Its charts are inline SVG with presentation
-attributes only, built from escaped values (as `scanner/render/forecast.py` does):
-open findings by severity per audit (stacked bars), new and fixed per audit (paired
-bars), and compliance % per framework (lines).
+The HTML pages (the audit report, and `pscan audit trend --format html`) are each one
+self-contained file: inline CSS allowed by a Content-Security-Policy hash, no script,
+nothing fetched. Both show the trend section (`audit-trends.html.j2`): charts drawn here
+once, as inline SVG with presentation attributes only, built from escaped values (as
+`scanner/render/forecast.py` does): open findings by severity per audit (stacked bars),
+new and fixed per audit (paired bars), and compliance % per framework (lines); and the
+trend table, the same cells as the terminal and Markdown tables (`trend_table`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from scanner.audit.history import (
     AuditDetail,
     AuditDiff,
     AuditSummary,
+    Figure,
     FindingChange,
     Trend,
     TrendPoint,
@@ -39,6 +42,7 @@ __all__ = [
     "render_report",
     "render_show",
     "render_trend",
+    "trend_table",
 ]
 
 _COLORS = {
@@ -92,6 +96,11 @@ def render_show(detail: AuditDetail, fmt: str = "text") -> str:
         "  open: " + ", ".join(f"{s} {a.open_by_severity.get(s, 0)}" for s in SEVERITIES),
         f"  gate (fail on {a.gate_fail_on}): {'tripped' if a.gate_tripped else 'passed'}",
     ]
+    if detail.collection_errors:
+        lines.append(
+            f"  collection errors: {detail.collection_errors} (findings of resources missing"
+            " where collection failed are not seen, not gone)"
+        )
     for fw in detail.frameworks:
         pct = "not judged" if fw.percent is None else f"{fw.percent:.1f}%"
         lines.append(f"  {fw.framework}: {pct} ({fw.passed} passed, {fw.failed} failed)")
@@ -113,12 +122,12 @@ def render_diff(diff: AuditDiff, fmt: str = "text") -> str:
         f"{'## ' if fmt == 'md' else ''}audit {diff.before.id} -> {diff.after.id}"
         f" ({diff.before.observed_at:%Y-%m-%d} -> {diff.after.observed_at:%Y-%m-%d})",
     ]
-    for name in ("new", "reopened", "fixed", "resource_gone", "still_open"):
+    for name in ("new", "reopened", "fixed", "resource_gone", "not_seen", "still_open"):
         items: list[FindingChange] = getattr(diff, name)
         lines.append(f"{name.replace('_', ' ')}: {len(items)}")
         if name != "still_open":
             lines.extend(f"{bullet}{_finding(c)}" for c in items)
-    for name in ("resources_added", "resources_removed", "resources_changed"):
+    for name in ("resources_added", "resources_removed", "resources_not_seen", "resources_changed"):
         resources = getattr(diff, name)
         lines.append(f"{name.replace('_', ' ')}: {len(resources)}")
         for r in resources:
@@ -128,13 +137,13 @@ def render_diff(diff: AuditDiff, fmt: str = "text") -> str:
 
 
 def render_trend(data: Trend, fmt: str = "table") -> str:
-    """Per audit: open by severity, new/fixed, compliance, time to fix (table, md, json)."""
+    """Per audit: open by severity, new/fixed, compliance, time to fix, headroom, cost
+    (table, md, json, or html: a self-contained page with the report's charts)."""
     if fmt == "json":
         return data.model_dump_json(indent=2) + "\n"
-    frameworks = sorted({fw for p in data.points for fw in p.compliance})
-    head = ["audit", "observed", *SEVERITIES, "new", "reopened", "fixed", "gone"]
-    head += [f"{fw} %" for fw in frameworks] + ["ttf mean/p90 d", "least headroom"]
-    rows = [_trend_row(p, frameworks) for p in data.points]
+    if fmt == "html":
+        return _page("audit-trend.html.j2", trend=data)
+    head, rows = trend_table(data)
     ttf = ", ".join(
         f"{sev} {t.mean_days:g}/{t.p90_days:g} d ({t.fixed})" for sev, t in data.time_to_fix.items()
     )
@@ -147,6 +156,15 @@ def render_trend(data: Trend, fmt: str = "table") -> str:
     fmt_row = "  ".join(f"{{:>{w}}}" for w in widths)
     text = [fmt_row.format(*head), *(fmt_row.format(*r) for r in rows)]
     return "\n".join(text) + f"\n{footer}\n"
+
+
+def trend_table(data: Trend) -> tuple[list[str], list[list[str]]]:
+    """The trend's columns and one row of cells per audit: the same in every format."""
+    frameworks = sorted({fw for p in data.points for fw in p.compliance})
+    head = ["audit", "observed", *SEVERITIES, "new", "reopened", "fixed", "gone", "not seen"]
+    head += [f"{fw} %" for fw in frameworks]
+    head += ["ttf mean/p90 d", "least headroom", "last month cost"]
+    return head, [_trend_row(p, frameworks) for p in data.points]
 
 
 def _trend_row(p: TrendPoint, frameworks: list[str]) -> list[str]:
@@ -164,10 +182,22 @@ def _trend_row(p: TrendPoint, frameworks: list[str]) -> list[str]:
         str(p.reopened),
         str(p.fixed),
         str(p.resource_gone),
+        str(p.not_seen),
         *(pct(fw) for fw in frameworks),
         ttf or "-",
         f"{room.value:g}% {room.name}" if room else "-",
+        _last_month(p),
     ]
+
+
+def _last_month(p: TrendPoint) -> str:
+    """The last full month's net spend per currency, as the scan's cost report gave it."""
+    last: dict[str, Figure] = {}
+    for fig in p.cost:
+        if fig.kind == "cost" and (fig.unit not in last or fig.name > last[fig.unit].name):
+            last[fig.unit] = fig
+    cells = [f"{f.value:.2f} {f.unit} ({f.name.split()[0]})" for _, f in sorted(last.items())]
+    return ", ".join(cells) or "-"
 
 
 def _finding(c: FindingChange) -> str:
@@ -201,6 +231,16 @@ def render_report(report: AuditReport, fmt: str) -> str:
 
 
 def _html(report: AuditReport) -> str:
+    return _page("audit.html.j2", report=report, trend=report.trend)
+
+
+def _page(template: str, trend: Trend, **context: object) -> str:
+    """An HTML page of the audit store: the shared stylesheet inline (allowed by its hash
+    in the Content-Security-Policy), the trend's charts and table.
+
+    Raises:
+        ReportError: the template or stylesheet missing from the install.
+    """
     folder = data_dir("reports") / "html"
     css = (folder / "audit.css").read_text(encoding="utf-8") if folder.is_dir() else ""
     if not css:
@@ -210,12 +250,15 @@ def _html(report: AuditReport) -> str:
         loader=jinja2.FileSystemLoader(folder), autoescape=True, undefined=jinja2.StrictUndefined
     )
     digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
-    points = report.trend.points
-    return env.get_template("audit.html.j2").render(
-        report=report,
+    head, rows = trend_table(trend)
+    points = trend.points
+    return env.get_template(template).render(
+        **context,
+        trend=trend,
         css=css,
         csp=f"default-src 'none'; style-src 'sha256-{digest}'; img-src data:",
         severities=SEVERITIES,
+        table={"head": head, "rows": rows},
         charts={
             "open": open_chart(points),
             "events": events_chart(points),

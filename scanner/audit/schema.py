@@ -9,8 +9,10 @@ these models).
     audit_resources    the inventory of an audit: resource id, type, scope, digests
     audit_frameworks   compliance per framework of an audit
     audit_figures      cost and capacity figures of an audit, for trends
+    audit_collection_errors  the collection errors of an audit's snapshots
     finding_lifecycle  one row per finding ever seen: its current state and history
-    finding_events     what an audit changed: new, reopened, fixed, resource_gone
+    finding_events     what an audit changed: new, reopened, fixed, resource_gone, and
+                       not_seen (its resource missing where collection failed)
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from sqlalchemy.types import TypeDecorator
 
 __all__ = [
     "Audit",
+    "AuditCollectionError",
     "AuditFigure",
     "AuditFinding",
     "AuditFramework",
@@ -88,6 +91,7 @@ class Audit(Base):
     reopened: Mapped[int] = mapped_column(Integer)
     fixed: Mapped[int] = mapped_column(Integer)
     gone: Mapped[int] = mapped_column(Integer)
+    not_seen: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class AuditFinding(Base):
@@ -138,7 +142,7 @@ class AuditFramework(Base):
 
 
 class AuditFigure(Base):
-    """A cost or capacity figure of one audit (kind: cost, capacity, capacity_total)."""
+    """A cost or capacity figure of one audit (kinds: `scanner.audit.record.FigureRow`)."""
 
     __tablename__ = "audit_figures"
 
@@ -150,6 +154,22 @@ class AuditFigure(Base):
     detail: Mapped[str] = mapped_column(Text)
 
 
+class AuditCollectionError(Base):
+    """A collection error of one audit's snapshots (scanner.model.CollectionError)."""
+
+    __tablename__ = "audit_collection_errors"
+
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    provider: Mapped[str] = mapped_column(String(16))
+    account: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str] = mapped_column(String(64))
+    service: Mapped[str] = mapped_column(String(200))
+    operation: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str] = mapped_column(String(200))
+    message: Mapped[str] = mapped_column(Text)
+
+
 class FindingLifecycle(Base):
     """A finding over its life: state open, fixed, suppressed or resource_gone."""
 
@@ -158,6 +178,7 @@ class FindingLifecycle(Base):
     fingerprint: Mapped[str] = mapped_column(String(64), primary_key=True)
     rule_id: Mapped[str] = mapped_column(String(200))
     resource_id: Mapped[str] = mapped_column(Text)
+    resource_type: Mapped[str] = mapped_column(String(200), server_default="")
     provider: Mapped[str] = mapped_column(String(16))
     account: Mapped[str] = mapped_column(String(200), index=True)
     region: Mapped[str] = mapped_column(String(64))

@@ -24,9 +24,10 @@ from sqlalchemy.engine import Connection
 
 from scanner.audit.connect import Database
 from scanner.audit.lifecycle import LifeRow, Transition, advance
-from scanner.audit.record import AuditRecord, FindingRow, ResourceRow, Scope, scope_key
+from scanner.audit.record import AuditRecord, FindingRow, ResourceRow, Scope, gap_of, scope_key
 from scanner.audit.schema import (
     Audit,
+    AuditCollectionError,
     AuditFigure,
     AuditFinding,
     AuditFramework,
@@ -73,8 +74,20 @@ def write_audit(db: Database, record: AuditRecord) -> int:
             _table("audit_figures"),
             ({"audit_id": audit_id, **fig.__dict__} for fig in record.figures),
         )
+        _bulk(
+            db,
+            conn,
+            _table("audit_collection_errors"),
+            (
+                {"audit_id": audit_id, "seq": n, **e.model_dump()}
+                for n, e in enumerate(record.errors)
+            ),
+        )
         known = _load_lifecycle(conn, {s.account for s in scopes})
-        change = advance(known, record.findings, scopes, inventory, record.observed_at, audit_id)
+        gaps = [gap_of(e) for e in record.errors]
+        change = advance(
+            known, record.findings, scopes, inventory, record.observed_at, audit_id, gaps
+        )
         _write_lifecycle(db, conn, change)
         conn.execute(
             update(Audit)
@@ -126,6 +139,7 @@ def _audit_values(record: AuditRecord) -> dict[str, Any]:
         "reopened": 0,
         "fixed": 0,
         "gone": 0,
+        "not_seen": 0,
     }
 
 
@@ -150,6 +164,7 @@ def _counts(
         "reopened": change.count("reopened"),
         "fixed": change.count("fixed"),
         "gone": change.count("resource_gone"),
+        "not_seen": change.count("not_seen"),
     }
 
 
@@ -290,7 +305,14 @@ def prune(db: Database, before: datetime) -> PruneResult:
         count = conn.execute(
             select(func.count()).select_from(Audit).where(Audit.observed_at < before)
         ).scalar_one()
-        for table in (AuditFinding, AuditResource, AuditFramework, AuditFigure, FindingEvent):
+        for table in (
+            AuditFinding,
+            AuditResource,
+            AuditFramework,
+            AuditFigure,
+            AuditCollectionError,
+            FindingEvent,
+        ):
             conn.execute(delete(table).where(table.audit_id.in_(old)))
         conn.execute(delete(Audit).where(Audit.observed_at < before))
         gone = conn.execute(

@@ -221,12 +221,13 @@ def diff(
 @db_option
 @click.option("--since", default="90d", show_default=True, help="Window: e.g. 48h, 90d, 12w.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "md", "json"]), default="table",
-    show_default=True,
+    "--format", "fmt", type=click.Choice(["table", "md", "json", "html"]), default="table",
+    show_default=True, help="html: one self-contained page with charts, readable offline.",
 )  # fmt: skip
 @_output
 def trend_(db: str | None, since: str, fmt: str, output: Path | None) -> None:
-    """Per audit: open findings by severity, new and fixed, compliance %, time to fix."""
+    """Per audit: open findings by severity, new and fixed, compliance %, time to fix,
+    capacity headroom and cost."""
     _emit(render_trend(audit_trend(db, since), fmt), output)
 
 

@@ -7,6 +7,9 @@ The sequence (tests/audit/conftest.py writes each snapshot):
                                                                   (Nov 15)
   3. the KMS key's rotation turned off again                      (Dec 1)
   4. account 111122223333 alone, with MFA delete on one bucket    (Dec 11)
+
+and a sequence where one account's region could not be read for a week (collection
+errors in the manifest): its findings are not seen, never fixed or gone.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from scanner.cli import cli
-from scanner.model import fingerprint
-from tests.audit.conftest import demo_snapshot
+from scanner.model import CollectionError, fingerprint
+from scanner.snapshot import open_snapshot
+from tests.audit.conftest import DEMO, demo_snapshot
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 KEY = "arn:aws:kms:eu-west-1:444455556666:key/8e232dbd-cf98-47ca-a0fd-00b16a721527"
@@ -189,3 +193,86 @@ def test_trend_counts_and_time_to_fix(history: History) -> None:
     assert points[2]["time_to_fix"] == expected
     assert [t["mean_days"] for t in points[4]["time_to_fix"].values()] == [40.0]
     assert set(points[1]["compliance"]) >= {"cis-aws-foundations-3.0"}
+
+
+# ---------------------------------------------------------------------- collection errors
+# Account 444455556666's eu-west-1 could not be read a week after the first audit (each
+# service's call failed: its partition is missing, the errors are in the manifest), and the
+# week after it was read again. A volume of the other account was deleted meanwhile.
+HIDDEN = ("444455556666", "eu-west-1")
+
+
+def _hidden(resource: dict[str, Any]) -> bool:
+    return (resource["account"], resource["region"]) == HIDDEN
+
+
+def _unreadable(resource: dict[str, Any]) -> dict[str, Any] | None:
+    return None if _hidden(resource) or resource["id"] == DELETED else resource
+
+
+def _deleted(resource: dict[str, Any]) -> dict[str, Any] | None:
+    return None if resource["id"] == DELETED else resource
+
+
+def _errors() -> list[CollectionError]:
+    """One error per service of the hidden partition, as the AWS collector records them
+    (global services such as S3 in `global`, the others in their region)."""
+    demo = open_snapshot(DEMO)
+    services = {r["type"].split(".")[1] for r in demo.iter_resources() if _hidden(r)}
+    return [
+        CollectionError(
+            provider="aws",
+            account=HIDDEN[0],
+            region="global" if service in GLOBAL else HIDDEN[1],
+            service=service,
+            operation="List",
+            code="EndpointConnectionError",
+            message="Could not connect to the endpoint URL",
+        )
+        for service in sorted(services)
+    ]
+
+
+GLOBAL = {"s3", "iam", "account", "organizations", "cloudfront", "route53"}
+
+
+@pytest.fixture
+def unreadable(db_url: str, tmp_path: Path) -> History:
+    snaps = [
+        demo_snapshot(tmp_path / "s1", T0),
+        demo_snapshot(tmp_path / "s2", T0 + timedelta(days=7), _unreadable, errors=_errors()),
+        demo_snapshot(tmp_path / "s3", T0 + timedelta(days=14), _deleted),
+    ]
+    runs = [run("audit", "run", str(s), "--db", db_url, "-q") for s in snaps]
+    assert [r.exit_code for r in runs] == [1, 1, 1]
+    return History(db_url, runs)
+
+
+def test_findings_hidden_by_collection_errors_are_not_seen_not_gone(unreadable: History) -> None:
+    first = unreadable.json("show", "1")["events"]["new"]
+    hidden = {f["fingerprint"] for f in first if (f["account"], f["region"]) == HIDDEN}
+    gone = {f["fingerprint"] for f in first if f["resource_id"] == DELETED}
+    assert ROTATION in hidden and ENCRYPTION in hidden and gone
+    second = unreadable.json("show", "2")
+    assert second["collection_errors"] == len(_errors())
+    assert second["audit"]["not_seen"] == len(hidden)
+    events = second["events"]
+    assert _fps(events["not_seen"]) == hidden
+    assert _fps(events["resource_gone"]) == gone  # no error where it was: deleted
+    assert events["fixed"] == [] and events["reopened"] == []
+    diff = unreadable.json("diff", "1", "2")
+    assert _fps(diff["not_seen"]) == hidden and _fps(diff["resource_gone"]) == gone
+    assert diff["fixed"] == []
+    assert [r["resource_id"] for r in diff["resources_removed"]] == [DELETED]
+    demo = open_snapshot(DEMO)
+    partition = {r["id"] for r in demo.iter_resources() if _hidden(r)}
+    assert {r["resource_id"] for r in diff["resources_not_seen"]} == partition
+    # read again a week later: the findings were open all along, nothing reopened
+    third = unreadable.json("show", "3")["events"]
+    assert third["reopened"] == [] and not hidden & _fps(third["new"])
+    assert third["not_seen"] == [] and third["fixed"] == []
+    later = unreadable.json("diff", "1", "3")
+    assert later["fixed"] == [] and _fps(later["resource_gone"]) == gone
+    assert hidden <= _fps(later["still_open"])
+    points = unreadable.json("trend", "--since", "3650d")["points"]
+    assert [p["not_seen"] for p in points] == [0, len(hidden), 0]

@@ -87,6 +87,7 @@ from scanner.app.scan import (
 )
 from scanner.app.snapshots import (
     DIAGRAM_FORMATS,
+    DIAGRAM_VIEWS,
     SnapshotInfo,
     TypeCount,
     draw_diagram,
@@ -98,6 +99,7 @@ __all__ = [
     "CAPACITY_FORMATS",
     "COST_FORMATS",
     "DIAGRAM_FORMATS",
+    "DIAGRAM_VIEWS",
     "FORMATS",
     "AwsOptions",
     "CapacityRequest",

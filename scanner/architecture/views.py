@@ -73,6 +73,7 @@ _TITLES = {
 
 ClusterKey = tuple[str, str]  # (kind, value): ("account", "aws:123"), ("vpc", id), ...
 ClusterPath = tuple[ClusterKey, ...]
+ESTATE: ClusterKey = ("estate", "")  # the one cluster of a view merged down to types
 
 
 @dataclass
@@ -321,8 +322,10 @@ def _groups(
     attempts: list[Callable[[str], GroupKey]] = [
         lambda n: (paths[n], nodes[n].type, signatures.get(n, ()))
     ]
-    for depth in range(depth_max, -1, -1):
+    for depth in range(depth_max, 0, -1):
         attempts.append(lambda n, d=depth: (paths[n][:d], nodes[n].type, ()))  # type: ignore[misc]
+    # last resort: one box per type, in one cluster for the whole estate
+    attempts.append(lambda n: ((ESTATE,), nodes[n].type, ()))
     groups: dict[GroupKey, list[ArchNode]] = {}
     for key_of in attempts:
         groups = {}
@@ -375,6 +378,7 @@ def build_view(
     severities = severities or {}
     nodes, edges = _select(arch, view, product)
     places = _Places(arch, view, group_by)
+    places.labels[ESTATE] = "every account and project"
     paths = {n: places.path(node) for n, node in nodes.items()}
     groups = _groups(nodes, paths, edges, max_nodes)
     if view == "overview":

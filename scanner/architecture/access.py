@@ -3,7 +3,10 @@
 AWS: compute `runs_as` a role; the role's policies (`has_policy` -> `aws.iam.policy`
 `document`, and its `inline_policies`) are asked, through `scanner.policy.iam.allows`,
 whether they allow a type's read or write actions on each data or messaging resource of
-the estate (`_AWS_ACTIONS`).
+the estate (`_AWS_ACTIONS`). A grant on `Resource: "*"` is one edge to a node standing for
+every resource of the type in the account (`every`), so an estate with thousands of
+buckets and functions does not get millions of edges; roles with the same policies are
+asked once.
 
 GCP: compute `runs_as` a service account; a resource's `iam_binding` to that service
 account grants a role, read or write by its name (`_gcp_access`). A binding on the
@@ -14,15 +17,16 @@ finding, not a data flow.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import json
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from scanner.policy.iam import allows
+from scanner.policy.iam import allows, may_allow
 
 if TYPE_CHECKING:
     from scanner.architecture.model import ArchNode
 
-__all__ = ["access_edges"]
+__all__ = ["access_edges", "every"]
 
 # type -> (read actions, write actions, resource suffix the actions apply to)
 _AWS_ACTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
@@ -74,10 +78,13 @@ def access_edges(
         if node.tier in ("data", "messaging"):
             data.setdefault(node.scope.account, []).append(node)
     bindings = _gcp_bindings(by_id, runs_as)
+    cache: dict[str, list[tuple[str, str]]] = {}
     for identity, computes in sorted(runs_as.items()):
         role = by_id.get(identity)
+        grants: Iterable[tuple[str, str]]
         if role is not None and role.get("type") == "aws.iam.role":
-            grants = _aws_grants(role, by_id, data.get(str(role.get("account", "")), []))
+            account_data = data.get(str(role.get("account", "")), [])
+            grants = _aws_grants(role, by_id, account_data, cache)
         else:
             grants = _gcp_grants(identity, bindings, data, nodes)
         for target, kind in sorted(set(grants)):
@@ -85,29 +92,48 @@ def access_edges(
                 yield compute, target, kind
 
 
+def every(provider: str, account: str, rtype: str) -> str:
+    """The node id standing for every resource of a type in an account (`Resource: *`)."""
+    return f"every:{provider}:{account}:{rtype}"
+
+
 def _aws_grants(
-    role: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]], data: list[ArchNode]
-) -> Iterator[tuple[str, str]]:
-    documents = [
-        (by_id[p].get("attributes") or {}).get("document")
-        for p in _targets(role, "has_policy")
-        if p in by_id
-    ]
+    role: Mapping[str, Any],
+    by_id: Mapping[str, Mapping[str, Any]],
+    data: list[ArchNode],
+    cache: dict[str, list[tuple[str, str]]],
+) -> list[tuple[str, str]]:
+    policies = [p for p in _targets(role, "has_policy") if p in by_id]
+    documents = [(by_id[p].get("attributes") or {}).get("document") for p in policies]
     attrs = role.get("attributes") or {}
     documents += [p.get("document") for p in attrs.get("inline_policies") or () if p]
     documents = [d for d in documents if d]
-    if not documents:
-        return
-    for node in data:
-        actions = _AWS_ACTIONS.get(node.type)
-        if actions is None:
-            continue
-        reads, writes, suffix = actions
-        arn = node.id + suffix
-        if any(allows(d, a, arn) for d in documents for a in reads):
-            yield node.id, "reads"
-        if any(allows(d, a, arn) for d in documents for a in writes):
-            yield node.id, "writes"
+    account = str(role.get("account", ""))
+    # roles with the same policies reach the same resources: ask once
+    key = json.dumps([account, sorted(policies), attrs.get("inline_policies")], sort_keys=True)
+    if key not in cache:
+        cache[key] = sorted(_aws_reach(documents, account, data))
+    return cache[key]
+
+
+def _aws_reach(
+    documents: list[Any], account: str, data: list[ArchNode]
+) -> Iterator[tuple[str, str]]:
+    for rtype, (reads, writes, suffix) in _AWS_ACTIONS.items():
+        for kind, actions in (("reads", reads), ("writes", writes)):
+            # cheap first: no statement allows the actions at all -> no resource to ask about
+            possible = [a for a in actions if any(may_allow(d, a) for d in documents)]
+            if not possible:
+                continue
+            if any(allows(d, a, "*") for d in documents for a in possible):
+                yield every("aws", account, rtype), kind  # Resource "*": all of them
+                continue
+            for node in data:
+                arn = node.id + suffix
+                if node.type == rtype and any(
+                    allows(d, a, arn) for d in documents for a in possible
+                ):
+                    yield node.id, kind
 
 
 def _gcp_access(role: str) -> str | None:

@@ -114,6 +114,7 @@ class ArchNode:
     product: str = ""
     tags: dict[str, str] = field(default_factory=dict)
     exposed: bool = False
+    is_resource: bool = True  # False: the internet, an outside account, "every bucket"
 
 
 @dataclass(frozen=True, order=True)
@@ -242,7 +243,9 @@ def build_architecture(
     builder = _Builder(resources, list(product_tags) or list(DEFAULT_PRODUCT_TAGS))
     by_id = builder.by_id
     nodes = {rid: builder.node(rid) for rid, r in by_id.items() if _is_shown(r.get("type", ""))}
-    nodes[INTERNET] = ArchNode(INTERNET, "internet", "Internet", "internet", Scope("", "", ""))
+    nodes[INTERNET] = ArchNode(
+        INTERNET, "internet", "Internet", "internet", Scope("", "", ""), is_resource=False
+    )
     edges: set[ArchEdge] = set()
 
     def ensure(rid: str) -> bool:
@@ -272,8 +275,18 @@ def build_architecture(
                     edges.add(ArchEdge(topic, rid, "event"))
         if rtype == "aws.iam.role":
             edges |= _trust_edges(resource, nodes, builder)
-    edges.update(ArchEdge(s, t, kind) for s, t, kind in access_edges(by_id, nodes))
+    for source, target, kind in access_edges(by_id, nodes):
+        if target not in nodes:  # every resource of a type in an account
+            nodes[target] = _every_node(target)
+        edges.add(ArchEdge(source, target, kind))
     return Architecture(nodes=nodes, edges=edges, names=builder.names, exposure=exposure)
+
+
+def _every_node(node_id: str) -> ArchNode:
+    _, provider, account, rtype = node_id.split(":", 3)
+    place = placement(rtype)
+    scope = Scope(provider, account, "global")
+    return ArchNode(node_id, rtype, f"all {place.plural}", place.tier, scope, is_resource=False)
 
 
 def _ports(graph: ResourceGraph, via: str) -> str:
@@ -316,7 +329,12 @@ def _trust_edges(
         if source.startswith("external:") and source not in nodes:
             label = "any AWS account" if account == "*" else f"account {account}"
             nodes[source] = ArchNode(
-                source, EXTERNAL_TYPE, label, "external", Scope("aws", account, "")
+                source,
+                EXTERNAL_TYPE,
+                label,
+                "external",
+                Scope("aws", account, ""),
+                is_resource=False,
             )
         elif source not in nodes:
             nodes[source] = builder.node(source)

@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 VIEWS = ("overview", "network", "dataflow", "exposure", "product")
-MAX_NODES = 150
+MAX_NODES = 200
 _SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1, "info": 0}
 _MAIN_KINDS = frozenset({"exposes", "routes_to", "origin", "event", "reads", "writes"})
 _DATA_KINDS = frozenset({"reads", "writes", "event", "logs_to", "trusts", "routes_to", "origin"})
@@ -89,10 +89,12 @@ class ViewNode:
     severity: str | None = None
     exposed: bool = False
 
+    resources: int = 0  # how many of the members are resources
+
     @property
     def count(self) -> int:
         """How many resources the box stands for (0 for the internet and outside accounts)."""
-        return 0 if self.tier in ("internet", "external") else len(self.members)
+        return self.resources
 
 
 @dataclass(frozen=True, order=True)
@@ -286,6 +288,8 @@ def _group_label(members: list[ArchNode]) -> tuple[str, str]:
         parts = [f"{n} {placement(t).plural if n > 1 else placement(t).label}" for n, t in counts]
         return _TIER_NOUNS.get(first.tier, first.tier), "\n".join(parts)
     if len(members) == 1:
+        if first.id.startswith("every:"):
+            return first.name, "any in the account (Resource: *)"
         return first.name, place.label
     count = f"{len(members)} {place.plural}"
     stem = _stem([m.name for m in members])
@@ -315,6 +319,7 @@ def _groups(
     paths: Mapping[str, ClusterPath],
     edges: list[ArchEdge],
     max_nodes: int,
+    summarise: bool,
 ) -> dict[GroupKey, list[ArchNode]]:
     """Like nodes together: same type, cluster and connections; coarser above max_nodes."""
     signatures = _signatures(edges)
@@ -322,18 +327,26 @@ def _groups(
     attempts: list[Callable[[str], GroupKey]] = [
         lambda n: (paths[n], nodes[n].type, signatures.get(n, ()))
     ]
+
+    def linked(node_id: str) -> tuple[tuple[str, str, str], ...]:
+        # coarser levels merge whatever the connections, but keep connected boxes apart
+        # from the unconnected ones the overview counts per tier
+        return (("linked", "", ""),) if node_id in signatures else ()
+
     for depth in range(depth_max, 0, -1):
-        attempts.append(lambda n, d=depth: (paths[n][:d], nodes[n].type, ()))  # type: ignore[misc]
+        attempts.append(lambda n, d=depth: (paths[n][:d], nodes[n].type, linked(n)))  # type: ignore[misc]
     # last resort: one box per type, in one cluster for the whole estate
-    attempts.append(lambda n: ((ESTATE,), nodes[n].type, ()))
+    attempts.append(lambda n: ((ESTATE,), nodes[n].type, linked(n)))
     groups: dict[GroupKey, list[ArchNode]] = {}
     for key_of in attempts:
         groups = {}
         for node_id, node in nodes.items():
             key = (paths[node_id], node.type, ()) if node_id == INTERNET else key_of(node_id)
-            if node.tier == "external":
-                key = (paths[node_id], node_id, ())  # outside accounts stay apart
+            if not node.is_resource:
+                key = (paths[node_id], node_id, ())  # outside accounts, "every ..." stay apart
             groups.setdefault(key, []).append(node)
+        if summarise:
+            groups = _summarise_unconnected(groups)
         if len(groups) <= max_nodes:
             break
     return groups
@@ -380,9 +393,7 @@ def build_view(
     places = _Places(arch, view, group_by)
     places.labels[ESTATE] = "every account and project"
     paths = {n: places.path(node) for n, node in nodes.items()}
-    groups = _groups(nodes, paths, edges, max_nodes)
-    if view == "overview":
-        groups = _summarise_unconnected(groups)
+    groups = _groups(nodes, paths, edges, max_nodes, summarise=view == "overview")
     box_of: dict[str, str] = {}
     boxes: dict[str, tuple[ClusterPath, ViewNode]] = {}
     for key, members in sorted(groups.items(), key=lambda kv: repr(kv[0])):
@@ -405,6 +416,7 @@ def build_view(
                 members=tuple(m.id for m in members),
                 severity=_worst(severities.get(m.id) for m in members),
                 exposed=any(m.exposed for m in members),
+                resources=sum(m.is_resource for m in members),
             ),
         )
         box_of.update((m.id, box_id) for m in members)

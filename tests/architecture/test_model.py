@@ -126,3 +126,16 @@ def test_models_and_dicts_build_the_same(estate: list[dict[str, Any]]) -> None:
     assert from_models.edges == from_dicts.edges
     assert set(from_models.nodes) == set(from_dicts.nodes)
     assert from_dicts.edge_ends_exist()
+
+
+def test_a_grant_on_every_resource_is_one_edge_to_all_of_them(estate: list[dict[str, Any]]) -> None:
+    policy = next(r for r in estate if r["id"] == POLICY)
+    policy["attributes"]["document"]["Statement"].append(
+        {"Effect": "Allow", "Action": "dynamodb:*", "Resource": "*"}
+    )
+    arch = build_architecture(estate)
+    every = "every:aws:111111111111:aws.dynamodb.table"
+    assert arch.nodes[every].name == "all DynamoDB tables" and not arch.nodes[every].is_resource
+    assert {("reads", WEB[0], every), ("writes", WEB[0], every)} <= {
+        (e.kind, e.source, e.target) for e in arch.edges
+    }

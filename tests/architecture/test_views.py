@@ -52,9 +52,7 @@ def assert_invariants(arch: Architecture, view: View) -> None:
     assert len(members) == len(set(members))  # no resource in two boxes
     assert set(members) <= set(arch.nodes)
     # counts add up: each box stands for as many resources as it has members
-    assert sum(n.count for n in view.nodes()) == len(set(members) - {"internet"}) - sum(
-        1 for m in members if arch.nodes[m].tier == "external"
-    )
+    assert sum(n.count for n in view.nodes()) == sum(arch.nodes[m].is_resource for m in members)
     shown = set(ids)
     assert all(e.source in shown and e.target in shown for e in view.edges)  # no dangling edge
     assert len(view.edges) == len({(e.source, e.target, e.kind) for e in view.edges})
@@ -112,7 +110,11 @@ def test_above_the_cap_boxes_merge_by_type_then_by_coarser_place(
     arch = build_architecture(estate)
     full = build_view(arch, "overview")
     capped = build_view(arch, "overview", max_nodes=6)
-    assert len(capped.nodes()) <= max(6, len({n.type for n in full.nodes()}))
+    # down to one box per type (connected or not) in one cluster for the whole estate
+    assert [c.label for c in capped.root.clusters] == ["every account and project"]
+    types = {n.type for n in full.nodes()} - {"mixed"}
+    assert len(capped.nodes()) <= 2 * len(types) + 1
+    assert len(build_view(arch, "overview", max_nodes=30).nodes()) == len(full.nodes())
     assert sum(n.count for n in capped.nodes()) == sum(n.count for n in full.nodes())
     assert_invariants(arch, capped)
 

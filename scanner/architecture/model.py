@@ -190,8 +190,10 @@ class _Builder:
         if not network and subnets:
             network = next(iter(_targets(self.by_id[subnets[0]], "in_vpc", "in_network")), "")
         subnet_attrs = [self.by_id[s].get("attributes") or {} for s in subnets]
+        # in one subnet, the subnet's zone (none for regional GCP subnets), so a subnet
+        # is drawn in one place whatever its members say
         zone = str(attrs.get("availability_zone") or "")
-        if not zone and len(subnets) == 1:
+        if len(subnets) == 1:
             zone = str(subnet_attrs[0].get("availability_zone") or "")
         routes = [a.get("has_internet_route") for a in subnet_attrs]
         subnet_class = ""

@@ -53,6 +53,8 @@ def assert_invariants(arch: Architecture, view: View) -> None:
     assert set(members) <= set(arch.nodes)
     # counts add up: each box stands for as many resources as it has members
     assert sum(n.count for n in view.nodes()) == sum(arch.nodes[m].is_resource for m in members)
+    keys = [c.key for c in _clusters(view)]
+    assert len(keys) == len(set(keys))  # every place drawn once
     shown = set(ids)
     assert all(e.source in shown and e.target in shown for e in view.edges)  # no dangling edge
     assert len(view.edges) == len({(e.source, e.target, e.kind) for e in view.edges})
@@ -202,3 +204,13 @@ def test_open_severities_keep_the_worst_open_one() -> None:
     ]
     assert open_severities(findings) == {rid: "high"}
     assert Counter(open_severities([]).values()) == Counter()
+
+
+def test_a_subnet_is_drawn_once_whatever_its_members_say(estate: list[dict[str, Any]]) -> None:
+    worker = next(r for r in estate if r["id"] == WORKER)
+    worker["relations"] = [{"type": "in_subnet", "target": PRIVATE_A}]
+    worker["attributes"]["availability_zone"] = "eu-west-1c"  # disagrees with its subnet
+    view = build_view(build_architecture(estate), "network")
+    subnets = [c for c in _clusters(view) if c.key == ("subnet-private", PRIVATE_A)]
+    assert len(subnets) == 1
+    assert {m for n in subnets[0].nodes for m in n.members} == {WEB[0], WEB[1], WORKER}

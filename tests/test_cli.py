@@ -52,6 +52,8 @@ def test_demo_writes_every_report(demo_out: Path) -> None:
         "findings.csv",
         "diagram.dot",
         "diagram.mmd",
+        "diagram-exposure.dot",
+        "diagram-exposure.mmd",
     ):
         assert (demo_out / name).stat().st_size > 0, name
     if shutil.which("dot"):
@@ -208,6 +210,27 @@ def test_diagram_formats(tmp_path: Path) -> None:
     result = run("diagram", str(DEMO), "--format", "dot", "--group-by", "tag:Team")
     assert result.exit_code == 0 and "digraph" in result.output
     assert_user_error(run("diagram", str(DEMO), "--group-by", "colour"), "--group-by")
+
+
+def test_diagram_views(demo_out: Path, tmp_path: Path) -> None:
+    findings = demo_out / "findings.json"
+    out = tmp_path / "exposure.dot"
+    args = ("--view", "exposure", "--findings", str(findings), "--format", "dot", "-o", str(out))
+    assert run("diagram", str(DEMO), *args).exit_code == 0
+    text = out.read_text()
+    assert 'digraph "exposure"' in text and "critical</b>" in text
+    result = run(
+        "diagram", str(DEMO), "--view", "product", "--product", "checkout", "--format", "dot"
+    )
+    assert result.exit_code == 0 and "Product: checkout" in result.output
+    result = run("diagram", str(DEMO), "--view", "network", "--format", "mermaid")
+    assert result.exit_code == 0 and "zone eu-west-1a" in result.output
+    assert_user_error(
+        run("diagram", str(DEMO), "--view", "product", "--format", "dot"),
+        "--product NAME",
+        "checkout",
+    )
+    assert run("diagram", str(DEMO), "--view", "map").exit_code == 2
 
 
 def test_rules_commands() -> None:

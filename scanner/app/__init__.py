@@ -88,6 +88,7 @@ from scanner.app.scan import (
 )
 from scanner.app.snapshots import (
     DIAGRAM_FORMATS,
+    DIAGRAM_VIEWS,
     SnapshotInfo,
     TypeCount,
     draw_diagram,
@@ -99,6 +100,7 @@ __all__ = [
     "CAPACITY_FORMATS",
     "COST_FORMATS",
     "DIAGRAM_FORMATS",
+    "DIAGRAM_VIEWS",
     "FORMATS",
     "AwsOptions",
     "CapacityRequest",

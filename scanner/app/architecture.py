@@ -29,6 +29,7 @@ from scanner.app.events import Listener, ignore
 from scanner.app.files import write_atomic
 from scanner.app.gate import Gate, GateOptions, load_gate
 from scanner.app.scan import load_ruleset, scan_snapshots
+from scanner.architecture import build_architecture, open_severities
 from scanner.architecture.adr import gather_facts, scaffold, slug
 from scanner.architecture.c4 import to_structurizr
 from scanner.architecture.decisions import (
@@ -40,17 +41,16 @@ from scanner.architecture.decisions import (
 from scanner.architecture.document import (
     ArchitectureDocument,
     build_document,
-    worst_severities,
 )
 from scanner.errors import ConfigError, ReportError
-from scanner.headroom import UNTAGGED, product_of
-from scanner.model import Finding, Resource, utcnow
+from scanner.headroom import UNTAGGED
+from scanner.model import Finding, utcnow
 from scanner.render.architecture import (
     DiagramFiles,
     render_architecture_html,
     render_architecture_markdown,
 )
-from scanner.render.diagram import render_diagram
+from scanner.render.diagram import render_architecture
 from scanner.snapshot import open_snapshot
 
 __all__ = [
@@ -156,27 +156,6 @@ def write_architecture(
     return result
 
 
-def _draw(
-    resources: Sequence[Resource],
-    view: str,
-    fmt: str,
-    *,
-    severities: Mapping[str, str] | None = None,
-    product: str | None = None,
-    product_tags: Sequence[str] | None = None,
-) -> str:
-    """One view of the estate in one format: the only place the document draws diagrams.
-
-    Until `scanner.render.diagram.render_view` lands this draws the resources (the
-    product's alone for the product view) as `pscan diagram --group-by vpc` does.
-    """
-    del view, severities  # the views and severity marks come with render_view
-    if product is not None:
-        keys = [k.lower() for k in product_tags or ()]
-        resources = [r for r in resources if product_of(r.tags, keys) == product]
-    return render_diagram(resources, fmt, group_by="vpc")
-
-
 def _diagrams(
     resources: Sequence[Mapping[str, Any]],
     findings: Sequence[Finding],
@@ -186,8 +165,8 @@ def _diagrams(
     notes: list[str],
 ) -> list[DiagramFiles]:
     """Draw every view in every format into `outputs`; a missing `dot` is one note."""
-    models = [Resource.model_validate(r) for r in resources]
-    severities = worst_severities(findings)
+    arch = build_architecture(resources, product_tags)
+    severities = open_severities(findings)
     products = [c.name for c in document.by_product if c.name != UNTAGGED]
     jobs: list[tuple[str, str, str, str | None]] = [
         (view, view, _TITLES[view], None) for view in VIEWS if view != "product"
@@ -210,14 +189,7 @@ def _diagrams(
                 continue
             name = f"diagrams/{stem}.{ext}"
             try:
-                text = _draw(
-                    models,
-                    view,
-                    fmt,
-                    severities=severities,
-                    product=product,
-                    product_tags=product_tags,
-                )
+                text = render_architecture(arch, view, fmt, severities=severities, product=product)
             except ReportError as exc:
                 if fmt != "svg":
                     raise

@@ -19,6 +19,7 @@ from scanner.app.events import Listener, RulesLoaded, ignore
 from scanner.app.files import write_atomic
 from scanner.app.forecast import forecast_section
 from scanner.app.scan import load_ruleset, scan_snapshots
+from scanner.architecture import build_architecture, open_severities
 from scanner.architecture.decisions import read_decisions
 from scanner.errors import ReportError
 from scanner.forecast.model import load_model
@@ -61,8 +62,10 @@ def run_demo(
 ) -> DemoResult:
     """Scan the bundled demo estate and write every report and diagram into `out`.
 
-    The SVG diagram needs Graphviz's `dot`; without it the other files are written and
-    the result's notes say why the SVG is missing. `product_tags` group the capacity
+    The diagrams are the overview (`diagram.*`, also in the HTML report) and the internet
+    exposure (`diagram-exposure.*`), with each resource's worst open finding. Their SVGs
+    need Graphviz's `dot`; without it the other files are written and the result's notes
+    say why the SVGs are missing. `product_tags` group the capacity
     section (default: `scanner.headroom.DEFAULT_PRODUCT_TAGS`).
     """
     snap = open_snapshot(data_dir("fixtures/demo"))
@@ -78,23 +81,28 @@ def run_demo(
     doc.findings = sorted(
         [*doc.findings, *planned], key=lambda f: (-f.severity.rank, f.rule_id, f.resource.id)
     )
-    dot_text = diagrams.to_dot(snap.iter_resources(), group_by="vpc")
     outputs: dict[str, str] = {
         "findings.json": render(doc, "json"),
         "results.sarif": render(doc, "sarif"),
         "results.junit.xml": render(doc, "junit"),
         "findings.csv": render(doc, "csv"),
         "report.md": render(doc, "md"),
-        "diagram.dot": dot_text,
-        "diagram.mmd": diagrams.to_mermaid(snap.iter_resources(), group_by="vpc"),
     }
     result = DemoResult(doc=doc, out=out)
-    svg: str | None = None
-    try:
-        svg = diagrams.to_svg(dot_text)
-        outputs["diagram.svg"] = svg
-    except ReportError as exc:
-        result.notes.append(str(exc))
+    arch = build_architecture(snap.iter_resources(), tags)
+    severities = open_severities(doc.findings)
+    for view, stem in (("overview", "diagram"), ("exposure", "diagram-exposure")):
+        dot_text = diagrams.render_architecture(arch, view, "dot", severities=severities)
+        outputs[f"{stem}.dot"] = dot_text
+        outputs[f"{stem}.mmd"] = diagrams.render_architecture(
+            arch, view, "mermaid", severities=severities
+        )
+        try:
+            outputs[f"{stem}.svg"] = diagrams.to_svg(dot_text)
+        except ReportError as exc:
+            if not result.notes:  # one note says it for every view
+                result.notes.append(str(exc))
+    svg = outputs.get("diagram.svg")
     outputs["report.html"] = render_html(doc, diagram_svg=svg)
     for name, text in outputs.items():
         write_atomic(out / name, text)

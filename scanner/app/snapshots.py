@@ -7,15 +7,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from scanner.architecture import open_severities
 from scanner.catalog import TYPES
 from scanner.errors import ConfigError
 from scanner.model import SnapshotManifest
 from scanner.render import diagram as diagrams
+from scanner.render.jsonout import read_findings
 from scanner.snapshot import merge_snapshots, open_snapshot
 
-__all__ = ["DIAGRAM_FORMATS", "SnapshotInfo", "TypeCount", "draw_diagram", "merge", "snapshot_info"]
+__all__ = [
+    "DIAGRAM_FORMATS",
+    "DIAGRAM_VIEWS",
+    "SnapshotInfo",
+    "TypeCount",
+    "draw_diagram",
+    "merge",
+    "snapshot_info",
+]
 
 DIAGRAM_FORMATS = ("dot", "svg", "mermaid")
+DIAGRAM_VIEWS = diagrams.VIEWS
 
 
 @dataclass(frozen=True)
@@ -55,20 +66,41 @@ def merge(sources: Sequence[Path], output: Path) -> SnapshotManifest:
     return merge_snapshots(list(sources), output)
 
 
-def draw_diagram(snapshot: Path, fmt: str, group_by: str = "account") -> str:
-    """The architecture of a snapshot as DOT, SVG (needs Graphviz) or Mermaid text.
+def draw_diagram(
+    snapshot: Path,
+    fmt: str,
+    group_by: str = "account",
+    *,
+    view: str = "overview",
+    product: str | None = None,
+    findings: Path | None = None,
+    product_tags: Sequence[str] = (),
+) -> str:
+    """One architecture view of a snapshot as DOT, SVG (needs Graphviz) or Mermaid text.
+
+    `findings` (a findings JSON from `pscan scan`) puts each resource's worst open
+    severity on the picture; `product` picks the product the `product` view shows.
 
     Raises:
-        ConfigError: `group_by` is not account, vpc or tag:KEY.
-        ReportError: SVG was asked for and Graphviz's `dot` is missing or failed.
+        ConfigError: `group_by` is not account, vpc or tag:KEY, or `view` is unknown.
+        ReportError: the product view without a known product; the findings file is
+            unreadable; SVG was asked for and Graphviz's `dot` is missing or failed.
     """
     if group_by not in ("account", "vpc") and not (
         group_by.startswith("tag:") and len(group_by) > 4
     ):
         msg = f"--group-by {group_by!r}: use account, vpc, or tag:KEY"
         raise ConfigError(msg)
-    resources = open_snapshot(snapshot).iter_resources()
-    if fmt == "mermaid":
-        return diagrams.to_mermaid(resources, group_by=group_by)
-    text = diagrams.to_dot(resources, group_by=group_by)
-    return diagrams.to_svg(text) if fmt == "svg" else text
+    if view not in diagrams.VIEWS:
+        msg = f"--view {view!r}: use one of {', '.join(diagrams.VIEWS)}"
+        raise ConfigError(msg)
+    severities = open_severities(read_findings(findings).findings) if findings else None
+    return diagrams.render_view(
+        open_snapshot(snapshot).iter_resources(),
+        view,
+        fmt,
+        severities=severities,
+        product=product,
+        product_tags=tuple(product_tags) or None,
+        group_by=group_by,
+    )

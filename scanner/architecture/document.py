@@ -37,7 +37,7 @@ from scanner.architecture.decisions import Decision, TechnologyUse, technology_u
 from scanner.catalog.tiers import placement, tier_of
 from scanner.graph import INTERNET, ResourceGraph
 from scanner.headroom import product_of
-from scanner.model import Category, Finding, FindingStatus, ResourceRef, Severity
+from scanner.model import Category, Finding, FindingStatus, ResourceRef
 from scanner.policy.gcp import is_public_member
 from scanner.policy.iam import account_of
 
@@ -57,7 +57,6 @@ __all__ = [
     "is_architecture_level",
     "open_findings",
     "ref_of",
-    "worst_severities",
 ]
 
 ARCHITECTURE_CATEGORIES = frozenset(
@@ -220,16 +219,6 @@ def is_architecture_level(finding: Finding) -> bool:
         or tier_of(finding.resource.type) == "edge"
         or (bool(finding.path) and finding.path[0] == INTERNET)
     )
-
-
-def worst_severities(findings: Iterable[Finding]) -> dict[str, str]:
-    """Resource id -> the worst severity of its open findings."""
-    worst: dict[str, Severity] = {}
-    for f in open_findings(findings):
-        known = worst.get(f.resource.id)
-        if known is None or f.severity.rank > known.rank:
-            worst[f.resource.id] = f.severity
-    return {rid: sev.value for rid, sev in sorted(worst.items())}
 
 
 def build_document(

@@ -6,9 +6,21 @@ from pathlib import Path
 
 import click
 
-from scanner.app import DIAGRAM_FORMATS, GateOptions, ReportRequest, draw_diagram, run_report
+from scanner.app import (
+    DIAGRAM_FORMATS,
+    DIAGRAM_VIEWS,
+    GateOptions,
+    ReportRequest,
+    draw_diagram,
+    run_report,
+)
 from scanner.app import write_atomic as write_file
-from scanner.cli.options import format_option, output_option, report_gate_options
+from scanner.cli.options import (
+    format_option,
+    output_option,
+    product_tag_option,
+    report_gate_options,
+)
 from scanner.cli.output import echo_text, emit
 from scanner.gate import exit_code
 
@@ -41,6 +53,22 @@ def report(findings: Path, fmt: str, output: Path | None, gate: GateOptions) -> 
 @click.command()
 @click.argument("snapshot", type=click.Path(path_type=Path))
 @click.option(
+    "--view",
+    type=click.Choice(list(DIAGRAM_VIEWS)),
+    default="overview",
+    show_default=True,
+    help="overview: the whole estate on one page; network: per VPC, subnets by zone;"
+    " dataflow: what reads, writes, logs to and trusts what; exposure: what the internet"
+    " reaches and how; product: one product's resources (--product).",
+)
+@click.option("--product", default=None, help="The product the product view shows.")
+@click.option(
+    "--findings",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Findings JSON (pscan scan): each node shows its worst open severity.",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(list(DIAGRAM_FORMATS)),
@@ -52,19 +80,38 @@ def report(findings: Path, fmt: str, output: Path | None, gate: GateOptions) -> 
     "--group-by",
     default="account",
     show_default=True,
-    help="Cluster by account, vpc, or tag:KEY.",
+    help="Outermost clusters: account (then region, VPC, subnets), vpc, or tag:KEY.",
 )
+@product_tag_option("Default: Product, App, Application.")
 @output_option
-def diagram(snapshot: Path, fmt: str, group_by: str, output: Path | None) -> None:
-    """Draw the architecture of a snapshot (Graphviz DOT/SVG or Mermaid).
+def diagram(
+    snapshot: Path,
+    view: str,
+    product: str | None,
+    findings: Path | None,
+    fmt: str,
+    group_by: str,
+    product_tags: tuple[str, ...],
+    output: Path | None,
+) -> None:
+    """Draw the architecture of a snapshot (Graphviz SVG/DOT or Mermaid).
 
     \b
     Examples:
-      pscan diagram ./snap --format svg -o estate.svg
-      pscan diagram ./snap --format mermaid --group-by vpc
-      pscan diagram ./snap --format dot --group-by tag:Team | dot -Tpng > estate.png
+      pscan diagram ./snap -o overview.svg
+      pscan diagram ./snap --view exposure --findings findings.json -o exposure.svg
+      pscan diagram ./snap --view product --product checkout --format mermaid
+      pscan diagram ./snap --view network --format dot | dot -Tpng > network.png
     """
-    text = draw_diagram(snapshot, fmt, group_by)
+    text = draw_diagram(
+        snapshot,
+        fmt,
+        group_by,
+        view=view,
+        product=product,
+        findings=findings,
+        product_tags=product_tags,
+    )
     if output:
         write_file(output, text)
     else:

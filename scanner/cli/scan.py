@@ -170,8 +170,10 @@ def demo(out: Path, product_tags: tuple[str, ...], quiet: bool) -> None:
 
     The demo is a fictional company with two AWS accounts in two regions and one GCP
     project, with deliberate problems. Writes findings.json, report.html, report.md,
-    results.sarif, results.junit.xml, findings.csv and diagram.dot/.mmd/.svg into OUT,
-    and the architecture document (pscan architecture) into OUT/architecture/.
+    results.sarif, results.junit.xml, findings.csv, the architecture overview
+    (diagram.dot/.mmd/.svg, also in report.html) and the internet exposure view
+    (diagram-exposure.dot/.mmd/.svg) into OUT, and the architecture document
+    (pscan architecture) into OUT/architecture/.
 
     \b
     Examples:

@@ -11,6 +11,8 @@ queue and a planned queue with the same policy always get the same answer:
   value or a list (`as_list`);
 - action and resource patterns use IAM wildcards, `*` and `?`, and actions compare
   case-insensitively (`action_matches`);
+- `may_allow(doc, action)` is true when an `Allow` statement covers the action on some
+  resource: a cheap first test before `allows` is asked per resource;
 - `allows(doc, action, resource)` is true when an `Allow` statement covers the pair and no
   unconditional `Deny` statement does. A `Condition` on an Allow does not stop it from
   counting: the permission exists whenever the condition holds;
@@ -54,6 +56,7 @@ __all__ = [
     "is_public_policy",
     "is_public_statement",
     "limits_callers",
+    "may_allow",
     "parse_document",
     "principal_node",
     "principals",
@@ -168,6 +171,15 @@ def _covers_resource(statement: Mapping[str, Any], resource: str) -> bool:
         excluded = as_list(statement["NotResource"])
         return not any(_resource_matches(str(p), resource) for p in excluded if p != "*")
     return any(_resource_matches(str(p), resource) for p in as_list(statement.get("Resource")))
+
+
+def may_allow(document: Any, action: str) -> bool:
+    """True when some `Allow` statement covers `action` on some resource (a cheap test
+    before asking `allows` about each resource of an estate)."""
+    return any(
+        statement.get("Effect") == "Allow" and _covers_action(statement, action)
+        for statement in statements(document)
+    )
 
 
 def allows(document: Any, action: str, resource: str = "*") -> bool:

@@ -1,427 +1,240 @@
-"""Architecture diagrams of a snapshot: Graphviz DOT, SVG (through `dot`) and Mermaid.
+"""Architecture diagrams: views of the estate as Graphviz DOT, SVG (through `dot`) and Mermaid.
 
-An architecture diagram shows architecture, not noise: only the resource types in
-`ARCHITECTURE_TYPES` (network containers, compute, load balancers, databases, buckets,
-functions, clusters, queues) plus one `internet` node. Edges are the `routes_to`,
-`in_subnet` and `attached_to` relations among the shown nodes (IAM edges such as
-`runs_as` are left out), and `internet -> resource` for resources that are publicly
-addressed (`scanner.policy.network.is_publicly_addressed`: a public IP,
-`publicly_accessible: true` or an `internet-facing` scheme).
+`render_view(resources, "overview", "svg")` builds the architecture model
+(`scanner.architecture`), picks one view (`VIEWS`) and draws it:
 
-Resources are clustered by `group_by`:
+- left to right: the internet, then the tiers of `scanner.catalog.tiers` in columns
+  (edge, compute, messaging, data; network gateways with the edge, identities and log
+  sources with compute), nested in account/project -> region -> VPC -> subnets;
+- one shape and colour per tier (`TIER_STYLES`), one colour and line style per edge kind
+  (`scanner.architecture.EDGE_KINDS`), both explained in a legend under the title;
+- a node's worst open finding (a `severities` mapping of resource id -> severity)
+  colours its border and is written under its name;
+- the page is scaled to one 1920x1080 screen (`size`); aggregation keeps labels legible.
 
-- `account`: account -> VPC/network -> subnet, nested.
-- `vpc`: VPC/network -> subnet; resources in no VPC sit in their account's cluster.
-- `tag:KEY`: one cluster per value of tag KEY (`untagged` otherwise); VPCs and subnets
-  are then plain nodes, and containment relations are drawn as edges.
-
-VPCs and subnets that are clusters are not nodes; empty ones are not drawn. Above
-`max_nodes` nodes, resources of one type are merged into a single node labelled with
-their count and type, per cluster, then per top-level cluster, then per type, until the
-diagram fits.
-
-Output is deterministic: clusters, nodes and edges are sorted.
+Without Graphviz, DOT and Mermaid are still text; `to_svg` raises a ReportError saying
+how to install it. Output is deterministic.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
+import itertools
 import logging
 import re
 import shutil
 import subprocess
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from functools import lru_cache
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from scanner.architecture import (
+    EDGE_KINDS,
+    VIEWS,
+    Architecture,
+    Cluster,
+    View,
+    ViewNode,
+    build_architecture,
+    build_view,
+)
+from scanner.architecture.views import MAX_NODES
 from scanner.errors import ReportError
+from scanner.headroom import DEFAULT_PRODUCT_TAGS
 from scanner.model import Resource
-from scanner.policy.network import is_publicly_addressed
 from scanner.render._text import strip_control
 
 __all__ = [
-    "ARCHITECTURE_TYPES",
     "DIAGRAM_FORMATS",
     "DOT_TIMEOUT_SECONDS",
     "MAX_NODES",
+    "SCREEN_INCHES",
+    "TIER_STYLES",
+    "VIEWS",
+    "render_architecture",
     "render_diagram",
+    "render_view",
     "to_dot",
     "to_mermaid",
     "to_svg",
+    "view_to_dot",
+    "view_to_mermaid",
 ]
 
 logger = logging.getLogger(__name__)
 
 DIAGRAM_FORMATS = ("dot", "mermaid", "svg")
 DOT_TIMEOUT_SECONDS = 120
-MAX_NODES = 400
-
-# A type is shown when it equals one of these or starts with one followed by a dot
-# ("aws.ecs" shows aws.ecs.cluster and aws.ecs.service, not aws.ecsx.thing).
-ARCHITECTURE_TYPES = (
-    "aws.ec2.vpc",
-    "aws.ec2.subnet",
-    "aws.ec2.internet_gateway",
-    "aws.ec2.nat_gateway",
-    "aws.ec2.instance",
-    "aws.autoscaling.group",
-    "aws.elb.load_balancer",
-    "aws.elbv2.load_balancer",
-    "aws.cloudfront.distribution",
-    "aws.apigateway",
-    "aws.ecs",
-    "aws.eks.cluster",
-    "aws.lambda.function",
-    "aws.rds.instance",
-    "aws.rds.cluster",
-    "aws.dynamodb.table",
-    "aws.elasticache",
-    "aws.s3.bucket",
-    "aws.sqs.queue",
-    "aws.sns.topic",
-    "gcp.compute.network",
-    "gcp.compute.subnetwork",
-    "gcp.compute.instance",
-    "gcp.compute.instance_group",
-    "gcp.compute.forwarding_rule",
-    "gcp.compute.backend_service",
-    "gcp.container.cluster",
-    "gcp.run.service",
-    "gcp.cloudfunctions.function",
-    "gcp.sql.instance",
-    "gcp.storage.bucket",
-    "gcp.pubsub.topic",
-)
-
-_VPC_TYPES = frozenset({"aws.ec2.vpc", "gcp.compute.network"})
-_SUBNET_TYPES = frozenset({"aws.ec2.subnet", "gcp.compute.subnetwork"})
-_CONTAINER_TYPES = _VPC_TYPES | _SUBNET_TYPES
-_VPC_RELATIONS = ("in_vpc", "in_network")
-_SUBNET_RELATION = "in_subnet"
-_EDGE_TYPES = frozenset({"routes_to", "in_subnet", "attached_to"})
+# 1920x1080 CSS pixels at 96 per inch: Graphviz scales a larger drawing down to this.
+SCREEN_INCHES = (19.8, 11.1)
 _INTERNET = "internet"
-_GROUP_BY_HELP = "account, vpc or tag:KEY"
-_TIMES = "\N{MULTIPLICATION SIGN}"  # aggregate labels: "12 <times> aws.ec2.instance"
+# Font sizes (points): nothing is drawn smaller than _SMALL, so a page scaled to the
+# screen keeps every label legible when _SMALL points stay at least 10 pixels.
+_SMALL = 10
+_BIG = 12
 
-# (type prefix, DOT shape, fill colour, Mermaid class); first match wins.
-_STYLES = (
-    (
-        ("aws.ec2.vpc", "aws.ec2.subnet", "gcp.compute.network", "gcp.compute.subnetwork"),
-        "tab",
-        "#f1f5f9",
-        "network",
-    ),
-    (("aws.ec2.internet_gateway", "aws.ec2.nat_gateway"), "invhouse", "#f1f5f9", "network"),
-    (
-        (
-            "aws.elb",
-            "aws.elbv2",
-            "aws.cloudfront",
-            "aws.apigateway",
-            "gcp.compute.forwarding_rule",
-            "gcp.compute.backend_service",
-        ),
-        "hexagon",
-        "#ede9fe",
-        "balancer",
-    ),
-    (("aws.rds", "aws.dynamodb", "aws.elasticache", "gcp.sql"), "cylinder", "#dcfce7", "data"),
-    (("aws.s3", "gcp.storage"), "folder", "#fef3c7", "storage"),
-    (("aws.sqs", "aws.sns", "gcp.pubsub"), "cds", "#fce7f3", "messaging"),
-)
-_DEFAULT_STYLE = ("box", "#dbeafe", "compute")
-_MERMAID_CLASSES = {
-    "network": "fill:#f1f5f9,stroke:#64748b",
-    "balancer": "fill:#ede9fe,stroke:#64748b",
-    "data": "fill:#dcfce7,stroke:#64748b",
-    "storage": "fill:#fef3c7,stroke:#64748b",
-    "messaging": "fill:#fce7f3,stroke:#64748b",
-    "compute": "fill:#dbeafe,stroke:#64748b",
-    "inet": "fill:#fee2e2,stroke:#b91c1c",
+# tier -> (DOT shape, fill, border, Mermaid shape opening, closing)
+TIER_STYLES: dict[str, tuple[str, str, str, str, str]] = {
+    "internet": ("ellipse", "#fee2e2", "#b91c1c", "((", "))"),
+    "external": ("octagon", "#fae8ff", "#86198f", "{{", "}}"),
+    "edge": ("hexagon", "#ede9fe", "#6d28d9", "{{", "}}"),
+    "network": ("invhouse", "#f1f5f9", "#475569", "[/", "\\]"),
+    "compute": ("box", "#dbeafe", "#1d4ed8", "(", ")"),
+    "identity": ("note", "#fef9c3", "#a16207", "[", "]"),
+    "observability": ("folder", "#f1f5f9", "#475569", "[", "]"),
+    "messaging": ("cds", "#fce7f3", "#be185d", ">", "]"),
+    "security": ("note", "#fef9c3", "#a16207", "[", "]"),
+    "data": ("cylinder", "#dcfce7", "#15803d", "[(", ")]"),
+    "management": ("box", "#f8fafc", "#475569", "[", "]"),
 }
-_EDGE_STYLES = {
-    "in_subnet": "dashed",
-    "in_vpc": "dashed",
-    "in_network": "dashed",
-    "attached_to": "dotted",
+_TIER_NAMES = {
+    "edge": "edge (CDN, load balancers, gateways)",
+    "compute": "compute",
+    "messaging": "messaging",
+    "data": "data",
+    "network": "network",
+    "identity": "identity",
+    "observability": "logging",
+    "external": "outside account",
+}
+# The column a tier is drawn in, left to right.
+_COLUMNS = {
+    "internet": 0,
+    "external": 0,
+    "edge": 1,
+    "network": 1,
+    "compute": 2,
+    "identity": 2,
+    "observability": 2,
+    "management": 2,
+    "messaging": 3,
+    "security": 3,
+    "data": 4,
+}
+_SEVERITY_COLOURS = {
+    "critical": "#b91c1c",
+    "high": "#ea580c",
+    "medium": "#a16207",
+    "low": "#2563eb",
+    "info": "#64748b",
+}
+# cluster kind -> (fill, border, DOT style)
+_CLUSTER_STYLES = {
+    "tag": ("#ffffff", "#334155", "rounded"),
+    "account": ("#f8fafc", "#334155", "rounded,filled"),
+    "region": ("#ffffff", "#94a3b8", "rounded,filled"),
+    "vpc": ("#eff6ff", "#3b82f6", "rounded,filled"),
+    "zone": ("#ffffff", "#94a3b8", "dashed,filled"),
+    "external": ("#faf5ff", "#a855f7", "rounded,filled,dashed"),
+}
+_SUBNET_FILLS = {"public": "#fff7ed", "private": "#f0fdf4"}
+_LINE_GLYPHS = {
+    "solid": "\u2501\u2501\u2501",
+    "bold": "\u2501\u2501\u2501",
+    "dashed": "\u254d\u254d\u254d",
+    "dotted": "\u2504\u2504\u2504",
 }
 
 
-@lru_cache(maxsize=4096)
-def _is_architecture_type(rtype: str) -> bool:
-    return any(rtype == p or rtype.startswith(p + ".") for p in ARCHITECTURE_TYPES)
+# --- model and views ---------------------------------------------------------------
 
 
-@lru_cache(maxsize=4096)
-def _style(rtype: str) -> tuple[str, str, str]:
-    for prefixes, shape, fill, css_class in _STYLES:
-        if any(rtype == p or rtype.startswith(p + ".") for p in prefixes):
-            return shape, fill, css_class
-    return _DEFAULT_STYLE
+def _architecture(
+    resources: Iterable[Mapping[str, Any] | Resource], product_tags: Sequence[str] | None
+) -> Architecture:
+    return build_architecture(resources, product_tags or DEFAULT_PRODUCT_TAGS)
 
 
-@dataclass
-class _Item:
-    """One architecture-relevant resource, reduced to what a diagram needs."""
+def render_architecture(
+    arch: Architecture,
+    view: str,
+    fmt: str,
+    *,
+    severities: Mapping[str, str] | None = None,
+    product: str | None = None,
+    group_by: str = "account",
+    max_nodes: int = MAX_NODES,
+) -> str:
+    """Draw one view of an already built architecture model (several views, one model).
 
-    id: str
-    type: str
-    provider: str
-    account: str
-    name: str
-    tags: dict[str, str]
-    is_public: bool
-    relations: list[tuple[str, str]]
-
-    def targets(self, *relation_types: str) -> list[str]:
-        return [target for rtype, target in self.relations if rtype in relation_types]
-
-
-ClusterKey = tuple[str, str]  # (kind, value): ("account", "aws:123"), ("vpc", id), ...
-ClusterPath = tuple[ClusterKey, ...]
-
-
-@dataclass
-class _Node:
-    id: str
-    label: str
-    sublabel: str
-    type: str
-    path: ClusterPath
-    is_public: bool = False
+    Raises:
+        ReportError: unknown view, format or group_by; a product view without a known
+            product; `dot` missing or failing for `svg`.
+    """
+    if fmt not in DIAGRAM_FORMATS:
+        msg = f"diagram format {fmt!r} is not valid (use one of: {', '.join(DIAGRAM_FORMATS)})"
+        raise ReportError(msg)
+    drawn = build_view(
+        arch, view, severities=severities, product=product, group_by=group_by, max_nodes=max_nodes
+    )
+    if fmt == "mermaid":
+        return view_to_mermaid(drawn)
+    dot_text = view_to_dot(drawn)
+    return to_svg(dot_text) if fmt == "svg" else dot_text
 
 
-@dataclass
-class _Diagram:
-    nodes: dict[str, _Node] = field(default_factory=dict)
-    edges: set[tuple[str, str, str]] = field(default_factory=set)
-    cluster_labels: dict[ClusterKey, str] = field(default_factory=dict)
+def render_view(
+    resources: Sequence[Resource] | Iterable[Mapping[str, Any] | Resource],
+    view: str,
+    fmt: str,
+    *,
+    severities: Mapping[str, str] | None = None,
+    product: str | None = None,
+    product_tags: Sequence[str] | None = None,
+    group_by: str = "account",
+) -> str:
+    """Draw one view (`VIEWS`) of the resources as `dot`, `svg` or `mermaid` text.
+
+    Args:
+        resources: the snapshot's resources (`Resource` models or snapshot dicts).
+        view: overview, network, dataflow, exposure or product.
+        fmt: dot, svg (needs Graphviz's `dot`) or mermaid.
+        severities: resource id -> worst open finding severity, drawn on the nodes.
+        product: the product the `product` view shows.
+        product_tags: tag keys that name a resource's product (default: those of
+            `--product-tag`, `scanner.headroom.DEFAULT_PRODUCT_TAGS`).
+        group_by: account (default), vpc, or tag:KEY as the outermost cluster.
+
+    Raises:
+        ReportError: unknown view or format; `product` view without a known product;
+            `dot` missing or failing for `svg`.
+    """
+    arch = _architecture(resources, product_tags)
+    return render_architecture(
+        arch, view, fmt, severities=severities, product=product, group_by=group_by
+    )
 
 
-def _as_item(resource: Mapping[str, Any] | Resource) -> _Item | None:
-    if isinstance(resource, Resource):
-        rtype, rid = resource.type, resource.id
-        if not _is_architecture_type(rtype):
-            return None
-        attributes: Mapping[str, Any] = resource.attributes
-        relations = [(rel.type, rel.target) for rel in resource.relations]
-        provider, account, name = str(resource.provider), resource.account, resource.name
-        tags = dict(resource.tags)
-    else:
-        rtype, rid = str(resource.get("type", "")), str(resource.get("id", ""))
-        if not rid or not _is_architecture_type(rtype):
-            return None
-        attributes = resource.get("attributes") or {}
-        relations = [
-            (str(rel.get("type", "")), str(rel.get("target", "")))
-            for rel in resource.get("relations") or []
-            if isinstance(rel, Mapping)
-        ]
-        provider = str(resource.get("provider", ""))
-        account = str(resource.get("account", ""))
-        name = str(resource.get("name", "") or "")
-        tags = {str(k): str(v) for k, v in (resource.get("tags") or {}).items()}
-    is_public = is_publicly_addressed(attributes)
-    return _Item(rid, rtype, provider, account, name, tags, is_public, relations)
+def render_diagram(
+    resources: Iterable[Mapping[str, Any] | Resource],
+    fmt: str,
+    group_by: str = "account",
+    *,
+    max_nodes: int = MAX_NODES,
+) -> str:
+    """The overview in one of DIAGRAM_FORMATS (kept for callers of the first diagrams)."""
+    arch = _architecture(resources, None)
+    return render_architecture(arch, "overview", fmt, group_by=group_by, max_nodes=max_nodes)
 
 
-def _short(resource_id: str) -> str:
-    # The readable tail of an ARN, CAI name or tf:// address.
-    tail = re.split(r"[/:]", resource_id.rstrip("/"))[-1]
-    return tail or resource_id
+def to_dot(
+    resources: Iterable[Mapping[str, Any] | Resource],
+    group_by: str = "account",
+    *,
+    max_nodes: int = MAX_NODES,
+) -> str:
+    """The overview as Graphviz DOT text."""
+    return render_diagram(resources, "dot", group_by, max_nodes=max_nodes)
 
 
-def _parse_group_by(group_by: str) -> tuple[str, str]:
-    if group_by in ("account", "vpc"):
-        return group_by, ""
-    if group_by.startswith("tag:") and len(group_by) > len("tag:"):
-        return "tag", group_by[len("tag:") :]
-    msg = f"diagram group_by {group_by!r} is not valid (use {_GROUP_BY_HELP})"
-    raise ReportError(msg)
-
-
-@dataclass
-class _Placer:
-    """Places items into clusters (account -> VPC -> subnet, or tag value), naming them."""
-
-    items: dict[str, _Item]
-    diagram: _Diagram
-    mode: str
-    tag_key: str
-
-    def subnet_of(self, item: _Item) -> str:
-        subnets = [t for t in item.targets(_SUBNET_RELATION) if t in self.items]
-        return sorted(subnets)[0] if subnets else ""
-
-    def vpc_of(self, item: _Item) -> str:
-        # Follow in_subnet hops (instance -> subnet -> VPC); `seen` guards against cycles.
-        seen = {item.id}
-        while True:
-            direct = sorted(item.targets(*_VPC_RELATIONS))
-            if direct:
-                return direct[0]
-            subnet = self.subnet_of(item)
-            if not subnet or subnet in seen:
-                return ""
-            seen.add(subnet)
-            item = self.items[subnet]
-
-    def account_key(self, item: _Item) -> ClusterKey:
-        key = ("account", f"{item.provider}:{item.account}")
-        if key in self.diagram.cluster_labels:
-            return key
-        noun = "project" if item.provider == "gcp" else "account"
-        label = f"{item.provider} {noun} {item.account or '(unknown)'}"
-        self.diagram.cluster_labels[key] = label
-        return key
-
-    def container_key(self, kind: str, container_id: str) -> ClusterKey:
-        key = (kind, container_id)
-        if key in self.diagram.cluster_labels:
-            return key
-        container = self.items.get(container_id)
-        noun = kind
-        if kind == "vpc" and container_id.startswith("//compute.googleapis.com/"):
-            noun = "network"
-        if container is not None:
-            noun = "network" if container.type == "gcp.compute.network" else noun
-            noun = "subnetwork" if container.type == "gcp.compute.subnetwork" else noun
-            label = f"{noun} {container.name or _short(container_id)}"
-        else:
-            label = f"{noun} {_short(container_id)}"
-        self.diagram.cluster_labels[key] = label
-        return key
-
-    def path_of(self, item: _Item) -> ClusterPath:
-        if self.mode == "tag":
-            value = item.tags.get(self.tag_key, "")
-            key = ("tag", value or "untagged")
-            label = f"{self.tag_key} = {value}" if value else "untagged"
-            self.diagram.cluster_labels[key] = label
-            return (key,)
-        vpc = self.vpc_of(item)
-        path: list[ClusterKey] = []
-        if self.mode == "account" or not vpc:
-            path.append(self.account_key(item))
-        if vpc:
-            path.append(self.container_key("vpc", vpc))
-            subnet = self.subnet_of(item)
-            if subnet and self.vpc_of(self.items[subnet]) == vpc:
-                path.append(self.container_key("subnet", subnet))
-        return tuple(path)
-
-
-def _add_edges(diagram: _Diagram, items: Mapping[str, _Item], clustered: bool) -> None:
-    """Edges among the shown nodes, to the internet, and from it to public resources."""
-    for node_id in diagram.nodes:
-        item = items[node_id]
-        shown_subnets = [t for t in item.targets(_SUBNET_RELATION) if t in diagram.nodes]
-        for rtype, target in sorted(set(item.relations)):
-            is_containment = rtype in _VPC_RELATIONS and not clustered and not shown_subnets
-            if (rtype in _EDGE_TYPES or is_containment) and target in diagram.nodes:
-                if target != node_id:
-                    diagram.edges.add((node_id, target, rtype))
-            elif rtype in _EDGE_TYPES and target == _INTERNET:
-                diagram.edges.add((node_id, _INTERNET, rtype))
-        if item.is_public:
-            diagram.edges.add((_INTERNET, node_id, "public"))
-
-
-def _build(
-    resources: Iterable[Mapping[str, Any] | Resource], group_by: str, max_nodes: int
-) -> _Diagram:
-    mode, tag_key = _parse_group_by(group_by)
-    items: dict[str, _Item] = {}
-    for resource in resources:
-        item = _as_item(resource)
-        if item is not None and item.id != _INTERNET:
-            items.setdefault(item.id, item)
-    diagram = _Diagram()
-    placer = _Placer(items, diagram, mode, tag_key)
-    clustered = mode != "tag"
-    for item in items.values():
-        if clustered and item.type in _CONTAINER_TYPES:
-            continue  # drawn as a cluster, not a node
-        diagram.nodes[item.id] = _Node(
-            id=item.id,
-            label=item.name or _short(item.id),
-            sublabel=item.type,
-            type=item.type,
-            path=placer.path_of(item),
-            is_public=item.is_public,
-        )
-    _add_edges(diagram, items, clustered)
-    _cap(diagram, max_nodes)
-    return diagram
-
-
-def _cap(diagram: _Diagram, max_nodes: int) -> None:
-    """Merge nodes of one type until at most max_nodes remain (or one per type)."""
-    if len(diagram.nodes) <= max_nodes:
-        return
-    original = len(diagram.nodes)
-    levels: list[int | None] = [None, 1, 0]  # full path, top-level cluster, no cluster
-    for depth in levels:
-        groups: dict[tuple[ClusterPath, str], list[_Node]] = defaultdict(list)
-        for node in diagram.nodes.values():
-            path = node.path if depth is None else node.path[:depth]
-            groups[(path, node.type)].append(node)
-        if len(groups) <= max_nodes or depth == 0:
-            break
-    mapping: dict[str, str] = {}
-    nodes: dict[str, _Node] = {}
-    for (path, rtype), members in groups.items():
-        if len(members) == 1:
-            only = members[0]
-            only.path = path
-            nodes[only.id] = only
-            mapping[only.id] = only.id
-            continue
-        digest = hashlib.sha256(repr(path).encode()).hexdigest()[:12]
-        agg_id = f"group:{digest}:{rtype}"
-        nodes[agg_id] = _Node(
-            id=agg_id,
-            label=f"{len(members)} {_TIMES} {rtype}",
-            sublabel="grouped",
-            type=rtype,
-            path=path,
-            is_public=any(m.is_public for m in members),
-        )
-        for member in members:
-            mapping[member.id] = agg_id
-    mapping[_INTERNET] = _INTERNET
-    edges = set()
-    for source, target, rtype in diagram.edges:
-        new_source, new_target = mapping[source], mapping[target]
-        if new_source != new_target:
-            edges.add((new_source, new_target, rtype))
-    diagram.nodes, diagram.edges = nodes, edges
-    logger.info("diagram has %d nodes; grouped into %d", original, len(nodes))
-
-
-def _cluster_tree(
-    diagram: _Diagram,
-) -> tuple[dict[ClusterPath, list[ClusterKey]], dict[ClusterPath, list[_Node]]]:
-    children: dict[ClusterPath, set[ClusterKey]] = defaultdict(set)
-    members: dict[ClusterPath, list[_Node]] = defaultdict(list)
-    for node in diagram.nodes.values():
-        members[node.path].append(node)
-        for depth in range(len(node.path)):
-            children[node.path[:depth]].add(node.path[depth])
-    sorted_children = {path: sorted(keys, key=_cluster_order) for path, keys in children.items()}
-    sorted_members = {
-        path: sorted(nodes, key=lambda n: (n.type, n.label, n.id))
-        for path, nodes in members.items()
-    }
-    return sorted_children, sorted_members
-
-
-def _cluster_order(key: ClusterKey) -> tuple[str, bool, str]:
-    kind, value = key
-    return (kind, kind == "tag" and value == "untagged", value)
+def to_mermaid(
+    resources: Iterable[Mapping[str, Any] | Resource],
+    group_by: str = "account",
+    *,
+    max_nodes: int = MAX_NODES,
+) -> str:
+    """The overview as a Mermaid flowchart."""
+    return render_diagram(resources, "mermaid", group_by, max_nodes=max_nodes)
 
 
 # --- DOT ----------------------------------------------------------------------------
@@ -437,75 +250,194 @@ def _html_text(value: str) -> str:
     return html.escape(re.sub(r"\s*[\r\n]+\s*", " ", strip_control(value)), quote=True)
 
 
-def _dot_node(node: _Node) -> str:
-    shape, fill, _ = _style(node.type)
-    label = (
-        f"<<b>{_html_text(node.label)}</b><br/>"
-        f'<font point-size="8">{_html_text(node.sublabel)}</font>>'
+def _dot_node(node: ViewNode, node_id: str = "") -> str:
+    shape, fill, border, _, _ = TIER_STYLES.get(node.tier, TIER_STYLES["management"])
+    lines = [f'<font point-size="{_BIG}"><b>{_html_text(node.title)}</b></font>']
+    small = [_html_text(line) for line in node.subtitle.splitlines()]
+    penwidth = "1.2"
+    if node.severity:
+        # the worst open finding, on the last line so it costs no height
+        colour = _SEVERITY_COLOURS[node.severity]
+        mark = f'<font color="{colour}"><b>{node.severity}</b></font>'
+        small[-1:] = [f"{small[-1]} \u00b7 {mark}" if small else mark]
+        if node.severity in ("critical", "high", "medium"):
+            border = colour
+            penwidth = "3" if node.severity in ("critical", "high") else "2"
+    lines.extend(f'<font point-size="{_SMALL}">{line}</font>' for line in small)
+    label = "<" + "<br/>".join(lines) + ">"
+    # polygons grow around their label: keep their margin small so columns stay narrow
+    margin = ', margin="0.02,0.02"' if shape in ("hexagon", "octagon", "cds") else ""
+    return (
+        f'{_dot_id(node_id or node.id)} [label={label}, shape="{shape}", fillcolor="{fill}", '
+        f'color="{border}", penwidth="{penwidth}"{margin}];'
     )
-    return f'{_dot_id(node.id)} [label={label}, shape="{shape}", fillcolor="{fill}"];'
 
 
-def to_dot(
-    resources: Iterable[Mapping[str, Any] | Resource],
-    group_by: str = "account",
-    *,
-    max_nodes: int = MAX_NODES,
-) -> str:
-    """Render an architecture diagram as Graphviz DOT text.
+def _cluster_style(cluster: Cluster) -> tuple[str, str, str]:
+    kind = cluster.key[0]
+    if kind.startswith(("subnets-", "subnet-")):
+        subnet_class = kind.split("-", 1)[1]
+        return _SUBNET_FILLS.get(subnet_class, "#ffffff"), "#94a3b8", "rounded,filled"
+    return _CLUSTER_STYLES.get(kind, ("#ffffff", "#94a3b8", "rounded"))
 
-    Args:
-        resources: resources in the snapshot normal form (dicts or `Resource` models).
-        group_by: `account`, `vpc` or `tag:KEY`.
-        max_nodes: above this many nodes, resources of one type are grouped.
 
-    Raises:
-        ReportError: group_by is not one of the accepted values.
+def _legend(view: View) -> str:
+    """The title and legend, as an HTML-like table above the drawing."""
+    kinds = sorted({e.kind for e in view.edges}, key=list(EDGE_KINDS).index)
+    tiers = sorted({n.tier for n in view.nodes()} - {"internet"}, key=lambda t: _COLUMNS.get(t, 9))
+    cells = []
+    for kind in kinds:
+        spec = EDGE_KINDS[kind]
+        cells.append(
+            f'<td><font color="{spec.colour}"><b>{_LINE_GLYPHS[spec.style]}\u25b6</b></font> '
+            f"{_html_text(spec.legend)}</td>"
+        )
+    if any(e.highlight for e in view.edges):
+        glyph = _LINE_GLYPHS["bold"] + "\u25b6"
+        cells.append(
+            f'<td><font color="#b91c1c"><b>{glyph}</b></font> path to a critical finding</td>'
+        )
+    tier_cells = []
+    for tier in tiers:
+        _, fill, border, _, _ = TIER_STYLES.get(tier, TIER_STYLES["management"])
+        name = _TIER_NAMES.get(tier, tier)
+        tier_cells.append(
+            f'<td bgcolor="{fill}" border="1" color="{border}">{_html_text(name)}</td>'
+        )
+    title = f'<td align="left"><font point-size="16"><b>{_html_text(view.title)}</b></font></td>'
+    return (
+        '<<table border="0" cellspacing="4"><tr>'
+        + title
+        + "".join(cells)
+        + "".join(tier_cells)
+        + "</tr></table>>"
+    )
+
+
+def view_to_dot(view: View) -> str:
+    """A view as Graphviz DOT text: nested clusters, tier columns, styled edges, legend.
+
+    Top-level clusters (accounts, projects) are stacked in bands of tier columns; with
+    many of them, bands sit side by side (each with its own copy of the internet), as
+    many as make the page closest to a screen's shape (`_band_of`).
     """
-    diagram = _build(resources, group_by, max_nodes)
-    children, members = _cluster_tree(diagram)
+    width, height = SCREEN_INCHES
     lines = [
-        'digraph "pscan" {',
-        '  graph [rankdir="LR", fontname="Helvetica", fontsize="11", nodesep="0.3", '
-        'ranksep="0.9", newrank="true", labelloc="t", label=<<b>Architecture</b>>];',
-        '  node [fontname="Helvetica", fontsize="10", shape="box", style="rounded,filled", '
-        'color="#64748b", fillcolor="#ffffff"];',
-        '  edge [fontname="Helvetica", fontsize="8", color="#64748b", arrowsize="0.6"];',
-        f'  {_dot_id(_INTERNET)} [label=<<b>Internet</b>>, shape="oval", '
-        'fillcolor="#fee2e2", color="#b91c1c"];',
+        f'digraph "{view.name}" {{',
+        f'  graph [rankdir="LR", newrank="true", fontname="Helvetica", fontsize="{_SMALL}", '
+        f'nodesep="0.08", ranksep="0.3", labelloc="t", labeljust="l", '
+        f'size="{width:g},{height:g}", margin="0", pad="0.05", label={_legend(view)}];',
+        f'  node [fontname="Helvetica", fontsize="{_SMALL}", style="rounded,filled", '
+        'margin="0.08,0.02"];',
+        f'  edge [fontname="Helvetica", fontsize="{_SMALL}", arrowsize="0.7"];',
     ]
+    band_of = _band_of(view)
     counter = 0
 
-    def emit(path: ClusterPath, indent: str) -> None:
+    def emit(cluster: Cluster, indent: str) -> None:
         nonlocal counter
-        lines.extend(indent + _dot_node(node) for node in members.get(path, []))
-        for key in children.get(path, []):
+        for node in cluster.nodes:
+            lines.append(indent + _dot_node(node))
+            if node.id == _INTERNET:
+                copies = sorted(set(band_of.values()) - {0})
+                lines.extend(indent + _dot_node(node, _copy(node.id, b)) for b in copies)
+        for child in cluster.clusters:
             counter += 1
-            sub = (*path, key)
-            depth = len(sub)
-            fill = ("#f8fafc", "#ffffff", "#f8fafc")[min(depth, 3) - 1]
+            fill, border, style = _cluster_style(child)
             lines.append(f'{indent}subgraph "cluster_{counter}" {{')
             lines.append(
-                f"{indent}  graph [label=<<b>{_html_text(diagram.cluster_labels[key])}</b>>, "
-                f'style="rounded,filled", color="#94a3b8", fillcolor="{fill}", '
-                'labeljust="l", fontsize="10"];'
+                f'{indent}  graph [label=<<b>{_html_text(child.label)}</b>>, style="{style}", '
+                f'color="{border}", fillcolor="{fill}", fontsize="{_SMALL}", margin="4"];'
             )
-            emit(sub, indent + "  ")
+            emit(child, indent + "  ")
             lines.append(f"{indent}}}")
 
-    emit((), "  ")
-    for source, target, rtype in sorted(diagram.edges):
-        attrs = f'label="{_safe_relation(rtype)}"' if rtype != "public" else 'color="#b91c1c"'
-        style = _EDGE_STYLES.get(rtype)
-        if style:
-            attrs += f', style="{style}"'
-        lines.append(f"  {_dot_id(source)} -> {_dot_id(target)} [{attrs}];")
+    emit(view.root, "  ")
+    lines.extend(_columns(view, band_of))
+    for edge in view.edges:
+        spec = EDGE_KINDS[edge.kind]
+        colour = "#b91c1c" if edge.highlight else spec.colour
+        attrs = f'color="{colour}", style="{spec.style}"'
+        if edge.highlight:
+            attrs += ', penwidth="3.5"'
+        if edge.label:
+            attrs += f', xlabel=<{_html_text(edge.label)}>, fontcolor="{colour}"'
+        source = _copy(edge.source, band_of.get(edge.target, 0))
+        lines.append(f"  {_dot_id(source)} -> {_dot_id(edge.target)} [{attrs}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def _safe_relation(rtype: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", rtype)
+def _copy(node_id: str, band: int) -> str:
+    """The internet node drawn in a band: `internet` in the first, `internet~N` after."""
+    return f"{node_id}~{band}" if node_id == _INTERNET and band else node_id
+
+
+# Rough sizes for choosing bands: a band of tier columns is about this wide, a row of
+# boxes (or a cluster's label) this tall, in points.
+_BAND_POINTS = 1000.0
+_ROW_POINTS = 46.0
+
+
+def _rows(cluster: Cluster) -> float:
+    per_column: dict[int, int] = {}
+    for node in cluster.nodes:
+        column = _COLUMNS.get(node.tier, 2)
+        per_column[column] = per_column.get(column, 0) + 1 + node.subtitle.count("\n") // 2
+    return 0.7 + max(per_column.values(), default=0) + sum(_rows(c) for c in cluster.clusters)
+
+
+def _band_of(view: View) -> dict[str, int]:
+    """Node id -> band, top-level clusters split in order into the best number of bands."""
+    tops = view.root.clusters
+    rows = [_rows(c) for c in tops]
+    best: tuple[float, list[int]] = (float("inf"), [0] * len(tops))
+    for count in range(1, min(len(tops), 4) + 1):
+        target = sum(rows) / count
+        assignment, band, filled = [], 0, 0.0
+        for height in rows:
+            if filled and filled + height / 2 > target and band < count - 1:
+                band, filled = band + 1, 0.0
+            assignment.append(band)
+            filled += height
+        tallest = max(
+            sum(h for h, b in zip(rows, assignment, strict=True) if b == i) for i in range(count)
+        )
+        shrink = max(
+            (band + 1) * _BAND_POINTS / (SCREEN_INCHES[0] * 72 * 4 / 3),
+            tallest * _ROW_POINTS / (SCREEN_INCHES[1] * 72 * 4 / 3),
+        )
+        if shrink < best[0] - 1e-9:
+            best = (shrink, assignment)
+    top_band = {c.key: b for c, b in zip(tops, best[1], strict=True)}
+    return {node.id: top_band[path[0]] for path, node in view.placed() if path}
+
+
+def _columns(view: View, band_of: Mapping[str, int]) -> list[str]:
+    """Same-rank groups per tier column and band, chained by invisible anchors (L to R)."""
+    width = max(_COLUMNS.values()) + 1
+    by_column: dict[int, list[str]] = {}
+    for node in view.nodes():
+        if node.id == _INTERNET:
+            for band in sorted(set(band_of.values()) | {0}):
+                by_column.setdefault(band * width, []).append(_copy(node.id, band))
+            continue
+        column = band_of.get(node.id, 0) * width + _COLUMNS.get(node.tier, 2)
+        by_column.setdefault(column, []).append(node.id)
+    if len(by_column) < 2:
+        return []
+    columns = list(range(max(by_column) + 1))
+    lines = []
+    for column in columns:
+        anchor = f"column:{column}"
+        lines.append(f'  {_dot_id(anchor)} [style="invis", shape="point", width="0", label=""];')
+        members = " ".join(_dot_id(n) for n in [anchor, *by_column.get(column, [])])
+        lines.append(f'  {{ rank="same"; {members} }}')
+    for left, right in itertools.pairwise(columns):
+        lines.append(
+            f'  {_dot_id(f"column:{left}")} -> {_dot_id(f"column:{right}")} [style="invis"];'
+        )
+    return lines
 
 
 # --- Mermaid ------------------------------------------------------------------------
@@ -513,6 +445,8 @@ def _safe_relation(rtype: str) -> str:
 
 def _mermaid_id(value: str) -> str:
     # Alphanumeric, collision-free and stable across runs; never a Mermaid keyword.
+    if value == _INTERNET:
+        return _INTERNET
     return "r" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
@@ -525,53 +459,55 @@ def _mermaid_text(value: str) -> str:
     return text
 
 
-def to_mermaid(
-    resources: Iterable[Mapping[str, Any] | Resource],
-    group_by: str = "account",
-    *,
-    max_nodes: int = MAX_NODES,
-) -> str:
-    """Render an architecture diagram as a Mermaid flowchart (same content as `to_dot`).
+_MERMAID_ARROWS = {"solid": "-->", "bold": "==>", "dashed": "-.->", "dotted": "-.->"}
 
-    Raises:
-        ReportError: group_by is not one of the accepted values.
-    """
-    diagram = _build(resources, group_by, max_nodes)
-    children, members = _cluster_tree(diagram)
-    lines = ["flowchart LR", f'  {_INTERNET}(("Internet"))']
-    classes: dict[str, list[str]] = defaultdict(list)
-    classes["inet"].append(_INTERNET)
+
+def view_to_mermaid(view: View) -> str:
+    """A view as a Mermaid flowchart (same clusters, nodes and edges as the DOT)."""
+    lines = ["flowchart LR", f"  %% {_mermaid_text(view.title)}"]
+    classes: dict[str, list[str]] = {}
     counter = 0
 
-    def emit(path: ClusterPath, indent: str) -> None:
+    def emit(cluster: Cluster, indent: str) -> None:
         nonlocal counter
-        for node in members.get(path, []):
+        for node in cluster.nodes:
             node_id = _mermaid_id(node.id)
-            classes[_style(node.type)[2]].append(node_id)
-            label = f"<b>{_mermaid_text(node.label)}</b><br/>{_mermaid_text(node.sublabel)}"
-            lines.append(f'{indent}{node_id}["{label}"]')
-        for key in children.get(path, []):
+            classes.setdefault(node.tier, []).append(node_id)
+            _, _, _, opening, closing = TIER_STYLES.get(node.tier, TIER_STYLES["management"])
+            label = f"<b>{_mermaid_text(node.title)}</b>"
+            for line in node.subtitle.splitlines():
+                label += f"<br/>{_mermaid_text(line)}"
+            if node.severity:
+                label += f" · {node.severity}"
+            lines.append(f'{indent}{node_id}{opening}"{label}"{closing}')
+        for child in cluster.clusters:
             counter += 1
-            lines.append(
-                f'{indent}subgraph c{counter}["{_mermaid_text(diagram.cluster_labels[key])}"]'
-            )
-            emit((*path, key), indent + "  ")
+            lines.append(f'{indent}subgraph c{counter}["{_mermaid_text(child.label)}"]')
+            emit(child, indent + "  ")
             lines.append(f"{indent}end")
 
-    emit((), "  ")
-
-    def mid(node_id: str) -> str:
-        return _INTERNET if node_id == _INTERNET else _mermaid_id(node_id)
-
-    for source, target, rtype in sorted(diagram.edges):
-        if rtype == "public":
-            lines.append(f"  {mid(source)} --> {mid(target)}")
-        else:
-            arrow = "-.->" if rtype in _EDGE_STYLES else "-->"
-            lines.append(f"  {mid(source)} {arrow}|{_safe_relation(rtype)}| {mid(target)}")
-    for css_class in sorted(classes):
-        lines.append(f"  classDef {css_class} {_MERMAID_CLASSES[css_class]}")
-        lines.append(f"  class {','.join(sorted(classes[css_class]))} {css_class}")
+    emit(view.root, "  ")
+    styles = []
+    for index, edge in enumerate(view.edges):
+        spec = EDGE_KINDS[edge.kind]
+        arrow = _MERMAID_ARROWS[spec.style]
+        label = f"|{_mermaid_text(edge.label)}|" if edge.label else ""
+        lines.append(f"  {_mermaid_id(edge.source)} {arrow}{label} {_mermaid_id(edge.target)}")
+        colour = "#b91c1c" if edge.highlight else spec.colour
+        width = "4px" if edge.highlight else "2px"
+        styles.append(f"  linkStyle {index} stroke:{colour},stroke-width:{width}")
+    lines.extend(styles)
+    kinds = sorted({e.kind for e in view.edges}, key=list(EDGE_KINDS).index)
+    if kinds:
+        legend = "<br/>".join(
+            f"{_mermaid_text(EDGE_KINDS[k].legend)}: {EDGE_KINDS[k].style} {EDGE_KINDS[k].colour}"
+            for k in kinds
+        )
+        lines.append(f'  legend["<b>Legend</b><br/>{legend}"]')
+    for tier in sorted(classes):
+        _, fill, border, _, _ = TIER_STYLES.get(tier, TIER_STYLES["management"])
+        lines.append(f"  classDef {tier} fill:{fill},stroke:{border}")
+        lines.append(f"  class {','.join(sorted(classes[tier]))} {tier}")
     return "\n".join(lines) + "\n"
 
 
@@ -603,7 +539,7 @@ def to_svg(dot_text: str) -> str:
     except subprocess.TimeoutExpired as exc:
         msg = (
             f"Graphviz 'dot' timed out after {DOT_TIMEOUT_SECONDS} s: the diagram is too "
-            "large; group it differently (--group-by) or use --format dot|mermaid"
+            "large; draw another view (--view) or use --format dot|mermaid"
         )
         raise ReportError(msg) from exc
     if completed.returncode != 0:
@@ -612,25 +548,3 @@ def to_svg(dot_text: str) -> str:
         msg = f"Graphviz 'dot' failed with exit code {completed.returncode}: {first}"
         raise ReportError(msg)
     return completed.stdout.decode("utf-8", "replace")
-
-
-def render_diagram(
-    resources: Iterable[Mapping[str, Any] | Resource],
-    fmt: str,
-    group_by: str = "account",
-    *,
-    max_nodes: int = MAX_NODES,
-) -> str:
-    """Render a diagram in one of DIAGRAM_FORMATS (`dot`, `mermaid`, `svg`).
-
-    Raises:
-        ReportError: unknown format or group_by, or `dot` missing or failing for `svg`.
-    """
-    if fmt == "dot":
-        return to_dot(resources, group_by, max_nodes=max_nodes)
-    if fmt == "mermaid":
-        return to_mermaid(resources, group_by, max_nodes=max_nodes)
-    if fmt == "svg":
-        return to_svg(to_dot(resources, group_by, max_nodes=max_nodes))
-    msg = f"diagram format {fmt!r} is not valid (use one of: {', '.join(DIAGRAM_FORMATS)})"
-    raise ReportError(msg)

@@ -19,6 +19,9 @@ def test_the_demo_writes_every_report(tmp_path: Path, monkeypatch: pytest.Monkey
     reports = [name for name in result.files if "/" not in name]
     assert reports == sorted(
         [
+            "diagram-exposure.dot",
+            "diagram-exposure.mmd",
+            "diagram-exposure.svg",
             "diagram.dot",
             "diagram.mmd",
             "diagram.svg",
@@ -45,6 +48,10 @@ def test_the_demo_writes_every_report(tmp_path: Path, monkeypatch: pytest.Monkey
     assert all((tmp_path / "out" / name).stat().st_size > 0 for name in result.files)
     assert result.report == tmp_path / "out" / "report.html"
     assert result.notes == []
+    overview = (tmp_path / "out" / "diagram.dot").read_text()
+    assert 'digraph "overview"' in overview and "critical</b>" in overview  # severities drawn
+    exposure = (tmp_path / "out" / "diagram-exposure.dot").read_text()
+    assert 'digraph "exposure"' in exposure and 'penwidth="3.5"' in exposure  # critical paths
     assert [type(e) for e in events if not isinstance(e, Evaluating)] == [RulesLoaded, Evaluated]
 
 
@@ -58,9 +65,11 @@ def test_without_graphviz_the_svg_is_left_out_with_a_note(
     monkeypatch.setattr(diagram, "to_svg", missing)
     result = run_demo(tmp_path)
     assert "diagram.svg" not in result.files and not (tmp_path / "diagram.svg").exists()
+    assert "diagram-exposure.svg" not in result.files
+    assert {"diagram.dot", "diagram.mmd", "diagram-exposure.dot"} <= set(result.files)
     assert result.notes == [
-        "Graphviz's dot is not installed",
-        "SVG diagrams left out: Graphviz's dot is not installed",
+        "Graphviz's dot is not installed",  # once for both demo views
+        "SVG diagrams left out: Graphviz's dot is not installed",  # the document's
     ]
     assert (tmp_path / "report.html").exists()
     assert not [name for name in result.files if name.endswith(".svg")]

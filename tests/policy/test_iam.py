@@ -17,6 +17,7 @@ from scanner.policy.iam import (
     denies_insecure_transport,
     is_public_policy,
     is_public_statement,
+    may_allow,
     parse_document,
     principals,
     statements,
@@ -317,3 +318,18 @@ def test_denies_insecure_transport() -> None:
         _doc(**dict(deny, Condition={"Bool": {"aws:SecureTransport": "true"}}))
     )
     assert not denies_insecure_transport(None)
+
+
+def test_may_allow_is_true_when_some_allow_covers_the_action() -> None:
+    document = {
+        "Statement": [
+            {"Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::assets/*"},
+            {"Effect": "Deny", "Action": "sqs:*", "Resource": "*"},
+            {"Effect": "Allow", "NotAction": "iam:*", "Resource": "arn:aws:dynamodb:*"},
+        ]
+    }
+    assert may_allow(document, "s3:GetObject")  # on one bucket only, but somewhere
+    assert not may_allow(document, "iam:PassRole")  # only NotAction names it
+    assert may_allow(document, "sqs:SendMessage")  # NotAction iam:* leaves sqs allowed
+    assert not may_allow({"Statement": []}, "s3:GetObject")
+    assert may_allow(json.dumps(ADMIN), "anything:AtAll")  # the JSON text form too

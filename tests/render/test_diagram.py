@@ -1,236 +1,276 @@
-"""Architecture diagrams: what is shown, how it is clustered, capped, escaped and laid out."""
+"""Diagrams drawn: DOT, Mermaid and SVG text; escaping; Graphviz errors; the demo's bar.
+
+The bar (issue 13): the demo's overview fits one 1920x1080 screen at 100% zoom with every
+label at least 10 px, checked from the SVG and in headless Chromium; every `routes_to`
+and internet exposure relation of the demo is drawn in at least one view.
+"""
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import shutil
+import struct
 import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from scanner.architecture import VIEWS, build_architecture, build_view, products
 from scanner.errors import ReportError
+from scanner.graph import ResourceGraph
 from scanner.model import Resource
-from scanner.render.diagram import render_diagram, to_dot, to_mermaid, to_svg
-
-from .conftest import (
-    AWS_ALB,
-    AWS_BUCKET,
-    AWS_DB,
-    AWS_ROLE,
-    AWS_SG,
-    AWS_SUBNET_A,
-    AWS_VPC,
-    AWS_WEB,
-    GCP_BUCKET,
-    GCP_NET,
-    GCP_VM,
-    HOSTILE_ID,
-    resource,
+from scanner.paths import data_dir
+from scanner.render.diagram import (
+    SCREEN_INCHES,
+    render_architecture,
+    render_diagram,
+    render_view,
+    to_dot,
+    to_mermaid,
+    to_svg,
 )
+from scanner.snapshot import open_snapshot
+from tests.architecture.conftest import ALB
+from tests.architecture.conftest import build as build_small
 
-_NODE = re.compile(r'^\s*("(?:[^"\\]|\\.)*") \[label=<<b>(.*?)</b>', re.MULTILINE)
+from .conftest import AWS_WEB, HOSTILE_ID
+
 _EDGE = re.compile(r'^\s*("(?:[^"\\]|\\.)*") -> ("(?:[^"\\]|\\.)*") \[(.*)\];$', re.MULTILINE)
 HAS_DOT = shutil.which("dot") is not None
+HAS_CHROMIUM = shutil.which("chromium") is not None
+DEMO = data_dir("fixtures/demo")
 
 
 def _unquote(dot_id: str) -> str:
     return dot_id[1:-1].replace('\\"', '"').replace("\\\\", "\\")
 
 
-def _clusters(dot: str) -> dict[str, list[str]]:
-    """Node id -> labels of the clusters it is nested in, outermost first."""
-    stack: list[str] = []
-    placement: dict[str, list[str]] = {}
-    opened = False
-    for line in dot.splitlines():
-        stripped = line.strip()
-        if stripped.startswith('subgraph "cluster_'):
-            opened = True
-            continue
-        if opened:
-            label = re.search(r"label=<<b>(.*?)</b>>", stripped)
-            assert label is not None
-            stack.append(label.group(1))
-            opened = False
-        elif stripped == "}" and stack:
-            stack.pop()
-        else:
-            node = _NODE.match(line)
-            if node:
-                placement[_unquote(node.group(1))] = list(stack)
-    return placement
+def _dot_edges(dot: str) -> set[tuple[str, str]]:
+    return {
+        (_unquote(s).split("~")[0], _unquote(t))
+        for s, t, attrs in _EDGE.findall(dot)
+        if "invis" not in attrs
+    }
 
 
-def _edges(dot: str) -> set[tuple[str, str, str]]:
-    out = set()
-    for source, target, attrs in _EDGE.findall(dot):
-        label = re.search(r'label="([^"]*)"', attrs)
-        out.add((_unquote(source), _unquote(target), label.group(1) if label else "public"))
-    return out
+@pytest.fixture
+def small() -> list[dict[str, Any]]:
+    """One resource behind each edge kind (tests/architecture/conftest.py)."""
+    return build_small()
 
 
-def test_only_architecture_types_are_shown(estate: list[dict[str, Any]]) -> None:
-    nodes = _clusters(to_dot(estate))
-    assert AWS_ROLE not in nodes  # IAM is not architecture
-    assert AWS_SG not in nodes
-    assert {AWS_WEB, AWS_ALB, AWS_DB, AWS_BUCKET, GCP_VM, GCP_BUCKET, "internet"} <= set(nodes)
-    assert AWS_VPC not in nodes  # a cluster, not a node
+@pytest.fixture(scope="module")
+def demo_resources() -> list[dict[str, Any]]:
+    return list(open_snapshot(DEMO).iter_resources())
 
 
-def test_account_vpc_subnet_nesting(estate: list[dict[str, Any]]) -> None:
-    nodes = _clusters(to_dot(estate, "account"))
-    assert nodes[AWS_WEB] == ["aws account 111111111111", "vpc prod-vpc", "subnet public-a"]
-    assert nodes[AWS_ALB] == ["aws account 111111111111", "vpc prod-vpc"]
-    # the database names only its subnet; its VPC comes through the subnet
-    assert nodes[AWS_DB] == ["aws account 111111111111", "vpc prod-vpc", "subnet private-b"]
-    assert nodes[AWS_BUCKET] == ["aws account 111111111111"]
-    assert nodes[GCP_VM] == ["gcp project shop", "network default", "subnetwork default"]
-    assert nodes["internet"] == []
-
-
-def test_group_by_vpc(estate: list[dict[str, Any]]) -> None:
-    nodes = _clusters(to_dot(estate, "vpc"))
-    assert nodes[AWS_WEB] == ["vpc prod-vpc", "subnet public-a"]
-    assert nodes[AWS_BUCKET] == ["aws account 111111111111"]
-    assert nodes[GCP_BUCKET] == ["gcp project shop"]
-
-
-def test_group_by_tag(estate: list[dict[str, Any]]) -> None:
-    dot = to_dot(estate, "tag:team")
-    nodes = _clusters(dot)
-    assert nodes[AWS_WEB] == ["team = web"]
-    assert nodes[GCP_VM] == ["team = web"]
-    assert nodes[AWS_DB] == ["team = data"]
-    assert nodes[AWS_BUCKET] == ["untagged"]
-    assert nodes[AWS_VPC] == ["untagged"]  # containers are nodes when not clusters
-    edges = _edges(dot)
-    assert (AWS_WEB, AWS_SUBNET_A, "in_subnet") in edges
-    assert (AWS_SUBNET_A, AWS_VPC, "in_vpc") in edges
-    assert (AWS_WEB, AWS_VPC, "in_vpc") not in edges  # the subnet edge already says it
-    assert (GCP_VM, GCP_NET, "in_network") not in edges
-    order = re.findall(r"label=<<b>(team = \w+|untagged)</b>>", dot)
-    assert order == ["team = data", "team = web", "untagged"]
-
-
-def test_edges(estate: list[dict[str, Any]]) -> None:
-    edges = _edges(to_dot(estate))
-    assert (AWS_ALB, AWS_WEB, "routes_to") in edges
-    assert ("internet", AWS_WEB, "public") in edges  # public_ip
-    assert ("internet", AWS_ALB, "public") in edges  # internet-facing
-    assert not any(target == AWS_DB for _, target, _ in edges)  # publicly_accessible false
-    assert not any("runs_as" in e or AWS_ROLE in e for e in edges)
-
-
-def test_invalid_group_by() -> None:
-    with pytest.raises(ReportError, match=r"group_by 'region' is not valid \(use account, vpc"):
-        to_dot([], "region")
-    with pytest.raises(ReportError, match="group_by 'tag:'"):
-        to_mermaid([], "tag:")
-
-
-def test_deterministic(estate: list[dict[str, Any]]) -> None:
-    shuffled = list(estate)
-    random.Random(7).shuffle(shuffled)
-    assert to_dot(shuffled) == to_dot(estate)
-    assert to_mermaid(shuffled, "tag:team") == to_mermaid(estate, "tag:team")
-
-
-def test_accepts_resource_models(estate: list[dict[str, Any]]) -> None:
-    models = [Resource.model_validate(r) for r in estate]
-    assert to_dot(models) == to_dot(estate)
-
-
-def _big_estate(per_subnet: int) -> list[dict[str, Any]]:
-    resources = []
-    for account in ("111111111111", "222222222222"):
-        vpc = f"arn:aws:ec2:eu-west-1:{account}:vpc/vpc-main"
-        resources.append(resource(vpc, "aws.ec2.vpc", account=account, name="main"))
-        for s in range(3):
-            subnet = f"arn:aws:ec2:eu-west-1:{account}:subnet/subnet-{s}"
-            resources.append(
-                resource(subnet, "aws.ec2.subnet", account=account, relations=[("in_vpc", vpc)])
-            )
-            for i in range(per_subnet):
-                rid = f"arn:aws:ec2:eu-west-1:{account}:instance/i-{s}-{i:04}"
-                resources.append(
-                    resource(
-                        rid,
-                        "aws.ec2.instance",
-                        account=account,
-                        attributes={"public_ip": "198.51.100.1"} if i == 0 else {},
-                        relations=[("in_subnet", subnet)],
-                    )
-                )
-        resources.append(resource(f"arn:aws:s3:::logs-{account}", "aws.s3.bucket", account=account))
-    return resources
-
-
-def test_large_estates_are_grouped_under_the_cap() -> None:
-    dot = to_dot(_big_estate(per_subnet=200), max_nodes=400)  # 1,200 instances
-    nodes = _clusters(dot)
-    assert len(nodes) - 1 <= 400
-    labels = set(_NODE.findall(dot))
-    grouped = {label for _, label in labels if "\N{MULTIPLICATION SIGN}" in label}
-    assert grouped == {"200 \N{MULTIPLICATION SIGN} aws.ec2.instance"}
-    # grouping keeps the clusters: one group per subnet, 6 subnets
-    group_ids = [n for n in nodes if n.startswith("group:")]
-    assert len(group_ids) == 6
-    assert all(len(nodes[n]) == 3 for n in group_ids)
-    # the public instance makes its group public
-    public = {t for s, t, kind in _edges(dot) if s == "internet"}
-    assert set(group_ids) <= public
-
-
-def test_grouping_climbs_to_coarser_clusters_when_needed() -> None:
-    dot = to_dot(_big_estate(per_subnet=5), max_nodes=4)
-    nodes = _clusters(dot)
-    labels = {label for _, label in _NODE.findall(dot)}
-    assert "15 \N{MULTIPLICATION SIGN} aws.ec2.instance" in labels  # per account
-    assert all(len(path) <= 1 for path in nodes.values())
-    dot = to_dot(_big_estate(per_subnet=5), max_nodes=1)
-    labels = {label for _, label in _NODE.findall(dot)}
-    assert "30 \N{MULTIPLICATION SIGN} aws.ec2.instance" in labels  # per type
-    assert "2 \N{MULTIPLICATION SIGN} aws.s3.bucket" in labels
-
-
-def test_under_the_cap_nothing_is_grouped(estate: list[dict[str, Any]]) -> None:
-    assert "group:" not in to_dot(estate, max_nodes=8)
-
-
-def test_dot_escapes_ids_and_labels(estate: list[dict[str, Any]]) -> None:
-    dot = to_dot(estate)
+def test_dot_and_mermaid_escape_ids_and_labels(estate: list[dict[str, Any]]) -> None:
+    cdn = "arn:aws:cloudfront::111111111111:distribution/E1"
+    estate.append(
+        {
+            "id": cdn,
+            "type": "aws.cloudfront.distribution",
+            "provider": "aws",
+            "account": "111111111111",
+            "region": "global",
+            "relations": [{"type": "routes_to", "target": HOSTILE_ID}],
+        }
+    )
+    dot = render_view(estate, "overview", "dot")
     assert '"arn:aws:s3:::evil\\"bucket\\\\name"' in dot
-    assert HOSTILE_ID in _clusters(dot)
     assert "<script>" not in dot
     assert "evil &quot;quoted&quot; \\ name second line &lt;script&gt;" in dot
+    mermaid = render_view(estate, "overview", "mermaid")
+    assert "evil #quot;quoted#quot; \\ name second line #lt;script#gt;" in mermaid
+    assert "<script>" not in mermaid
 
 
-def test_mermaid_ids_and_labels(estate: list[dict[str, Any]]) -> None:
-    text = to_mermaid(estate)
+def test_tiers_are_columns_and_edges_are_styled(small: list[dict[str, Any]]) -> None:
+    dot = render_view(small, "overview", "dot")
+    ranks = re.findall(r'\{ rank="same"; "column:(\d+)"([^}]*)\}', dot)
+    columns = {int(c): members for c, members in ranks}
+    assert '"internet"' in columns[0]
+    assert f'"{ALB}"' in columns[1]  # edge tier
+    assert "column:2" in dot and "column:4" in dot  # compute, data
+    assert f'"internet" -> "{ALB}" [color="#dc2626", style="bold", xlabel=<tcp 443>' in dot
+    assert re.search(rf'"{re.escape(ALB)}" -> "group:\w+" \[color="#2563eb", style="solid"\];', dot)
+    assert "internet reaches it" in dot and "routes requests to" in dot  # the legend
+    assert "can read (IAM)" in dot and "can write (IAM)" in dot
+
+
+def test_severities_are_drawn(estate: list[dict[str, Any]]) -> None:
+    dot = render_view(estate, "overview", "dot", severities={AWS_WEB: "critical"})
+    (line,) = [x for x in dot.splitlines() if x.strip().startswith(f'"{AWS_WEB}"')]
+    assert 'color="#b91c1c", penwidth="3"' in line and "<b>critical</b>" in line
+    assert "critical" in render_view(
+        estate, "overview", "mermaid", severities={AWS_WEB: "critical"}
+    )
+
+
+def test_mermaid_ids_labels_and_styles(small: list[dict[str, Any]]) -> None:
+    text = render_view(small, "overview", "mermaid")
     assert text.startswith("flowchart LR\n")
-    for node_id, _label in re.findall(r'^\s*(\S+)\["(.*)"\]$', text, re.MULTILINE):
+    for node_id in re.findall(r"^\s*(\w+)[\[\(\{>]", text, re.MULTILINE):
         assert node_id.isalnum(), node_id
-    assert "evil #quot;quoted#quot; \\ name second line #lt;script#gt;" in text
     assert "<script>" not in text
-    labels = re.findall(r'\["(.*)"\]$', text, re.MULTILINE)
-    assert all('"' not in label for label in labels)
     lines = [line.strip() for line in text.splitlines()]
-    assert sum(line.startswith("subgraph ") for line in lines) == lines.count("end") == 7
-    assert re.search(r"internet --> r[0-9a-f]{12}", text)
-    assert re.search(r"r[0-9a-f]{12} -->\|routes_to\| r[0-9a-f]{12}", text)
+    assert sum(line.startswith("subgraph ") for line in lines) == lines.count("end")
+    arrows = [line for line in lines if re.match(r"\w+ (-->|==>|-\.->)", line)]
+    styles = [line for line in lines if line.startswith("linkStyle ")]
+    assert len(arrows) == len(styles) > 0
+    assert re.search(r"internet ==>\|tcp 443\| r[0-9a-f]{12}", text)
+    assert "legend" in text
+
+
+def test_views_are_byte_identical_across_runs(demo_resources: list[dict[str, Any]]) -> None:
+    shuffled = list(demo_resources)
+    random.Random(11).shuffle(shuffled)
+    for view in ("overview", "network", "dataflow", "exposure"):
+        for fmt in ("dot", "mermaid"):
+            assert render_view(shuffled, view, fmt) == render_view(demo_resources, view, fmt)
+    models = [Resource.model_validate(r) for r in demo_resources[:60]]
+    assert render_view(models, "overview", "dot") == render_view(
+        demo_resources[:60], "overview", "dot"
+    )
+
+
+def test_errors_name_the_bad_value(estate: list[dict[str, Any]]) -> None:
+    with pytest.raises(ReportError, match=r"diagram format 'png' is not valid"):
+        render_view(estate, "overview", "png")
+    with pytest.raises(ReportError, match=r"diagram view 'map' is not valid"):
+        render_view(estate, "map", "dot")
+    with pytest.raises(ReportError, match=r"needs --product NAME"):
+        render_view(estate, "product", "dot")
+
+
+def test_the_first_entry_points_still_draw_the_overview(estate: list[dict[str, Any]]) -> None:
+    overview = render_view(estate, "overview", "dot")
+    assert render_diagram(estate, "dot") == to_dot(estate) == overview
+    assert to_mermaid(estate) == render_view(estate, "overview", "mermaid")
+    assert to_dot(estate, "tag:team") == render_view(estate, "overview", "dot", group_by="tag:team")
+
+
+def test_empty_estate_is_an_empty_page() -> None:
+    dot = to_dot([])
+    assert "->" not in dot and "subgraph" not in dot
+    assert "subgraph" not in to_mermaid([])
+
+
+def test_every_routes_to_and_exposure_of_the_demo_is_drawn(
+    demo_resources: list[dict[str, Any]],
+) -> None:
+    arch = build_architecture(demo_resources)
+    views = [build_view(arch, v) for v in VIEWS if v != "product"]
+    views += [build_view(arch, "product", product=p) for p in products(arch)]
+    drawn: set[tuple[str, str]] = set()
+    for view in views:
+        box = {m: node.id for node in view.nodes() for m in node.members}
+        dot = render_architecture(arch, view.name, "dot", product=_product(view.title))
+        edges = _dot_edges(dot)
+        for source, target in ((s, t) for s in box for t in box):
+            if (box[source], box[target]) in edges:
+                drawn.add((source, target))
+    routes = {
+        (r["id"], rel["target"])
+        for r in demo_resources
+        for rel in r.get("relations") or ()
+        if rel["type"] == "routes_to"
+    }
+    assert len(routes) == 10
+    assert routes <= drawn
+    exposed = ResourceGraph.build(demo_resources).exposed_nodes()
+    direct = {node for node, path in exposed.items() if len(path) == 3}
+    assert len(direct) == 7
+    assert {("internet", node) for node in direct} <= drawn
+
+
+def _product(title: str) -> str | None:
+    return title.split(": ", 1)[1] if title.startswith("Product: ") else None
+
+
+def _fit(svg: str) -> tuple[float, float, float]:
+    """Screen width and height (px) of an SVG at 100% zoom, and its smallest font in px."""
+    size = re.search(
+        r'<svg width="([\d.]+)pt" height="([\d.]+)pt"\s+viewBox="[\d.]+ [\d.]+ ([\d.]+) ([\d.]+)"',
+        svg,
+    )
+    assert size is not None
+    width, height, view_width, _ = map(float, size.groups())
+    inner = re.search(r'class="graph" transform="scale\(([\d.]+)', svg)
+    assert inner is not None
+    scale = float(inner.group(1)) * width / view_width * 4 / 3  # points to CSS pixels
+    fonts = [float(f) for f in re.findall(r'font-size="([\d.]+)"', svg)]
+    return width * 4 / 3, height * 4 / 3, min(fonts) * scale
+
+
+@pytest.mark.skipif(not HAS_DOT, reason="Graphviz dot not installed")
+def test_the_demo_overview_fits_one_screen_legibly(demo_resources: list[dict[str, Any]]) -> None:
+    assert SCREEN_INCHES[0] * 96 <= 1920 and SCREEN_INCHES[1] * 96 <= 1080
+    svg = render_view(demo_resources, "overview", "svg")
+    width, height, smallest = _fit(svg)
+    assert width <= 1920 and height <= 1080
+    assert smallest >= 10, smallest
+    for view in ("network", "dataflow", "exposure"):
+        width, height, _ = _fit(render_view(demo_resources, view, "svg"))
+        assert width <= 1920 and height <= 1080, view
+
+
+@pytest.mark.skipif(not (HAS_DOT and HAS_CHROMIUM), reason="Graphviz or chromium missing")
+def test_the_demo_overview_in_headless_chromium(
+    demo_resources: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    """The overview at 100% zoom in a 1920x1080 window: the browser measures the page and
+    every text's size on screen; the screenshot is the picture the report describes."""
+    svg = render_view(demo_resources, "overview", "svg")
+    svg = svg[svg.index("<svg") :]
+    page = tmp_path / "overview.html"
+    page.write_text(
+        '<!DOCTYPE html><html><body style="margin:0">' + svg + "<script>"
+        "const s=document.querySelector('svg');let m=1e9;"
+        "for(const t of s.querySelectorAll('text')){"
+        "m=Math.min(m,parseFloat(t.getAttribute('font-size'))*t.getScreenCTM().a);}"
+        "const d=document.documentElement;document.body.dataset.fit=JSON.stringify("
+        "{w:d.scrollWidth,h:d.scrollHeight,font:m,texts:s.querySelectorAll('text').length});"
+        "</script></body></html>"
+    )
+    common = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--window-size=1920,1080"]
+    profile = f"--user-data-dir={tmp_path / 'profile'}"
+    dom = subprocess.run(
+        [*common, profile, "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    found = re.search(r'data-fit="([^"]*)"', dom.stdout)
+    assert found is not None, dom.stdout[-500:]
+    fit = json.loads(found.group(1).replace("&quot;", '"'))
+    assert fit["w"] <= 1920 and fit["h"] <= 1080, fit
+    assert fit["font"] >= 10, fit
+    assert fit["texts"] > 100
+    shot = tmp_path / "overview.png"
+    image = tmp_path / "overview.svg"
+    image.write_text(svg)
+    subprocess.run(
+        [*common, profile, f"--screenshot={shot}", image.as_uri()],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    header = shot.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", header[16:24]) == (1920, 1080)
 
 
 @pytest.mark.skipif(not HAS_DOT, reason="Graphviz dot not installed")
 def test_dot_renders_to_svg(estate: list[dict[str, Any]]) -> None:
-    for group_by in ("account", "vpc", "tag:team"):
-        svg = to_svg(to_dot(estate, group_by))
-        assert "<svg" in svg
-        assert "</svg>" in svg
-        assert "web&#45;1" in svg or "web-1" in svg
-        assert "<script>" not in svg
-    assert render_diagram(estate, "svg").count("<svg") == 1
+    for view in ("overview", "network", "dataflow", "exposure"):
+        svg = render_view(estate, view, "svg")
+        assert svg.count("<svg") == 1 and "</svg>" in svg and "<script>" not in svg
+    assert "web&#45;1" in render_view(estate, "overview", "svg")
 
 
 @pytest.mark.skipif(not HAS_DOT, reason="Graphviz dot not installed")
@@ -239,14 +279,20 @@ def test_dot_failure_is_a_report_error() -> None:
         to_svg("digraph { this is not dot")
 
 
-def test_missing_dot_is_a_report_error(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_dot_is_a_report_error(
+    monkeypatch: pytest.MonkeyPatch, estate: list[dict[str, Any]]
+) -> None:
     monkeypatch.setattr(shutil, "which", lambda name: None)
-    with pytest.raises(ReportError) as info:
-        to_svg("digraph {}")
-    assert str(info.value) == (
+    message = (
         "Graphviz 'dot' not found on PATH: install graphviz (apt-get install graphviz / "
         "brew install graphviz) or use --format dot|mermaid"
     )
+    with pytest.raises(ReportError) as info:
+        to_svg("digraph {}")
+    assert str(info.value) == message
+    with pytest.raises(ReportError, match="not found on PATH"):
+        render_view(estate, "overview", "svg")
+    assert render_view(estate, "overview", "dot").startswith("digraph")  # text still works
 
 
 def test_dot_timeout_is_a_report_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -258,16 +304,3 @@ def test_dot_timeout_is_a_report_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(subprocess, "run", slow)
     with pytest.raises(ReportError, match="timed out after 120 s"):
         to_svg("digraph {}")
-
-
-def test_render_diagram_dispatch(estate: list[dict[str, Any]]) -> None:
-    assert render_diagram(estate, "dot") == to_dot(estate)
-    assert render_diagram(estate, "mermaid", "vpc") == to_mermaid(estate, "vpc")
-    with pytest.raises(ReportError, match=r"diagram format 'png' is not valid"):
-        render_diagram(estate, "png")
-
-
-def test_empty_estate_is_just_the_internet() -> None:
-    dot = to_dot([])
-    assert list(_clusters(dot)) == ["internet"]
-    assert "subgraph" not in to_mermaid([])

@@ -83,4 +83,7 @@ def test_the_snapshot_diagram_draws(tmp_path: Path, fake: FakeCloudAsset) -> Non
     assert run(*args).exit_code == 0
     result = run("diagram", str(snap), "--format", "mermaid")
     assert result.exit_code == 0, result.output
-    assert "web-1" in result.output
+    # the collected estate drawn as architecture: networks, exposed VMs, databases
+    assert 'subgraph c8["VPC network prod-vpc"]' in result.output, result.output
+    assert "internet ==>|tcp 22, tcp 443, tcp 8443-8444|" in result.output
+    assert "<b>orders-pg</b><br/>Cloud SQL instance" in result.output

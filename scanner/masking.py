@@ -1,4 +1,5 @@
-"""Masking of secret-looking values, so no output ever prints a secret in full.
+"""Masking of secret-looking values, so no output ever prints a secret in full, and
+terminal control sequences, so nothing from a cloud API can drive a terminal.
 
 One function decides what a secret looks like, for every output: findings' evidence,
 messages and tags, error lines and log records.
@@ -23,7 +24,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["MaskingFilter", "mask", "mask_secrets", "mask_text"]
+__all__ = ["MaskingFilter", "inert", "mask", "mask_secrets", "mask_text"]
 
 # Matched against the last segment of a key, word by word: DB_PASSWORD, api_key, token.
 _SECRET_KEY = re.compile(
@@ -82,6 +83,18 @@ def _to_verbose(patterns: list[str]) -> list[str]:
     return [p if "\n" in p else p.replace(" ", r"\ ").replace("#", r"\#") for p in patterns]
 
 
+# C0 controls but tab and newline (ESC starts every escape sequence; CR rewrites the line
+# it is on, which could forge a verdict above the real one), DEL and the C1 controls
+# (U+009B is a one-character CSI).
+_TERMINAL_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def inert(text: str) -> str:
+    """`text` with terminal controls removed: what pscan prints or logs cannot move the
+    cursor, clear the screen, set the title or rewrite a line."""
+    return _TERMINAL_CONTROL.sub("", text)
+
+
 def mask(value: str) -> str:
     """Keep at most the first two characters of a secret and star the rest."""
     if len(value) < 8:
@@ -134,14 +147,16 @@ def mask_secrets(value: Any, key: str = "") -> Any:
 
 
 class MaskingFilter(logging.Filter):
-    """A logging filter that masks secrets in each record's message and traceback."""
+    """A logging filter that masks secrets in each record's message and traceback and
+    makes them inert (`inert`)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = mask_text(record.getMessage())
+        record.msg = inert(mask_text(record.getMessage()))
         record.args = None
         if record.exc_info:
             import traceback
 
-            record.exc_text = mask_text("".join(traceback.format_exception(*record.exc_info)))
+            text = "".join(traceback.format_exception(*record.exc_info))
+            record.exc_text = inert(mask_text(text))
             record.exc_info = None
         return True

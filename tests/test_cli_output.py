@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -84,3 +87,27 @@ def test_a_signal_ends_the_run_with_its_code_and_no_temporary_files(
     assert proc.returncode == code, stderr
     assert stderr.strip().splitlines()[-1] == f"pscan: {word}"
     assert list(tmp_path.iterdir()) == []  # neither the snapshot nor its temporary folder
+
+
+def _demo_with_name(tmp_path: Path, old: str, new: str) -> Path:
+    """A copy of the demo snapshot with one resource renamed."""
+    snap = tmp_path / "snap"
+    shutil.copytree(DEMO, snap)
+    for part in snap.glob("resources-*.jsonl.gz"):
+        lines = gzip.decompress(part.read_bytes()).decode().splitlines()
+        renamed = [
+            json.dumps({**r, "name": new}) if (r := json.loads(line))["name"] == old else line
+            for line in lines
+        ]
+        part.write_bytes(gzip.compress(("\n".join(renamed) + "\n").encode()))
+    return snap
+
+
+def test_names_from_the_cloud_cannot_drive_the_terminal(tmp_path: Path) -> None:
+    hostile = "staging-bastion\x1b]0;owned\x07\x1b[2J\rgate PASSED\x9b31m"
+    snap = _demo_with_name(tmp_path, "staging-bastion", hostile)
+    result = pscan("scan", str(snap), "-o", str(tmp_path / "f.json"))
+    assert result.returncode == 1
+    assert "staging-bastion]0;owned[2Jgate PASSED31m" in result.stderr  # shown, inert
+    for control in ("\x1b", "\x07", "\r", "\x9b"):
+        assert control not in result.stderr

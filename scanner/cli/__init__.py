@@ -56,7 +56,7 @@ from scanner.cli.rules import rules
 from scanner.cli.scan import demo, scan
 from scanner.cli.snapshot import fixtures, snapshot
 from scanner.errors import ScannerError
-from scanner.masking import MaskingFilter, mask_text
+from scanner.masking import MaskingFilter, inert, mask_text
 
 __all__ = ["cli", "main"]
 
@@ -108,7 +108,7 @@ def _internal(exc: Exception) -> Exception:
         return exc
     logger.debug("internal error", exc_info=exc)
     click.echo(
-        f"pscan: internal error: {type(exc).__name__}: {mask_text(str(exc))}"
+        f"pscan: internal error: {type(exc).__name__}: {inert(mask_text(str(exc)))}"
         " (set PSCAN_DEBUG=1 for the traceback)",
         err=True,
     )

@@ -28,8 +28,9 @@ from scanner.cli.options import (
     product_tag_option,
     quiet_option,
 )
-from scanner.cli.output import Ui, echo_text, emit, findings_summary, gate_line
+from scanner.cli.output import Ui, emit, findings_summary, gate_line
 from scanner.gate import exit_code
+from scanner.masking import inert
 
 __all__ = ["capacity"]
 
@@ -91,14 +92,16 @@ def capacity_show(
         snapshots=snapshots, product_tags=product_tags, product=product, config=config
     )
     report = show_capacity(request)
-    styled = output is None  # the first limits in bold on a terminal (click strips it elsewhere)
-    text = render_capacity(
-        report, fmt, rows, highlight=lambda line: click.style(line, bold=True) if styled else line
-    )
     if output:
-        write_atomic(output, text)
-    else:
-        echo_text(text)
+        write_atomic(output, render_capacity(report, fmt, rows))
+        return
+    # The first limits in bold on a terminal (click strips styles elsewhere). Lines are
+    # marked with private-use characters, the text made inert, then the marks styled, so
+    # no control sequence from a resource's name reaches the terminal.
+    marked = render_capacity(report, fmt, rows, highlight=lambda line: f"\ue000{line}\ue001")
+    bold_on, bold_off = click.style("", bold=True, reset=False), click.style("", reset=True)
+    text = inert(marked).replace("\ue000", bold_on).replace("\ue001", bold_off)
+    click.echo(text, nl=not text.endswith("\n"))
 
 
 @capacity.command("init")

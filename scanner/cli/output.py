@@ -29,7 +29,7 @@ from scanner.app.events import (
 )
 from scanner.cli.options import SEVERITIES
 from scanner.cost.amounts import money
-from scanner.masking import mask_text
+from scanner.masking import inert, mask_text
 from scanner.model import (
     CapacityReport,
     CostReport,
@@ -56,7 +56,7 @@ logger = logging.getLogger("scanner")
 
 def print_error(message: str) -> int:
     """One line on stderr for a user error; returns its exit code (2)."""
-    click.echo(f"pscan: error: {mask_text(message)}", err=True)
+    click.echo(f"pscan: error: {inert(mask_text(message))}", err=True)
     return 2
 
 
@@ -75,17 +75,17 @@ class Ui:
     def progress(self, text: str) -> None:
         """A line that the next one replaces (terminals only)."""
         if self.live:
-            click.echo(f"\r\033[K{text}", err=True, nl=False)
+            click.echo(f"\r\033[K{inert(text)}", err=True, nl=False)
 
     def done(self, text: str) -> None:
         """The last word on a step shown with `progress` (terminals only)."""
         if self.live:
-            click.echo(f"\r\033[K{text}", err=True)
+            click.echo(f"\r\033[K{inert(text)}", err=True)
 
     def say(self, text: str = "") -> None:
         """A line of the summary (unless --quiet)."""
         if not self.quiet:
-            click.echo(text, err=True)
+            click.echo(inert(text), err=True)
 
     def on_event(self, event: Event) -> None:
         """Show what a use case reports while it runs."""
@@ -155,8 +155,10 @@ def emit(doc: FindingsDocument, fmt: str, output: Path | None) -> None:
 
 
 def echo_text(text: str) -> None:
-    """Text on stdout, ending in exactly one newline."""
-    click.echo(text, nl=not text.endswith("\n"))
+    """Text on stdout, ending in exactly one newline; terminal controls removed when stdout
+    is a terminal (a file or pipe gets the text as rendered)."""
+    shown = inert(text) if sys.stdout.isatty() else text
+    click.echo(shown, nl=not shown.endswith("\n"))
 
 
 def step_summary(doc: FindingsDocument) -> None:

@@ -75,4 +75,5 @@ def _row(finding: Finding) -> list[str]:
 
 
 def _guard(cell: str) -> str:
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+    # spreadsheets skip leading spaces (and other whitespace) before reading a formula
+    return "'" + cell if cell.lstrip(" \u00a0\n\v\f").startswith(_FORMULA_START) else cell

@@ -454,7 +454,9 @@ def _mermaid_text(value: str) -> str:
     text = re.sub(r"\s*[\r\n]+\s*", " ", strip_control(value))
     # "#" first: Mermaid reads "#name;" as an entity code. https://mermaid.js.org/syntax/
     # flowchart.html#entity-codes-to-escape-characters
-    for char, code in (("#", "#35;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("`", "#96;")):
+    # "%" too: "%%{init: ...}%%" in a name would be a directive that reconfigures the chart.
+    codes = (("#", "#35;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("`", "#96;"))
+    for char, code in (*codes, ("%", "#37;")):
         text = text.replace(char, code)
     return text
 

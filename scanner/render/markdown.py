@@ -69,13 +69,18 @@ MAX_COMMENT_CHARS = 65_536
 
 _MD_SPECIAL = re.compile(r"([\\|`\[\]*])")
 _NEWLINES = re.compile(r"\s*[\r\n]+\s*")
+_MENTION = re.compile(r"(?<![\w.])@")
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp)://")  # what GitHub turns into links (and www.)
 
 
 def escape_markdown(value: object) -> str:
-    """Escape a value for inline Markdown: one line, no table breaks, no markup."""
+    """Escape a value for inline Markdown: one line, no table breaks, no markup, and
+    inert in a pull-request comment: `@name` notifies nobody and no URL becomes a link."""
     text = _NEWLINES.sub(" ", strip_control(str(value)))
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MENTION.sub("&#64;", text)  # an e-mail address (a@b) notifies nobody: kept
+    return _AUTOLINK.sub(r"\1&#58;//", text).replace("www.", "www&#46;")
 
 
 @dataclass

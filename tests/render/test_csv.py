@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
 from scanner.model import ComplianceRef, FindingsDocument
-from scanner.render.csv_ import CSV_COLUMNS, render_csv
+from scanner.render.csv_ import CSV_COLUMNS, _guard, render_csv
 
 from .conftest import HOSTILE, make_finding
 
@@ -83,3 +85,12 @@ def test_multiple_compliance_refs_are_semicolon_joined() -> None:
     )
     row = _rows(FindingsDocument(tool_version="0", findings=[finding]))[0]
     assert row["compliance"] == "cis-aws-foundations-3.0:2.1.4;soc2:CC6.1"
+
+
+@pytest.mark.parametrize("cell", [" =1+1", "\u00a0+cmd", "  @SUM(A1)", "\n-2+3"])
+def test_formula_cells_behind_whitespace_are_neutralised(cell: str) -> None:
+    assert _guard(cell) == "'" + cell
+
+
+def test_ordinary_cells_are_left_alone() -> None:
+    assert _guard("prod-web 1 = 2") == "prod-web 1 = 2"

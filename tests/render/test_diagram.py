@@ -25,6 +25,7 @@ from scanner.model import Resource
 from scanner.paths import data_dir
 from scanner.render.diagram import (
     SCREEN_INCHES,
+    _mermaid_text,
     render_architecture,
     render_diagram,
     render_view,
@@ -304,3 +305,8 @@ def test_dot_timeout_is_a_report_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(subprocess, "run", slow)
     with pytest.raises(ReportError, match="timed out after 120 s"):
         to_svg("digraph {}")
+
+
+def test_mermaid_text_cannot_carry_a_directive() -> None:
+    text = _mermaid_text('x %%{init: {"theme": "dark"}}%% y')
+    assert "%%" not in text and "{init" in text

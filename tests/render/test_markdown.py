@@ -54,7 +54,7 @@ def test_hostile_values_are_escaped(doc: FindingsDocument) -> None:
     assert HOSTILE not in text
     assert HOSTILE_ESCAPED in text
     assert "\\`backticks\\`" in text
-    assert "\\[a\\](http://x)" in text
+    assert "\\[a\\](http&#58;//x)" in text
     assert "&amp;" in text
 
 
@@ -64,6 +64,13 @@ def test_escape_markdown() -> None:
     assert escape_markdown("<b>`x`</b>") == "&lt;b&gt;\\`x\\`&lt;/b&gt;"
     assert escape_markdown("one\n\n  two\r\nthree") == "one two three"
     assert escape_markdown("x\x1b[0m") == "x\\[0m"
+
+
+def test_a_pull_request_comment_notifies_nobody_and_links_nothing() -> None:
+    assert escape_markdown("cc @security-team") == "cc &#64;security-team"
+    assert escape_markdown("owner ops@example.com") == "owner ops@example.com"  # no mention
+    assert escape_markdown("see https://evil.example/x") == "see https&#58;//evil.example/x"
+    assert escape_markdown("www.evil.example") == "www&#46;evil.example"
 
 
 def test_limit_adds_a_more_note() -> None:

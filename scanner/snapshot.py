@@ -305,9 +305,11 @@ class Snapshot:
                 raise SnapshotError(msg)
 
     def iter_resources(self) -> Iterator[dict[str, Any]]:
-        """Stream every resource as a dict, checking each line's shape."""
-        for part in self.files:
-            yield from iter_partition(part)
+        """Stream every resource as a dict, checking each line's shape and, at the end of
+        each partition, its count against the manifest (a truncated or emptied partition
+        is an error, not a smaller estate)."""
+        for info, part in zip(self.manifest.partitions, self.files, strict=True):
+            yield from iter_partition(part, expected=info.resources)
 
     def iter_spend(self) -> Iterator[SpendRecord]:
         """Every spend record (none when the snapshot has no spend); a bad line raises.
@@ -430,8 +432,10 @@ def _field_problem(data: dict[str, Any]) -> str:
     return ""
 
 
-def iter_partition(part: Path) -> Iterator[dict[str, Any]]:
-    """Stream the resources of one partition file; a bad line raises SnapshotError."""
+def iter_partition(part: Path, expected: int | None = None) -> Iterator[dict[str, Any]]:
+    """Stream the resources of one partition file; a bad line raises SnapshotError, and so
+    does a count other than `expected` (the manifest's) once the file is read."""
+    count = 0
     try:
         with gzip.open(part, "rb") as fh:
             for lineno, line in enumerate(fh, 1):
@@ -445,10 +449,17 @@ def iter_partition(part: Path) -> Iterator[dict[str, Any]]:
                 problem = resource_problem(data)
                 if problem:
                     raise SnapshotError(f"{part}:{lineno}: {problem}")
+                count += 1
                 yield data
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         msg = f"{part}: cannot read partition ({exc})"
         raise SnapshotError(msg) from None
+    if expected is not None and count != expected:
+        msg = (
+            f"{part}: {count:,} resources where {MANIFEST} says {expected:,}"
+            " (truncated or changed after writing)"
+        )
+        raise SnapshotError(msg)
 
 
 def open_snapshot(path: Path) -> Snapshot:

@@ -309,3 +309,14 @@ def test_spend_asked_for_but_not_read_still_says_what_it_cost(tmp_path: Path) ->
     assert (snap.manifest.spend.records, snap.manifest.spend.api_calls) == (0, 2)
     assert list(snap.iter_spend()) == []
     snap.verify()
+
+
+def test_a_partition_emptied_after_writing_is_an_error_not_a_smaller_estate(
+    tmp_path: Path,
+) -> None:
+    write_snapshot(tmp_path / "s", [_res(1), _res(2), _res(3)], source="t")
+    part = open_snapshot(tmp_path / "s").files[0]
+    with gzip.open(part, "wb") as fh:
+        fh.write(b"")
+    with pytest.raises(SnapshotError, match=r"0 resources where manifest.json says 3"):
+        list(open_snapshot(tmp_path / "s").iter_resources())

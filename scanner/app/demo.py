@@ -10,6 +10,9 @@ read like any other): its budgets judge the demo's year of spend, and its decisi
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,17 +107,33 @@ def run_demo(
                 result.notes.append(str(exc))
     svg = outputs.get("diagram.svg")
     outputs["report.html"] = render_html(doc, diagram_svg=svg)
-    for name, text in outputs.items():
-        write_atomic(out / name, text)
     decisions = settings.resolve(settings.architecture.decisions, data_dir("fixtures/demo"))
-    written = write_architecture(
-        out / ARCHITECTURE_DIR,
-        list(snap.iter_resources()),
-        doc.findings,
-        read_decisions(decisions) if decisions else [],
-        tags,
-        sources=["fixtures/demo"],
-    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:  # everything is written aside first, so a failure leaves `out` as it was
+        for name, text in outputs.items():
+            write_atomic(staging / name, text)
+        written = write_architecture(
+            staging / ARCHITECTURE_DIR,
+            list(snap.iter_resources()),
+            doc.findings,
+            read_decisions(decisions) if decisions else [],
+            tags,
+            sources=["fixtures/demo"],
+        )
+        _publish(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     result.notes += [n for n in written.notes if n not in result.notes]
     result.files = sorted([*outputs, *(f"{ARCHITECTURE_DIR}/{f}" for f in written.files)])
     return result
+
+
+def _publish(staging: Path, out: Path) -> None:
+    """Move what was written into `out`, each entry by one rename (same file system)."""
+    out.mkdir(parents=True, exist_ok=True)
+    for entry in sorted(staging.iterdir()):
+        target = out / entry.name
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        os.replace(entry, target)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import pytest
 
+from scanner.app import demo as demo_module
 from scanner.app import run_demo
 from scanner.app.events import Evaluated, Evaluating, Event, RulesLoaded
 from scanner.errors import ReportError
@@ -74,3 +76,21 @@ def test_without_graphviz_the_svg_is_left_out_with_a_note(
     assert (tmp_path / "report.html").exists()
     assert not [name for name in result.files if name.endswith(".svg")]
     assert (tmp_path / "architecture" / "diagrams" / "overview.dot").exists()
+
+
+def test_a_demo_that_fails_midway_leaves_the_folder_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.html").write_text("the last good report")
+
+    def full_disk(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(demo_module, "write_architecture", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        run_demo(out)
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folder left
+    assert [p.name for p in out.iterdir()] == ["report.html"]
+    assert (out / "report.html").read_text() == "the last good report"

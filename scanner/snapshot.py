@@ -432,23 +432,75 @@ def _field_problem(data: dict[str, Any]) -> str:
     return ""
 
 
+def _limit(name: str, default: int) -> int:
+    """A reading limit, overridable by an environment variable (a whole number)."""
+    value = os.environ.get(name, "")
+    return int(value) if value.isdigit() and int(value) > 0 else default
+
+
+# What one partition may hold (docs/architecture.md, "Reading limits").
+MAX_LINE_BYTES = _limit("PSCAN_MAX_LINE_BYTES", 16 * 1024 * 1024)
+MAX_DEPTH = _limit("PSCAN_MAX_DEPTH", 64)
+MAX_BLANK_LINES = 1000
+
+
+def nested_deeper_than(data: object, limit: int) -> bool:
+    """True when objects and lists nest deeper than `limit` (checked without recursion)."""
+    stack: list[tuple[object, int]] = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children: Iterable[object] = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _read_line(part: Path, lineno: int, line: bytes) -> dict[str, Any]:
+    if len(line) > MAX_LINE_BYTES:
+        msg = f"{part}:{lineno}: a line longer than {MAX_LINE_BYTES:,} bytes (PSCAN_MAX_LINE_BYTES)"
+        raise SnapshotError(msg)
+    try:
+        data = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        msg = f"{part}:{lineno}: not valid JSON ({exc.msg})"
+        raise SnapshotError(msg) from None
+    # Only a line with many brackets can nest deep; most are never walked.
+    if line.count(b"[") + line.count(b"{") > MAX_DEPTH and nested_deeper_than(data, MAX_DEPTH):
+        msg = f"{part}:{lineno}: nested deeper than {MAX_DEPTH} levels (PSCAN_MAX_DEPTH)"
+        raise SnapshotError(msg)
+    problem = resource_problem(data)
+    if problem:
+        raise SnapshotError(f"{part}:{lineno}: {problem}")
+    return data  # type: ignore[no-any-return]  # resource_problem checked it is a dict
+
+
 def iter_partition(part: Path, expected: int | None = None) -> Iterator[dict[str, Any]]:
     """Stream the resources of one partition file; a bad line raises SnapshotError, and so
-    does a count other than `expected` (the manifest's) once the file is read."""
-    count = 0
+    does a count other than `expected` (the manifest's) once the file is read.
+
+    Lines longer than `MAX_LINE_BYTES`, nested deeper than `MAX_DEPTH`, and more than
+    `MAX_BLANK_LINES` blank lines are refused, so a small hostile file cannot take the
+    memory or the time of a large one.
+    """
+    count = blank = 0
     try:
         with gzip.open(part, "rb") as fh:
-            for lineno, line in enumerate(fh, 1):
+            lineno = 0
+            while line := fh.readline(MAX_LINE_BYTES + 1):
+                lineno += 1
                 if not line.strip():
+                    blank += 1
+                    if blank > MAX_BLANK_LINES:
+                        msg = f"{part}:{lineno}: more than {MAX_BLANK_LINES:,} blank lines"
+                        raise SnapshotError(msg)
                     continue
-                try:
-                    data = orjson.loads(line)
-                except orjson.JSONDecodeError as exc:
-                    msg = f"{part}:{lineno}: not valid JSON ({exc.msg})"
-                    raise SnapshotError(msg) from None
-                problem = resource_problem(data)
-                if problem:
-                    raise SnapshotError(f"{part}:{lineno}: {problem}")
+                data = _read_line(part, lineno, line)
                 count += 1
                 yield data
     except (OSError, EOFError, gzip.BadGzipFile) as exc:

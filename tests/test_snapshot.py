@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from scanner import snapshot
 from scanner.errors import SnapshotError
 from scanner.model import CollectionError, Resource, SpendRecord
 from scanner.snapshot import SnapshotWriter, merge_snapshots, open_snapshot, write_snapshot
@@ -319,4 +320,38 @@ def test_a_partition_emptied_after_writing_is_an_error_not_a_smaller_estate(
     with gzip.open(part, "wb") as fh:
         fh.write(b"")
     with pytest.raises(SnapshotError, match=r"0 resources where manifest.json says 3"):
+        list(open_snapshot(tmp_path / "s").iter_resources())
+
+
+def _one_partition(tmp_path: Path, body: bytes) -> Path:
+    write_snapshot(tmp_path / "s", [_res(1)], source="t")
+    part = open_snapshot(tmp_path / "s").files[0]
+    with gzip.open(part, "wb") as fh:
+        fh.write(body)
+    return part
+
+
+def test_a_line_past_the_length_limit_is_refused_without_reading_it_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(snapshot, "MAX_LINE_BYTES", 1000)
+    line = json.dumps({"id": "a", "type": "aws.s3.bucket", "name": "x" * 5000}).encode()
+    _one_partition(tmp_path, line + b"\n")
+    with pytest.raises(SnapshotError, match=r":1: a line longer than 1,000 bytes"):
+        list(open_snapshot(tmp_path / "s").iter_resources())
+
+
+def test_blank_lines_past_the_limit_are_refused(tmp_path: Path) -> None:
+    _one_partition(tmp_path, b"\n" * 5_000_000)  # 5 MB of newlines compress to a few KB
+    with pytest.raises(SnapshotError, match=r":1001: more than 1,000 blank lines"):
+        list(open_snapshot(tmp_path / "s").iter_resources())
+
+
+def test_nesting_past_the_depth_limit_is_refused(tmp_path: Path) -> None:
+    deep: object = "leaf"
+    for _ in range(200):
+        deep = {"k": deep}
+    line = json.dumps({"id": "a", "type": "aws.s3.bucket", "attributes": deep}).encode()
+    _one_partition(tmp_path, line + b"\n")
+    with pytest.raises(SnapshotError, match=r":1: nested deeper than 64 levels"):
         list(open_snapshot(tmp_path / "s").iter_resources())

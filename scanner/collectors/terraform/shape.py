@@ -15,8 +15,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from scanner.errors import CollectorError
+from scanner.snapshot import nested_deeper_than
 
-__all__ = ["MAX_DEPTH", "check_plan_shape", "depth_problem", "finite_float"]
+__all__ = ["MAX_DEPTH", "check_plan_shape", "finite_float"]
 
 # Deepest nesting of objects and lists accepted in a plan. Real plans stay far below
 # (resource values nest a few blocks deep, modules a few levels).
@@ -121,23 +122,6 @@ class _Plan(_Shape):
 _ConfigModule.model_rebuild()
 
 
-def depth_problem(data: object, limit: int = MAX_DEPTH) -> bool:
-    """True when objects and lists nest deeper than `limit` (checked without recursion)."""
-    stack: list[tuple[object, int]] = [(data, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            children: Any = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in children)
-    return False
-
-
 def finite_float(text: str) -> float:
     """`json.loads(parse_float=...)`: a number too large for a float is refused, not infinity."""
     value = float(text)
@@ -153,7 +137,7 @@ def check_plan_shape(data: object, source: str) -> None:
     Raises:
         CollectorError: one line, `source: path.to.part: what is wrong`.
     """
-    if depth_problem(data):
+    if nested_deeper_than(data, MAX_DEPTH):
         msg = f"{source}: nested deeper than {MAX_DEPTH} levels; not a Terraform plan"
         raise CollectorError(msg)
     try:

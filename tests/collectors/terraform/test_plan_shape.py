@@ -12,8 +12,9 @@ from click.testing import CliRunner
 
 from scanner.cli import cli
 from scanner.collectors.terraform.plan import read_plan
-from scanner.collectors.terraform.shape import MAX_DEPTH, depth_problem
+from scanner.collectors.terraform.shape import MAX_DEPTH
 from scanner.errors import CollectorError
+from scanner.snapshot import nested_deeper_than
 
 ROOT = Path(__file__).resolve().parents[3]
 PLAN = json.loads((ROOT / "fixtures" / "iac" / "plan.json").read_text())
@@ -102,8 +103,8 @@ def test_depth_is_measured_without_recursion() -> None:
     deep: Any = []
     for _ in range(MAX_DEPTH):
         deep = [deep]
-    assert depth_problem(deep)
-    assert not depth_problem([[1], {"a": [2]}])
+    assert nested_deeper_than(deep, MAX_DEPTH)
+    assert not nested_deeper_than([[1], {"a": [2]}], MAX_DEPTH)
 
 
 def test_an_unknown_framework_is_refused_before_the_plan_is_judged() -> None:

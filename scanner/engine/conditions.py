@@ -112,7 +112,10 @@ def compile_path(path: str) -> Getter:
     try:
         expr = jmespath.compile(path)
     except JMESPathError as exc:
-        msg = f"path {path!r}: invalid JMESPath ({str(exc).splitlines()[0]})"
+        msg = f"path {path[:200]!r}: invalid JMESPath ({str(exc).splitlines()[0]})"
+        raise CompileError(msg) from None
+    except RecursionError:  # jmespath's parser recurses once per nesting level
+        msg = f"path {path[:200]!r}: nested too deep for a JMESPath expression"
         raise CompileError(msg) from None
     search = expr.search
     head = _HEAD.match(path)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from scanner.engine.conditions import CompileError, EvalContext, compile_condition
+from scanner.engine.conditions import CompileError, EvalContext, compile_condition, compile_path
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -185,3 +185,8 @@ def test_paths_inside_quantifiers_read_the_element() -> None:
     cond = {"some": {"path": "policies", "where": {"path": "name", "op": "eq", "value": "admin"}}}
     assert judge(cond, {"policies": [{"name": "admin"}]}, name="resource-name")
     assert not judge(cond, {"policies": [{"name": "ro"}]}, name="admin")
+
+
+def test_a_path_nested_beyond_the_parser_is_a_compile_error() -> None:
+    with pytest.raises(CompileError, match="nested too deep for a JMESPath expression"):
+        compile_path("(" * 5000 + "name" + ")" * 5000)

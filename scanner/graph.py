@@ -67,6 +67,8 @@ class ResourceGraph:
         self._relations = None if keep_relations is None else frozenset(keep_relations)
         self._exposure: dict[str, list[str]] | None = None
         self._by_type: dict[str, list[str]] = {}
+        self._edges: dict[tuple[str, str, str], int] = {}  # edges per (source, target, kind)
+        self._edge_props: dict[tuple[str, str, str], set[str]] = {}  # their properties
 
     # ------------------------------------------------------------------ building
     def add_resource(self, resource: Mapping[str, Any]) -> None:
@@ -122,12 +124,24 @@ class ResourceGraph:
 
     def _add_edge(self, source: str, target: str, kind: str, props: Mapping[str, Any]) -> None:
         """Add an edge keyed by its relation; a second edge of the same kind between the
-        same nodes (e.g. two port ranges open to the internet) gets key `kind#2`, ..."""
-        key, n = kind, 1
-        while self.g.has_edge(source, target, key):
-            n += 1
-            key = f"{kind}#{n}"
-        self.g.add_edge(source, target, key=key, **props)
+        same nodes (e.g. two port ranges open to the internet) gets key `kind#2`, ...
+
+        An edge equal to one already there (same kind, same properties) adds nothing, and
+        the next key is counted, not searched: a resource with thousands of repeated
+        relations costs linear time.
+        """
+        slot = (source, target, kind)
+        n = self._edges.get(slot, 0)
+        if n:
+            seen = self._edge_props.get(slot)
+            if seen is None:
+                seen = self._edge_props[slot] = {_props_key(self.g.edges[source, target, kind])}
+            key = _props_key(props)
+            if key in seen:
+                return
+            seen.add(key)
+        self._edges[slot] = n + 1
+        self.g.add_edge(source, target, key=kind if not n else f"{kind}#{n + 1}", **props)
 
     @classmethod
     def build(
@@ -332,6 +346,10 @@ class ResourceGraph:
             if sg in open_filters:
                 return sg
         return None
+
+
+def _props_key(props: Mapping[str, Any]) -> str:
+    return repr(sorted(props.items()))
 
 
 def _kind(key: str) -> str:

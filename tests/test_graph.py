@@ -196,3 +196,21 @@ def test_resources_no_question_can_touch_are_left_out() -> None:
     assert {"db", "subnet", "i", "sg"} <= set(g.g.nodes)
     assert g.node("sg")["type"] == "aws.ec2.security_group"
     assert list(g.nodes_of_type(["aws.ec2.security_group"])) == ["sg"]
+
+
+def test_repeated_relations_add_one_edge_and_distinct_ones_are_numbered() -> None:
+    same = {"type": "allows_from", "target": "internet", "properties": {"from_port": 22}}
+    distinct = [
+        {"type": "allows_from", "target": "internet", "properties": {"from_port": p}}
+        for p in range(1000, 6000)
+    ]
+    sg = {
+        "id": "sg-1",
+        "type": "aws.ec2.security_group",
+        "provider": "aws",
+        "relations": [same] * 20_000 + distinct,
+    }
+    graph = ResourceGraph.build([sg])
+    keys = sorted(k for _, _, k in graph.g.out_edges("sg-1", keys=True))
+    assert len(keys) == 5001
+    assert "allows_from" in keys and "allows_from#5001" in keys

@@ -32,17 +32,19 @@ REQUIRED = os.environ.get("PSCAN_REQUIRE_TOOLS") == "1"
 
 
 @pytest.mark.skipif(not REQUIRED, reason="only enforced where PSCAN_REQUIRE_TOOLS=1 (CI)")
-def test_graphviz_checkov_and_postgresql_are_installed() -> None:
+def test_graphviz_checkov_postgresql_and_chromium_are_installed() -> None:
     assert shutil.which("dot"), "Graphviz dot missing: make graphviz"
     assert find_checkov(None, ROOT).executable is not None, "checkov missing: make checkov"
     initdb = list(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
     assert initdb, "PostgreSQL missing: make postgresql"
+    assert shutil.which("chromium"), "Chromium missing: make chromium"
 
 
-def test_make_test_installs_postgresql_like_graphviz() -> None:
+def test_make_test_installs_postgresql_and_chromium_like_graphviz() -> None:
     makefile = (ROOT / "Makefile").read_text()
-    assert "test: $(STAMP) graphviz postgresql checkov lint typecheck unit" in makefile
+    assert "test: $(STAMP) graphviz postgresql chromium checkov lint typecheck unit" in makefile
     assert "apt-get install -y -qq postgresql" in makefile
+    assert "apt-get install -y -qq chromium" in makefile
 
 
 # ---------------------------------------------------------------------- the lock

@@ -78,6 +78,7 @@ from scanner.app.rules import (
     rule_tests,
 )
 from scanner.app.scan import (
+    Parallel,
     RuleOptions,
     ScanRequest,
     ScanResult,
@@ -114,6 +115,7 @@ __all__ = [
     "Listener",
     "LoadTestRequest",
     "MetricsOptions",
+    "Parallel",
     "PlanRequest",
     "PlanResult",
     "PricesRequest",

@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,8 @@ from scanner.app.collect import AwsOptions, GcpOptions, collect_aws, collect_gcp
 from scanner.app.events import Evaluated, Evaluating, Kept, Listener, ignore
 from scanner.app.gate import GateOptions, load_gate
 from scanner.cost import COST_SOURCE, Costs, CostSettings, cost_findings
-from scanner.engine import RuleSet, build_document, evaluate, load_rules
+from scanner.engine import RuleSet, ScanOutcome, build_document, evaluate, load_rules
+from scanner.engine.parallel import open_runner
 from scanner.errors import ConfigError
 from scanner.gate import GateConfig
 from scanner.headroom import Headroom
@@ -39,6 +41,7 @@ from scanner.model import (
 from scanner.snapshot import Snapshot, open_snapshot
 
 __all__ = [
+    "Parallel",
     "RuleOptions",
     "ScanRequest",
     "ScanResult",
@@ -68,6 +71,19 @@ def load_ruleset(options: RuleOptions | None = None) -> RuleSet:
 
 
 @dataclass(frozen=True)
+class Parallel:
+    """Where the per-resource rules run (`--workers`, `--executor`; docs/scale.md).
+
+    `workers` None: one worker process per core for large scans, none for small ones;
+    1: this process only. `executor` (`dask://HOST:PORT`) sends the partitions to a Dask
+    cluster instead.
+    """
+
+    workers: int | None = None
+    executor: str | None = None
+
+
+@dataclass(frozen=True)
 class ScanRequest:
     """What `pscan scan` was asked to do."""
 
@@ -81,6 +97,7 @@ class ScanRequest:
     gcp: GcpOptions | None = None  # collect GCP first
     snapshots_dir: Path = Path("pscan-snapshots")
     product_tags: tuple[str, ...] = ()  # --product-tag; default: the config's, else built in
+    parallel: Parallel = field(default_factory=Parallel)
 
 
 @dataclass
@@ -119,7 +136,13 @@ def run_scan(request: ScanRequest, on_event: Listener = ignore) -> ScanResult:
     frameworks = request.frameworks or tuple(gate.config.frameworks)
     tags = product_tags(request.product_tags, gate.config)
     doc = scan_snapshots(
-        snaps, ruleset, frameworks, on_event, product_tags=tags, cost=gate.config.cost
+        snaps,
+        ruleset,
+        frameworks,
+        on_event,
+        product_tags=tags,
+        cost=gate.config.cost,
+        parallel=request.parallel,
     )
     # the report-level cost findings answer to the same selection as the rules
     doc.findings = [
@@ -161,6 +184,7 @@ def scan_snapshots(
     *,
     product_tags: Sequence[str] | None = None,
     cost: CostSettings | None = None,
+    parallel: Parallel | None = None,
 ) -> FindingsDocument:
     """Evaluate the rules over the snapshots' resources into a findings document (no gate).
 
@@ -169,9 +193,12 @@ def scan_snapshots(
     (left None when the snapshots hold no capacity data). With `cost`, it gathers the
     list-price estimates too: `doc.cost` gets them with the snapshots' spend (None when
     there is neither), and the findings the budgets and thresholds of `cost` add.
+    `parallel` says where the per-resource rules run (default: automatic, `Parallel`);
+    the document is the same wherever they run.
 
     Raises:
-        ConfigError: a framework id is unknown.
+        ConfigError: a framework id is unknown, or a bad `parallel.executor`.
+        WorkerError: a worker died mid-scan.
     """
     for fw in frameworks:
         if fw not in ruleset.frameworks:
@@ -187,12 +214,7 @@ def scan_snapshots(
         resources = headroom.observe(resources)
     if costs is not None:
         resources = costs.observe(resources)
-    outcome = evaluate(
-        ruleset,
-        resources,
-        now=now,
-        progress=lambda n: on_event(Evaluating(n)),
-    )
+    outcome = _evaluate(snaps, ruleset, resources, now, on_event, parallel or Parallel())
     on_event(Evaluated(outcome.resource_count, len(ruleset.rules), time.monotonic() - started))
     errors = [e for s in snaps for e in s.manifest.errors]
     doc = build_document(
@@ -214,6 +236,38 @@ def scan_snapshots(
         )
         doc.findings = _merged(doc.findings, cost_findings(doc.cost, cost))
     return doc
+
+
+def _evaluate(
+    snaps: Sequence[Snapshot],
+    ruleset: RuleSet,
+    resources: Iterator[Mapping[str, Any]],
+    now: datetime,
+    on_event: Listener,
+    parallel: Parallel,
+) -> ScanOutcome:
+    """Evaluate here, or the per-resource rules partition by partition on a runner.
+
+    The parent reads the resources either way: for the graph rules, and for what wraps
+    the stream (headroom, costs), so those stay one pass.
+    """
+
+    def progress(n: int) -> None:
+        on_event(Evaluating(n))
+
+    count = sum(s.manifest.resource_count for s in snaps)
+    runner = None
+    if ruleset.source is not None:  # a rule set built by hand cannot be loaded elsewhere
+        runner = open_runner(parallel.workers, parallel.executor, count)
+    if runner is None:
+        return evaluate(ruleset, resources, now=now, progress=progress)
+    try:
+        assert ruleset.source is not None
+        files = [str(f.absolute()) for s in snaps for f in s.files]
+        parts = runner.map(ruleset.source, files, now)
+        return evaluate(ruleset, resources, now=now, progress=progress, parts=parts)
+    finally:
+        runner.close()
 
 
 def _merged(findings: list[Finding], more: list[Finding]) -> list[Finding]:

@@ -55,10 +55,8 @@ def comparable(doc: FindingsDocument) -> dict[str, Any]:
     return data
 
 
-@pytest.fixture(scope="module")
-def estate(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def write_estate(path: Path) -> Path:
     """A generated estate of 12,000 resources: several accounts, regions and partitions."""
-    path = tmp_path_factory.mktemp("estate") / "snap"
     write_snapshot(
         path,
         generate(12_000, seed=5),
@@ -67,6 +65,11 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Path:
         created_at=REFERENCE_DATE,
     )
     return path
+
+
+@pytest.fixture(scope="module")
+def estate(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_estate(tmp_path_factory.mktemp("estate") / "snap")
 
 
 @pytest.fixture

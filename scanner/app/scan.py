@@ -7,14 +7,18 @@ evaluate, build the findings document, apply the gate.
 
 Headroom by product (`scanner.headroom`) and the list-price estimates of the cost report
 (`scanner.cost`) are gathered during evaluation's pass over the resources, not in a
-second one: `scan_snapshots` wraps the resource stream. The cost report then adds the
-snapshots' spend, and its findings (budgets, growth, untagged spend) join the rules'.
+second one: `scan_snapshots` wraps the resource stream. When worker processes or a Dask
+cluster run the per-resource rules (`--workers`, `--executor`: `scanner.engine.parallel`),
+each partition's task gathers them too and the parent merges the parts in partition
+order. The cost report then adds the snapshots' spend, and its findings (budgets, growth,
+untagged spend) join the rules'.
 """
 
 from __future__ import annotations
 
+import functools
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +30,7 @@ from scanner.app.events import Evaluated, Evaluating, Kept, Listener, ignore
 from scanner.app.gate import GateOptions, load_gate
 from scanner.cost import COST_SOURCE, Costs, CostSettings, cost_findings
 from scanner.engine import RuleSet, ScanOutcome, build_document, evaluate, load_rules
-from scanner.engine.parallel import open_runner
+from scanner.engine.parallel import Tap, merged, open_runner
 from scanner.errors import ConfigError
 from scanner.gate import GateConfig
 from scanner.headroom import Headroom
@@ -209,12 +213,8 @@ def scan_snapshots(
     started = time.monotonic()
     headroom = Headroom(product_tags) if product_tags is not None else None
     costs = Costs(ruleset.prices, product_tags or ()) if cost is not None else None
-    resources: Iterator[Mapping[str, Any]] = _chain_resources(snaps)
-    if headroom is not None:
-        resources = headroom.observe(resources)
-    if costs is not None:
-        resources = costs.observe(resources)
-    outcome = _evaluate(snaps, ruleset, resources, now, on_event, parallel or Parallel())
+    taps: list[Tap] = [t for t in (headroom, costs) if t is not None]
+    outcome = _evaluate(snaps, ruleset, taps, now, on_event, parallel or Parallel())
     on_event(Evaluated(outcome.resource_count, len(ruleset.rules), time.monotonic() - started))
     errors = [e for s in snaps for e in s.manifest.errors]
     doc = build_document(
@@ -241,15 +241,15 @@ def scan_snapshots(
 def _evaluate(
     snaps: Sequence[Snapshot],
     ruleset: RuleSet,
-    resources: Iterator[Mapping[str, Any]],
+    taps: Sequence[Tap],
     now: datetime,
     on_event: Listener,
     parallel: Parallel,
 ) -> ScanOutcome:
     """Evaluate here, or the per-resource rules partition by partition on a runner.
 
-    The parent reads the resources either way: for the graph rules, and for what wraps
-    the stream (headroom, costs), so those stay one pass.
+    `taps` (headroom, costs) see every resource in the same pass as the rules: here, or
+    a fresh tap per partition in the workers, merged back in partition order.
     """
 
     def progress(n: int) -> None:
@@ -260,14 +260,35 @@ def _evaluate(
     if ruleset.source is not None:  # a rule set built by hand cannot be loaded elsewhere
         runner = open_runner(parallel.workers, parallel.executor, count)
     if runner is None:
+        resources: Iterator[Mapping[str, Any]] = _chain_resources(snaps)
+        for tap in taps:
+            resources = _through(resources, tap)
         return evaluate(ruleset, resources, now=now, progress=progress)
     try:
         assert ruleset.source is not None
         files = [str(f.absolute()) for s in snaps for f in s.files]
-        parts = runner.map(ruleset.source, files, now)
-        return evaluate(ruleset, resources, now=now, progress=progress, parts=parts)
+        factories = [_fresh(tap) for tap in taps]
+        results = runner.map(ruleset.source, files, now, factories)
+        parts = merged(results, taps)
+        return evaluate(ruleset, _chain_resources(snaps), now=now, progress=progress, parts=parts)
     finally:
         runner.close()
+
+
+def _through(resources: Iterator[Mapping[str, Any]], tap: Tap) -> Iterator[Mapping[str, Any]]:
+    for resource in resources:
+        tap.add(resource)
+        yield resource
+
+
+def _fresh(tap: Tap) -> Callable[[], Tap]:
+    """A picklable factory of empty taps like `tap`, for the workers."""
+    if isinstance(tap, Headroom):
+        return functools.partial(Headroom, tap.product_tags)
+    if isinstance(tap, Costs):
+        return functools.partial(Costs, tap.prices, tap.product_tags)
+    msg = f"no worker-side factory for {type(tap).__name__}"
+    raise TypeError(msg)
 
 
 def _merged(findings: list[Finding], more: list[Finding]) -> list[Finding]:

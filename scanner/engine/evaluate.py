@@ -175,14 +175,14 @@ class _Evaluator:
             graph = ResourceGraph(keep_attributes_for=keep, keep_relations=self._relations())
         if parts is None:
             self.stream(resources, graph, progress)
-        else:  # the per-resource rules ran elsewhere: here only the graph is built
-            for count, resource in enumerate(resources, 1):
-                if graph is not None:
+        else:  # the per-resource rules ran elsewhere: the resources are read for the graph
+            if graph is not None:
+                for resource in resources:
                     graph.add_resource(resource)
-                if progress is not None and count % 10000 == 0:
-                    progress(count)
             for part in parts:
                 self.absorb(part)
+                if progress is not None:
+                    progress(self.outcome.resource_count)
         if graph is not None:
             for rule in self.graph_rules:
                 if rule.graph_fn is not None:
@@ -485,7 +485,7 @@ def evaluate(
 
     With `parts`, the per-resource rules were run elsewhere (`evaluate_part` over
     consecutive pieces of the same stream, given in stream order): `resources` are read
-    only for the graph rules, and the result is what the serial scan gives.
+    only when graph rules need them, and the result is what the serial scan gives.
     """
     return _Evaluator(ruleset, now or utcnow()).run(resources, progress, parts)
 

@@ -25,7 +25,7 @@ import logging
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
@@ -42,8 +42,10 @@ __all__ = [
     "DaskRunner",
     "ProcessRunner",
     "Runner",
+    "Tap",
     "cpu_count",
     "evaluate_partition",
+    "merged",
     "open_runner",
 ]
 
@@ -68,9 +70,51 @@ def _ruleset(source: RuleSource) -> RuleSet:
         return _loaded[1]
 
 
-def evaluate_partition(source: RuleSource, file: str, now: datetime) -> PartialOutcome:
-    """One task: the per-resource rules over one partition file (runs in a worker)."""
-    return evaluate_part(_ruleset(source), iter_partition(Path(file)), now=now)
+class Tap(Protocol):
+    """Something else gathered from the resources in the same pass (headroom, costs)."""
+
+    def add(self, resource: Mapping[str, Any]) -> None:
+        """Take one resource."""
+        ...
+
+    def merge(self, later: Any) -> None:
+        """Take in what a tap of the same kind gathered from the resources that follow."""
+        ...
+
+
+# Zero-argument factories of taps, picklable (a class, or functools.partial of one).
+Taps = Sequence[Callable[[], Tap]]
+TaskResult = tuple[PartialOutcome, list[Tap]]
+
+
+def evaluate_partition(source: RuleSource, file: str, now: datetime, taps: Taps = ()) -> TaskResult:
+    """One task: the per-resource rules over one partition file (runs in a worker).
+
+    Each resource also goes through a fresh tap from each of `taps`; the taps come back
+    with the outcome, for the parent to merge.
+    """
+    tapped = [make() for make in taps]
+    resources: Iterable[Mapping[str, Any]] = iter_partition(Path(file))
+    if tapped:
+        resources = _through(resources, tapped)
+    return evaluate_part(_ruleset(source), resources, now=now), tapped
+
+
+def _through(
+    resources: Iterable[Mapping[str, Any]], taps: list[Tap]
+) -> Iterator[Mapping[str, Any]]:
+    for resource in resources:
+        for tap in taps:
+            tap.add(resource)
+        yield resource
+
+
+def merged(results: Iterable[TaskResult], taps: Sequence[Tap]) -> Iterator[PartialOutcome]:
+    """The outcomes of tasks in order, after merging their taps into `taps` (same order)."""
+    for part, theirs in results:
+        for mine, their in zip(taps, theirs, strict=True):
+            mine.merge(their)
+        yield part
 
 
 def cpu_count() -> int:
@@ -84,8 +128,8 @@ class Runner(Protocol):
     """Runs partition tasks somewhere and gives their results back in order."""
 
     def map(
-        self, source: RuleSource, files: Sequence[str], now: datetime
-    ) -> Iterator[PartialOutcome]:
+        self, source: RuleSource, files: Sequence[str], now: datetime, taps: Taps = ()
+    ) -> Iterator[TaskResult]:
         """Submit one task per file now; the iterator yields their results in file order.
 
         Raises (from the iterator):
@@ -119,12 +163,12 @@ class ProcessRunner:
         )
 
     def map(
-        self, source: RuleSource, files: Sequence[str], now: datetime
-    ) -> Iterator[PartialOutcome]:
-        futures = [self._pool.submit(evaluate_partition, source, f, now) for f in files]
+        self, source: RuleSource, files: Sequence[str], now: datetime, taps: Taps = ()
+    ) -> Iterator[TaskResult]:
+        futures = [self._pool.submit(evaluate_partition, source, f, now, taps) for f in files]
         return self._results(futures)
 
-    def _results(self, futures: list[Future[PartialOutcome]]) -> Iterator[PartialOutcome]:
+    def _results(self, futures: list[Future[TaskResult]]) -> Iterator[TaskResult]:
         for future in futures:
             try:
                 yield future.result()
@@ -153,19 +197,19 @@ class DaskRunner:
             raise ConfigError(msg) from None
 
     def map(
-        self, source: RuleSource, files: Sequence[str], now: datetime
-    ) -> Iterator[PartialOutcome]:
+        self, source: RuleSource, files: Sequence[str], now: datetime, taps: Taps = ()
+    ) -> Iterator[TaskResult]:
         futures = [
-            self._client.submit(evaluate_partition, source, f, now, pure=False) for f in files
+            self._client.submit(evaluate_partition, source, f, now, taps, pure=False) for f in files
         ]
         return self._results(futures)
 
-    def _results(self, futures: list[Any]) -> Iterator[PartialOutcome]:
+    def _results(self, futures: list[Any]) -> Iterator[TaskResult]:
         from distributed import KilledWorker
 
         for future in futures:
             try:
-                result: PartialOutcome = future.result()
+                result: TaskResult = future.result()
             except KilledWorker as exc:
                 raise _died(f"Dask gave up on a task after its workers died: {exc}") from None
             yield result

@@ -78,9 +78,9 @@ def runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     seen: list[int] = []
     original = ProcessRunner.map
 
-    def spy(self: ProcessRunner, source: Any, files: Any, now: Any) -> Iterator[Any]:
+    def spy(self: ProcessRunner, source: Any, files: Any, *rest: Any) -> Iterator[Any]:
         seen.append(len(files))
-        return original(self, source, files, now)
+        return original(self, source, files, *rest)
 
     monkeypatch.setattr(ProcessRunner, "map", spy)
     return seen

@@ -58,9 +58,9 @@ def test_the_partitions_on_a_dask_cluster_give_the_serial_document(
     submitted: list[int] = []
     original = parallel_module.DaskRunner.map
 
-    def spy(self: parallel_module.DaskRunner, source: Any, files: Any, now: Any) -> Any:
+    def spy(self: parallel_module.DaskRunner, source: Any, files: Any, *rest: Any) -> Any:
         submitted.append(len(files))
-        return original(self, source, files, now)
+        return original(self, source, files, *rest)
 
     monkeypatch.setattr(parallel_module.DaskRunner, "map", spy)
     gate = GateOptions(fail_on="none", no_config=True)

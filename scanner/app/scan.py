@@ -270,7 +270,7 @@ def _evaluate(
         factories = [_fresh(tap) for tap in taps]
         results = runner.map(ruleset.source, files, now, factories)
         parts = merged(results, taps)
-        return evaluate(ruleset, _chain_resources(snaps), now=now, progress=progress, parts=parts)
+        return evaluate(ruleset, (), now=now, progress=progress, parts=parts)
     finally:
         runner.close()
 

@@ -126,11 +126,13 @@ class PartialOutcome:
     """What the per-resource rules made of some resources: plain data, for another process.
 
     `counts` holds each rule's (evaluated, failed, errors, undecided); `undecided` the
-    (rule id, resource id, reason) of each undecided result, in stream order.
+    (rule id, resource id, reason) of each undecided result, in stream order;
+    `graph_resources` what the graph keeps of each resource, when graph rules need it.
     """
 
     rows: list[FindingRow] = field(default_factory=list)
     undecided: list[tuple[str, str, str]] = field(default_factory=list)
+    graph_resources: list[dict[str, Any]] = field(default_factory=list)  # ResourceGraph.slim
     counts: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
     resource_types: Counter[str] = field(default_factory=Counter)
     providers: set[str] = field(default_factory=set)
@@ -163,24 +165,28 @@ class _Evaluator:
             kept |= relations
         return kept
 
+    def new_graph(self) -> ResourceGraph | None:
+        """An empty graph that keeps what the selected graph rules read; None: none needed."""
+        if not self.graph_rules:
+            return None
+        keep = set().union(*(r.graph_attribute_types for r in self.graph_rules))
+        return ResourceGraph(keep_attributes_for=keep, keep_relations=self._relations())
+
     def run(
         self,
         resources: Iterable[Mapping[str, Any]],
         progress: Progress | None,
         parts: Iterable[PartialOutcome] | None = None,
     ) -> ScanOutcome:
-        graph: ResourceGraph | None = None
-        if self.graph_rules:
-            keep = set().union(*(r.graph_attribute_types for r in self.graph_rules))
-            graph = ResourceGraph(keep_attributes_for=keep, keep_relations=self._relations())
+        graph = self.new_graph()
         if parts is None:
-            self.stream(resources, graph, progress)
-        else:  # the per-resource rules ran elsewhere: the resources are read for the graph
-            if graph is not None:
-                for resource in resources:
-                    graph.add_resource(resource)
+            self.stream(resources, graph.add_resource if graph else None, progress)
+        else:  # the per-resource rules ran elsewhere; the graph is built from their parts
             for part in parts:
                 self.absorb(part)
+                if graph is not None:
+                    for resource in part.graph_resources:
+                        graph.add_resource(resource)
                 if progress is not None:
                     progress(self.outcome.resource_count)
         if graph is not None:
@@ -199,10 +205,10 @@ class _Evaluator:
     def stream(
         self,
         resources: Iterable[Mapping[str, Any]],
-        graph: ResourceGraph | None,
+        to_graph: Callable[[Mapping[str, Any]], None] | None,
         progress: Progress | None,
     ) -> None:
-        """Judge each resource by the per-resource rules of its type (and add it to `graph`)."""
+        """Judge each resource by the per-resource rules of its type (and pass it to_graph)."""
         types = self.outcome.resource_types
         providers = self.outcome.providers
         index = self.stream_index
@@ -210,8 +216,8 @@ class _Evaluator:
             rtype = resource["type"]
             types[rtype] += 1
             providers.add(resource.get("provider", ""))
-            if graph is not None:
-                graph.add_resource(resource)
+            if to_graph is not None:
+                to_graph(resource)
             rules = index.get(rtype)
             if rules:
                 ctx = EvalContext(resource=resource, now=self.now)
@@ -418,13 +424,15 @@ class _Evaluator:
                 references=spec.references,
             )
         # model_construct: every value here is already typed (spec fields, strings, JSON
-        # values from the snapshot); validating 100k+ findings again costs seconds.
+        # values from the snapshot); validating 100k+ findings again costs seconds. Every
+        # field is given: model_construct deep-copies the defaults it fills in.
         return Finding.model_construct(
             fingerprint=row.fingerprint,
             rule_id=row.rule_id,
             title=spec.title,
             severity=spec.severity,
             category=spec.category,
+            status=FindingStatus.FAIL,
             resource=ref,
             message=row.message,
             evidence=row.evidence,
@@ -432,7 +440,11 @@ class _Evaluator:
             compliance=self.ruleset.compliance_of(row.rule_id),
             path=row.path,
             monthly_cost_usd=row.cost,
+            location=None,
+            source="pscan",
             references=spec.references,
+            suppression=None,
+            is_new=None,
         )
 
 
@@ -484,8 +496,8 @@ def evaluate(
     time, so a snapshot scanned later gives the same findings.
 
     With `parts`, the per-resource rules were run elsewhere (`evaluate_part` over
-    consecutive pieces of the same stream, given in stream order): `resources` are read
-    only when graph rules need them, and the result is what the serial scan gives.
+    consecutive pieces of the same stream, given in stream order): `resources` is not
+    read, the graph is built from the parts, and the result is what the serial scan gives.
     """
     return _Evaluator(ruleset, now or utcnow()).run(resources, progress, parts)
 
@@ -493,10 +505,15 @@ def evaluate(
 def evaluate_part(
     ruleset: RuleSet, resources: Iterable[Mapping[str, Any]], *, now: datetime
 ) -> PartialOutcome:
-    """The per-resource rules (not the graph rules) over some resources, as plain data."""
+    """The per-resource rules (not the graph rules) over some resources, as plain data,
+    with what the graph keeps of each resource when graph rules are selected."""
     evaluator = _Evaluator(ruleset, now)
-    evaluator.stream(resources, None, None)
-    return evaluator.partial()
+    graph = evaluator.new_graph()
+    slims: list[dict[str, Any]] = []
+    evaluator.stream(resources, (lambda r: slims.append(graph.slim(r))) if graph else None, None)
+    part = evaluator.partial()
+    part.graph_resources = slims
+    return part
 
 
 def framework_result(framework: FrameworkSpec, stats: Mapping[str, RuleStats]) -> FrameworkResult:

@@ -23,6 +23,7 @@ from scanner.engine import parallel as parallel_module
 from scanner.engine.parallel import AUTO_MIN_RESOURCES, ProcessRunner, open_runner
 from scanner.errors import ConfigError
 from scanner.gate import baseline_from, load_config
+from scanner.graph import ResourceGraph
 from scanner.headroom import DEFAULT_PRODUCT_TAGS
 from scanner.model import FindingsDocument, FindingStatus
 from scanner.paths import data_dir
@@ -245,3 +246,20 @@ def test_parallel_module_keeps_one_rule_set_per_process(write_pack: WritePack) -
     assert source is not None
     first = parallel_module._ruleset(source)
     assert parallel_module._ruleset(source) is first
+
+
+@pytest.mark.parametrize("relations", [None, {"in_vpc", "attached_to"}])
+def test_a_graph_built_from_slim_resources_is_the_same_graph(
+    estate: Path, relations: set[str] | None
+) -> None:
+    """What workers send for the graph (ResourceGraph.slim) builds the very same graph."""
+    resources = [*open_snapshot(DEMO).iter_resources(), *open_snapshot(estate).iter_resources()]
+    keep = {"aws.ec2.security_group", "aws.s3.bucket"}
+    whole = ResourceGraph.build(resources, keep_attributes_for=keep, keep_relations=relations)
+    slim = ResourceGraph(keep_attributes_for=keep, keep_relations=relations)
+    for resource in resources:
+        slim.add_resource(whole.slim(resource))
+    assert list(slim.g.nodes(data=True)) == list(whole.g.nodes(data=True))
+    assert list(slim.g.edges(keys=True, data=True)) == list(whole.g.edges(keys=True, data=True))
+    types = {r["type"] for r in resources}
+    assert [*slim.nodes_of_type(types)] == [*whole.nodes_of_type(types)]

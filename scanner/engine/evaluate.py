@@ -276,7 +276,9 @@ class _Evaluator:
             for rid, c in self.counts.items()
         }
         rules = self.ruleset.rules
-        self.rows.sort(key=lambda r: (-rules[r.rule_id].spec.severity.rank, r[0], r.resource[0]))
+        self.rows.sort(
+            key=lambda r: (-rules[r.rule_id].spec.severity.rank, r.rule_id, r.resource[0])
+        )
         self.outcome.findings = [self.finding(row) for row in self.rows]
         return self.outcome
 

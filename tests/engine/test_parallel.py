@@ -8,6 +8,8 @@ generated estate scanned with suppressions, a baseline, tuned params and a rule 
 from __future__ import annotations
 
 import copy
+import gzip
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -263,3 +265,25 @@ def test_a_graph_built_from_slim_resources_is_the_same_graph(
     assert list(slim.g.edges(keys=True, data=True)) == list(whole.g.edges(keys=True, data=True))
     types = {r["type"] for r in resources}
     assert [*slim.nodes_of_type(types)] == [*whole.nodes_of_type(types)]
+
+
+def test_a_bad_line_read_by_a_worker_is_the_same_one_line_error(tmp_path: Path) -> None:
+    snap = tmp_path / "snap"
+    shutil.copytree(DEMO, snap)
+    part = sorted(snap.glob("resources-*.jsonl.gz"))[2]
+    lines = gzip.decompress(part.read_bytes()).splitlines()
+    lines[3] = b"{not json"
+    part.write_bytes(gzip.compress(b"\n".join(lines) + b"\n"))
+    errors = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"findings-{workers}.json"
+        args = ["scan", str(snap), "--workers", workers, "--fail-on", "none", "-o", str(out)]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2
+        assert not out.exists()
+        errors.append(result.stderr)
+    assert (
+        errors[0]
+        == errors[1]
+        == f"pscan: error: {part}:4: not valid JSON" + (errors[0].split("not valid JSON", 1)[1])
+    )

@@ -256,9 +256,10 @@ def _evaluate(
         on_event(Evaluating(n))
 
     count = sum(s.manifest.resource_count for s in snaps)
+    files = [str(f.absolute()) for s in snaps for f in s.files]
     runner = None
     if ruleset.source is not None:  # a rule set built by hand cannot be loaded elsewhere
-        runner = open_runner(parallel.workers, parallel.executor, count)
+        runner = open_runner(parallel.workers, parallel.executor, count, len(files))
     if runner is None:
         resources: Iterator[Mapping[str, Any]] = _chain_resources(snaps)
         for tap in taps:
@@ -266,7 +267,6 @@ def _evaluate(
         return evaluate(ruleset, resources, now=now, progress=progress)
     try:
         assert ruleset.source is not None
-        files = [str(f.absolute()) for s in snaps for f in s.files]
         factories = [_fresh(tap) for tap in taps]
         results = runner.map(ruleset.source, files, now, factories)
         parts = merged(results, taps)

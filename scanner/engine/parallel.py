@@ -218,12 +218,14 @@ class DaskRunner:
         self._client.close()  # type: ignore[no-untyped-call]
 
 
-def open_runner(workers: int | None, executor: str | None, resources: int) -> Runner | None:
-    """Where a scan of `resources` runs its partition tasks; None: in this process.
+def open_runner(
+    workers: int | None, executor: str | None, resources: int, partitions: int
+) -> Runner | None:
+    """Where a scan of `resources` in `partitions` files runs its tasks; None: in this process.
 
     `executor` (`dask://HOST:PORT`) wins over `workers`. `workers` None means automatic:
     one worker per core for a scan of at least AUTO_MIN_RESOURCES resources on more than
-    one core, else none; 1 means the serial path.
+    one core, else none; 1 means the serial path. Never more workers than partitions.
 
     Raises:
         ConfigError: a bad executor URL, dask not installed, or the scheduler unreachable.
@@ -235,6 +237,7 @@ def open_runner(workers: int | None, executor: str | None, resources: int) -> Ru
         return DaskRunner(executor)
     if workers is None:
         workers = cpu_count() if resources >= AUTO_MIN_RESOURCES else 1
+    workers = min(workers, partitions)
     if workers <= 1:
         return None
     return ProcessRunner(workers)

@@ -213,18 +213,19 @@ def test_a_rule_set_is_loaded_again_from_its_source(write_pack: WritePack) -> No
     assert again.source == ruleset.source
 
 
-def test_workers_by_default_only_for_large_scans() -> None:
-    assert open_runner(None, None, AUTO_MIN_RESOURCES - 1) is None
-    assert open_runner(1, None, 10 * AUTO_MIN_RESOURCES) is None
-    runner = open_runner(2, None, 10)
-    assert isinstance(runner, ProcessRunner) and runner.workers == 2
+def test_workers_by_default_only_for_large_scans_and_at_most_one_per_partition() -> None:
+    assert open_runner(None, None, AUTO_MIN_RESOURCES - 1, 50) is None
+    assert open_runner(1, None, 10 * AUTO_MIN_RESOURCES, 50) is None
+    assert open_runner(4, None, 10 * AUTO_MIN_RESOURCES, 1) is None  # one task: serial
+    runner = open_runner(8, None, 10, 3)  # never more workers than partitions
+    assert isinstance(runner, ProcessRunner) and runner.workers == 3
     runner.close()
 
 
 @pytest.mark.parametrize("url", ["tcp://h:1", "dask://", "h:8786"])
 def test_an_executor_must_be_a_dask_url(url: str) -> None:
     with pytest.raises(ConfigError, match="expected dask://HOST:PORT"):
-        open_runner(None, url, 10)
+        open_runner(None, url, 10, 5)
 
 
 def test_an_executor_without_dask_installed_is_a_one_line_error(

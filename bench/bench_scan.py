@@ -7,9 +7,9 @@ measurement in a fresh subprocess so peak RSS belongs to that stage alone:
   load      stream and parse every line of the snapshot
   graph     load + build the resource graph the selected graph rules need
   evaluate  the full rule set over the stream (includes graph building when needed)
-  scan      what `pscan scan -o findings.json` does end to end (`scanner.app.run_scan`:
-            load, evaluate, build the findings document, gate; then render JSON and
-            write it)
+  scan      what `pscan scan --workers 1 -o findings.json` does end to end
+            (`scanner.app.run_scan`: load, evaluate, build the findings document, gate;
+            then render JSON and write it); bench_workers.py measures --workers N
 Results are appended as a table to bench/RESULTS.md (and printed).
 """
 
@@ -31,7 +31,7 @@ STAGES = ("load", "graph", "evaluate", "scan")
 
 def _child(stage: str, snap: str, out: str) -> None:
     """Run one stage in this process and print a JSON line with seconds and peak RSS."""
-    from scanner.app import GateOptions, ScanRequest, run_scan, write_report
+    from scanner.app import GateOptions, Parallel, ScanRequest, run_scan, write_report
     from scanner.engine import evaluate, load_rules
     from scanner.graph import ResourceGraph
     from scanner.snapshot import open_snapshot
@@ -60,7 +60,9 @@ def _child(stage: str, snap: str, out: str) -> None:
         extra["findings"] = len(outcome.findings)
     elif stage == "scan":
         gate = GateOptions(fail_on="none", no_config=True)
-        doc = run_scan(ScanRequest(snapshots=(Path(snap),), gate=gate)).doc
+        # one process, as in the earlier runs; bench_workers.py measures --workers N
+        request = ScanRequest(snapshots=(Path(snap),), gate=gate, parallel=Parallel(workers=1))
+        doc = run_scan(request).doc
         t_render = time.perf_counter()
         write_report(doc, "json", Path(out))  # as `pscan scan -o` writes it
         extra["render_json_s"] = round(time.perf_counter() - t_render, 2)

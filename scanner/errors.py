@@ -8,7 +8,8 @@
     │   └── RuleEvalError        a rule that failed on a resource (recorded, not raised to users)
     ├── CollectorError           a collector that cannot run at all
     ├── LoadTestError            a load test that Locust could not run
-    └── ReportError              a findings document or output that cannot be rendered
+    ├── ReportError              a findings document or output that cannot be rendered
+    └── WorkerError              a worker process or Dask worker died mid-scan (exit 3)
 
 Messages name the object, the problem and the fix, on one line.
 """
@@ -27,6 +28,7 @@ __all__ = [
     "RuleLoadError",
     "ScannerError",
     "SnapshotError",
+    "WorkerError",
     "validation_summary",
 ]
 
@@ -77,3 +79,7 @@ class LoadTestError(ScannerError):
 
 class ReportError(ScannerError):
     """A findings document that cannot be read or rendered."""
+
+
+class WorkerError(ScannerError):
+    """A worker that evaluated part of a scan died (crashed or killed): the scan is void."""

@@ -52,6 +52,9 @@ SKELETON_ATTRIBUTES = (
 )
 
 
+_SLIM_FIELDS = ("id", "type", "name", "provider", "account", "region")
+
+
 class ResourceGraph:
     """The estate as a graph, with the path questions rules ask."""
 
@@ -121,6 +124,27 @@ class ResourceGraph:
             else:
                 self._add_edge(rid, target, kind, props)
         self._exposure = None
+
+    def slim(self, resource: Mapping[str, Any]) -> dict[str, Any]:
+        """The part of a resource `add_resource` reads: adding it builds the same graph.
+
+        A worker process of a parallel scan sends this to the parent that builds the graph,
+        instead of the parent reading the whole snapshot again.
+        """
+        out = {k: resource[k] for k in _SLIM_FIELDS if k in resource}
+        attrs: Mapping[str, Any] = resource.get("attributes") or {}
+        if resource["type"] in self._keep:
+            out["attributes"] = attrs
+            out["tags"] = resource.get("tags")
+        else:
+            out["attributes"] = {
+                k: attrs[k] for k in SKELETON_ATTRIBUTES if attrs.get(k) is not None
+            }
+        kept = self._relations
+        out["relations"] = [
+            rel for rel in resource.get("relations") or () if kept is None or rel["type"] in kept
+        ]
+        return out
 
     def _add_edge(self, source: str, target: str, kind: str, props: Mapping[str, Any]) -> None:
         """Add an edge keyed by its relation; a second edge of the same kind between the

@@ -378,6 +378,21 @@ class Headroom:
         if unmeasured:
             self._unmeasured[product] += unmeasured
 
+    def merge(self, later: Headroom) -> None:
+        """Take in what `later` gathered from the resources that follow this one's.
+
+        A parallel scan gathers headroom partition by partition in its workers and merges
+        the parts in partition order: the report is then the one pass's report.
+        """
+        for product, constraints in later._constraints.items():
+            self._constraints.setdefault(product, []).extend(constraints)
+        self._unmeasured.update(later._unmeasured)
+        self._resources.update(later._resources)
+        for scope, products in later._scopes.items():
+            self._scopes.setdefault(scope, set()).update(products)
+        self._quotas.extend(later._quotas)
+        self._quota_unmeasured.update(later._quota_unmeasured)
+
     def _add_quota(self, resource: Mapping[str, Any]) -> None:
         account = str(resource.get("account") or "")
         measured, unmeasured = constraints_of(resource)

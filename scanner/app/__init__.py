@@ -79,6 +79,7 @@ from scanner.app.rules import (
     rule_tests,
 )
 from scanner.app.scan import (
+    Parallel,
     RuleOptions,
     ScanRequest,
     ScanResult,
@@ -117,6 +118,7 @@ __all__ = [
     "Listener",
     "LoadTestRequest",
     "MetricsOptions",
+    "Parallel",
     "PlanRequest",
     "PlanResult",
     "PricesRequest",

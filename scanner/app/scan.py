@@ -7,15 +7,20 @@ evaluate, build the findings document, apply the gate.
 
 Headroom by product (`scanner.headroom`) and the list-price estimates of the cost report
 (`scanner.cost`) are gathered during evaluation's pass over the resources, not in a
-second one: `scan_snapshots` wraps the resource stream. The cost report then adds the
-snapshots' spend, and its findings (budgets, growth, untagged spend) join the rules'.
+second one: `scan_snapshots` wraps the resource stream. When worker processes or a Dask
+cluster run the per-resource rules (`--workers`, `--executor`: `scanner.engine.parallel`),
+each partition's task gathers them too and the parent merges the parts in partition
+order. The cost report then adds the snapshots' spend, and its findings (budgets, growth,
+untagged spend) join the rules'.
 """
 
 from __future__ import annotations
 
+import functools
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +29,8 @@ from scanner.app.collect import AwsOptions, GcpOptions, collect_aws, collect_gcp
 from scanner.app.events import Evaluated, Evaluating, Kept, Listener, ignore
 from scanner.app.gate import GateOptions, load_gate
 from scanner.cost import COST_SOURCE, Costs, CostSettings, cost_findings
-from scanner.engine import RuleSet, build_document, evaluate, load_rules
+from scanner.engine import RuleSet, ScanOutcome, build_document, evaluate, load_rules
+from scanner.engine.parallel import Tap, merged, open_runner
 from scanner.errors import ConfigError
 from scanner.gate import GateConfig
 from scanner.headroom import Headroom
@@ -39,6 +45,7 @@ from scanner.model import (
 from scanner.snapshot import Snapshot, open_snapshot
 
 __all__ = [
+    "Parallel",
     "RuleOptions",
     "ScanRequest",
     "ScanResult",
@@ -68,6 +75,19 @@ def load_ruleset(options: RuleOptions | None = None) -> RuleSet:
 
 
 @dataclass(frozen=True)
+class Parallel:
+    """Where the per-resource rules run (`--workers`, `--executor`; docs/scale.md).
+
+    `workers` None: one worker process per core for large scans, none for small ones;
+    1: this process only. `executor` (`dask://HOST:PORT`) sends the partitions to a Dask
+    cluster instead.
+    """
+
+    workers: int | None = None
+    executor: str | None = None
+
+
+@dataclass(frozen=True)
 class ScanRequest:
     """What `pscan scan` was asked to do."""
 
@@ -81,6 +101,7 @@ class ScanRequest:
     gcp: GcpOptions | None = None  # collect GCP first
     snapshots_dir: Path = Path("pscan-snapshots")
     product_tags: tuple[str, ...] = ()  # --product-tag; default: the config's, else built in
+    parallel: Parallel = field(default_factory=Parallel)
 
 
 @dataclass
@@ -119,7 +140,13 @@ def run_scan(request: ScanRequest, on_event: Listener = ignore) -> ScanResult:
     frameworks = request.frameworks or tuple(gate.config.frameworks)
     tags = product_tags(request.product_tags, gate.config)
     doc = scan_snapshots(
-        snaps, ruleset, frameworks, on_event, product_tags=tags, cost=gate.config.cost
+        snaps,
+        ruleset,
+        frameworks,
+        on_event,
+        product_tags=tags,
+        cost=gate.config.cost,
+        parallel=request.parallel,
     )
     # the report-level cost findings answer to the same selection as the rules
     doc.findings = [
@@ -161,6 +188,7 @@ def scan_snapshots(
     *,
     product_tags: Sequence[str] | None = None,
     cost: CostSettings | None = None,
+    parallel: Parallel | None = None,
 ) -> FindingsDocument:
     """Evaluate the rules over the snapshots' resources into a findings document (no gate).
 
@@ -169,26 +197,20 @@ def scan_snapshots(
     (left None when the snapshots hold no capacity data). With `cost`, it gathers the
     list-price estimates too: `doc.cost` gets them with the snapshots' spend (None when
     there is neither), and the findings the budgets and thresholds of `cost` add.
+    `parallel` says where the per-resource rules run (default: automatic, `Parallel`);
+    the document is the same wherever they run.
 
     Raises:
-        ConfigError: a framework id is unknown.
+        ConfigError: a framework id is unknown, or a bad `parallel.executor`.
+        WorkerError: a worker died mid-scan.
     """
     ruleset.check_frameworks(frameworks)
     now = max(s.manifest.created_at for s in snaps)
     started = time.monotonic()
     headroom = Headroom(product_tags) if product_tags is not None else None
     costs = Costs(ruleset.prices, product_tags or ()) if cost is not None else None
-    resources: Iterator[Mapping[str, Any]] = _chain_resources(snaps)
-    if headroom is not None:
-        resources = headroom.observe(resources)
-    if costs is not None:
-        resources = costs.observe(resources)
-    outcome = evaluate(
-        ruleset,
-        resources,
-        now=now,
-        progress=lambda n: on_event(Evaluating(n)),
-    )
+    taps: list[Tap] = [t for t in (headroom, costs) if t is not None]
+    outcome = _evaluate(snaps, ruleset, taps, now, on_event, parallel or Parallel())
     on_event(Evaluated(outcome.resource_count, len(ruleset.rules), time.monotonic() - started))
     errors = [e for s in snaps for e in s.manifest.errors]
     doc = build_document(
@@ -210,6 +232,63 @@ def scan_snapshots(
         )
         doc.findings = _merged(doc.findings, cost_findings(doc.cost, cost))
     return doc
+
+
+def _evaluate(
+    snaps: Sequence[Snapshot],
+    ruleset: RuleSet,
+    taps: Sequence[Tap],
+    now: datetime,
+    on_event: Listener,
+    parallel: Parallel,
+) -> ScanOutcome:
+    """Evaluate here, or the per-resource rules partition by partition on a runner.
+
+    `taps` (headroom, costs) see every resource in the same pass as the rules: here, or
+    a fresh tap per partition in the workers, merged back in partition order.
+    """
+
+    def progress(n: int) -> None:
+        on_event(Evaluating(n))
+
+    count = sum(s.manifest.resource_count for s in snaps)
+    files = [
+        (str(f.absolute()), info.resources)
+        for s in snaps
+        for info, f in zip(s.manifest.partitions, s.files, strict=True)
+    ]
+    runner = None
+    if ruleset.source is not None:  # a rule set built by hand cannot be loaded elsewhere
+        runner = open_runner(parallel.workers, parallel.executor, count, len(files))
+    if runner is None:
+        resources: Iterator[Mapping[str, Any]] = _chain_resources(snaps)
+        for tap in taps:
+            resources = _through(resources, tap)
+        return evaluate(ruleset, resources, now=now, progress=progress)
+    try:
+        assert ruleset.source is not None
+        factories = [_fresh(tap) for tap in taps]
+        results = runner.map(ruleset.source, files, now, factories)
+        parts = merged(results, taps)
+        return evaluate(ruleset, (), now=now, progress=progress, parts=parts)
+    finally:
+        runner.close()
+
+
+def _through(resources: Iterator[Mapping[str, Any]], tap: Tap) -> Iterator[Mapping[str, Any]]:
+    for resource in resources:
+        tap.add(resource)
+        yield resource
+
+
+def _fresh(tap: Tap) -> Callable[[], Tap]:
+    """A picklable factory of empty taps like `tap`, for the workers."""
+    if isinstance(tap, Headroom):
+        return functools.partial(Headroom, tap.product_tags)
+    if isinstance(tap, Costs):
+        return functools.partial(Costs, tap.prices, tap.product_tags)
+    msg = f"no worker-side factory for {type(tap).__name__}"
+    raise TypeError(msg)
 
 
 def _merged(findings: list[Finding], more: list[Finding]) -> list[Finding]:

@@ -1,9 +1,10 @@
 """The `pscan` command line: parse, call a use case (`scanner.app`), print, exit.
 
 Exit codes: 0 nothing at or above the gate's threshold, 1 the gate tripped,
-2 bad usage or bad input (one line naming the file/field), 3 an internal error,
-4 an output could not be written (disk full, no permission, read-only file system),
-130 interrupted (SIGINT), 143 terminated (SIGTERM); temporary files are removed first.
+2 bad usage or bad input (one line naming the file/field), 3 an internal error or a scan
+worker that died mid-scan (never a partial findings file), 4 an output could not be
+written (disk full, no permission, read-only file system), 130 interrupted (SIGINT),
+143 terminated (SIGTERM); temporary files are removed first.
 This package is the only code that prints or exits; the group below is the boundary
 that turns library errors into those messages and codes.
 
@@ -55,7 +56,7 @@ from scanner.cli.report import diagram, report
 from scanner.cli.rules import rules
 from scanner.cli.scan import demo, scan
 from scanner.cli.snapshot import fixtures, snapshot
-from scanner.errors import ScannerError
+from scanner.errors import ScannerError, WorkerError
 from scanner.masking import MaskingFilter, inert, mask_text
 
 __all__ = ["cli", "main"]
@@ -86,6 +87,9 @@ class _App(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except WorkerError as exc:  # not the user's input: the scan could not finish
+            print_error(str(exc))
+            raise click.exceptions.Exit(3) from None
         except ScannerError as exc:
             raise click.exceptions.Exit(print_error(str(exc))) from None
         except (click.exceptions.Exit, click.ClickException, click.Abort, BrokenPipeError):

@@ -14,6 +14,7 @@ from scanner.app import (
     GateOptions,
     GcpOptions,
     MetricsOptions,
+    Parallel,
     RuleOptions,
     ScanRequest,
     write_atomic,
@@ -40,6 +41,7 @@ from scanner.cli.options import (
     gate_options,
     gcp_options,
     metrics_options,
+    parallel_options,
     product_tag_option,
     quiet_option,
 )
@@ -125,6 +127,7 @@ def audit() -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Also write the audit report here (.html, .md or .json).",
 )
+@parallel_options
 @quiet_option
 def run(
     snapshots: tuple[Path, ...],
@@ -142,6 +145,7 @@ def run(
     product_tags: tuple[str, ...],
     trigger: str,
     report_path: Path | None,
+    parallel: Parallel,
     quiet: bool,
 ) -> None:
     """Scan snapshots (or collect with --aws/--gcp), store the audit, exit by the gate.
@@ -167,6 +171,7 @@ def run(
             gcp=replace(gcp, metrics=metrics) if use_gcp else None,
             snapshots_dir=snapshots_dir,
             product_tags=product_tags,
+            parallel=parallel,
         ),
         db=db,
         trigger=trigger,

@@ -14,7 +14,15 @@ from typing import Any, TypeVar, cast
 
 import click
 
-from scanner.app import FORMATS, AwsOptions, CostOptions, GateOptions, GcpOptions, MetricsOptions
+from scanner.app import (
+    FORMATS,
+    AwsOptions,
+    CostOptions,
+    GateOptions,
+    GcpOptions,
+    MetricsOptions,
+    Parallel,
+)
 from scanner.model import Severity
 
 __all__ = [
@@ -29,6 +37,7 @@ __all__ = [
     "metrics_options",
     "no_builtin_option",
     "output_option",
+    "parallel_options",
     "product_tag_option",
     "quiet_option",
     "report_gate_options",
@@ -98,6 +107,33 @@ def _packed(
         return cast(_F, wrapped)
 
     return decorate
+
+
+# ---------------------------------------------------------------------- parallel
+def _parallel(workers: int | None, executor: str | None) -> Parallel:
+    return Parallel(workers=workers, executor=executor or None)
+
+
+def parallel_options(fn: _F) -> _F:
+    """--workers and --executor, passed as `parallel: Parallel` (docs/scale.md)."""
+    options = [
+        click.option(
+            "--workers",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Worker processes for the per-resource rules, one snapshot partition at a"
+            " time (1: one process). Default: one per core for 500,000 resources or more,"
+            " else 1. The findings are the same for any number.",
+        ),
+        click.option(
+            "--executor",
+            envvar="PSCAN_EXECUTOR",
+            metavar="dask://HOST:PORT",
+            help="Run the partitions on a Dask cluster instead (needs the dask extra;"
+            " every worker must see the snapshot at the same path). Env: PSCAN_EXECUTOR.",
+        ),
+    ]
+    return _packed("parallel", options, ["workers", "executor"], _parallel)(fn)
 
 
 # ---------------------------------------------------------------------- the gate

@@ -13,6 +13,7 @@ from scanner.app import (
     GateOptions,
     GcpOptions,
     MetricsOptions,
+    Parallel,
     RuleOptions,
     ScanRequest,
     run_demo,
@@ -27,6 +28,7 @@ from scanner.cli.options import (
     gcp_options,
     metrics_options,
     output_option,
+    parallel_options,
     product_tag_option,
     quiet_option,
 )
@@ -88,6 +90,7 @@ __all__ = ["demo", "scan"]
     " providers scanned), e.g. cis-aws-foundations-3.0.",
 )
 @product_tag_option("Default: capacity.product_tag in .pscan.yaml, else Product, App, Application.")
+@parallel_options
 @quiet_option
 def scan(
     snapshots: tuple[Path, ...],
@@ -108,6 +111,7 @@ def scan(
     metrics: MetricsOptions,
     cost: CostOptions,
     product_tags: tuple[str, ...],
+    parallel: Parallel,
 ) -> None:
     """Scan one or more snapshots with the rule packs and write findings.
 
@@ -128,6 +132,8 @@ def scan(
       pscan scan --aws --profile audit --regions eu-west-1,us-east-1 -o findings.json
       pscan scan --gcp --scope organizations/123456789 --format html -o report.html
       pscan scan ./snap --product-tag app --format html -o report.html
+      pscan scan ./snap-1m --workers 8 -o findings.json
+      pscan scan /shared/snap --executor dask://scheduler:8786 -o findings.json
     """
     if (cost.enabled or cost.tag) and not use_aws:
         msg = "--cost and --cost-tag collect AWS spend: use them with --aws"
@@ -144,6 +150,7 @@ def scan(
         gcp=replace(gcp, metrics=metrics) if use_gcp else None,
         snapshots_dir=snapshots_dir,
         product_tags=product_tags,
+        parallel=parallel,
     )
     result = run_scan(request, ui.on_event)
     emit(result.doc, fmt, output)

@@ -101,6 +101,23 @@ class Costs:
             if len(self._best) > 4 * self._top:  # keep memory flat on a large stream
                 self._trim()
 
+    def merge(self, later: Costs) -> None:
+        """Take in what `later` gathered from the resources that follow this one's.
+
+        A parallel scan takes the estimates partition by partition in its workers and
+        merges the parts in partition order; sums are Decimal, so the report is the one
+        pass's report.
+        """
+        self._total += later._total
+        self._count += later._count
+        for rtype, value in later._by_type.items():
+            self._by_type[rtype] += value
+        for product, value in later._by_product.items():
+            self._by_product[product] += value
+        self._best.extend(later._best)
+        if len(self._best) > 4 * self._top:
+            self._trim()
+
     def _trim(self) -> None:
         self._best.sort(key=lambda item: (-item[0], item[1]))
         del self._best[self._top :]

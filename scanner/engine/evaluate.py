@@ -14,6 +14,12 @@ resource (`scanner.model.is_partial`: a resource outside a Terraform plan that t
 only adds to) every verdict of a Python rule is undecided: the rule did not see the rest.
 A compliance control whose rules judged nothing and left something undecided is
 "not judged", never "passed".
+
+Findings are kept as `FindingRow`s (plain tuples) until the stream ends and become
+`Finding`s once, in the document's order. The per-resource part of a scan can run
+elsewhere (`evaluate_part`, one snapshot partition per task: `scanner.engine.parallel`)
+and come back as `PartialOutcome`s, which `evaluate(..., parts=...)` joins in order, so
+a parallel scan gives exactly the serial scan's findings, order, stats and examples.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from scanner import __version__
 from scanner.engine.conditions import Compiled, EvalContext
@@ -48,7 +54,15 @@ from scanner.model import (
     utcnow,
 )
 
-__all__ = ["ScanOutcome", "build_document", "evaluate", "framework_result"]
+__all__ = [
+    "FindingRow",
+    "PartialOutcome",
+    "ScanOutcome",
+    "build_document",
+    "evaluate",
+    "evaluate_part",
+    "framework_result",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -90,12 +104,48 @@ class _Counts:
     undecided: int = 0
 
 
+# id, type, name, provider, account, region, tags: a ResourceRef's fields
+RefRow = tuple[str, str, str, str, str, str, dict[str, str]]
+
+
+class FindingRow(NamedTuple):
+    """A finding as plain values (cheap to pickle); `_Evaluator.finding` makes the Finding."""
+
+    rule_id: str
+    fingerprint: str
+    resource: RefRow
+    message: str
+    evidence: dict[str, Any]
+    path: list[str]
+    cost: float | None
+    error: bool  # the rule raised: an error finding
+
+
+@dataclass
+class PartialOutcome:
+    """What the per-resource rules made of some resources: plain data, for another process.
+
+    `counts` holds each rule's (evaluated, failed, errors, undecided); `undecided` the
+    (rule id, resource id, reason) of each undecided result, in stream order;
+    `graph_resources` what the graph keeps of each resource, when graph rules need it.
+    """
+
+    rows: list[FindingRow] = field(default_factory=list)
+    undecided: list[tuple[str, str, str]] = field(default_factory=list)
+    graph_resources: list[dict[str, Any]] = field(default_factory=list)  # ResourceGraph.slim
+    counts: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
+    resource_types: Counter[str] = field(default_factory=Counter)
+    providers: set[str] = field(default_factory=set)
+
+
 class _Evaluator:
     def __init__(self, ruleset: RuleSet, now: datetime) -> None:
         self.ruleset = ruleset
         self.now = now
         self.outcome = ScanOutcome()
         self.counts = {rid: _Counts() for rid in ruleset.rules}
+        self.rows: list[FindingRow] = []
+        self.undecided: list[tuple[str, str, str]] = []
         self.stream_index: dict[str, list[Rule]] = {}
         self.graph_rules: list[Rule] = []
         for rule in ruleset.rules.values():
@@ -117,27 +167,30 @@ class _Evaluator:
             kept |= relations
         return kept
 
-    def run(self, resources: Iterable[Mapping[str, Any]], progress: Progress | None) -> ScanOutcome:
-        graph: ResourceGraph | None = None
-        if self.graph_rules:
-            keep = set().union(*(r.graph_attribute_types for r in self.graph_rules))
-            graph = ResourceGraph(keep_attributes_for=keep, keep_relations=self._relations())
-        types = self.outcome.resource_types
-        providers = self.outcome.providers
-        index = self.stream_index
-        for count, resource in enumerate(resources, 1):
-            rtype = resource["type"]
-            types[rtype] += 1
-            providers.add(resource.get("provider", ""))
-            if graph is not None:
-                graph.add_resource(resource)
-            rules = index.get(rtype)
-            if rules:
-                ctx = EvalContext(resource=resource, now=self.now)
-                for rule in rules:
-                    self.judge(rule, resource, ctx)
-            if progress is not None and count % 10000 == 0:
-                progress(count)
+    def new_graph(self) -> ResourceGraph | None:
+        """An empty graph that keeps what the selected graph rules read; None: none needed."""
+        if not self.graph_rules:
+            return None
+        keep = set().union(*(r.graph_attribute_types for r in self.graph_rules))
+        return ResourceGraph(keep_attributes_for=keep, keep_relations=self._relations())
+
+    def run(
+        self,
+        resources: Iterable[Mapping[str, Any]],
+        progress: Progress | None,
+        parts: Iterable[PartialOutcome] | None = None,
+    ) -> ScanOutcome:
+        graph = self.new_graph()
+        if parts is None:
+            self.stream(resources, graph.add_resource if graph else None, progress)
+        else:  # the per-resource rules ran elsewhere; the graph is built from their parts
+            for part in parts:
+                self.absorb(part)
+                if graph is not None:
+                    for resource in part.graph_resources:
+                        graph.add_resource(resource)
+                if progress is not None:
+                    progress(self.outcome.resource_count)
         if graph is not None:
             for rule in self.graph_rules:
                 if rule.graph_fn is not None:
@@ -149,9 +202,69 @@ class _Evaluator:
                             rule, view, EvalContext(resource=view, now=self.now, graph=graph)
                         )
         self.outcome.graph = graph
+        return self.finish()
+
+    def stream(
+        self,
+        resources: Iterable[Mapping[str, Any]],
+        to_graph: Callable[[Mapping[str, Any]], None] | None,
+        progress: Progress | None,
+    ) -> None:
+        """Judge each resource by the per-resource rules of its type (and pass it to_graph)."""
+        types = self.outcome.resource_types
+        providers = self.outcome.providers
+        index = self.stream_index
+        for count, resource in enumerate(resources, 1):
+            rtype = resource["type"]
+            types[rtype] += 1
+            providers.add(resource.get("provider", ""))
+            if to_graph is not None:
+                to_graph(resource)
+            rules = index.get(rtype)
+            if rules:
+                ctx = EvalContext(resource=resource, now=self.now)
+                for rule in rules:
+                    self.judge(rule, resource, ctx)
+            if progress is not None and count % 10000 == 0:
+                progress(count)
+
+    def partial(self) -> PartialOutcome:
+        """What `stream` found so far, as plain data."""
+        return PartialOutcome(
+            rows=self.rows,
+            undecided=self.undecided,
+            counts={
+                rid: (c.evaluated, c.failed, c.errors, c.undecided)
+                for rid, c in self.counts.items()
+                if c.evaluated or c.failed or c.errors or c.undecided
+            },
+            resource_types=self.outcome.resource_types,
+            providers=self.outcome.providers,
+        )
+
+    def absorb(self, part: PartialOutcome) -> None:
+        """Add what `stream` found elsewhere, as if this evaluator had streamed it."""
+        self.rows.extend(part.rows)
+        self.undecided.extend(part.undecided)
+        for rid, (evaluated, failed, errors, undecided) in part.counts.items():
+            counts = self.counts[rid]
+            counts.evaluated += evaluated
+            counts.failed += failed
+            counts.errors += errors
+            counts.undecided += undecided
+        self.outcome.resource_types.update(part.resource_types)
+        self.outcome.providers |= part.providers
+
+    def finish(self) -> ScanOutcome:
+        """Stats, undecided results and findings (in the document's order) from the rows."""
         examples: dict[str, list[UndecidedResult]] = {}
-        for result in self.outcome.undecided:
-            kept = examples.setdefault(result.rule_id, [])
+        for rule_id, resource_id, reason in self.undecided:
+            # plain strings: no need to validate them again
+            result = UndecidedResult.model_construct(
+                rule_id=rule_id, resource_id=resource_id, reason=reason
+            )
+            self.outcome.undecided.append(result)
+            kept = examples.setdefault(rule_id, [])
             if len(kept) < UNDECIDED_EXAMPLES:
                 kept.append(result)
         self.outcome.stats = {
@@ -164,7 +277,11 @@ class _Evaluator:
             )
             for rid, c in self.counts.items()
         }
-        self.outcome.findings.sort(key=lambda f: (-f.severity.rank, f.rule_id, f.resource.id))
+        rules = self.ruleset.rules
+        self.rows.sort(
+            key=lambda r: (-rules[r.rule_id].spec.severity.rank, r.rule_id, r.resource[0])
+        )
+        self.outcome.findings = [self.finding(row) for row in self.rows]
         return self.outcome
 
     def judge(self, rule: Rule, resource: Mapping[str, Any], ctx: EvalContext) -> None:
@@ -251,54 +368,87 @@ class _Evaluator:
 
     def add_undecided(self, rule: Rule, resource_id: str, reason: str) -> None:
         self.counts[rule.id].undecided += 1
-        self.outcome.undecided.append(  # plain strings: no need to validate them again
-            UndecidedResult.model_construct(rule_id=rule.id, resource_id=resource_id, reason=reason)
-        )
+        self.undecided.append((rule.id, resource_id, reason))
 
     def add_finding(
         self, rule: Rule, resource: Mapping[str, Any], hit: Hit, match: Any = None
     ) -> None:
         self.counts[rule.id].failed += 1
-        spec = rule.spec
         evidence = mask_secrets(hit.evidence)
         message = rule.message.render(resource, match=mask_secrets(match), evidence=evidence)
         cost = _cost(rule, resource.get("attributes") or {})
-        # model_construct: every value here is already typed (spec fields, strings, JSON
-        # values from the snapshot); validating 100k+ findings again costs seconds.
-        self.outcome.findings.append(
-            Finding.model_construct(
-                fingerprint=fingerprint(rule.id, resource["id"]),
-                rule_id=rule.id,
-                title=spec.title,
-                severity=spec.severity,
-                category=spec.category,
-                resource=_ref(resource),
-                message=message,
-                evidence=evidence,
-                remediation=spec.remediation,
-                compliance=self.ruleset.compliance_of(rule.id),
-                path=hit.path,
-                monthly_cost_usd=cost,
-                references=spec.references,
+        rid = str(resource["id"])
+        self.rows.append(
+            FindingRow(
+                rule.id,
+                fingerprint(rule.id, rid),
+                _ref(resource),
+                message,
+                evidence,
+                hit.path,
+                cost,
+                False,
             )
         )
 
     def add_error(self, rule: Rule, resource: Mapping[str, Any], exc: Exception) -> None:
         self.counts[rule.id].errors += 1
-        spec = rule.spec
-        self.outcome.findings.append(
-            Finding(
-                fingerprint=fingerprint(rule.id, str(resource.get("id"))),
-                rule_id=rule.id,
+        rid = str(resource.get("id"))
+        message = f"rule could not be evaluated: {type(exc).__name__}: {exc}"
+        self.rows.append(
+            FindingRow(
+                rule.id, fingerprint(rule.id, rid), _ref(resource), message, {}, [], None, True
+            )
+        )
+
+    def finding(self, row: FindingRow) -> Finding:
+        """The Finding of a row."""
+        spec = self.ruleset.rules[row.rule_id].spec
+        rid, rtype, name, provider, account, region, tags = row.resource
+        ref = ResourceRef.model_construct(
+            id=rid,
+            type=rtype,
+            name=name,
+            provider=provider,
+            account=account,
+            region=region,
+            tags=tags,
+        )
+        if row.error:
+            return Finding(
+                fingerprint=row.fingerprint,
+                rule_id=row.rule_id,
                 title=spec.title,
                 severity=spec.severity,
                 category=spec.category,
                 status=FindingStatus.ERROR,
-                resource=_ref(resource),
-                message=f"rule could not be evaluated: {type(exc).__name__}: {exc}",
+                resource=ref,
+                message=row.message,
                 remediation=spec.remediation,
                 references=spec.references,
             )
+        # model_construct: every value here is already typed (spec fields, strings, JSON
+        # values from the snapshot); validating 100k+ findings again costs seconds. Every
+        # field is given: model_construct deep-copies the defaults it fills in.
+        return Finding.model_construct(
+            fingerprint=row.fingerprint,
+            rule_id=row.rule_id,
+            title=spec.title,
+            severity=spec.severity,
+            category=spec.category,
+            status=FindingStatus.FAIL,
+            resource=ref,
+            message=row.message,
+            evidence=row.evidence,
+            remediation=spec.remediation,
+            compliance=self.ruleset.compliance_of(row.rule_id),
+            path=row.path,
+            monthly_cost_usd=row.cost,
+            location=None,
+            source="pscan",
+            references=spec.references,
+            suppression=None,
+            is_new=None,
         )
 
 
@@ -324,15 +474,15 @@ def _on_partial(resource_id: str, verdict: Verdict | None) -> Verdict | None:
     return verdict
 
 
-def _ref(resource: Mapping[str, Any]) -> ResourceRef:
-    return ResourceRef.model_construct(
-        id=str(resource["id"]),
-        type=str(resource.get("type", "")),
-        name=str(resource.get("name") or ""),
-        provider=str(resource.get("provider", "")),
-        account=str(resource.get("account", "")),
-        region=str(resource.get("region", "")),
-        tags=mask_secrets({str(k): str(v) for k, v in (resource.get("tags") or {}).items()}),
+def _ref(resource: Mapping[str, Any]) -> RefRow:
+    return (
+        str(resource["id"]),
+        str(resource.get("type", "")),
+        str(resource.get("name") or ""),
+        str(resource.get("provider", "")),
+        str(resource.get("account", "")),
+        str(resource.get("region", "")),
+        mask_secrets({str(k): str(v) for k, v in (resource.get("tags") or {}).items()}),
     )
 
 
@@ -342,13 +492,32 @@ def evaluate(
     *,
     now: datetime | None = None,
     progress: Progress | None = None,
+    parts: Iterable[PartialOutcome] | None = None,
 ) -> ScanOutcome:
     """Judge every resource with every rule that applies to its type.
 
     `now` is the moment ages and expiries are measured from: the snapshot's collection
     time, so a snapshot scanned later gives the same findings.
+
+    With `parts`, the per-resource rules were run elsewhere (`evaluate_part` over
+    consecutive pieces of the same stream, given in stream order): `resources` is not
+    read, the graph is built from the parts, and the result is what the serial scan gives.
     """
-    return _Evaluator(ruleset, now or utcnow()).run(resources, progress)
+    return _Evaluator(ruleset, now or utcnow()).run(resources, progress, parts)
+
+
+def evaluate_part(
+    ruleset: RuleSet, resources: Iterable[Mapping[str, Any]], *, now: datetime
+) -> PartialOutcome:
+    """The per-resource rules (not the graph rules) over some resources, as plain data,
+    with what the graph keeps of each resource when graph rules are selected."""
+    evaluator = _Evaluator(ruleset, now)
+    graph = evaluator.new_graph()
+    slims: list[dict[str, Any]] = []
+    evaluator.stream(resources, (lambda r: slims.append(graph.slim(r))) if graph else None, None)
+    part = evaluator.partial()
+    part.graph_resources = slims
+    return part
 
 
 def framework_result(framework: FrameworkSpec, stats: Mapping[str, RuleStats]) -> FrameworkResult:

@@ -37,7 +37,7 @@ from scanner.model import ComplianceRef, Severity
 from scanner.paths import data_dir
 from scanner.yamlfile import read_yaml
 
-__all__ = ["Rule", "RuleSet", "builtin_rules_dir", "load_rules"]
+__all__ = ["Rule", "RuleSet", "RuleSource", "builtin_rules_dir", "load_rules"]
 
 logger = logging.getLogger(__name__)
 
@@ -112,15 +112,43 @@ class Rule:
         return types
 
 
+@dataclass(frozen=True)
+class RuleSource:
+    """How a rule set was made, so that another process can make the same one.
+
+    Compiled conditions and Python rules cannot be pickled; worker processes (and Dask
+    workers) load the packs again from this recipe: `paths` (absolute) and the built-in
+    pack, then the `params` overrides, then the selection of rule ids.
+    """
+
+    paths: tuple[str, ...] = ()
+    builtin: bool = True
+    params: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ids: tuple[str, ...] | None = None
+
+    def load(self) -> RuleSet:
+        """The rule set this recipe describes."""
+        ruleset = load_rules([Path(p) for p in self.paths], include_builtin=self.builtin)
+        if self.params:
+            ruleset = ruleset.with_params(self.params)
+        if self.ids is not None:
+            ruleset = ruleset.select(ids=self.ids)
+        return ruleset
+
+
 @dataclass
 class RuleSet:
-    """Rules, frameworks and prices loaded from one or more packs."""
+    """Rules, frameworks and prices loaded from one or more packs.
+
+    `source` says how to load the same rule set again (None: built by hand).
+    """
 
     rules: dict[str, Rule] = field(default_factory=dict)
     frameworks: dict[str, FrameworkSpec] = field(default_factory=dict)
     prices: PriceTable | None = None
     estates: dict[str, SharedEstate] = field(default_factory=dict)
     _compliance: dict[str, list[ComplianceRef]] | None = field(default=None, repr=False)
+    source: RuleSource | None = None
 
     def compliance_of(self, rule_id: str) -> list[ComplianceRef]:
         """The framework controls a rule helps decide."""
@@ -163,8 +191,13 @@ class RuleSet:
             and (min_severity is None or rule.spec.severity.rank >= min_severity.rank)
             and (provider_set is None or rule.spec.provider in provider_set)
         }
+        source = None if self.source is None else replace(self.source, ids=tuple(rules))
         return RuleSet(
-            rules=rules, frameworks=self.frameworks, prices=self.prices, estates=self.estates
+            rules=rules,
+            frameworks=self.frameworks,
+            prices=self.prices,
+            estates=self.estates,
+            source=source,
         )
 
     def with_params(self, overrides: Mapping[str, Mapping[str, Any]]) -> RuleSet:
@@ -185,8 +218,18 @@ class RuleSet:
                 msg = f"{rule_id}: no such rule"
                 raise ValueError(msg)
             rules[rule_id] = _override_params(rule, values)
+        source = self.source
+        if source is not None:
+            params = {rid: dict(v) for rid, v in source.params.items()}
+            for rule_id, values in overrides.items():
+                params.setdefault(rule_id, {}).update(values)
+            source = replace(source, params=params)
         return RuleSet(
-            rules=rules, frameworks=self.frameworks, prices=self.prices, estates=self.estates
+            rules=rules,
+            frameworks=self.frameworks,
+            prices=self.prices,
+            estates=self.estates,
+            source=source,
         )
 
 
@@ -485,9 +528,12 @@ def _load_pack(root: Path, ruleset: RuleSet) -> None:
 
 def load_rules(paths: Iterable[Path] = (), *, include_builtin: bool = True) -> RuleSet:
     """Load the built-in pack (unless told not to) and every pack in `paths`."""
-    ruleset = RuleSet()
+    extra = [Path(p) for p in paths]
+    ruleset = RuleSet(
+        source=RuleSource(paths=tuple(str(p.absolute()) for p in extra), builtin=include_builtin)
+    )
     roots = [builtin_rules_dir()] if include_builtin else []
-    roots.extend(Path(p) for p in paths)
+    roots.extend(extra)
     for root in roots:
         _load_pack(root, ruleset)
     for framework in ruleset.frameworks.values():

@@ -1,0 +1,253 @@
+"""Per-resource rules evaluated partition by partition in other processes.
+
+The unit of work is one snapshot partition file (an account x region): a task reads the
+file itself, judges its resources by the per-resource rules and sends back a
+`PartialOutcome` (findings as plain tuples, counts, undecided results). The parent joins
+the parts in partition order while it builds the graph for the graph rules, so the result
+is the serial scan's, finding for finding (`scanner.engine.evaluate`).
+
+Two places run the tasks, behind one small interface (`Runner`):
+
+- `ProcessRunner`: a pool of worker processes on this machine (`--workers N`), started
+  with forkserver (spawn where there is none), never fork: the parent may hold threads.
+- `DaskRunner`: a Dask distributed cluster (`--executor dask://HOST:PORT`); every worker
+  must see the snapshot files at the same absolute path (a shared file system) and have
+  pscan and any `--rules` packs installed at the same paths.
+
+A task loads the rule set from its `RuleSource` once per process (compiled conditions and
+Python rules cannot be pickled) and keeps it for the next task. A worker that dies ends
+the scan with `WorkerError`: no partial result is ever returned.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from scanner.engine.evaluate import PartialOutcome, evaluate_part
+from scanner.engine.loader import RuleSet, RuleSource
+from scanner.errors import ConfigError, WorkerError
+from scanner.snapshot import iter_partition
+
+__all__ = [
+    "AUTO_MIN_RESOURCES",
+    "DaskRunner",
+    "Partition",
+    "ProcessRunner",
+    "Runner",
+    "Tap",
+    "cpu_count",
+    "evaluate_partition",
+    "merged",
+    "open_runner",
+]
+
+logger = logging.getLogger(__name__)
+
+# Below this many resources a scan stays serial unless --workers asks otherwise: starting
+# the workers, loading the rules in each and sending results back cost more than they save
+# (bench/RESULTS.md: on 2 cores, 100k resources took 15.9 s serial and 20.1 s with two
+# workers; 1M took 190.7 s and 186.4 s).
+AUTO_MIN_RESOURCES = 500_000
+DASK_SCHEME = "dask://"
+_CONNECT_TIMEOUT_S = 10
+
+_lock = threading.Lock()  # Dask runs several tasks per worker process in threads
+_loaded: tuple[RuleSource, RuleSet] | None = None
+
+
+def _ruleset(source: RuleSource) -> RuleSet:
+    """The rule set of `source`, loaded once per process."""
+    global _loaded
+    with _lock:
+        if _loaded is None or _loaded[0] != source:
+            _loaded = (source, source.load())
+        return _loaded[1]
+
+
+class Tap(Protocol):
+    """Something else gathered from the resources in the same pass (headroom, costs)."""
+
+    def add(self, resource: Mapping[str, Any]) -> None:
+        """Take one resource."""
+        ...
+
+    def merge(self, later: Any) -> None:
+        """Take in what a tap of the same kind gathered from the resources that follow."""
+        ...
+
+
+# A partition file to evaluate: its absolute path and the manifest's count of resources.
+Partition = tuple[str, int]
+
+# Zero-argument factories of taps, picklable (a class, or functools.partial of one).
+Taps = Sequence[Callable[[], Tap]]
+TaskResult = tuple[PartialOutcome, list[Tap]]
+
+
+def evaluate_partition(
+    source: RuleSource, file: Partition, now: datetime, taps: Taps = ()
+) -> TaskResult:
+    """One task: the per-resource rules over one partition file (runs in a worker).
+
+    Each resource also goes through a fresh tap from each of `taps`; the taps come back
+    with the outcome, for the parent to merge. The file's count of resources is checked
+    against the manifest's, as the serial reader does.
+    """
+    tapped = [make() for make in taps]
+    path, expected = file
+    resources: Iterable[Mapping[str, Any]] = iter_partition(Path(path), expected=expected)
+    if tapped:
+        resources = _through(resources, tapped)
+    return evaluate_part(_ruleset(source), resources, now=now), tapped
+
+
+def _through(
+    resources: Iterable[Mapping[str, Any]], taps: list[Tap]
+) -> Iterator[Mapping[str, Any]]:
+    for resource in resources:
+        for tap in taps:
+            tap.add(resource)
+        yield resource
+
+
+def merged(results: Iterable[TaskResult], taps: Sequence[Tap]) -> Iterator[PartialOutcome]:
+    """The outcomes of tasks in order, after merging their taps into `taps` (same order)."""
+    for part, theirs in results:
+        for mine, their in zip(taps, theirs, strict=True):
+            mine.merge(their)
+        yield part
+
+
+def cpu_count() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+class Runner(Protocol):
+    """Runs partition tasks somewhere and gives their results back in order."""
+
+    def map(
+        self, source: RuleSource, files: Sequence[Partition], now: datetime, taps: Taps = ()
+    ) -> Iterator[TaskResult]:
+        """Submit one task per file now; the iterator yields their results in file order.
+
+        Raises (from the iterator):
+            WorkerError: a worker died before its task finished.
+        """
+        ...
+
+    def close(self) -> None:
+        """Stop what the runner started (pending tasks are dropped)."""
+        ...
+
+
+def _died(detail: str) -> WorkerError:
+    msg = (
+        f"a scan worker died mid-scan ({detail}); no findings were written."
+        " Rerun with --workers 1 to scan in one process"
+    )
+    return WorkerError(msg)
+
+
+class ProcessRunner:
+    """Worker processes on this machine."""
+
+    def __init__(self, workers: int) -> None:
+        method = (
+            "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        )
+        self.workers = workers
+        self._pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context(method)
+        )
+
+    def map(
+        self, source: RuleSource, files: Sequence[Partition], now: datetime, taps: Taps = ()
+    ) -> Iterator[TaskResult]:
+        futures = [self._pool.submit(evaluate_partition, source, f, now, taps) for f in files]
+        return self._results(futures)
+
+    def _results(self, futures: list[Future[TaskResult]]) -> Iterator[TaskResult]:
+        for future in futures:
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                raise _died("a worker process crashed or was killed") from None
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskRunner:
+    """Tasks on a Dask distributed cluster, through its scheduler."""
+
+    def __init__(self, url: str) -> None:
+        address = "tcp://" + url.removeprefix(DASK_SCHEME)
+        try:
+            from distributed import Client
+        except ImportError:
+            msg = f"--executor {url}: dask is not installed (pip install 'platform-scanner[dask]')"
+            raise ConfigError(msg) from None
+        try:
+            # distributed's Client is not annotated
+            self._client = Client(address, timeout=_CONNECT_TIMEOUT_S, set_as_default=False)  # type: ignore[no-untyped-call]
+        except (OSError, TimeoutError) as exc:
+            msg = f"--executor {url}: cannot reach the Dask scheduler at {address} ({exc})"
+            raise ConfigError(msg) from None
+
+    def map(
+        self, source: RuleSource, files: Sequence[Partition], now: datetime, taps: Taps = ()
+    ) -> Iterator[TaskResult]:
+        futures = [
+            self._client.submit(evaluate_partition, source, f, now, taps, pure=False) for f in files
+        ]
+        return self._results(futures)
+
+    def _results(self, futures: list[Any]) -> Iterator[TaskResult]:
+        from distributed import KilledWorker
+
+        for future in futures:
+            try:
+                result: TaskResult = future.result()
+            except KilledWorker as exc:
+                raise _died(f"Dask gave up on a task after its workers died: {exc}") from None
+            yield result
+
+    def close(self) -> None:
+        self._client.close()  # type: ignore[no-untyped-call]
+
+
+def open_runner(
+    workers: int | None, executor: str | None, resources: int, partitions: int
+) -> Runner | None:
+    """Where a scan of `resources` in `partitions` files runs its tasks; None: in this process.
+
+    `executor` (`dask://HOST:PORT`) wins over `workers`. `workers` None means automatic:
+    one worker per core for a scan of at least AUTO_MIN_RESOURCES resources on more than
+    one core, else none; 1 means the serial path. Never more workers than partitions.
+
+    Raises:
+        ConfigError: a bad executor URL, dask not installed, or the scheduler unreachable.
+    """
+    if executor:
+        if not executor.startswith(DASK_SCHEME) or not executor.removeprefix(DASK_SCHEME):
+            msg = f"--executor {executor!r}: expected dask://HOST:PORT"
+            raise ConfigError(msg)
+        return DaskRunner(executor)
+    if workers is None:
+        workers = cpu_count() if resources >= AUTO_MIN_RESOURCES else 1
+    workers = min(workers, partitions)
+    if workers <= 1:
+        return None
+    return ProcessRunner(workers)

@@ -1,0 +1,292 @@
+"""Per-resource rules in worker processes, partition by partition: the serial scan's result.
+
+The documents of a serial and a parallel scan are compared whole (findings and their
+order, fingerprints, rule stats, frameworks, capacity, cost, gate), on the demo and on a
+generated estate scanned with suppressions, a baseline, tuned params and a rule filter.
+"""
+
+from __future__ import annotations
+
+import copy
+import gzip
+import shutil
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from scanner.app import GateOptions, Parallel, ScanRequest, run_scan, scan_snapshots
+from scanner.cli import cli
+from scanner.engine import load_rules
+from scanner.engine import parallel as parallel_module
+from scanner.engine.parallel import AUTO_MIN_RESOURCES, ProcessRunner, open_runner
+from scanner.errors import ConfigError
+from scanner.gate import baseline_from, load_config
+from scanner.graph import ResourceGraph
+from scanner.headroom import DEFAULT_PRODUCT_TAGS
+from scanner.model import FindingsDocument, FindingStatus
+from scanner.paths import data_dir
+from scanner.snapshot import open_snapshot, write_snapshot
+from scanner.synthetic import REFERENCE_DATE, generate, generate_scopes
+from tests.engine.conftest import RULE, WritePack
+
+# an expiry inside the horizon suppressions may have (suppression_max_days)
+SOON = (date.today() + timedelta(days=180)).isoformat()
+
+DEMO = data_dir("fixtures/demo")
+
+# A Python rule that kills the process it runs in, when that is a worker: a crash mid-scan.
+CRASH_PY = """
+import multiprocessing
+import os
+
+from scanner.engine import resource_rule
+
+
+@resource_rule
+def check(resource, spec):
+    if multiprocessing.parent_process() is not None:
+        os._exit(7)
+    yield from ()
+"""
+
+
+def comparable(doc: FindingsDocument) -> dict[str, Any]:
+    """The document as JSON, without the moment it was written."""
+    data = doc.model_dump(mode="json")
+    data.pop("generated_at")
+    return data
+
+
+def write_estate(path: Path) -> Path:
+    """A generated estate of 12,000 resources: several accounts, regions and partitions."""
+    write_snapshot(
+        path,
+        generate(12_000, seed=5),
+        source="synthetic(seed=5)",
+        scopes=generate_scopes(12_000, seed=5),
+        created_at=REFERENCE_DATE,
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def estate(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_estate(tmp_path_factory.mktemp("estate") / "snap")
+
+
+@pytest.fixture
+def runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of partitions each ProcessRunner.map was given: proof the pool ran."""
+    seen: list[int] = []
+    original = ProcessRunner.map
+
+    def spy(self: ProcessRunner, source: Any, files: Any, *rest: Any) -> Iterator[Any]:
+        seen.append(len(files))
+        return original(self, source, files, *rest)
+
+    monkeypatch.setattr(ProcessRunner, "map", spy)
+    return seen
+
+
+def test_the_demo_scanned_by_two_workers_is_the_serial_scan(runs: list[int]) -> None:
+    snap = open_snapshot(DEMO)
+    ruleset = load_rules()
+    cost = load_config(DEMO / "pscan.yaml").cost
+    docs = [
+        scan_snapshots(
+            [snap],
+            ruleset,
+            product_tags=DEFAULT_PRODUCT_TAGS,
+            cost=cost,
+            parallel=Parallel(workers=workers),
+        )
+        for workers in (1, 2)
+    ]
+    assert runs == [len(snap.files)]  # the second scan ran in the pool, one task per file
+    serial, parallel = docs
+    assert serial.capacity is not None and serial.cost is not None
+    assert any(s.undecided for s in serial.rule_stats.values())
+    assert comparable(parallel) == comparable(serial)
+
+
+def _config(tmp_path: Path, serial: FindingsDocument) -> Path:
+    """A .pscan.yaml with suppressions, tuned params, an exclusion and budgets, and a
+    baseline that knows every other finding of the serial scan."""
+    failed = [f for f in serial.findings if f.status is FindingStatus.FAIL]
+    known = serial.model_copy(update={"findings": failed[::2]})
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(baseline_from([known]).model_dump_json())
+    config = {
+        "fail_on": "high",
+        "baseline": str(baseline),
+        "rules": {"exclude": ["aws_iam_*"]},
+        "params": {"gcp_sql_instance_cpu_not_saturated": {"above": 50}},
+        "suppressions": [
+            {
+                "rule": failed[1].rule_id,
+                "reason": "accepted",
+                "owner": "platform",
+                "expires": SOON,
+            },
+            {
+                "rule": "*",
+                "resource": failed[3].resource.id,
+                "reason": "decommissioning",
+                "owner": "platform",
+                "expires": SOON,
+            },
+        ],
+        "cost": {"growth_percent": 10, "untagged_percent": 1},
+    }
+    path = tmp_path / ".pscan.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+def test_a_generated_estate_with_a_gate_config_scans_the_same(
+    estate: Path, tmp_path: Path, runs: list[int]
+) -> None:
+    plain = GateOptions(fail_on="none", no_config=True)
+    serial = run_scan(ScanRequest(snapshots=(estate,), gate=plain, parallel=Parallel(workers=1)))
+    gate = GateOptions(config=_config(tmp_path, serial.doc))
+    results = [
+        run_scan(ScanRequest(snapshots=(estate,), gate=gate, parallel=Parallel(workers=w)))
+        for w in (1, 2)
+    ]
+    assert len(runs) == 1 and runs[0] > 5
+    one, two = results
+    findings = one.doc.findings
+    assert {f.is_new for f in findings} >= {True, False}
+    assert any(f.suppression is not None for f in findings)
+    assert not any(f.rule_id.startswith("aws_iam_") for f in findings)
+    assert one.doc.capacity is not None and one.doc.cost is not None
+    assert comparable(two.doc) == comparable(one.doc)
+    assert two.gate == one.gate
+
+
+def test_two_snapshots_are_joined_in_order(runs: list[int]) -> None:
+    """The same resource ids in two snapshots: ties in the order stay as serial has them."""
+    gate = GateOptions(fail_on="none", no_config=True)
+    docs = [
+        run_scan(ScanRequest(snapshots=(DEMO, DEMO), gate=gate, parallel=Parallel(workers=w))).doc
+        for w in (1, 2)
+    ]
+    assert runs
+    assert comparable(docs[1]) == comparable(docs[0])
+
+
+def _crash_pack(write_pack: WritePack) -> Path:
+    body = copy.deepcopy(RULE)
+    del body["condition"]
+    body.update(message="{resource.id}", tests=[])
+    return write_pack({"aws_s3_bucket_crashes": body}, python={"aws_s3_bucket_crashes": CRASH_PY})
+
+
+def test_a_worker_that_dies_mid_scan_stops_it_with_exit_3(
+    write_pack: WritePack, tmp_path: Path
+) -> None:
+    out = tmp_path / "findings.json"
+    args = ["scan", str(DEMO), "--rules", str(_crash_pack(write_pack)), "--workers", "2"]
+    result = CliRunner().invoke(cli, [*args, "--fail-on", "none", "-o", str(out)])
+    assert result.exit_code == 3, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("pscan: error: a scan worker died mid-scan")
+    assert "--workers 1" in lines[0]
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [tmp_path / "pack"]  # no temporary file left either
+
+
+def test_a_rule_set_is_loaded_again_from_its_source(write_pack: WritePack) -> None:
+    """Params from the config and the selection travel to the workers with the rule set."""
+    pack = write_pack({"aws_s3_bucket_versioned": RULE})
+    ruleset = (
+        load_rules([pack])
+        .with_params({"gcp_sql_instance_cpu_not_saturated": {"above": 50}})
+        .select(ids=["gcp_sql_instance_cpu_not_saturated", "aws_s3_bucket_versioned"])
+    )
+    assert ruleset.source is not None
+    again = ruleset.source.load()
+    assert list(again.rules) == list(ruleset.rules)
+    assert again.rules["gcp_sql_instance_cpu_not_saturated"].spec.params["above"] == 50
+    assert again.source == ruleset.source
+
+
+def test_workers_by_default_only_for_large_scans_and_at_most_one_per_partition() -> None:
+    assert open_runner(None, None, AUTO_MIN_RESOURCES - 1, 50) is None
+    assert open_runner(1, None, 10 * AUTO_MIN_RESOURCES, 50) is None
+    assert open_runner(4, None, 10 * AUTO_MIN_RESOURCES, 1) is None  # one task: serial
+    runner = open_runner(8, None, 10, 3)  # never more workers than partitions
+    assert isinstance(runner, ProcessRunner) and runner.workers == 3
+    runner.close()
+
+
+@pytest.mark.parametrize("url", ["tcp://h:1", "dask://", "h:8786"])
+def test_an_executor_must_be_a_dask_url(url: str) -> None:
+    with pytest.raises(ConfigError, match="expected dask://HOST:PORT"):
+        open_runner(None, url, 10, 5)
+
+
+def test_an_executor_without_dask_installed_is_a_one_line_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(__import__("sys").modules, "distributed", None)  # import fails
+    monkeypatch.setenv("PSCAN_EXECUTOR", "dask://127.0.0.1:1")
+    out = tmp_path / "f.json"
+    result = CliRunner().invoke(cli, ["scan", str(DEMO), "-o", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "pscan: error: --executor dask://127.0.0.1:1: dask is not installed"
+        " (pip install 'platform-scanner[dask]')\n"
+    )
+    assert not out.exists()
+
+
+def test_parallel_module_keeps_one_rule_set_per_process(write_pack: WritePack) -> None:
+    pack = write_pack({"aws_s3_bucket_versioned": RULE})
+    source = load_rules([pack], include_builtin=False).source
+    assert source is not None
+    first = parallel_module._ruleset(source)
+    assert parallel_module._ruleset(source) is first
+
+
+@pytest.mark.parametrize("relations", [None, {"in_vpc", "attached_to"}])
+def test_a_graph_built_from_slim_resources_is_the_same_graph(
+    estate: Path, relations: set[str] | None
+) -> None:
+    """What workers send for the graph (ResourceGraph.slim) builds the very same graph."""
+    resources = [*open_snapshot(DEMO).iter_resources(), *open_snapshot(estate).iter_resources()]
+    keep = {"aws.ec2.security_group", "aws.s3.bucket"}
+    whole = ResourceGraph.build(resources, keep_attributes_for=keep, keep_relations=relations)
+    slim = ResourceGraph(keep_attributes_for=keep, keep_relations=relations)
+    for resource in resources:
+        slim.add_resource(whole.slim(resource))
+    assert list(slim.g.nodes(data=True)) == list(whole.g.nodes(data=True))
+    assert list(slim.g.edges(keys=True, data=True)) == list(whole.g.edges(keys=True, data=True))
+    types = {r["type"] for r in resources}
+    assert [*slim.nodes_of_type(types)] == [*whole.nodes_of_type(types)]
+
+
+def test_a_bad_line_read_by_a_worker_is_the_same_one_line_error(tmp_path: Path) -> None:
+    snap = tmp_path / "snap"
+    shutil.copytree(DEMO, snap)
+    part = sorted(snap.glob("resources-*.jsonl.gz"))[2]
+    lines = gzip.decompress(part.read_bytes()).splitlines()
+    lines[3] = b"{not json"
+    part.write_bytes(gzip.compress(b"\n".join(lines) + b"\n"))
+    errors = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"findings-{workers}.json"
+        args = ["scan", str(snap), "--workers", workers, "--fail-on", "none", "-o", str(out)]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2
+        assert not out.exists()
+        errors.append(result.stderr)
+    assert errors[0] == errors[1]
+    assert errors[0].startswith(f"pscan: error: {part}:4: not valid JSON (")
+    assert errors[0].count("\n") == 1

@@ -203,6 +203,10 @@ class GateConfig(_Strict):
     rules: RuleFilter = Field(default_factory=RuleFilter)
     baseline: str | None = None
     suppressions: list[SuppressionRule] = Field(default_factory=list)
+    rule_errors: Literal["fail", "ignore"] = Field(
+        default="fail",
+        description="whether a rule that could not judge a resource fails the gate",
+    )
     suppression_max_days: int = Field(
         default=365,
         ge=1,
@@ -522,7 +526,8 @@ def apply_gate(
         diff.mark()
         seen = {f.fingerprint for f in fixed_list}
         fixed_list += [fixed_finding(e) for e in diff.fixed if e.fingerprint not in seen]
-    summary = _verdict(doc.findings, fail_on)
+    errors_trip = (config or GateConfig()).rule_errors == "fail"
+    summary = _verdict(doc.findings, fail_on, errors_trip=errors_trip)
     summary.fixed = fixed_list
     summary.config = str(config_path) if config_path else None
     summary.baseline = str(baseline_path) if baseline_path else None
@@ -579,15 +584,22 @@ def _suppress(
     return reports
 
 
-def _verdict(findings: Sequence[Finding], fail_on: str) -> GateSummary:
-    """The counts over marked findings, and whether they trip the gate."""
+def _verdict(findings: Sequence[Finding], fail_on: str, *, errors_trip: bool = True) -> GateSummary:
+    """The counts over marked findings, and whether they trip the gate.
+
+    A rule that could not judge a resource (an `error` finding, not suppressed) trips the
+    gate too, unless `fail_on` is none or the config says `rule_errors: ignore`: an error
+    may hide exactly the finding the gate is for.
+    """
     threshold = None if fail_on == "none" else Severity(fail_on)
     failing = [f for f in findings if f.status is FindingStatus.FAIL]
     counted = sum(1 for f in failing if _counts_for_gate(f, threshold))
+    errors = sum(1 for f in findings if f.status is FindingStatus.ERROR and f.suppression is None)
     return GateSummary(
         fail_on=fail_on,
-        tripped=counted > 0,
+        tripped=counted > 0 or (errors > 0 and errors_trip and threshold is not None),
         counted=counted,
+        errors=errors,
         new=sum(1 for f in failing if f.is_new is True and f.suppression is None),
         existing=sum(1 for f in failing if f.is_new is False and f.suppression is None),
         suppressed=sum(1 for f in failing if f.suppression is not None),

@@ -666,6 +666,9 @@ class GateSummary(_Strict):
     fail_on: str = Field(description="a severity, or none")
     tripped: bool
     counted: int = Field(description="findings that count: failing, not suppressed, not baselined")
+    errors: int = Field(
+        default=0, description="rule x resource pairs a rule could not judge (error findings)"
+    )
     new: int = 0
     existing: int = Field(default=0, description="findings already in the baseline / live estate")
     suppressed: int = 0

@@ -225,11 +225,24 @@ def test_suppressed_findings_do_not_trip_the_gate(tmp_path: Path) -> None:
     [("critical", False), ("high", True), ("low", True), ("none", False)],
 )
 def test_exit_code_follows_fail_on(fail_on: str, tripped: bool) -> None:
-    d = doc(
-        finding("a", "r1", Severity.HIGH),
-        finding("b", "r2", Severity.CRITICAL, status=FindingStatus.ERROR),
-    )
+    d = doc(finding("a", "r1", Severity.HIGH), finding("b", "r2", Severity.MEDIUM))
     assert apply_gate(d, fail_on=fail_on, today=TODAY).tripped is tripped
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "rule_errors", "tripped"),
+    [("critical", "fail", True), ("none", "fail", False), ("critical", "ignore", False)],
+)
+def test_a_rule_that_could_not_judge_trips_the_gate_unless_told_not_to(
+    fail_on: str, rule_errors: str, tripped: bool
+) -> None:
+    d = doc(
+        finding("a", "r1", Severity.LOW),
+        finding("b", "r2", Severity.LOW, status=FindingStatus.ERROR),
+    )
+    config = GateConfig.model_validate({"rule_errors": rule_errors})
+    summary = apply_gate(d, fail_on=fail_on, config=config, today=TODAY)
+    assert (summary.counted, summary.errors, summary.tripped) == (0, 1, tripped)
 
 
 def test_config_rule_filter_drops_findings() -> None:

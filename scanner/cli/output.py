@@ -189,6 +189,8 @@ def gate_line(summary: GateSummary) -> str:
         parts.append(f"{len(expired)} expired suppression(s)")
     if stale:
         parts.append(f"{len(stale)} stale suppression(s)")
+    if summary.errors:
+        parts.append(f"{summary.errors} rule error(s)")
     if summary.undecided:
         parts.append(f"{summary.undecided} undecided (see the report for why)")
     lines = [", ".join(parts)]

@@ -31,13 +31,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
+import orjson
+
 from scanner import __version__
 from scanner.engine.conditions import Compiled, EvalContext
 from scanner.engine.loader import Rule, RuleSet
 from scanner.engine.python_rules import Hit, Undecided, Verdict, decide, stronger
 from scanner.engine.spec import ControlSpec, FrameworkSpec
 from scanner.graph import ResourceGraph
-from scanner.masking import mask_secrets
+from scanner.masking import mask_secrets, mask_text
 from scanner.model import (
     CollectionError,
     ControlResult,
@@ -312,7 +314,7 @@ class _Evaluator:
                 self.add_finding(rule, resource, hit, match=rec.match)
             elif rule.resource_fn is not None:
                 self.apply(rule, resource, decide(rule.resource_fn(resource, rule.spec)))
-        except Exception as exc:  # one broken rule must not stop the scan
+        except (Exception, SystemExit) as exc:  # one broken rule must not stop the scan
             logger.exception("rule %s failed on %s", rule.id, resource.get("id"))
             stats.evaluated -= 1
             self.add_error(rule, resource, exc)
@@ -347,7 +349,7 @@ class _Evaluator:
                     msg = f"rule {rule.id} reported {kind} on unknown resource {rid!r}"
                     raise ValueError(msg)
                 verdicts[rid] = stronger(verdicts.get(rid), verdict)
-        except Exception as exc:  # one broken rule must not stop the scan
+        except (Exception, SystemExit) as exc:  # one broken rule must not stop the scan
             logger.exception("graph rule %s failed", rule.id)
             self.add_error(rule, {"id": f"rule:{rule.id}", "type": "rule"}, exc)
         # Every resource of the rule's types is judged; one without a verdict passes.
@@ -373,11 +375,11 @@ class _Evaluator:
     def add_finding(
         self, rule: Rule, resource: Mapping[str, Any], hit: Hit, match: Any = None
     ) -> None:
-        self.counts[rule.id].failed += 1
-        evidence = mask_secrets(hit.evidence)
+        evidence = _json_safe(mask_secrets(hit.evidence))
         message = rule.message.render(resource, match=mask_secrets(match), evidence=evidence)
         cost = _cost(rule, resource.get("attributes") or {})
         rid = str(resource["id"])
+        self.counts[rule.id].failed += 1  # counted once the finding is whole
         self.rows.append(
             FindingRow(
                 rule.id,
@@ -391,10 +393,12 @@ class _Evaluator:
             )
         )
 
-    def add_error(self, rule: Rule, resource: Mapping[str, Any], exc: Exception) -> None:
+    def add_error(self, rule: Rule, resource: Mapping[str, Any], exc: BaseException) -> None:
+        """An error finding: the rule raised (or exited) on the resource; the reason masked."""
         self.counts[rule.id].errors += 1
         rid = str(resource.get("id"))
-        message = f"rule could not be evaluated: {type(exc).__name__}: {exc}"
+        reason = mask_text(f"{type(exc).__name__}: {exc}")[:500]
+        message = f"rule could not be evaluated: {reason}"
         self.rows.append(
             FindingRow(
                 rule.id, fingerprint(rule.id, rid), _ref(resource), message, {}, [], None, True
@@ -472,6 +476,20 @@ def _on_partial(resource_id: str, verdict: Verdict | None) -> Verdict | None:
     if is_partial(resource_id) and not isinstance(verdict, Undecided):
         return Undecided(resource_id, PARTIAL_REASON)
     return verdict
+
+
+def _json_safe(evidence: Any) -> dict[str, Any]:
+    """Evidence as JSON values: what a Python rule returns may hold sets, bytes or objects,
+    which are written as their text instead of failing the report at render time."""
+    if not isinstance(evidence, dict):
+        evidence = {"value": evidence}
+    try:
+        safe: dict[str, Any] = orjson.loads(
+            orjson.dumps(evidence, default=str, option=orjson.OPT_NON_STR_KEYS)
+        )
+    except orjson.JSONEncodeError:  # nested too deep, or an integer past 64 bits
+        return {"value": str(evidence)[:1000]}
+    return safe
 
 
 def _ref(resource: Mapping[str, Any]) -> RefRow:

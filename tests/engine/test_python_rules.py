@@ -179,3 +179,30 @@ def test_yaml_undecided_results_name_the_unknown_paths() -> None:
             reason="reads values known only after apply: storage_encrypted",
         )
     ]
+
+
+EXITS_PY = """
+import sys
+from scanner.engine import Hit, resource_rule
+
+@resource_rule
+def check(resource, spec):
+    if resource["attributes"].get("state") == "bad":
+        sys.exit(0)  # a rule must not end the scan, let alone with success
+    if resource["attributes"].get("state") == "good":
+        yield Hit(evidence={"state": {1, 2}, "raw": b"bytes", "token": "ghp_" + "a1B2c3D4e5" * 4})
+"""
+
+
+def test_a_rule_that_exits_is_an_error_finding_and_odd_evidence_is_text(
+    write_pack: WritePack,
+) -> None:
+    outcome = evaluate(_pack(write_pack, EXITS_PY), BUCKETS, now=NOW)
+    by_id = {f.resource.id: f for f in outcome.findings}
+    assert by_id["b-bad"].status == "error"
+    assert "SystemExit" in by_id["b-bad"].message
+    evidence = by_id["b-good"].evidence
+    assert evidence["state"] == "{1, 2}" and evidence["raw"] == "b'bytes'"
+    assert "a1B2c3D4e5" not in str(evidence)  # masked before it was made text
+    stats = outcome.stats["aws_s3_bucket_judged"]
+    assert (stats.failed, stats.errors) == (1, 1)

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import jmespath
+import re2  # type: ignore[import-untyped]  # google-re2 ships no type hints
 from jmespath.exceptions import JMESPathError
 
 from scanner.catalog import RESERVED_PATHS
@@ -302,10 +303,10 @@ def _compile_leaf(node: dict[str, Any], where: str, in_element: bool) -> Compile
         msg = f"{where}: op {op!r} needs a list value"
         raise CompileError(msg)
     if op == "regex":
-        try:
-            expected = re.compile(str(expected))
-        except re.error as exc:
-            msg = f"{where}: invalid regex {expected!r} ({exc})"
+        try:  # RE2: linear time, no backtracking (no backreferences or lookaround)
+            expected = re2.compile(str(expected))
+        except re2.error as exc:
+            msg = f"{where}: invalid regex {str(expected)[:200]!r} ({exc}; RE2 syntax)"
             raise CompileError(msg) from None
     try:
         getter = compile_path(path)

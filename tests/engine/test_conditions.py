@@ -190,3 +190,22 @@ def test_paths_inside_quantifiers_read_the_element() -> None:
 def test_a_path_nested_beyond_the_parser_is_a_compile_error() -> None:
     with pytest.raises(CompileError, match="nested too deep for a JMESPath expression"):
         compile_path("(" * 5000 + "name" + ")" * 5000)
+
+
+def test_a_backtracking_pattern_matches_in_linear_time() -> None:
+    # `^(a+)+$` on 40 a's and a b takes the backtracking `re` module minutes; RE2 does not
+    # backtrack, so this returns at once (a hang here is the failure).
+    check = compile_condition({"path": "label", "op": "regex", "value": "^(a+)+$"})
+    ctx = EvalContext(resource={}, now=datetime(2026, 1, 1, tzinfo=UTC))
+    assert check.fn({"label": "a" * 40 + "b"}, ctx) is False
+    assert check.fn({"label": "a" * 40}, ctx) is True
+    deep = compile_condition(
+        {"path": "label", "op": "regex", "value": "(" * 5000 + "a" + ")" * 5000}
+    )
+    assert deep.fn({"label": "a"}, ctx) is True  # no RecursionError however deep
+
+
+@pytest.mark.parametrize("pattern", [r"(a)\1", r"(?=x)y", "(unclosed"])
+def test_patterns_re2_cannot_run_in_linear_time_are_compile_errors(pattern: str) -> None:
+    with pytest.raises(CompileError, match="invalid regex"):
+        compile_condition({"path": "label", "op": "regex", "value": pattern})

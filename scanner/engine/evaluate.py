@@ -38,6 +38,7 @@ from scanner.engine.conditions import Compiled, EvalContext
 from scanner.engine.loader import Rule, RuleSet
 from scanner.engine.python_rules import Hit, Undecided, Verdict, decide, stronger
 from scanner.engine.spec import ControlSpec, FrameworkSpec
+from scanner.engine.watchdog import time_limit
 from scanner.graph import ResourceGraph
 from scanner.masking import mask_secrets, mask_text
 from scanner.model import (
@@ -146,6 +147,7 @@ class _Evaluator:
         self.now = now
         self.outcome = ScanOutcome()
         self.counts = {rid: _Counts() for rid in ruleset.rules}
+        self.limits: dict[str, time_limit] = {}  # rule id -> its time limit, made once
         self.rows: list[FindingRow] = []
         self.undecided: list[tuple[str, str, str]] = []
         self.stream_index: dict[str, list[Rule]] = {}
@@ -313,7 +315,12 @@ class _Evaluator:
                 hit = Hit(evidence=rec.evidence, path=rec.path)
                 self.add_finding(rule, resource, hit, match=rec.match)
             elif rule.resource_fn is not None:
-                self.apply(rule, resource, decide(rule.resource_fn(resource, rule.spec)))
+                limit = self.limits.get(rule.id)
+                if limit is None:
+                    limit = self.limits[rule.id] = time_limit(f"rule {rule.id}")
+                with limit:
+                    judged = decide(rule.resource_fn(resource, rule.spec))
+                self.apply(rule, resource, judged)
         except (Exception, SystemExit) as exc:  # one broken rule must not stop the scan
             logger.exception("rule %s failed on %s", rule.id, resource.get("id"))
             stats.evaluated -= 1
@@ -342,13 +349,14 @@ class _Evaluator:
         assert rule.graph_fn is not None
         verdicts: dict[str, Verdict] = {}
         try:
-            for verdict in rule.graph_fn(graph, rule.spec):
-                rid = verdict.resource_id
-                if not rid or rid not in graph:
-                    kind = type(verdict).__name__
-                    msg = f"rule {rule.id} reported {kind} on unknown resource {rid!r}"
-                    raise ValueError(msg)
-                verdicts[rid] = stronger(verdicts.get(rid), verdict)
+            with time_limit(f"graph rule {rule.id}"):
+                for verdict in rule.graph_fn(graph, rule.spec):
+                    rid = verdict.resource_id
+                    if not rid or rid not in graph:
+                        kind = type(verdict).__name__
+                        msg = f"rule {rule.id} reported {kind} on unknown resource {rid!r}"
+                        raise ValueError(msg)
+                    verdicts[rid] = stronger(verdicts.get(rid), verdict)
         except (Exception, SystemExit) as exc:  # one broken rule must not stop the scan
             logger.exception("graph rule %s failed", rule.id)
             self.add_error(rule, {"id": f"rule:{rule.id}", "type": "rule"}, exc)

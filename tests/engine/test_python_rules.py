@@ -8,7 +8,16 @@ from typing import Any
 
 import pytest
 
-from scanner.engine import Hit, Pass, Undecided, Verdict, build_document, evaluate, load_rules
+from scanner.engine import (
+    Hit,
+    Pass,
+    Undecided,
+    Verdict,
+    build_document,
+    evaluate,
+    load_rules,
+    watchdog,
+)
 from scanner.engine.evaluate import PARTIAL_REASON
 from scanner.engine.python_rules import decide, stronger
 from scanner.engine.spec import ControlSpec, FrameworkSpec
@@ -206,3 +215,26 @@ def test_a_rule_that_exits_is_an_error_finding_and_odd_evidence_is_text(
     assert "a1B2c3D4e5" not in str(evidence)  # masked before it was made text
     stats = outcome.stats["aws_s3_bucket_judged"]
     assert (stats.failed, stats.errors) == (1, 1)
+
+
+LOOPS_PY = """
+from scanner.engine import resource_rule
+
+@resource_rule
+def check(resource, spec):
+    while resource["attributes"].get("state") == "bad":
+        pass
+    return ()
+"""
+
+
+def test_a_rule_that_loops_is_stopped_at_the_time_limit(
+    write_pack: WritePack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(watchdog, "_watchdog", None)
+    monkeypatch.setattr(watchdog, "RULE_TIME_LIMIT_S", 0.5)
+    outcome = evaluate(_pack(write_pack, LOOPS_PY), BUCKETS, now=NOW)
+    errors = [f for f in outcome.findings if f.status == "error"]
+    assert [f.resource.id for f in errors] == ["b-bad"]
+    assert "RuleTimeout: rule aws_s3_bucket_judged ran longer than 0.5 s" in errors[0].message
+    assert outcome.stats["aws_s3_bucket_judged"].evaluated == 4  # the others were judged

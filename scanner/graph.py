@@ -475,9 +475,11 @@ class ResourceGraph:
                 key = chosen[1]
             else:
                 keys = sorted((self.g.get_edge_data(source, target) or {}).keys())
-                key = keys[0] if keys else "?"
-            data = self.g.edges[source, target, key] if key != "?" else {}
-            steps.append(_step_label(_kind(key), data))
+                if not keys:  # an exposure hop: the filter admits the internet, or the node
+                    steps.append("reaches")
+                    continue
+                key = keys[0]
+            steps.append(_step_label(_kind(key), self.g.edges[source, target, key]))
         return {"path_names": names, "path_steps": steps}
 
     def data_readers(self, principal: str) -> list[dict[str, Any]]:
@@ -497,15 +499,13 @@ class ResourceGraph:
 
 def _step_label(kind: str, data: Mapping[str, Any]) -> str:
     """One step of a path as text: the method, its permissions and what it acts on."""
-    permissions = ", ".join(data.get("permissions") or ())
-    via = data.get("via") or ""
-    detail = data.get("detail") or ""
-    label = kind
-    if permissions:
-        label += f" ({permissions}{f' on {via}' if via else ''})"
-    elif detail:
-        label += f" ({detail})"
-    return label
+    parts = [", ".join(data.get("permissions") or ())]
+    if data.get("via"):
+        parts.append(f"on {data['via']}")
+    if data.get("detail"):
+        parts.append(f"[{data['detail']}]")
+    text = " ".join(p for p in parts if p)
+    return f"{kind} ({text})" if text else kind
 
 
 def _props_key(props: Mapping[str, Any]) -> str:
@@ -521,8 +521,9 @@ def _placeholder(target: str) -> dict[str, Any]:
     """Data for a node only known as a relation target (so far)."""
     if target == INTERNET:
         return {"type": "internet", "name": "internet"}
-    if target.startswith("principal:"):
-        return {"type": "principal", "name": target.split(":", 2)[-1]}
-    if escalation.is_admin_node(target):
-        return {"type": "admin", "name": f"administrator of {target.split(':', 2)[-1]}"}
+    if target.startswith("principal:") or escalation.is_admin_node(target):
+        kind, provider, name = target.split(":", 2)
+        if kind == "admin":
+            return {"type": "admin", "name": f"administrator of {name}", "provider": provider}
+        return {"type": "principal", "name": name, "provider": provider}
     return {"type": "unknown", "name": target}

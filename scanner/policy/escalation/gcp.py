@@ -126,10 +126,12 @@ class GcpSteps:
             return self.sa_nodes[email]
         return f"principal:gcp:{member}"
 
-    def add(self, member: str, target: str, method: str, perms: Iterable[str], via: str) -> None:
+    def add(
+        self, member: str, target: str, method: str, perms: Iterable[str], via: str, role: str
+    ) -> None:
         source = self.node(member)
         if source != target:
-            self.out.steps.append(Step(source, target, method, tuple(sorted(perms)), via))
+            self.out.steps.append(Step(source, target, method, tuple(sorted(perms)), via, role))
 
     def derive(self) -> None:
         for scope in self.scopes:
@@ -161,6 +163,8 @@ class GcpSteps:
         """Admin and set-IAM-policy steps from a project's, folder's or org's own policy."""
         kind = _SCOPE_KIND[str(scope["type"])]
         name = str(scope["id"]).rsplit(f"/{kind}/", 1)[-1]
+        if kind == "projects":  # the project id reads better than its number
+            name = str(attributes_of(scope).get("project_id") or scope.get("account") or name)
         target = admin_node("gcp", f"{kind}/{name}")
         for role, member in _bindings(attributes_of(scope), "iam_bindings"):
             if gcp_admin_role(role):
@@ -176,9 +180,7 @@ class GcpSteps:
             perms = GCP_ROLE_PERMISSIONS.get(role, frozenset())
             wanted = f"resourcemanager.{kind}.setIamPolicy"
             if wanted in perms:
-                self.add(
-                    member, target, "gcp_set_iam_policy", (wanted,), f"{role} on {scope['id']}"
-                )
+                self.add(member, target, "gcp_set_iam_policy", (wanted,), str(scope["id"]), role)
 
     def _service_account(self, account: Mapping[str, Any]) -> None:
         attributes = attributes_of(account)
@@ -189,18 +191,20 @@ class GcpSteps:
             if self.node(member) in self.admins:
                 continue
             perms = GCP_ROLE_PERMISSIONS.get(role, frozenset())
-            via = f"{role} on {target}"
+            via = target
             token = perms & set(_TOKEN)
             if token:
-                self.add(member, target, "gcp_impersonate", token, via)
+                self.add(member, target, "gcp_impersonate", token, via, role)
             if "iam.serviceAccountKeys.create" in perms:
-                self.add(member, target, "gcp_create_key", ("iam.serviceAccountKeys.create",), via)
+                self.add(
+                    member, target, "gcp_create_key", ("iam.serviceAccountKeys.create",), via, role
+                )
             if "iam.serviceAccounts.setIamPolicy" in perms:
                 self.add(member, target, "gcp_set_service_account_iam_policy",
-                         ("iam.serviceAccounts.setIamPolicy",), via)  # fmt: skip
+                         ("iam.serviceAccounts.setIamPolicy",), via, role)  # fmt: skip
             if "iam.serviceAccounts.actAs" in perms:
                 held = project.get(member, set())
                 for method, create in _ACT_AS:
                     if create in held:
                         self.add(member, target, method,
-                                 ("iam.serviceAccounts.actAs", create), via)  # fmt: skip
+                                 ("iam.serviceAccounts.actAs", create), via, role)  # fmt: skip

@@ -46,13 +46,15 @@ class NoParams(BaseModel):
 
 def _admin_evidence(graph: ResourceGraph, path: list[str]) -> dict[str, Any]:
     evidence = graph.path_evidence(path)
+    methods = [s.split(" ", 1)[0] for s in evidence["path_steps"]]
+    # the last hop into an administrator's own rights is not an escalation step
     escalation_steps = [
-        s for s in evidence["path_steps"] if s.split(" ", 1)[0] in escalation.METHODS
+        m for m in methods if m in escalation.METHODS and m != escalation.ADMIN_EDGE
     ]
     return {
         "admin": evidence["path_names"][-1],
         "steps": len(escalation_steps),
-        "methods": " -> ".join(s.split(" ", 1)[0] for s in escalation_steps),
+        "methods": " -> ".join(escalation_steps),
         **evidence,
     }
 

@@ -120,6 +120,11 @@ class AwsSteps:
         for rtype in ("aws.iam.user", "aws.iam.group", "aws.iam.role"):
             self.principals += [self._principal(r) for r in by_type.get(rtype, ())]
         self.by_id = {p.id: p for p in self.principals}
+        self.trusts = {
+            p.id: trust_targets(attributes_of(p.resource).get("trust_policy"))
+            for p in self.principals
+            if p.type == "aws.iam.role"
+        }
         self.functions = by_type.get("aws.lambda.function", ())
         self.stores = [
             s
@@ -201,17 +206,25 @@ class AwsSteps:
         self.out.steps.append(Step(source, target, method, permissions, via, detail))
 
     def _assume_role(self) -> dict[str, list[str]]:
-        """`aws_assume_role` steps; returns the roles each principal can assume."""
+        """`aws_assume_role` steps; returns the roles each principal can assume.
+
+        A role's trust policy names callers by ARN (looked up directly) or by account or
+        `*` (then only callers whose own policies allow sts:AssumeRole are tried), so an
+        estate of many roles and users costs far less than roles x callers.
+        """
         assumable: dict[str, list[str]] = {}
         callers = [p for p in self.principals if p.type != "aws.iam.group"]
+        with_sts = [c for c in callers if c.may("sts:AssumeRole")]
         for role in self.principals:
             if role.type != "aws.iam.role":
                 continue
-            trusted = trust_targets(attributes_of(role.resource).get("trust_policy"))
+            trusted = self.trusts[role.id]
             if not trusted:
                 continue
-            for caller in callers:
-                if caller.id == role.id:
+            named = [self.by_id[n] for n in trusted if n in self.by_id]
+            candidates = {c.id: c for c in [*named, *with_sts]}
+            for caller in candidates.values():
+                if caller.id == role.id or caller.type == "aws.iam.group":
                     continue
                 keys = trusted.get(caller.id)
                 explicit_local = keys is not None and caller.account == role.account
@@ -235,7 +248,7 @@ class AwsSteps:
         for role in self.principals:
             if role.type != "aws.iam.role" or role.id == principal.id:
                 continue
-            trusted = trust_targets(attributes_of(role.resource).get("trust_policy"))
+            trusted = self.trusts[role.id]
             for service, (method, alternatives) in _PASS_ROLE.items():
                 if f"principal:aws:service:{service}" not in trusted:
                     continue
@@ -273,6 +286,8 @@ class AwsSteps:
 
     def _other_principals(self, principal: _Principal) -> None:
         """Steps onto other users (credentials), groups (membership) and roles (trust)."""
+        if not any(principal.may(a) for a in _ON_OTHERS):
+            return  # most principals: no need to look at every other one
         for other in self.principals:
             if other.id == principal.id or other.account != principal.account:
                 continue
@@ -337,4 +352,11 @@ class AwsSteps:
                 )
 
 
+_ON_OTHERS = (
+    "iam:UpdateAssumeRolePolicy",
+    "iam:AddUserToGroup",
+    "iam:CreateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+)
 _DYNAMODB_READS = ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan")

@@ -13,6 +13,13 @@ Edge direction follows the relation as stored on the resource, except for two re
 that read better the other way round (`REVERSED`): a role's `trusts -> principal`
 becomes `principal -can_assume-> role`, and a resource's `iam_binding -> principal`
 becomes `principal -grants-> resource` (with the role on the edge).
+
+IAM attack paths (`admin_paths`, `data_readers`) are edges the graph derives itself, on
+first use, from the principals it holds (`scanner.policy.escalation`): one edge kind per
+"can become" method, from a principal to the principal whose rights it can obtain or to
+an administrator node (`admin:aws:<account>`, `admin:gcp:projects/<id>`, ...), with the
+method, permissions and the resource acted on as edge properties; and `can_read` edges
+from principals to the sensitive data stores they can read.
 """
 
 from __future__ import annotations
@@ -20,10 +27,12 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import pairwise
 from typing import Any
 
 import networkx as nx
 
+from scanner.policy import escalation
 from scanner.policy.network import is_publicly_addressed
 
 __all__ = ["EXPOSURE_RELATIONS", "INTERNET", "REVERSED", "SKELETON_ATTRIBUTES", "ResourceGraph"]
@@ -72,6 +81,9 @@ class ResourceGraph:
         self._by_type: dict[str, list[str]] = {}
         self._edges: dict[tuple[str, str, str], int] = {}  # edges per (source, target, kind)
         self._edge_props: dict[tuple[str, str, str], set[str]] = {}  # their properties
+        self._escalation: escalation.Derivation | None = None
+        self._derived: list[tuple[str, str, str]] = []  # escalation edges added
+        self._admin_next: dict[str, tuple[str, str]] | None = None  # node -> (next, edge key)
 
     # ------------------------------------------------------------------ building
     def add_resource(self, resource: Mapping[str, Any]) -> None:
@@ -124,6 +136,8 @@ class ResourceGraph:
             else:
                 self._add_edge(rid, target, kind, props)
         self._exposure = None
+        if self._escalation is not None:
+            self._forget_escalation()
 
     def slim(self, resource: Mapping[str, Any]) -> dict[str, Any]:
         """The part of a resource `add_resource` reads: adding it builds the same graph.
@@ -146,7 +160,9 @@ class ResourceGraph:
         ]
         return out
 
-    def _add_edge(self, source: str, target: str, kind: str, props: Mapping[str, Any]) -> None:
+    def _add_edge(
+        self, source: str, target: str, kind: str, props: Mapping[str, Any]
+    ) -> tuple[str, str, str] | None:
         """Add an edge keyed by its relation; a second edge of the same kind between the
         same nodes (e.g. two port ranges open to the internet) gets key `kind#2`, ...
 
@@ -162,10 +178,12 @@ class ResourceGraph:
                 seen = self._edge_props[slot] = {_props_key(self.g.edges[source, target, kind])}
             key = _props_key(props)
             if key in seen:
-                return
+                return None
             seen.add(key)
         self._edges[slot] = n + 1
-        self.g.add_edge(source, target, key=kind if not n else f"{kind}#{n + 1}", **props)
+        edge_key = kind if not n else f"{kind}#{n + 1}"
+        self.g.add_edge(source, target, key=edge_key, **props)
+        return (source, target, edge_key)
 
     @classmethod
     def build(
@@ -371,6 +389,148 @@ class ResourceGraph:
                 return sg
         return None
 
+    # ------------------------------------------------------------------ attack paths
+    def attack_steps(self) -> escalation.Derivation:
+        """The "can become" and `can_read` steps of the principals in the graph.
+
+        Derived once (and again after more resources are added) from the nodes of
+        `escalation.INPUT_TYPES`, which must be kept with their attributes (a rule lists
+        them in `graph_types`); each step also becomes an edge of the graph.
+        """
+        if self._escalation is None:
+            inputs = []
+            for node_id in self.nodes_of_type(escalation.INPUT_TYPES):
+                view = self.resource_view(node_id)
+                view["relations"] = [
+                    {"type": "runs_as", "target": t} for t in self.neighbours(node_id, "runs_as")
+                ]
+                inputs.append(view)
+            derived = escalation.derive(inputs)
+            for step in [*derived.steps, *derived.reads]:
+                for node in (step.source, step.target):
+                    if node not in self.g:
+                        self.g.add_node(node, **_placeholder(node))
+                added = self._add_edge(step.source, step.target, step.method, step.properties())
+                if added is not None:
+                    self._derived.append(added)
+            self._escalation = derived
+        return self._escalation
+
+    def _forget_escalation(self) -> None:
+        for source, target, key in self._derived:
+            self.g.remove_edge(source, target, key)
+            slot = (source, target, _kind(key))
+            self._edges.pop(slot, None)
+            self._edge_props.pop(slot, None)
+        self._derived = []
+        self._escalation = None
+        self._admin_next = None
+
+    def admin_paths(self) -> dict[str, list[str]]:
+        """Each node that can reach administrator rights -> its shortest path to them.
+
+        A path runs over "can become" edges (`escalation.METHODS`) and ends at an
+        administrator node; a principal that holds administrator rights itself has the
+        path `[principal, admin node]` (`is_admin`). Among equally short paths the one
+        first in node-id order is kept, so reports do not vary between runs.
+        """
+        self.attack_steps()
+        if self._admin_next is None:
+            nxt: dict[str, tuple[str, str]] = {}
+            queue = deque(sorted(n for n in self.g if escalation.is_admin_node(str(n))))
+            seen = set(queue)
+            while queue:
+                node = queue.popleft()
+                for source, _, key in sorted(self.g.in_edges(node, keys=True)):
+                    if source not in seen and _kind(key) in escalation.METHODS:
+                        seen.add(source)
+                        nxt[source] = (node, key)
+                        queue.append(source)
+            self._admin_next = nxt
+        out: dict[str, list[str]] = {}
+        for node in self._admin_next:
+            path = [node]
+            while path[-1] in self._admin_next:
+                path.append(self._admin_next[path[-1]][0])
+            out[node] = path
+        return out
+
+    def is_admin(self, node_id: str) -> bool:
+        """True when the principal holds administrator rights itself."""
+        self.admin_paths()
+        assert self._admin_next is not None
+        step = self._admin_next.get(node_id)
+        return step is not None and _kind(step[1]) == escalation.ADMIN_EDGE
+
+    def path_steps(self, path: list[str]) -> list[dict[str, Any]]:
+        """The edge properties of each step of an `admin_paths` path (method, ...)."""
+        self.admin_paths()
+        assert self._admin_next is not None
+        steps = []
+        for source in path[:-1]:
+            target, key = self._admin_next[source]
+            steps.append({"source": source, "target": target, **self.g.edges[source, target, key]})
+        return steps
+
+    def runs_as(self, node_id: str) -> list[str]:
+        """The roles or service accounts a workload runs as (`runs_as` edges), leaving out
+        an ECS task's execution role, which only pulls images and writes logs."""
+        return [
+            target
+            for target in self.neighbours(node_id, "runs_as")
+            if not any(
+                p.get("purpose") == "execution"
+                for p in self.edge_properties(node_id, target, "runs_as")
+            )
+        ]
+
+    def path_evidence(self, path: list[str]) -> dict[str, Any]:
+        """A path made readable for a finding: each node's name (`path_names`) and, per
+        step, the edge that makes it (`path_steps`: the method and permissions of an
+        escalation edge, else the relation), e.g. `aws_create_policy_version
+        (iam:CreatePolicyVersion on arn:...:policy/dev)`."""
+        self.admin_paths()
+        assert self._admin_next is not None
+        names = [str(self.g.nodes[n].get("name") or n) if n in self.g else n for n in path]
+        steps = []
+        for source, target in pairwise(path):
+            chosen = self._admin_next.get(source)
+            if chosen is not None and chosen[0] == target:
+                key = chosen[1]
+            else:
+                keys = sorted((self.g.get_edge_data(source, target) or {}).keys())
+                if not keys:  # an exposure hop: the filter admits the internet, or the node
+                    steps.append("reaches")
+                    continue
+                key = keys[0]
+            steps.append(_step_label(_kind(key), self.g.edges[source, target, key]))
+        return {"path_names": names, "path_steps": steps}
+
+    def data_readers(self, principal: str) -> list[dict[str, Any]]:
+        """The sensitive data stores a principal can read: `can_read` edge properties with
+        the store as `target`, in store-id order."""
+        self.attack_steps()
+        if principal not in self.g:
+            return []
+        return [
+            {"target": target, **data}
+            for _, target, key, data in sorted(
+                self.g.out_edges(principal, keys=True, data=True), key=lambda e: (e[1], e[2])
+            )
+            if _kind(key) == escalation.READ_EDGE
+        ]
+
+
+def _step_label(kind: str, data: Mapping[str, Any]) -> str:
+    """One step of a path as text: the method, its permissions and what it acts on."""
+    parts = [", ".join(data.get("permissions") or ())]
+    if data.get("via"):
+        parts.append(f"on {data['via']}")
+    if data.get("detail"):
+        parts.append(f"[{data['detail']}]")
+    text = " ".join(p for p in parts if p)
+    return f"{kind} ({text})" if text else kind
+
 
 def _props_key(props: Mapping[str, Any]) -> str:
     return repr(sorted(props.items()))
@@ -385,6 +545,9 @@ def _placeholder(target: str) -> dict[str, Any]:
     """Data for a node only known as a relation target (so far)."""
     if target == INTERNET:
         return {"type": "internet", "name": "internet"}
-    if target.startswith("principal:"):
-        return {"type": "principal", "name": target.split(":", 2)[-1]}
+    if target.startswith("principal:") or escalation.is_admin_node(target):
+        kind, provider, name = target.split(":", 2)
+        if kind == "admin":
+            return {"type": "admin", "name": f"administrator of {name}", "provider": provider}
+        return {"type": "principal", "name": name, "provider": provider}
     return {"type": "unknown", "name": target}

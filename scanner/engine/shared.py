@@ -25,7 +25,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from scanner.catalog import TYPES
-from scanner.engine import capacity, monitoring, standards
+from scanner.engine import attack, capacity, monitoring, standards
 from scanner.engine.python_rules import GraphRuleFn, ResourceRuleFn
 
 __all__ = ["SHARED_CHECKS", "SharedCheck"]
@@ -70,6 +70,25 @@ SHARED_CHECKS: dict[str, SharedCheck] = {
         " (`alert`: a key of monitoring.GCP_ALERTS)",
         graph_types=tuple(monitoring.GCP_MONITORING_TYPES),
         graph_relations=(),  # reads attributes only
+    ),
+    # ------------------------------------------------------------------ attack paths
+    "attack.path_to_admin": SharedCheck(
+        fn=attack.path_to_admin,
+        params=attack.NoParams,
+        resource_types=attack.ADMIN_PATH_TYPES,
+        summary="a principal that is not an administrator can become one through"
+        ' "can become" steps (docs/attack-paths.md)',
+        graph_types=attack.GRAPH_TYPES,
+        graph_relations=("runs_as",),
+    ),
+    "attack.exposed_workload": SharedCheck(
+        fn=attack.exposed_workload,
+        params=attack.NoParams,
+        resource_types=attack.EXPOSED_WORKLOAD_TYPES,
+        summary="an internet-reachable workload runs as an identity that can become an"
+        " administrator or read a data store marked sensitive",
+        graph_types=attack.GRAPH_TYPES,
+        graph_relations=attack.GRAPH_RELATIONS,
     ),
     # ------------------------------------------------------------------ capacity
     "capacity.quota": SharedCheck(

@@ -13,6 +13,7 @@ queue and a planned queue with the same policy always get the same answer:
   case-insensitively (`action_matches`);
 - `may_allow(doc, action)` is true when an `Allow` statement covers the action on some
   resource: a cheap first test before `allows` is asked per resource;
+- `denies(doc, action, resource)` is true when an unconditional `Deny` covers the pair;
 - `allows(doc, action, resource)` is true when an `Allow` statement covers the pair and no
   unconditional `Deny` statement does. A `Condition` on an Allow does not stop it from
   counting: the permission exists whenever the condition holds;
@@ -52,6 +53,7 @@ __all__ = [
     "allows",
     "as_list",
     "condition_keys",
+    "denies",
     "denies_insecure_transport",
     "is_public_policy",
     "is_public_statement",
@@ -198,6 +200,21 @@ def allows(document: Any, action: str, resource: str = "*") -> bool:
         if effect == "Allow":
             granted = True
     return granted
+
+
+def denies(document: Any, action: str, resource: str = "*") -> bool:
+    """True when an unconditional `Deny` statement covers `action` on `resource`.
+
+    With `may_allow` it answers "is the action allowed on some resource?" for actions
+    whose resources are not known in advance (ec2:RunInstances, lambda:CreateFunction).
+    """
+    return any(
+        statement.get("Effect") == "Deny"
+        and not statement.get("Condition")
+        and _covers_action(statement, action)
+        and _covers_resource(statement, resource)
+        for statement in statements(document)
+    )
 
 
 # A NotAction list containing any of these leaves IAM changes denied.

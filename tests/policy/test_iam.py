@@ -14,6 +14,7 @@ from scanner.policy.iam import (
     allows,
     as_list,
     condition_keys,
+    denies,
     denies_insecure_transport,
     is_public_policy,
     is_public_statement,
@@ -333,3 +334,22 @@ def test_may_allow_is_true_when_some_allow_covers_the_action() -> None:
     assert may_allow(document, "sqs:SendMessage")  # NotAction iam:* leaves sqs allowed
     assert not may_allow({"Statement": []}, "s3:GetObject")
     assert may_allow(json.dumps(ADMIN), "anything:AtAll")  # the JSON text form too
+
+
+def test_denies_only_unconditional_denies_covering_the_pair() -> None:
+    document = {
+        "Statement": [
+            {"Effect": "Allow", "Action": "iam:*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "iam:PassRole", "Resource": "arn:aws:iam::1:role/admin"},
+            {
+                "Effect": "Deny",
+                "Action": "iam:CreateAccessKey",
+                "Resource": "*",
+                "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}},
+            },
+        ]
+    }
+    assert denies(document, "iam:PassRole", "arn:aws:iam::1:role/admin")
+    assert not denies(document, "iam:PassRole", "*")  # only one role is denied
+    assert not denies(document, "iam:CreateAccessKey", "*")  # conditional
+    assert not denies(document, "iam:AttachUserPolicy", "*")

@@ -192,7 +192,8 @@ def scan_snapshots(
 ) -> FindingsDocument:
     """Evaluate the rules over the snapshots' resources into a findings document (no gate).
 
-    `frameworks` limits the compliance sections (default: those of the providers seen).
+    `frameworks` chooses the compliance sections (default: the `default` frameworks of the
+    providers seen, the CIS benchmarks among the built-in ones).
     With `product_tags`, the same pass gathers headroom by product into `doc.capacity`
     (left None when the snapshots hold no capacity data). With `cost`, it gathers the
     list-price estimates too: `doc.cost` gets them with the snapshots' spend (None when

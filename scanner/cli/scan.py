@@ -86,8 +86,8 @@ __all__ = ["demo", "scan"]
     "--framework",
     "frameworks",
     multiple=True,
-    help="Report compliance for this framework id (repeatable; default: all for the"
-    " providers scanned), e.g. cis-aws-foundations-3.0.",
+    help="Report compliance for this framework id (repeatable; default: the CIS benchmarks"
+    " of the providers scanned), e.g. nist-800-53-rev5-aws (docs/frameworks.md).",
 )
 @product_tag_option("Default: capacity.product_tag in .pscan.yaml, else Product, App, Application.")
 @parallel_options

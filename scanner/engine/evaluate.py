@@ -596,11 +596,25 @@ def build_document(
     errors: Iterable[CollectionError] = (),
     frameworks: Iterable[str] | None = None,
 ) -> FindingsDocument:
-    """The findings document of a scan; frameworks default to those of the providers seen."""
+    """The findings document of a scan.
+
+    `frameworks` default to the `default` frameworks (the CIS benchmarks among the
+    built-in ones) of the providers seen. Each finding's `compliance` keeps the controls
+    of the chosen frameworks only, so a framework the report leaves out adds nothing to
+    it.
+    """
     if frameworks is None:
-        chosen = [fw for fw in ruleset.frameworks.values() if fw.provider in outcome.providers]
+        chosen = [
+            fw
+            for fw in ruleset.frameworks.values()
+            if fw.default and fw.provider in outcome.providers
+        ]
     else:
         chosen = [ruleset.frameworks[f] for f in frameworks]
+    reported = {fw.id for fw in chosen}
+    for finding in outcome.findings:
+        if finding.compliance:
+            finding.compliance = [r for r in finding.compliance if r.framework in reported]
     return FindingsDocument(
         tool_version=__version__,
         snapshots=list(snapshots),

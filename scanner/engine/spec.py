@@ -212,6 +212,10 @@ class FrameworkSpec(_Strict):
     title: str
     version: str
     provider: Literal["aws", "gcp"]
+    default: bool = Field(
+        default=True,
+        description="reported by a scan that names no framework (when its provider is seen)",
+    )
     controls: list[ControlSpec]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -62,6 +64,20 @@ def test_make_docs_runs_the_generator() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     target = makefile.split("\ndocs:", 1)[1].split("\n\n", 1)[0]
     assert "-m scanner.coverage" in target
+
+
+def test_generator_imports_no_cloud_client() -> None:
+    """The generator reads files and the rule packs only: no collector, no SDK."""
+    probe = (
+        "import sys, scanner.coverage; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('boto3', 'botocore', 'google', 'requests', 'urllib3') "
+        "or m.startswith('scanner.collectors')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.strip() == "[]"
 
 
 def test_committed_list_names_only_existing_rules(checklist: CheckList, ruleset: RuleSet) -> None:

@@ -58,6 +58,7 @@ unit: $(STAMP)
 
 docs: $(STAMP)
 	$(PY) -m scanner.docs
+	$(PY) -m scanner.coverage
 	$(PY) -m scanner.collectors.aws.permissions > docs/aws-permissions.md.tmp && mv docs/aws-permissions.md.tmp docs/aws-permissions.md
 
 # Graphviz renders SVG diagrams. Installed with apt-get where we may (root, Debian/Ubuntu);

@@ -25,7 +25,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from scanner.catalog import TYPES
-from scanner.engine import attack, capacity, monitoring, standards
+from scanner.engine import attack, capacity, grants, monitoring, standards, zones
 from scanner.engine.python_rules import GraphRuleFn, ResourceRuleFn
 
 __all__ = ["SHARED_CHECKS", "SharedCheck"]
@@ -89,6 +89,24 @@ SHARED_CHECKS: dict[str, SharedCheck] = {
         " administrator or read a data store marked sensitive",
         graph_types=attack.GRAPH_TYPES,
         graph_relations=attack.GRAPH_RELATIONS,
+    ),
+    # ------------------------------------------------------------------ IAM
+    "iam.policy_grants": SharedCheck(
+        fn=grants.policy_grants,
+        params=grants.GrantParams,
+        resource_types=grants.GRANT_TYPES,
+        summary="a customer managed or inline policy allows `action` on every resource"
+        " (`literal`: the statement names that very pattern, e.g. `kms:*`)",
+    ),
+    # ------------------------------------------------------------------ network
+    "network.multiple_azs": SharedCheck(
+        fn=zones.multiple_azs,
+        params=zones.ZonesParams,
+        resource_types=zones.ZONED_TYPES,
+        summary="the resource's subnets (a VPC's: the subnets in it) are in two or more"
+        " Availability Zones",
+        graph_types=(zones.SUBNET,),
+        graph_relations=("in_subnet", "in_vpc"),
     ),
     # ------------------------------------------------------------------ capacity
     "capacity.quota": SharedCheck(

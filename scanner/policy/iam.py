@@ -24,6 +24,11 @@ queue and a planned queue with the same policy always get the same answer:
   is false;
 - `admin_reason(statement)` says why a statement grants full administrator access
   (`*` on `*`, or `NotAction` that still leaves IAM allowed), or None;
+- `grants_on_every_resource(doc, action)` lists the `Allow` statements that grant an
+  action on every resource: by naming that very pattern (`kms:*`), or by any pattern
+  covering it short of the administrator `*`;
+- `documents_of(resource)` gives the policy documents a pscan IAM resource holds: a
+  managed policy's default version, or a user's, group's or role's inline policies;
 - `trust_grants(doc)` lists who may assume a role: one `TrustGrant` per principal of each
   `Allow` statement, with its account and the condition keys that restrict it.
 
@@ -55,6 +60,8 @@ __all__ = [
     "condition_keys",
     "denies",
     "denies_insecure_transport",
+    "documents_of",
+    "grants_on_every_resource",
     "is_public_policy",
     "is_public_statement",
     "limits_callers",
@@ -253,6 +260,43 @@ def admin_statements(document: Any) -> list[tuple[int, Mapping[str, Any], str]]:
         if reason is not None:
             out.append((index, statement, reason))
     return out
+
+
+def grants_on_every_resource(
+    document: Any, action: str, *, literal: bool = False
+) -> list[tuple[int, Mapping[str, Any]]]:
+    """(index, statement) of each `Allow` that grants `action` on every resource.
+
+    With `literal`, the statement must name the pattern itself (`kms:*` for "full access
+    to KMS"); otherwise any action pattern covering it counts (`sts:*` and `sts:Assume*`
+    for `sts:AssumeRole`), except the administrator `*`, which `admin_reason` reports.
+    `NotAction` statements are left to `admin_reason` too.
+    """
+    wanted = action.lower()
+    out = []
+    for index, statement in enumerate(statements(document)):
+        if statement.get("Effect") != "Allow" or not _covers_resource(statement, "*"):
+            continue
+        patterns = {str(p).lower() for p in as_list(statement.get("Action"))} - {"*", "*:*"}
+        if (wanted in patterns) if literal else any(action_matches(p, wanted) for p in patterns):
+            out.append((index, statement))
+    return out
+
+
+def documents_of(resource: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """(policy name, document) of each policy a pscan IAM resource holds.
+
+    An `aws.iam.policy` holds its default version; a user, group or role its inline
+    policies (its attached managed policies are resources of their own).
+    """
+    attributes: Mapping[str, Any] = resource.get("attributes") or {}
+    if resource.get("type") == "aws.iam.policy":
+        return [(str(resource.get("name") or resource.get("id")), attributes.get("document"))]
+    return [
+        (str(inline.get("name")), inline.get("document"))
+        for inline in as_list(attributes.get("inline_policies"))
+        if isinstance(inline, Mapping)
+    ]
 
 
 def principals(statement: Mapping[str, Any]) -> list[tuple[str, str]]:

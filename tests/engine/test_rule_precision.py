@@ -230,6 +230,7 @@ def hardened_aws() -> list[dict[str, Any]]:
                 "public_ip": None,
                 "imds": {"http_tokens": "required", "http_endpoint": "enabled"},
                 "iam_instance_profile": f"arn:aws:iam::{AWS_ACCOUNT}:instance-profile/app",
+                "monitoring": "enabled",
                 "secrets": [],
                 "root_volume_encrypted": True,
             },
@@ -339,6 +340,33 @@ def hardened_aws() -> list[dict[str, Any]]:
                 "last_used_at": RECENT,
                 "is_service_linked": False,
             },
+        ),
+        _resource(
+            "aws.iam.role",
+            f"arn:aws:iam::{AWS_ACCOUNT}:role/security-audit",
+            {
+                "trust_policy": {
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"AWS": f"arn:aws:iam::{AWS_ACCOUNT}:root"},
+                            "Action": "sts:AssumeRole",
+                            "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
+                        }
+                    ]
+                },
+                "attached_policies": ["arn:aws:iam::aws:policy/SecurityAudit"],
+                "inline_policies": [],
+                "last_used_at": RECENT,
+                "is_service_linked": False,
+            },
+            name="security-audit",
+        ),
+        _resource(
+            "aws.backup.plan",
+            f"arn:aws:backup:eu-west-1:{AWS_ACCOUNT}:backup-plan:daily",
+            {"rules": [{"name": "daily-35d", "target_vault": "main", "delete_after_days": 35}]},
+            name="daily",
         ),
         _resource(
             "aws.kms.key",
@@ -455,6 +483,8 @@ def hardened_gcp() -> list[dict[str, Any]]:
                 "uniform_bucket_level_access": True,
                 "public_access_prevention": "enforced",
                 "versioning_enabled": True,
+                "lifecycle_rule_count": 1,
+                "logging_bucket": "acme-access-logs",
                 "retention_period_days": 365,
                 "retention_policy_locked": True,
                 "is_public": False,
@@ -540,6 +570,7 @@ def hardened_gcp() -> list[dict[str, Any]]:
                 "can_ip_forward": False,
                 "shielded_vm": {"secure_boot": True, "vtpm": True, "integrity_monitoring": True},
                 "confidential_compute": True,
+                "deletion_protection": True,
                 "is_gke_node": False,
                 "secrets": [],
             },
@@ -568,6 +599,8 @@ def hardened_gcp() -> list[dict[str, Any]]:
                 "uniform_bucket_level_access": True,
                 "public_access_prevention": "enforced",
                 "versioning_enabled": True,
+                "lifecycle_rule_count": 1,
+                "logging_bucket": "acme-access-logs",
                 "retention_period_days": None,
                 "kms_key_name": GCP_KEY,
                 "iam_bindings": [],

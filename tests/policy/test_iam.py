@@ -16,6 +16,8 @@ from scanner.policy.iam import (
     condition_keys,
     denies,
     denies_insecure_transport,
+    documents_of,
+    grants_on_every_resource,
     is_public_policy,
     is_public_statement,
     may_allow,
@@ -353,3 +355,34 @@ def test_denies_only_unconditional_denies_covering_the_pair() -> None:
     assert not denies(document, "iam:PassRole", "*")  # only one role is denied
     assert not denies(document, "iam:CreateAccessKey", "*")  # conditional
     assert not denies(document, "iam:AttachUserPolicy", "*")
+
+
+# ---------------------------------------------------------------------- grants on every resource
+def test_grants_on_every_resource_literal_and_covering() -> None:
+    document = {
+        "Statement": [
+            {"Effect": "Allow", "Action": ["s3:GetObject", "KMS:*"], "Resource": "*"},
+            {"Effect": "Allow", "Action": "sts:Assume*", "NotResource": "arn:aws:iam::1:role/x"},
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::1:role/y"},
+            {"Effect": "Deny", "Action": "cloudtrail:*", "Resource": "*"},
+            {"Effect": "Allow", "Action": "*", "Resource": "*"},
+        ]
+    }
+    assert [i for i, _ in grants_on_every_resource(document, "kms:*", literal=True)] == [0]
+    # a covering pattern counts unless literal; the admin "*" never does
+    assert [i for i, _ in grants_on_every_resource(document, "sts:AssumeRole")] == [1]
+    assert grants_on_every_resource(document, "sts:AssumeRole", literal=True) == []
+    assert grants_on_every_resource(document, "cloudtrail:*", literal=True) == []
+    assert grants_on_every_resource("not json", "kms:*") == []
+
+
+def test_documents_of_managed_and_inline() -> None:
+    managed = {"type": "aws.iam.policy", "name": "p", "attributes": {"document": {"x": 1}}}
+    role = {
+        "type": "aws.iam.role",
+        "name": "r",
+        "attributes": {"inline_policies": [{"name": "a", "document": "{}"}, "junk"]},
+    }
+    assert documents_of(managed) == [("p", {"x": 1})]
+    assert documents_of(role) == [("a", "{}")]
+    assert documents_of({"type": "aws.iam.user", "attributes": {}}) == []

@@ -1,9 +1,10 @@
 """One region of an account with its detective and default-encryption settings (aws.region).
 
 Reads EBS encryption by default, GuardDuty detectors, Security Hub, AWS Config
-recorders and IAM Access Analyzer analyzers. Each check is read on its own: a denied or
-unavailable service leaves its attribute null and records a collection error. The
-orchestrator fills `resource_count` once every service of the region has finished.
+recorders, and IAM Access Analyzer analyzers with their active findings
+(`accessanalyzer.py`). Each check is read on its own: a denied or unavailable service
+leaves its attribute null and records a collection error. The orchestrator fills
+`resource_count` once every service of the region has finished.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from scanner.collectors.aws import accessanalyzer
 from scanner.collectors.aws.context import Scope, ServiceContext, missing_as
 from scanner.model import Resource
 
@@ -49,11 +51,7 @@ def fetch(ctx: ServiceContext) -> dict[str, Any]:
     if recorders is not None and statuses is not None:
         raw["config_recorders"] = recorders.get("ConfigurationRecorders") or []
         raw["config_recorder_status"] = statuses.get("ConfigurationRecordersStatus") or []
-    analyzers = ctx.attempt(
-        ctx.paginate, ctx.client("accessanalyzer"), "list_analyzers", "analyzers"
-    )
-    if analyzers is not None:
-        raw["analyzers"] = analyzers
+    raw.update(accessanalyzer.fetch(ctx))
     return raw
 
 
@@ -68,6 +66,16 @@ def _config_enabled(raw: Mapping[str, Any]) -> bool | None:
         if recorder.get("name") in recording and group.get("allSupported", False):
             return True
     return False
+
+
+def _finding_counts(counts: Mapping[str, Mapping[str, int]] | None) -> dict[str, int | None]:
+    """Findings summed over analyzers; null without an external-access analyzer or data."""
+    if not counts:
+        return dict.fromkeys(("access_analyzer_active_findings", "access_analyzer_public_findings"))
+    return {
+        "access_analyzer_active_findings": sum(c["active"] for c in counts.values()),
+        "access_analyzer_public_findings": sum(c["public"] for c in counts.values()),
+    }
 
 
 def to_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
@@ -86,6 +94,7 @@ def to_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
         "access_analyzer_enabled": None
         if analyzers is None
         else any(a.get("status") == "ACTIVE" for a in analyzers),
+        **_finding_counts(raw.get("analyzer_findings")),
         "resource_count": 0,
     }
     return [scope.resource(region_arn(scope), "aws.region", scope.region, attributes, raw=raw)]

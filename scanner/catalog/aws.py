@@ -32,12 +32,22 @@ AWS_TYPES: dict[str, ResourceType] = {
             "securityhub_enabled": "Security Hub is enabled",
             "config_recorder_enabled": "an AWS Config recorder records all resources",
             "access_analyzer_enabled": "an active IAM Access Analyzer exists",
-            "access_analyzer_active_findings": "active findings of the region's active"
-            " external-access analyzers (ACCOUNT or ORGANIZATION; summed over analyzers);"
-            " null when no such analyzer or the findings could not be read",
-            "access_analyzer_public_findings": "those of the active findings that make a"
-            " resource public (isPublic); null likewise",
             "resource_count": "resources collected in this region",
+        },
+    ),
+    "aws.accessanalyzer.analyzer": ResourceType(
+        "An IAM Access Analyzer analyzer of one region, with its open findings.",
+        {
+            "analyzer_type": "ACCOUNT, ORGANIZATION (external access), ACCOUNT_UNUSED_ACCESS,"
+            " ORGANIZATION_UNUSED_ACCESS, ACCOUNT_INTERNAL_ACCESS, ...",
+            "status": "ACTIVE, CREATING, DISABLED or FAILED",
+            "external_access": "the analyzer reports access from outside its zone of trust"
+            " (type ACCOUNT or ORGANIZATION)",
+            "active_findings": "ACTIVE findings (ListFindings); null for analyzers that are not"
+            " active external-access ones, or when the findings could not be read",
+            "public_findings": "those of the active findings that make a resource public"
+            " (isPublic); null likewise",
+            "created_at": "creation time",
         },
     ),
     # ----------------------------------------------------------------- IAM

@@ -47,6 +47,9 @@ PLACEMENTS: dict[str, Placement] = {
     # ------------------------------------------------------------------------- AWS
     "aws.account": _p("management", "AWS account", "AWS account"),
     "aws.region": _p("management", "AWS region", "AWS region"),
+    "aws.accessanalyzer.analyzer": _p(
+        "security", "Access Analyzer analyzer", "AWS IAM Access Analyzer"
+    ),
     "aws.iam.user": _p("identity", "IAM user", "AWS IAM"),
     "aws.iam.group": _p("identity", "IAM group", "AWS IAM"),
     "aws.iam.role": _p("identity", "IAM role", "AWS IAM"),

@@ -1,10 +1,10 @@
 """One region of an account with its detective and default-encryption settings (aws.region).
 
 Reads EBS encryption by default, GuardDuty detectors, Security Hub, AWS Config
-recorders, and IAM Access Analyzer analyzers with their active findings
-(`accessanalyzer.py`). Each check is read on its own: a denied or unavailable service
-leaves its attribute null and records a collection error. The orchestrator fills
-`resource_count` once every service of the region has finished.
+recorders, and IAM Access Analyzer analyzers (also resources of their own, with their
+active findings: `accessanalyzer.py`). Each check is read on its own: a denied or
+unavailable service leaves its attribute null and records a collection error. The
+orchestrator fills `resource_count` once every service of the region has finished.
 """
 
 from __future__ import annotations
@@ -68,18 +68,9 @@ def _config_enabled(raw: Mapping[str, Any]) -> bool | None:
     return False
 
 
-def _finding_counts(counts: Mapping[str, Mapping[str, int]] | None) -> dict[str, int | None]:
-    """Findings summed over analyzers; null without an external-access analyzer or data."""
-    if not counts:
-        return dict.fromkeys(("access_analyzer_active_findings", "access_analyzer_public_findings"))
-    return {
-        "access_analyzer_active_findings": sum(c["active"] for c in counts.values()),
-        "access_analyzer_public_findings": sum(c["public"] for c in counts.values()),
-    }
-
-
 def to_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
-    """The aws.region resource (resource_count 0 until the orchestrator fills it)."""
+    """The aws.region resource (resource_count 0 until the orchestrator fills it), and the
+    region's Access Analyzer analyzers."""
     detectors = raw.get("guardduty_detectors")
     analyzers = raw.get("analyzers")
     hub = raw.get("securityhub_hub")
@@ -94,10 +85,16 @@ def to_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
         "access_analyzer_enabled": None
         if analyzers is None
         else any(a.get("status") == "ACTIVE" for a in analyzers),
-        **_finding_counts(raw.get("analyzer_findings")),
         "resource_count": 0,
     }
-    return [scope.resource(region_arn(scope), "aws.region", scope.region, attributes, raw=raw)]
+    region = scope.resource(
+        region_arn(scope),
+        "aws.region",
+        scope.region,
+        attributes,
+        raw={k: v for k, v in raw.items() if k != "analyzer_findings"},
+    )
+    return [region, *accessanalyzer.to_resources(raw, scope)]
 
 
 def collect(ctx: ServiceContext) -> list[Resource]:

@@ -45,6 +45,7 @@ PRIMARY: dict[str, tuple[str, Mapper]] = {
     "aws_alb": ("aws.elbv2.load_balancer", aws_network.load_balancer),
     "aws_flow_log": ("aws.ec2.flow_log", aws_network.flow_log),
     "aws_apigatewayv2_api": ("aws.apigatewayv2.api", aws_apigateway.apigatewayv2_api),
+    "aws_accessanalyzer_analyzer": ("aws.accessanalyzer.analyzer", aws_iam.access_analyzer),
     "aws_iam_policy": ("aws.iam.policy", aws_iam.iam_policy),
     "aws_iam_role": ("aws.iam.role", aws_iam.iam_role),
     "aws_iam_user": ("aws.iam.user", aws_iam.iam_user),

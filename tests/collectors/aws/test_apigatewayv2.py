@@ -8,6 +8,8 @@ from typing import Any
 
 from scanner.collectors.aws.apigatewayv2 import integration_target, to_resources
 from scanner.collectors.aws.context import Scope
+from scanner.collectors.terraform import parse_plan
+from scanner.engine import evaluate, load_rules
 
 from .conftest import ACCOUNT, REGION, Moto, targets
 from .test_collect import inject, library_collect, resources
@@ -191,3 +193,34 @@ def test_integration_targets() -> None:
     assert integration_target({"IntegrationUri": nlb}) == LB.replace("/app/", "/net/")
     assert integration_target({"IntegrationUri": "https://backend.example.com"}) is None
     assert integration_target({}) is None
+
+
+def test_stage_access_logging_rule_judges_live_and_plan_alike(moto: Moto, collect: Any) -> None:
+    _seed_http_api(moto)
+    _seed_websocket_api(moto)
+    live = collect("--services", "apigatewayv2", "--regions", REGION)
+    rules = load_rules().select(ids=["aws_apigatewayv2_api_stage_access_logging_enabled"])
+    in_live = evaluate(rules, live.of_type("aws.apigatewayv2.api"))
+    assert [f.resource.name for f in in_live.findings] == ["chat"]  # its stage logs nothing
+    plan = parse_plan(
+        {
+            "format_version": "1.2",
+            "resource_changes": [
+                _change("aws_apigatewayv2_api", "chat", {"name": "chat"}),
+                _change("aws_apigatewayv2_stage", "live", {"api_id": "chat", "name": "live"}),
+            ],
+        }
+    )
+    in_plan = evaluate(rules, [r.model_dump(mode="json") for r in plan.resources])
+    assert [f.resource.id for f in in_plan.findings] == ["tf://aws_apigatewayv2_api.chat"]
+    assert set(in_plan.findings[0].evidence) == set(in_live.findings[0].evidence)
+
+
+def _change(tf_type: str, name: str, after: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "address": f"{tf_type}.{name}",
+        "mode": "managed",
+        "type": tf_type,
+        "name": name,
+        "change": {"actions": ["create"], "before": None, "after": after, "after_unknown": {}},
+    }

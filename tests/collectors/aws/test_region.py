@@ -14,6 +14,10 @@ from .conftest import ACCOUNT, REGION, Moto
 from .test_collect import inject, library_collect, resources
 from .test_servicequotas import shaped
 
+_ANALYZER = f"arn:aws:access-analyzer:{REGION}:{ACCOUNT}:analyzer/account"
+_UNUSED = f"arn:aws:access-analyzer:{REGION}:{ACCOUNT}:analyzer/unused"
+_WHEN = "2025-01-02T03:04:05Z"
+
 
 def test_normaliser_on_service_responses() -> None:
     raw = {
@@ -22,21 +26,17 @@ def test_normaliser_on_service_responses() -> None:
         "securityhub_hub": {"HubArn": f"arn:aws:securityhub:{REGION}:{ACCOUNT}:hub/default"},
         "config_recorders": [{"name": "default", "recordingGroup": {"allSupported": False}}],
         "config_recorder_status": [{"name": "default", "recording": True}],
-        "analyzers": [{"name": "a", "status": "ACTIVE", "type": "ACCOUNT"}],
-        "analyzer_findings": {
-            "arn:a": {"active": 3, "public": 1},
-            "arn:b": {"active": 2, "public": 0},
-        },
+        "analyzers": [{"arn": _ANALYZER, "name": "a", "status": "ACTIVE", "type": "ACCOUNT"}],
+        "analyzer_findings": {_ANALYZER: {"active": 3, "public": 1}},
     }
-    [region] = to_resources(raw, Scope(account=ACCOUNT, region=REGION))
+    [region, analyzer] = to_resources(raw, Scope(account=ACCOUNT, region=REGION))
+    assert analyzer.attributes["public_findings"] == 1
     assert region.attributes == {
         "ebs_encryption_by_default": True,
         "guardduty_enabled": False,
         "securityhub_enabled": True,
         "config_recorder_enabled": False,  # records only some resource types
         "access_analyzer_enabled": True,
-        "access_analyzer_active_findings": 5,
-        "access_analyzer_public_findings": 1,
         "resource_count": 0,
     }
     [unknown] = to_resources({}, Scope(account=ACCOUNT, region=REGION))
@@ -66,7 +66,7 @@ def test_collects_detective_settings(moto: Moto, collect: Any) -> None:
     assert attrs["securityhub_enabled"] is True
     assert attrs["config_recorder_enabled"] is True
     assert attrs["access_analyzer_enabled"] is None  # moto has no Access Analyzer
-    assert attrs["access_analyzer_active_findings"] is None
+    assert snap.of_type("aws.accessanalyzer.analyzer") == []
     [error] = [e for e in snap.errors() if e["service"] == "region"]
     assert (error["operation"], error["code"]) == ("ListAnalyzers", "500")
     assert attrs["resource_count"] == len(snap.resources()) - 1
@@ -79,11 +79,6 @@ def test_nothing_enabled(moto: Moto, collect: Any) -> None:
     assert attrs["securityhub_enabled"] is False
     assert attrs["config_recorder_enabled"] is False
     assert attrs["ebs_encryption_by_default"] is False
-
-
-_ANALYZER = f"arn:aws:access-analyzer:{REGION}:{ACCOUNT}:analyzer/account"
-_UNUSED = f"arn:aws:access-analyzer:{REGION}:{ACCOUNT}:analyzer/unused"
-_WHEN = "2025-01-02T03:04:05Z"
 
 
 def _finding(number: int, *, public: bool) -> dict[str, Any]:
@@ -130,12 +125,23 @@ def test_access_analyzer_findings_from_answers_shaped_like_the_service(
         ),
     )
     assert manifest.errors == []
-    [region] = [r for r in resources(out) if r["type"] == "aws.region"]
-    attrs = region["attributes"]
-    assert attrs["access_analyzer_enabled"] is True
-    assert attrs["access_analyzer_active_findings"] == 2
-    assert attrs["access_analyzer_public_findings"] == 1
-    assert len(asked) == 1  # the unused-access analyzer reports no external access
+    got = {r["type"]: r for r in resources(out)}
+    assert got["aws.region"]["attributes"]["access_analyzer_enabled"] is True
+    collected = {
+        r["name"]: r["attributes"]
+        for r in resources(out)
+        if r["type"] == "aws.accessanalyzer.analyzer"
+    }
+    assert collected["account"] == {
+        "analyzer_type": "ACCOUNT",
+        "status": "ACTIVE",
+        "external_access": True,
+        "active_findings": 2,
+        "public_findings": 1,
+        "created_at": _WHEN,
+    }
+    assert collected["unused"]["active_findings"] is None  # not an external-access analyzer
+    assert len(asked) == 1  # so its findings are not asked for
     assert json.loads(bodies[0]["body"]) == {
         "analyzerArn": _ANALYZER,
         "filter": {"status": {"eq": ["ACTIVE"]}},

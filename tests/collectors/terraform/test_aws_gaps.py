@@ -3,6 +3,8 @@ ownership, EFS backup policies."""
 
 from __future__ import annotations
 
+from scanner.engine import evaluate
+from scanner.engine.loader import RuleSet
 from scanner.model import UNKNOWN
 
 from .conftest import change, one, small_plan
@@ -154,3 +156,20 @@ def test_efs_backup_policy() -> None:
         for name in ("on", "off", "old")
     }
     assert got == {"on": True, "off": False, "old": UNKNOWN}
+
+
+def test_access_analyzers_and_their_findings_rule(ruleset: RuleSet) -> None:
+    plan = small_plan(
+        change("aws_accessanalyzer_analyzer.account", {"analyzer_name": "account"}),
+        change(
+            "aws_accessanalyzer_analyzer.unused",
+            {"analyzer_name": "unused", "type": "ACCOUNT_UNUSED_ACCESS"},
+        ),
+    )
+    account = one(plan, "aws_accessanalyzer_analyzer.account").attributes
+    assert (account["analyzer_type"], account["external_access"]) == ("ACCOUNT", True)
+    assert account["public_findings"] == UNKNOWN  # the analyzer has not run yet
+    assert one(plan, "aws_accessanalyzer_analyzer.unused").attributes["public_findings"] is None
+    rules = ruleset.select(ids=["aws_accessanalyzer_analyzer_no_public_findings"])
+    outcome = evaluate(rules, [r.model_dump(mode="json") for r in plan.resources])
+    assert outcome.findings == []  # nothing to report before it runs

@@ -17,6 +17,7 @@ from typing import Any
 from scanner.collectors.aws.context import Scope, ServiceContext
 from scanner.collectors.aws.normalise import iso, rel, tags_of
 from scanner.model import Relation, Resource
+from scanner.policy.network import open_api_routes
 
 __all__ = ["api_arn", "collect", "fetch", "integration_target", "to_resources"]
 
@@ -24,8 +25,6 @@ _LAMBDA = re.compile(r"arn:[\w-]+:lambda:[\w-]+:\d{12}:function:[\w-]+")
 _LISTENER = re.compile(
     r"^(arn:[\w-]+:elasticloadbalancing:[\w-]+:\d{12}:)listener/((?:app|net)/[^/]+/[^/]+)/"
 )
-# WebSocket APIs take authorization on $connect only; HTTP APIs on every route.
-_WEBSOCKET_AUTHORIZED = "$connect"
 
 
 def api_arn(scope: Scope, api_id: str) -> str:
@@ -124,15 +123,6 @@ def _route(route: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _open_routes(routes: list[dict[str, Any]], protocol: Any) -> list[Any]:
-    return [
-        r["route_key"]
-        for r in routes
-        if r["authorization_type"] == "NONE"
-        and (protocol != "WEBSOCKET" or r["route_key"] == _WEBSOCKET_AUTHORIZED)
-    ]
-
-
 def _custom_domains(
     api_id: str, domains: list[dict[str, Any]] | None
 ) -> tuple[list[dict[str, Any]] | None, bool]:
@@ -212,7 +202,7 @@ def _api(item: Mapping[str, Any], domains: list[dict[str, Any]] | None, scope: S
         "disable_execute_api_endpoint": disabled,
         "stages": stages,
         "routes": routes,
-        "open_routes": None if routes is None else _open_routes(routes, protocol),
+        "open_routes": None if routes is None else open_api_routes(protocol, routes),
         "authorizers": None
         if authorizers is None
         else [

@@ -16,6 +16,7 @@ from scanner.collectors.terraform.builder import Builder, append_items, relation
 from scanner.collectors.terraform.instances import Instance
 from scanner.collectors.terraform.values import as_bool, first_block, is_known
 from scanner.model import UNKNOWN, Resource
+from scanner.policy.network import open_api_routes
 
 __all__ = [
     "apigatewayv2_api",
@@ -24,8 +25,6 @@ __all__ = [
     "fold_apigatewayv2_route",
     "fold_apigatewayv2_stage",
 ]
-
-_WEBSOCKET_AUTHORIZED = "$connect"
 
 
 def _route(route_key: Any, authorization_type: Any, **more: Any) -> dict[str, Any]:
@@ -93,16 +92,11 @@ def fold_apigatewayv2_stage(b: Builder, inst: Instance, api: Resource) -> None:
     """aws_apigatewayv2_stage -> one entry of the API's `stages` (and `logs_to`)."""
     stage = _stage(inst.values)
     append_items(api, "stages", [stage])
-    api.relations += relations_to(
-        "logs_to",
-        b.link_nested(
-            inst,
-            first_block(inst.values, "access_log_settings") or {},
-            "destination_arn",
-            ("aws_cloudwatch_log_group",),
-            "aws.logs.log_group",
-        ),
-    )
+    logs = first_block(inst.values, "access_log_settings")
+    if isinstance(logs, dict):
+        groups = ("aws_cloudwatch_log_group",)
+        link = b.link_nested(inst, logs, "destination_arn", groups, "aws.logs.log_group")
+        api.relations += relations_to("logs_to", link)
 
 
 def fold_apigatewayv2_route(b: Builder, inst: Instance, api: Resource) -> None:
@@ -116,11 +110,7 @@ def fold_apigatewayv2_route(b: Builder, inst: Instance, api: Resource) -> None:
         integration_id=str(v.get("target") or "").removeprefix("integrations/") or None,
     )
     append_items(api, "routes", [route])
-    websocket = api.attributes.get("protocol_type") == "WEBSOCKET"
-    if route["authorization_type"] == "NONE" and (
-        not websocket or route["route_key"] == _WEBSOCKET_AUTHORIZED
-    ):
-        append_items(api, "open_routes", [route["route_key"]])
+    append_items(api, "open_routes", open_api_routes(api.attributes.get("protocol_type"), [route]))
 
 
 def fold_apigatewayv2_authorizer(b: Builder, inst: Instance, api: Resource) -> None:

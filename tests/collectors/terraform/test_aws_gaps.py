@@ -173,3 +173,41 @@ def test_access_analyzers_and_their_findings_rule(ruleset: RuleSet) -> None:
     rules = ruleset.select(ids=["aws_accessanalyzer_analyzer_no_public_findings"])
     outcome = evaluate(rules, [r.model_dump(mode="json") for r in plan.resources])
     assert outcome.findings == []  # nothing to report before it runs
+
+
+def test_websocket_api_is_open_only_through_connect() -> None:
+    plan = small_plan(
+        change("aws_apigatewayv2_api.chat", {"name": "chat", "protocol_type": "WEBSOCKET"}),
+        change("aws_apigatewayv2_route.connect", {"api_id": "chat", "route_key": "$connect"}),
+        change("aws_apigatewayv2_route.default", {"api_id": "chat", "route_key": "$default"}),
+    )
+    chat = one(plan, "aws_apigatewayv2_api.chat").attributes
+    assert [r["route_key"] for r in chat["routes"]] == ["$connect", "$default"]
+    assert chat["open_routes"] == ["$connect"]
+
+
+def test_stage_logs_known_only_after_apply() -> None:
+    plan = small_plan(
+        change("aws_cloudwatch_log_group.access", {"name": "access", "arn": "arn:aws:logs:g"}),
+        change("aws_apigatewayv2_api.a", {"name": "a", "protocol_type": "HTTP", "id": "a1"}),
+        change(
+            "aws_apigatewayv2_stage.known",
+            {
+                "api_id": "a1",
+                "name": "prod",
+                "access_log_settings": [{"destination_arn": "arn:aws:logs:g"}],
+            },
+        ),
+        change(
+            "aws_apigatewayv2_stage.later",
+            {"api_id": "a1", "name": "dev"},
+            unknown={"access_log_settings": True},
+        ),
+    )
+    api = one(plan, "aws_apigatewayv2_api.a")
+    known, later = api.attributes["stages"]
+    assert known["access_logs_enabled"] is True
+    assert later["access_logs_enabled"] == UNKNOWN
+    assert [(r.type, r.target) for r in api.relations] == [
+        ("logs_to", "tf://aws_cloudwatch_log_group.access")
+    ]

@@ -35,6 +35,21 @@ AWS_TYPES: dict[str, ResourceType] = {
             "resource_count": "resources collected in this region",
         },
     ),
+    "aws.accessanalyzer.analyzer": ResourceType(
+        "An IAM Access Analyzer analyzer of one region, with its open findings.",
+        {
+            "analyzer_type": "ACCOUNT, ORGANIZATION (external access), ACCOUNT_UNUSED_ACCESS,"
+            " ORGANIZATION_UNUSED_ACCESS, ACCOUNT_INTERNAL_ACCESS, ...",
+            "status": "ACTIVE, CREATING, DISABLED or FAILED",
+            "external_access": "the analyzer reports access from outside its zone of trust"
+            " (type ACCOUNT or ORGANIZATION)",
+            "active_findings": "ACTIVE findings (ListFindings); null for analyzers that are not"
+            " active external-access ones, or when the findings could not be read",
+            "public_findings": "those of the active findings that make a resource public"
+            " (isPublic); null likewise",
+            "created_at": "creation time",
+        },
+    ),
     # ----------------------------------------------------------------- IAM
     "aws.iam.user": ResourceType(
         "An IAM user.",
@@ -465,6 +480,27 @@ AWS_TYPES: dict[str, ResourceType] = {
         {"encrypted_by": "aws.kms.key"},
     ),
     # ----------------------------------------------------------------- AWS: more network
+    "aws.ec2.flow_log": ResourceType(
+        "A VPC flow log: traffic records of a VPC, subnet or network interface.",
+        {
+            "flow_log_id": "fl-... id",
+            "resource_id": "the VPC, subnet, network interface or transit gateway id it covers",
+            "resource_type": "VPC, Subnet, NetworkInterface, TransitGateway or"
+            " TransitGatewayAttachment (from the id's prefix)",
+            "traffic_type": "ACCEPT, REJECT or ALL",
+            "status": "ACTIVE (DescribeFlowLogs FlowLogStatus)",
+            "deliver_logs_status": "SUCCESS or FAILED (the last delivery)",
+            "destination_type": "cloud-watch-logs, s3 or kinesis-data-firehose",
+            "destination": "the destination ARN (S3 bucket ARN without its prefix, log"
+            " group ARN, or Firehose stream ARN)",
+            "log_format": "the record format (${version} ${account-id} ... by default)",
+            "max_aggregation_interval": "seconds (60 or 600)",
+        },
+        {
+            "attached_to": "aws.ec2.vpc / aws.ec2.subnet / network interface it covers",
+            "logs_to": "aws.s3.bucket / aws.logs.log_group receiving the records",
+        },
+    ),
     "aws.ec2.route_table": ResourceType(
         "A VPC route table.",
         {
@@ -535,6 +571,38 @@ AWS_TYPES: dict[str, ResourceType] = {
             "stages": "list of {name, logging_level, tracing_enabled, cache_encrypted,"
             " web_acl_arn, client_certificate_id, access_logs_enabled}",
             "created_at": "creation time",
+        },
+    ),
+    "aws.apigatewayv2.api": ResourceType(
+        "An API Gateway v2 API (HTTP or WebSocket) with its stages, routes and authorizers.",
+        {
+            "api_id": "the API id",
+            "protocol_type": "HTTP or WEBSOCKET",
+            "api_endpoint": "the default execute-api endpoint URL",
+            "endpoint_type": "REGIONAL (HTTP and WebSocket APIs have regional endpoints only)",
+            "disable_execute_api_endpoint": "the default execute-api endpoint is turned off"
+            " (clients must use a custom domain name)",
+            "stages": "list of {name, auto_deploy, access_logs_enabled, access_log_destination"
+            " (log group ARN), default_route_throttling ({burst_limit, rate_limit}, or null"
+            " when not set), detailed_metrics_enabled, logging_level (WebSocket execution"
+            " logging: OFF, ERROR, INFO; null for HTTP APIs), data_trace_enabled,"
+            " client_certificate_id}; null when unreadable",
+            "routes": "list of {route_key, authorization_type (NONE, AWS_IAM, CUSTOM, JWT),"
+            " authorizer_id, api_key_required, integration_id}; null when unreadable",
+            "open_routes": "route keys callable without authorization (for WebSocket APIs only"
+            " $connect, the one route that takes authorization); null when unreadable",
+            "authorizers": "list of {id, name, type (JWT or REQUEST)}; null when unreadable",
+            "custom_domains": "custom domain names mapped to the API: list of {domain_name,"
+            " mtls_enabled, security_policy (TLS_1_2), endpoint_type}; null when unreadable",
+            "mtls_enabled": "clients must present a certificate: the execute-api endpoint is"
+            " off and every mapped custom domain has a mutual-TLS truststore; null when the"
+            " domains could not be read",
+            "created_at": "creation time",
+        },
+        {
+            "routes_to": "aws.lambda.function / aws.elbv2.load_balancer behind its integrations"
+            " (property route_keys)",
+            "logs_to": "aws.logs.log_group receiving stage access logs",
         },
     ),
     "aws.route53.hosted_zone": ResourceType(

@@ -47,6 +47,9 @@ PLACEMENTS: dict[str, Placement] = {
     # ------------------------------------------------------------------------- AWS
     "aws.account": _p("management", "AWS account", "AWS account"),
     "aws.region": _p("management", "AWS region", "AWS region"),
+    "aws.accessanalyzer.analyzer": _p(
+        "security", "Access Analyzer analyzer", "AWS IAM Access Analyzer"
+    ),
     "aws.iam.user": _p("identity", "IAM user", "AWS IAM"),
     "aws.iam.group": _p("identity", "IAM group", "AWS IAM"),
     "aws.iam.role": _p("identity", "IAM role", "AWS IAM"),
@@ -60,6 +63,7 @@ PLACEMENTS: dict[str, Placement] = {
     "aws.ec2.nat_gateway": _p("network", "NAT gateway", "Amazon VPC"),
     "aws.ec2.eip": _p("network", "Elastic IP", "Amazon EC2"),
     "aws.ec2.route_table": _p("network", "route table", "Amazon VPC"),
+    "aws.ec2.flow_log": _p("observability", "VPC flow log", "Amazon VPC"),
     "aws.ec2.instance": _p("compute", "EC2 instance", "Amazon EC2"),
     "aws.ec2.volume": _p("data", "EBS volume", "Amazon EBS"),
     "aws.ec2.snapshot": _p("data", "EBS snapshot", "Amazon EBS"),
@@ -76,6 +80,7 @@ PLACEMENTS: dict[str, Placement] = {
     "aws.cloudfront.distribution": _p("edge", "CloudFront distribution", "Amazon CloudFront"),
     "aws.wafv2.web_acl": _p("edge", "WAF web ACL", "AWS WAF"),
     "aws.apigateway.rest_api": _p("edge", "API Gateway REST API", "Amazon API Gateway"),
+    "aws.apigatewayv2.api": _p("edge", "API Gateway HTTP/WebSocket API", "Amazon API Gateway"),
     "aws.route53.hosted_zone": _p("edge", "Route 53 hosted zone", "Amazon Route 53"),
     "aws.s3.bucket": _p("data", "S3 bucket", "Amazon S3"),
     "aws.rds.instance": _p("data", "RDS instance", "Amazon RDS"),

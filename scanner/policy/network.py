@@ -8,7 +8,7 @@ each asks here, so an IPv6 range or a planned rule is judged the same everywhere
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -17,6 +17,7 @@ __all__ = [
     "INTERNET_PREFIX_MAX",
     "cidr_is_internet",
     "is_publicly_addressed",
+    "open_api_routes",
     "usable_addresses",
 ]
 
@@ -70,3 +71,18 @@ def is_publicly_addressed(attributes: Mapping[str, Any]) -> bool:
         or attributes.get("publicly_accessible") is True
         or attributes.get("scheme") == "internet-facing"
     )
+
+
+def open_api_routes(protocol: Any, routes: Iterable[Mapping[str, Any]]) -> list[Any]:
+    """Route keys of an API Gateway v2 API callable without authorization.
+
+    `routes` are `{route_key, authorization_type}` entries (the catalog's shape). A
+    WebSocket API authorizes only `$connect`: once connected, every other route is open,
+    so only `$connect` counts there.
+    """
+    return [
+        r.get("route_key")
+        for r in routes
+        if r.get("authorization_type") == "NONE"
+        and (protocol != "WEBSOCKET" or r.get("route_key") == "$connect")
+    ]

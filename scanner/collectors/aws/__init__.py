@@ -2,12 +2,13 @@
 
 `collect_aws` resolves the caller's identity, the accounts to collect (the caller's;
 `--accounts`; or every active account of the organisation with `--org`, entered with
-sts:AssumeRole), and each account's regions (enabled regions by default). It then runs
-every selected service of `SERVICES` over account x region (global services once per
-account) in a bounded thread pool, and streams the resources into a snapshot with one
-partition per account and region. Expected errors (AccessDenied, regions not enabled,
-unreachable endpoints, throttling after retries) become `CollectionError`s in the
-manifest; the run always finishes and writes what it got. With `--cost`, spend and its
+sts:AssumeRole, credentials renewed before they expire: `assume.py`), and each account's
+regions (enabled regions by default). It then runs every selected service of `SERVICES`
+over account x region (global services once per account) in a bounded thread pool, and
+streams the resources into a snapshot with one partition per account and region.
+Expected errors (AccessDenied, regions not enabled, unreachable endpoints, throttling
+after retries) become `CollectionError`s in the manifest; the run always finishes and
+writes what it got. With `--cost`, spend and its
 forecast are read once from Cost Explorer in the caller's account (`cost.py`) and written
 as the snapshot's spend records.
 
@@ -45,6 +46,7 @@ from scanner.collectors.aws import (
     account,
     acm,
     apigateway,
+    apigatewayv2,
     autoscaling,
     awslambda,
     backup,
@@ -75,6 +77,7 @@ from scanner.collectors.aws import (
     sqs,
     wafv2,
 )
+from scanner.collectors.aws.assume import assume_role_session
 from scanner.collectors.aws.context import (
     AccountClients,
     AccountState,
@@ -129,6 +132,7 @@ SERVICES: dict[str, CollectFn] = {
     "ecr": ecr.collect,
     "elb": elb.collect,
     "apigateway": apigateway.collect,
+    "apigatewayv2": apigatewayv2.collect,
     "backup": backup.collect,
     "wafv2": wafv2.collect,
     "cloudwatch": cloudwatch.collect,
@@ -145,7 +149,6 @@ GLOBAL_SERVICES = frozenset({"account", "iam", "s3", "organizations", "cloudfron
 HOME_REGIONS = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
 
 _ENABLED = frozenset({"opt-in-not-required", "opted-in"})
-_SESSION_NAME = "pscan-collect"
 _NO_CREDENTIALS = (
     NoCredentialsError,
     PartialCredentialsError,
@@ -303,15 +306,17 @@ def _check_region_names(statuses: dict[str, str] | None, options: CollectOptions
 def _assume(
     base: AccountClients, account_id: str, partition: str, home: str, options: CollectOptions
 ) -> tuple[Any | None, CollectionError | None]:
-    """A boto3 session in `account_id` through the audit role, or (None, error)."""
-    kwargs: dict[str, Any] = {
-        "RoleArn": f"arn:{partition}:iam::{account_id}:role/{options.role_name}",
-        "RoleSessionName": _SESSION_NAME,
-    }
-    if options.external_id:
-        kwargs["ExternalId"] = options.external_id
+    """A boto3 session in `account_id` through the audit role (renewed before its
+    credentials expire), or (None, error)."""
+    role_arn = f"arn:{partition}:iam::{account_id}:role/{options.role_name}"
     try:
-        credentials = base.client("sts", home).assume_role(**kwargs)["Credentials"]
+        session = assume_role_session(
+            base,
+            role_arn,
+            home=home,
+            region_name=base.session.region_name or home,
+            external_id=options.external_id,
+        )
     except (ClientError, ConnectionError, HTTPClientError) as exc:
         if not is_expected_error(exc):
             raise
@@ -327,14 +332,8 @@ def _assume(
             "sts",
             "AssumeRole",
             code,
-            f"cannot assume {kwargs['RoleArn']}: {message}"[:300],
+            f"cannot assume {role_arn}: {message}"[:300],
         )
-    session = boto3.Session(
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-        region_name=base.session.region_name or home,
-    )
     return session, None
 
 

@@ -1,4 +1,4 @@
-"""Normalisers for the network half of EC2: VPCs, subnets, route tables, gateways, ACLs, groups.
+"""Normalisers for EC2 networking: VPCs, flow logs, subnets, routes, gateways, ACLs, groups.
 
 Used by the `ec2` service (`scanner.collectors.aws.ec2`), which fetches the payloads.
 Pure functions over DescribeVpcs/DescribeSubnets/... responses.
@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from scanner.collectors.aws.context import Scope
+from scanner.collectors.aws.logs import log_group_arn
 from scanner.collectors.aws.normalise import INTERNET, rel, tags_of
 from scanner.collectors.usage import used_percent
 from scanner.model import Relation, Resource
@@ -229,6 +230,73 @@ def _vpcs(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
     return out
 
 
+_FLOW_LOG_TARGETS = (  # id prefix -> (resource type, ARN resource kind); longest first
+    ("tgw-attach-", "TransitGatewayAttachment", "transit-gateway-attachment"),
+    ("tgw-", "TransitGateway", "transit-gateway"),
+    ("vpc-", "VPC", "vpc"),
+    ("subnet-", "Subnet", "subnet"),
+    ("eni-", "NetworkInterface", "network-interface"),
+)
+
+
+def _flow_log_destination(flow_log: Mapping[str, Any], scope: Scope) -> str | None:
+    """The ARN a flow log delivers to: an S3 bucket (prefix dropped), log group or stream."""
+    destination = str(flow_log.get("LogDestination") or "")
+    if destination.startswith("arn:") and ":s3:::" in destination:
+        return destination.split("/", 1)[0]
+    if destination:
+        return destination.removesuffix(":*")
+    group = flow_log.get("LogGroupName")
+    return log_group_arn(scope, str(group)) if group else None
+
+
+def _flow_logs(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
+    owners = {
+        str(item.get(key)): item.get("OwnerId")
+        for kind, key in (("vpcs", "VpcId"), ("subnets", "SubnetId"))
+        for item in raw.get(kind) or []
+    }
+    out = []
+    for flow_log in raw.get("flow_logs") or []:
+        fid = str(flow_log["FlowLogId"])
+        target = str(flow_log.get("ResourceId") or "")
+        kind, arn_kind = next(
+            ((k, a) for prefix, k, a in _FLOW_LOG_TARGETS if target.startswith(prefix)),
+            (None, None),
+        )
+        destination = _flow_log_destination(flow_log, scope)
+        attributes = {
+            "flow_log_id": fid,
+            "resource_id": target or None,
+            "resource_type": kind,
+            "traffic_type": flow_log.get("TrafficType"),
+            "status": flow_log.get("FlowLogStatus"),
+            "deliver_logs_status": flow_log.get("DeliverLogsStatus"),
+            "destination_type": flow_log.get("LogDestinationType") or "cloud-watch-logs",
+            "destination": destination,
+            "log_format": flow_log.get("LogFormat"),
+            "max_aggregation_interval": flow_log.get("MaxAggregationInterval"),
+        }
+        relations = []
+        if arn_kind:
+            covered = scope.arn("ec2", f"{arn_kind}/{target}", account=owners.get(target))
+            relations.append(rel("attached_to", covered))
+        if destination:
+            relations.append(rel("logs_to", destination))
+        out.append(
+            scope.resource(
+                scope.arn("ec2", f"vpc-flow-log/{fid}"),
+                "aws.ec2.flow_log",
+                _name(flow_log, fid),
+                attributes,
+                relations,
+                tags=tags_of(flow_log.get("Tags")),
+                raw=flow_log,
+            )
+        )
+    return out
+
+
 def _subnets(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
     subnets = raw.get("subnets") or []
     tables = raw.get("route_tables")
@@ -361,13 +429,14 @@ def _security_groups(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
 
 
 def network_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
-    """VPCs, subnets, route tables, internet and NAT gateways, network ACLs, security groups.
+    """VPCs, flow logs, subnets, route tables, gateways, network ACLs, security groups.
 
     A payload list that is missing (its call failed) yields no resources; a missing
     route-table list leaves subnets' `has_internet_route` null (unknown).
     """
     return [
         *_vpcs(raw, scope),
+        *_flow_logs(raw, scope),
         *_subnets(raw, scope),
         *_route_tables(raw, scope),
         *_gateways(raw, scope),

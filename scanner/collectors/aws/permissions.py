@@ -51,7 +51,7 @@ _NAME = re.compile(r"""\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b""")
 
 def iam_action(service: str, operation: str) -> str:
     """The IAM action that authorises botocore `service`'s `operation`."""
-    if service == "apigateway":
+    if service in ("apigateway", "apigatewayv2"):
         return "apigateway:GET"  # API Gateway authorises by HTTP verb and resource path
     action = _ACTIONS.get((service, operation))
     if action:
@@ -147,7 +147,8 @@ Notes:
   run from the caller's account (a management account answers for its linked accounts);
   each request is billed $0.01 by AWS.
 - `apigateway:GET` is API Gateway's read permission (scope it to
-  `arn:aws:apigateway:*::/restapis*` if you like).
+  `arn:aws:apigateway:*::/restapis*`, `arn:aws:apigateway:*::/apis*` and
+  `arn:aws:apigateway:*::/domainnames*` if you like).
 - The collector never calls `secretsmanager:GetSecretValue`, `s3:GetObject`,
   `ssm:GetParameter*` or `ecr:GetAuthorizationToken`; do not grant them for pscan.
 """

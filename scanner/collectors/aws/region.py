@@ -1,7 +1,8 @@
 """One region of an account with its detective and default-encryption settings (aws.region).
 
 Reads EBS encryption by default, GuardDuty detectors, Security Hub, AWS Config
-recorders and IAM Access Analyzer analyzers. Each check is read on its own: a denied or
+recorders, and IAM Access Analyzer analyzers (also resources of their own, with their
+active findings: `accessanalyzer.py`). Each check is read on its own: a denied or
 unavailable service leaves its attribute null and records a collection error. The
 orchestrator fills `resource_count` once every service of the region has finished.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from scanner.collectors.aws import accessanalyzer
 from scanner.collectors.aws.context import Scope, ServiceContext, missing_as
 from scanner.model import Resource
 
@@ -49,11 +51,7 @@ def fetch(ctx: ServiceContext) -> dict[str, Any]:
     if recorders is not None and statuses is not None:
         raw["config_recorders"] = recorders.get("ConfigurationRecorders") or []
         raw["config_recorder_status"] = statuses.get("ConfigurationRecordersStatus") or []
-    analyzers = ctx.attempt(
-        ctx.paginate, ctx.client("accessanalyzer"), "list_analyzers", "analyzers"
-    )
-    if analyzers is not None:
-        raw["analyzers"] = analyzers
+    raw.update(accessanalyzer.fetch(ctx))
     return raw
 
 
@@ -71,7 +69,8 @@ def _config_enabled(raw: Mapping[str, Any]) -> bool | None:
 
 
 def to_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
-    """The aws.region resource (resource_count 0 until the orchestrator fills it)."""
+    """The aws.region resource (resource_count 0 until the orchestrator fills it), and the
+    region's Access Analyzer analyzers."""
     detectors = raw.get("guardduty_detectors")
     analyzers = raw.get("analyzers")
     hub = raw.get("securityhub_hub")
@@ -88,7 +87,14 @@ def to_resources(raw: Mapping[str, Any], scope: Scope) -> list[Resource]:
         else any(a.get("status") == "ACTIVE" for a in analyzers),
         "resource_count": 0,
     }
-    return [scope.resource(region_arn(scope), "aws.region", scope.region, attributes, raw=raw)]
+    region = scope.resource(
+        region_arn(scope),
+        "aws.region",
+        scope.region,
+        attributes,
+        raw={k: v for k, v in raw.items() if k != "analyzer_findings"},
+    )
+    return [region, *accessanalyzer.to_resources(raw, scope)]
 
 
 def collect(ctx: ServiceContext) -> list[Resource]:

@@ -39,12 +39,14 @@ __all__ = [
     "ebs_volume",
     "ec2_instance",
     "efs_file_system",
+    "fold_efs_backup_policy",
     "fold_lambda_permission",
     "fold_lambda_url",
     "fold_s3_acl",
     "fold_s3_encryption",
     "fold_s3_lifecycle",
     "fold_s3_logging",
+    "fold_s3_ownership",
     "fold_s3_policy",
     "fold_s3_public_access_block",
     "fold_s3_versioning",
@@ -120,6 +122,8 @@ def s3_bucket(b: Builder, inst: Instance) -> Resource:
         "object_lock_enabled": as_bool(
             created_default(inst, v.get("object_lock_enabled"), False), False
         ),
+        # S3 has created buckets with ACLs disabled since April 2023
+        "object_ownership": "BucketOwnerEnforced" if inst.is_create else UNKNOWN,
     }
     return b.resource(inst, "aws.s3.bucket", attrs, name=name, relations=[])
 
@@ -198,6 +202,12 @@ def fold_s3_encryption(b: Builder, inst: Instance, bucket: Resource) -> None:
         by_default = first_block(rule, "apply_server_side_encryption_by_default") or {}
         for target in b.link_nested(inst, by_default, "kms_master_key_id", _KMS, "aws.kms.key"):
             bucket.relations.append(relation("encrypted_by", target))
+
+
+def fold_s3_ownership(b: Builder, inst: Instance, bucket: Resource) -> None:
+    """aws_s3_bucket_ownership_controls -> `object_ownership`."""
+    rule = first_block(inst.values, "rule")
+    bucket.attributes["object_ownership"] = value_of(rule, "object_ownership", UNKNOWN)
 
 
 def fold_s3_versioning(b: Builder, inst: Instance, bucket: Resource) -> None:
@@ -513,8 +523,18 @@ def efs_file_system(b: Builder, inst: Instance) -> Resource:
     attrs = {
         "encrypted": as_bool(v.get("encrypted"), False),
         "kms_key_id": v.get("kms_key_id") or None,
+        # automatic backups are off unless a backup policy turns them on
+        "backup_policy_enabled": False if inst.is_create else UNKNOWN,
     }
     return b.resource(inst, "aws.efs.file_system", attrs, name=v.get("creation_token"))
+
+
+def fold_efs_backup_policy(b: Builder, inst: Instance, fs: Resource) -> None:
+    """aws_efs_backup_policy -> `backup_policy_enabled`."""
+    status = value_of(first_block(inst.values, "backup_policy"), "status", UNKNOWN)
+    fs.attributes["backup_policy_enabled"] = (
+        status in ("ENABLED", "ENABLING") if is_known(status) else UNKNOWN
+    )
 
 
 def sqs_queue(b: Builder, inst: Instance) -> Resource:

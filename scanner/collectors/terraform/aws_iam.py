@@ -1,4 +1,5 @@
-"""AWS IAM mappers: managed policies, roles, users and groups, and what attaches to them.
+"""AWS IAM mappers: managed policies, roles, users and groups, and what attaches to them;
+IAM Access Analyzer analyzers.
 
 Attachments, inline policies, access keys, login profiles and group memberships fold
 into their role, user or group. A role's trust policy is read by
@@ -22,7 +23,10 @@ from scanner.collectors.terraform.values import (
 from scanner.model import UNKNOWN, Relation, Resource
 from scanner.policy.iam import trust_targets
 
+_EXTERNAL_ACCESS = ("ACCOUNT", "ORGANIZATION")
+
 __all__ = [
+    "access_analyzer",
     "fold_access_key",
     "fold_group_membership",
     "fold_inline_policy",
@@ -156,3 +160,20 @@ def fold_group_membership(b: Builder, inst: Instance, user: Resource) -> None:
     """aws_iam_user_group_membership -> the user's `groups`."""
     groups = list_of(inst.values.get("groups"))
     append_items(user, "groups", groups if isinstance(groups, list) else [UNKNOWN])
+
+
+def access_analyzer(b: Builder, inst: Instance) -> Resource:
+    """aws_accessanalyzer_analyzer -> aws.accessanalyzer.analyzer (findings come after apply)."""
+    v = inst.values
+    kind = v.get("type") or "ACCOUNT"
+    external = kind in _EXTERNAL_ACCESS if is_known(kind) else UNKNOWN
+    findings = UNKNOWN if external is not False else None
+    attrs = {
+        "analyzer_type": kind,
+        "status": "ACTIVE" if inst.is_create else UNKNOWN,
+        "external_access": external,
+        "active_findings": findings,
+        "public_findings": findings,
+        "created_at": None,
+    }
+    return b.resource(inst, "aws.accessanalyzer.analyzer", attrs, name=v.get("analyzer_name"))

@@ -42,6 +42,7 @@ __all__ = [
     "eip",
     "finish_security_group",
     "finish_subnet",
+    "flow_log",
     "fold_flow_log",
     "fold_listener",
     "fold_security_group_rule",
@@ -216,6 +217,52 @@ def vpc(b: Builder, inst: Instance) -> Resource:
 def fold_flow_log(b: Builder, inst: Instance, vpc: Resource) -> None:
     """aws_flow_log -> the VPC's flow logs are on."""
     vpc.attributes["flow_logs_enabled"] = True
+
+
+_FLOW_LOG_TARGETS = (  # Terraform attribute -> (resource type, normal type, Terraform types)
+    ("vpc_id", "VPC", "aws.ec2.vpc", ("aws_vpc", "aws_default_vpc")),
+    ("subnet_id", "Subnet", "aws.ec2.subnet", ("aws_subnet",)),
+    ("eni_id", "NetworkInterface", "aws.ec2.network_interface", ("aws_network_interface",)),
+    ("transit_gateway_id", "TransitGateway", "aws.ec2.transit_gateway", ()),
+    (
+        "transit_gateway_attachment_id",
+        "TransitGatewayAttachment",
+        "aws.ec2.transit_gateway_attachment",
+        (),
+    ),
+)
+_FLOW_LOG_DESTINATIONS = {  # log_destination_type -> (Terraform type, normal type)
+    "s3": ("aws_s3_bucket", "aws.s3.bucket"),
+    "cloud-watch-logs": ("aws_cloudwatch_log_group", "aws.logs.log_group"),
+}
+
+
+def flow_log(b: Builder, inst: Instance) -> Resource:
+    """aws_flow_log -> aws.ec2.flow_log (and, folded, the VPC's `flow_logs_enabled`)."""
+    v = inst.values
+    covered = next((t for t in _FLOW_LOG_TARGETS if v.get(t[0])), None)
+    destination_type = v.get("log_destination_type") or "cloud-watch-logs"
+    attrs = {
+        "flow_log_id": v.get("id", UNKNOWN),
+        "resource_id": v.get(covered[0]) if covered else None,
+        "resource_type": covered[1] if covered else None,
+        "traffic_type": v.get("traffic_type"),
+        "status": "ACTIVE" if inst.is_create else UNKNOWN,
+        "deliver_logs_status": UNKNOWN,
+        "destination_type": destination_type,
+        "destination": v.get("log_destination") or None,
+        "log_format": v.get("log_format"),
+        "max_aggregation_interval": as_int(v.get("max_aggregation_interval"), 600),
+    }
+    relations = []
+    if covered:
+        attr, _, normal_type, tf_types = covered
+        relations += relations_to("attached_to", b.link(inst, attr, tf_types, normal_type))
+    if destination_type in _FLOW_LOG_DESTINATIONS:
+        tf_type, normal_type = _FLOW_LOG_DESTINATIONS[destination_type]
+        link = b.link(inst, "log_destination", (tf_type,), normal_type)
+        relations += relations_to("logs_to", link)
+    return b.resource(inst, "aws.ec2.flow_log", attrs, name=name_tag(v), relations=relations)
 
 
 def subnet(b: Builder, inst: Instance) -> Resource:

@@ -1,12 +1,20 @@
 """The registries: which function maps, folds or finishes each Terraform type.
 
 Adding a Terraform type is one function in `aws.py`, `aws_network.py`, `aws_iam.py`,
-`gcp.py` or `gcp_scaling.py` and one line here (its normal type must be in `scanner.catalog.TYPES`).
+`aws_apigateway.py`, `gcp.py` or `gcp_scaling.py` and one line here (its normal type
+must be in `scanner.catalog.TYPES`).
 """
 
 from __future__ import annotations
 
-from scanner.collectors.terraform import aws, aws_iam, aws_network, gcp, gcp_scaling
+from scanner.collectors.terraform import (
+    aws,
+    aws_apigateway,
+    aws_iam,
+    aws_network,
+    gcp,
+    gcp_scaling,
+)
 from scanner.collectors.terraform.builder import Finisher, Folder, Mapper
 
 __all__ = ["FINISH", "FOLDS", "PRIMARY"]
@@ -35,6 +43,9 @@ PRIMARY: dict[str, tuple[str, Mapper]] = {
     "aws_cloudwatch_log_group": ("aws.logs.log_group", aws.log_group),
     "aws_lb": ("aws.elbv2.load_balancer", aws_network.load_balancer),
     "aws_alb": ("aws.elbv2.load_balancer", aws_network.load_balancer),
+    "aws_flow_log": ("aws.ec2.flow_log", aws_network.flow_log),
+    "aws_apigatewayv2_api": ("aws.apigatewayv2.api", aws_apigateway.apigatewayv2_api),
+    "aws_accessanalyzer_analyzer": ("aws.accessanalyzer.analyzer", aws_iam.access_analyzer),
     "aws_iam_policy": ("aws.iam.policy", aws_iam.iam_policy),
     "aws_iam_role": ("aws.iam.role", aws_iam.iam_role),
     "aws_iam_user": ("aws.iam.user", aws_iam.iam_user),
@@ -75,6 +86,7 @@ _USER = ("aws_iam_user",)
 _GCS = ("google_storage_bucket",)
 _KEY = ("google_kms_crypto_key",)
 _PROJECT = ("google_project",)
+_APIV2 = ("aws_apigatewayv2_api",)
 
 # Terraform sub-resource type -> (parent normal type, parent Terraform types, the
 # attribute naming the parent, folder).
@@ -92,6 +104,37 @@ FOLDS: dict[str, tuple[str, tuple[str, ...], str, Folder]] = {
         aws.fold_s3_encryption,
     ),
     "aws_s3_bucket_versioning": ("aws.s3.bucket", _S3, "bucket", aws.fold_s3_versioning),
+    "aws_s3_bucket_ownership_controls": ("aws.s3.bucket", _S3, "bucket", aws.fold_s3_ownership),
+    "aws_efs_backup_policy": (
+        "aws.efs.file_system",
+        ("aws_efs_file_system",),
+        "file_system_id",
+        aws.fold_efs_backup_policy,
+    ),
+    "aws_apigatewayv2_stage": (
+        "aws.apigatewayv2.api",
+        _APIV2,
+        "api_id",
+        aws_apigateway.fold_apigatewayv2_stage,
+    ),
+    "aws_apigatewayv2_route": (
+        "aws.apigatewayv2.api",
+        _APIV2,
+        "api_id",
+        aws_apigateway.fold_apigatewayv2_route,
+    ),
+    "aws_apigatewayv2_authorizer": (
+        "aws.apigatewayv2.api",
+        _APIV2,
+        "api_id",
+        aws_apigateway.fold_apigatewayv2_authorizer,
+    ),
+    "aws_apigatewayv2_integration": (
+        "aws.apigatewayv2.api",
+        _APIV2,
+        "api_id",
+        aws_apigateway.fold_apigatewayv2_integration,
+    ),
     "aws_s3_bucket_policy": ("aws.s3.bucket", _S3, "bucket", aws.fold_s3_policy),
     "aws_s3_bucket_acl": ("aws.s3.bucket", _S3, "bucket", aws.fold_s3_acl),
     "aws_s3_bucket_logging": ("aws.s3.bucket", _S3, "bucket", aws.fold_s3_logging),

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from .conftest import ACCOUNT, REGION, Moto, targets
+from .test_collect import inject, library_collect, resources
+from .test_servicequotas import shaped
 
 
 def test_acm_certificates(moto: Moto, collect: Any) -> None:
@@ -260,3 +263,34 @@ def test_efs_backup_policy_normalised() -> None:
     }
     got = {r.name: r.attributes["backup_policy_enabled"] for r in efs.to_resources(raw, scope)}
     assert got == {"on": True, "off": False, "unknown": None}
+
+
+def test_efs_backup_policy_through_the_api(moto: Moto, tmp_path: Path) -> None:
+    """moto has no PutBackupPolicy: DescribeBackupPolicy is answered at the HTTP layer."""
+    efs = moto.client("efs")
+    for name in ("on", "paused"):
+        efs.create_file_system(CreationToken=name, Tags=[{"Key": "Name", "Value": name}])
+    statuses = iter(("ENABLED", "DISABLING"))
+    answers: dict[str, str] = {}
+
+    def policy(request: Any, **kwargs: Any) -> Any:
+        file_system = request.url.rsplit("/", 2)[-2]
+        status = answers.setdefault(file_system, next(statuses))
+        body = {"BackupPolicy": {"Status": status}}
+        shaped("efs", "DescribeBackupPolicy", body)
+        return inject(200, json.dumps(body), content_type="application/json")[0](request)
+
+    manifest, out = library_collect(
+        moto,
+        tmp_path,
+        services=("efs",),
+        handlers=(("before-send.efs.DescribeBackupPolicy", policy),),
+    )
+    assert manifest.errors == []
+    got = {
+        r["name"]: r["attributes"]["backup_policy_enabled"]
+        for r in resources(out)
+        if r["type"] == "aws.efs.file_system"
+    }
+    assert sorted(got.values()) == [False, True]  # ENABLED is on, DISABLING is off
+    assert len(answers) == 2

@@ -187,9 +187,11 @@ def test_an_audit_is_stored_whole(db_url: str, demo_record: AuditRecord) -> None
     assert audit_id == 1
     assert counts["audits"] == 1
     assert counts["audit_resources"] == 346
-    assert counts["audit_findings"] == len(record.findings) == 198
-    assert counts["finding_lifecycle"] == 198
-    assert counts["finding_events"] == 198  # all new
+    found = len(record.findings)  # the demo scan's findings (every rule pack change moves it)
+    assert found > 100
+    assert counts["audit_findings"] == found
+    assert counts["finding_lifecycle"] == found
+    assert counts["finding_events"] == found  # all new
     assert counts["audit_frameworks"] == 4
 
 
@@ -248,10 +250,11 @@ def test_two_audits_written_at_once_are_both_stored_whole(
     assert sorted(ids) == [1, 2]
     counts = _counts(db_url)
     assert counts["audit_resources"] == 2 * 346
-    assert counts["audit_findings"] == 2 * 198
-    assert counts["finding_lifecycle"] == 198
-    # one of them saw every finding first: 198 "new" events in all, never 396
-    assert counts["finding_events"] == 198
+    found = len(records[0].findings)
+    assert counts["audit_findings"] == 2 * found
+    assert counts["finding_lifecycle"] == found
+    # one of them saw every finding first: one "new" event a finding in all, never two
+    assert counts["finding_events"] == found
 
 
 def test_cost_figures_are_the_scans_own_cost_report(db_url: str, tmp_path: Path) -> None:

@@ -256,18 +256,6 @@ def headroom_percent(used: float, limit: float) -> float:
     return round((limit - used) / limit * 100.0, 2)
 
 
-def _ref(resource: Mapping[str, Any]) -> ResourceRef:
-    return ResourceRef.model_construct(
-        id=str(resource.get("id", "")),
-        type=str(resource.get("type", "")),
-        name=str(resource.get("name") or ""),
-        provider=str(resource.get("provider") or ""),
-        account=str(resource.get("account") or ""),
-        region=str(resource.get("region") or ""),
-        tags={},
-    )
-
-
 def constraints_of(resource: Mapping[str, Any]) -> tuple[list[CapacityConstraint], int]:
     """The measured limits of one resource dict, and how many of its limits are unmeasured."""
     reader = _READERS.get(resource.get("type", ""))
@@ -283,7 +271,7 @@ def constraints_of(resource: Mapping[str, Any]) -> tuple[list[CapacityConstraint
             continue
         if reading.limit <= 0:
             continue
-        ref = ref or _ref(resource)
+        ref = ref or ResourceRef.of(resource)
         measured.append(
             CapacityConstraint.model_construct(
                 kind=reading.kind,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -295,6 +296,19 @@ class ResourceRef(_Strict):
     account: str = ""
     region: str = ""
     tags: dict[str, str] = Field(default_factory=dict, description="AWS tags / GCP labels")
+
+    @classmethod
+    def of(cls, resource: Mapping[str, Any]) -> ResourceRef:
+        """A snapshot resource (dict form) as a reference, without its tags."""
+        return cls.model_construct(
+            id=str(resource.get("id", "")),
+            type=str(resource.get("type", "")),
+            name=str(resource.get("name") or ""),
+            provider=str(resource.get("provider") or ""),
+            account=str(resource.get("account") or ""),
+            region=str(resource.get("region") or ""),
+            tags={},
+        )
 
 
 class ComplianceRef(_Strict):

@@ -56,7 +56,6 @@ __all__ = [
     "build_document",
     "is_architecture_level",
     "open_findings",
-    "ref_of",
 ]
 
 ARCHITECTURE_CATEGORIES = frozenset(
@@ -186,18 +185,6 @@ class ArchitectureDocument:
         return [t for t in self.technologies if not t.is_covered]
 
 
-def ref_of(resource: Mapping[str, Any]) -> ResourceRef:
-    """A resource as the document names it."""
-    return ResourceRef(
-        id=str(resource.get("id", "")),
-        type=str(resource.get("type", "")),
-        name=str(resource.get("name") or ""),
-        provider=str(resource.get("provider") or ""),
-        account=str(resource.get("account") or ""),
-        region=str(resource.get("region") or ""),
-    )
-
-
 def _unknown_ref(node_id: str) -> ResourceRef:
     """A relation target the snapshot does not hold."""
     return ResourceRef(id=node_id, type="unknown", name=node_id.rsplit("/", 1)[-1])
@@ -281,9 +268,11 @@ def _entry_points(
         via = by_id.get(path[1])
         points.append(
             EntryPoint(
-                resource=ref_of(by_id[node]),
-                via=ref_of(via) if via is not None else _unknown_ref(path[1]),
-                behind=tuple(sorted((ref_of(by_id[b]) for b in behind.get(node, ())), key=_order)),
+                resource=ResourceRef.of(by_id[node]),
+                via=ResourceRef.of(via) if via is not None else _unknown_ref(path[1]),
+                behind=tuple(
+                    sorted((ResourceRef.of(by_id[b]) for b in behind.get(node, ())), key=_order)
+                ),
             )
         )
     return sorted(points, key=lambda p: _order(p.resource))
@@ -416,7 +405,7 @@ def _data_stores(
         )
         stores.append(
             DataStore(
-                resource=ref_of(r),
+                resource=ResourceRef.of(r),
                 product=product_of(r.get("tags"), keys),
                 encryption=encryption,
                 backup=backup,
@@ -471,7 +460,7 @@ def _trusts(resources: Iterable[Mapping[str, Any]], estate: set[str]) -> list[Tr
                 continue
             if kind is not None:
                 principal = target.removeprefix("principal:aws:").removeprefix("principal:gcp:")
-                out.append(Trust(ref_of(r), principal, kind))
+                out.append(Trust(ResourceRef.of(r), principal, kind))
     unique = {(t.resource.id, t.principal): t for t in out}
     return sorted(unique.values(), key=lambda t: (t.kind, *_order(t.resource), t.principal))
 
@@ -483,10 +472,10 @@ def _identities(
     for r in resources:
         for rel in r.get("relations") or ():
             if rel["type"] == "runs_as":
-                users.setdefault(str(rel["target"]), {})[str(r["id"])] = ref_of(r)
+                users.setdefault(str(rel["target"]), {})[str(r["id"])] = ResourceRef.of(r)
     out = [
         WorkloadIdentity(
-            identity=ref_of(by_id[i]) if i in by_id else _unknown_ref(i),
+            identity=ResourceRef.of(by_id[i]) if i in by_id else _unknown_ref(i),
             workloads=tuple(sorted(w.values(), key=_order)),
         )
         for i, w in users.items()
@@ -510,14 +499,14 @@ def _networks(resources: Sequence[Mapping[str, Any]]) -> list[Network]:
                 public = attrs.get("has_internet_route")
                 subnets.setdefault(network, []).append(
                     Subnet(
-                        resource=ref_of(r),
+                        resource=ResourceRef.of(r),
                         cidr=str(attrs.get("cidr_block") or attrs.get("ip_cidr_range") or ""),
                         zone=str(attrs.get("availability_zone") or r.get("region") or ""),
                         is_public=public if isinstance(public, bool) else None,
                     )
                 )
             elif r["type"] in _GATEWAY_TYPES:
-                gateways.setdefault(network, []).append(ref_of(r))
+                gateways.setdefault(network, []).append(ResourceRef.of(r))
     out = []
     for r in resources:
         if r["type"] not in _VPC_TYPES:
@@ -526,7 +515,7 @@ def _networks(resources: Sequence[Mapping[str, Any]]) -> list[Network]:
         peerings = attrs.get("peerings") or ()
         out.append(
             Network(
-                resource=ref_of(r),
+                resource=ResourceRef.of(r),
                 cidr=str(attrs.get("cidr_block") or ""),
                 is_default=attrs.get("is_default") is True,
                 resources=members[rid],

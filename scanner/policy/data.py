@@ -17,12 +17,18 @@ are used when the ACL grants or the policy are absent (a Terraform plan has neit
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from scanner.policy.iam import is_public_statement, statements
 
-__all__ = ["SENSITIVE_CLASSES", "SENSITIVE_TAG", "s3_public_reasons", "sensitivity"]
+__all__ = [
+    "SENSITIVE_CLASSES",
+    "SENSITIVE_TAG",
+    "account_public_access_blocks",
+    "s3_public_reasons",
+    "sensitivity",
+]
 
 SENSITIVE_TAG = "DataClassification"
 SENSITIVE_CLASSES = frozenset({"confidential", "restricted"})
@@ -86,3 +92,12 @@ def s3_public_reasons(attributes: Mapping[str, Any], account_block: Any) -> list
     ):
         reasons.append(f"{policy} and RestrictPublicBuckets is off")
     return reasons
+
+
+def account_public_access_blocks(accounts: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """Account id -> the account's S3 public access block, from `aws.account` resources
+    (or graph nodes of them); the second argument `s3_public_reasons` takes."""
+    return {
+        str(a.get("account")): (a.get("attributes") or {}).get("s3_public_access_block")
+        for a in accounts
+    }

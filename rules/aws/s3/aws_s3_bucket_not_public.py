@@ -9,11 +9,10 @@ A graph rule because the account-level Block Public Access settings live on the
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from scanner.engine import Hit, RuleSpec, graph_rule
 from scanner.graph import ResourceGraph
-from scanner.policy.data import s3_public_reasons
+from scanner.policy.data import account_public_access_blocks, s3_public_reasons
 
 __all__ = ["check"]
 
@@ -21,12 +20,9 @@ __all__ = ["check"]
 @graph_rule
 def check(graph: ResourceGraph, spec: RuleSpec) -> Iterator[Hit]:
     """Yield a hit per bucket that is public after bucket and account blocks."""
-    account_blocks: dict[str, Any] = {}
-    for account in graph.nodes_of_type(["aws.account"]):
-        node = graph.node(account)
-        account_blocks[str(node.get("account"))] = (node.get("attributes") or {}).get(
-            "s3_public_access_block"
-        )
+    account_blocks = account_public_access_blocks(
+        graph.node(a) for a in graph.nodes_of_type(["aws.account"])
+    )
     for bucket in graph.nodes_of_type(spec.resource_types):
         view = graph.resource_view(bucket)
         attributes = view["attributes"]

@@ -229,6 +229,8 @@ def rules_validate(paths: tuple[Path, ...], no_builtin_rules: bool) -> None:
     """Check rule packs load: YAML, fields, operators, paths, types, frameworks.
 
     Without PATHS, validates the built-in packs; with PATHS, those packs on top of them.
+    A pack's Python rules are imported to be checked, which runs their module code:
+    validate only packs you would also scan with.
 
     \b
     Examples:

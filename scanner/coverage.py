@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from scanner.engine import RuleSet, load_rules
 from scanner.errors import ConfigError, ScannerError
+from scanner.paths import stale_pages, write_pages
 from scanner.yamlfile import located_problem, read_yaml_lines
 
 __all__ = [
@@ -324,22 +325,12 @@ def generate(root: Path = ROOT, ruleset: RuleSet | None = None) -> dict[Path, st
 
 def stale(root: Path = ROOT, pages: dict[Path, str] | None = None) -> list[Path]:
     """The pages under `root` that are missing or differ from `generate(root)`."""
-    pages = generate(root) if pages is None else pages
-    return [
-        rel
-        for rel, text in pages.items()
-        if not (root / rel).is_file() or (root / rel).read_text(encoding="utf-8") != text
-    ]
+    return stale_pages(root, generate(root) if pages is None else pages)
 
 
 def write(root: Path = ROOT) -> list[Path]:
     """Write the page under `root`; return it when its content changed."""
-    pages = generate(root)
-    changed = stale(root, pages)
-    for rel in changed:
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(pages[rel], encoding="utf-8")
-    return changed
+    return write_pages(root, generate(root))
 
 
 def main(argv: list[str] | None = None) -> int:

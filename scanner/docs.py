@@ -30,6 +30,7 @@ from scanner.engine import Rule, RuleSet, builtin_rules_dir, load_rules
 from scanner.errors import ScannerError
 from scanner.graph import REVERSED
 from scanner.model import Category, Severity
+from scanner.paths import stale_pages, write_pages
 
 __all__ = [
     "COMMAND",
@@ -406,24 +407,12 @@ def generate() -> dict[Path, str]:
 
 def stale(root: Path = ROOT, pages: dict[Path, str] | None = None) -> list[Path]:
     """The pages under `root` that are missing or differ from `generate()`."""
-    pages = generate() if pages is None else pages
-    out = []
-    for rel, text in pages.items():
-        target = root / rel
-        if not target.is_file() or target.read_text(encoding="utf-8") != text:
-            out.append(rel)
-    return out
+    return stale_pages(root, generate() if pages is None else pages)
 
 
 def write(root: Path = ROOT) -> list[Path]:
     """Write every page under `root`; return the ones whose content changed."""
-    pages = generate()
-    changed = stale(root, pages)
-    for rel in changed:
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(pages[rel], encoding="utf-8")
-    return changed
+    return write_pages(root, generate())
 
 
 def main(argv: list[str] | None = None) -> int:

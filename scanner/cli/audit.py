@@ -38,6 +38,7 @@ from scanner.audit.report import (
 )
 from scanner.cli.options import (
     aws_options,
+    collect_first_options,
     gate_options,
     gcp_options,
     metrics_options,
@@ -95,15 +96,7 @@ def audit() -> None:
 @audit.command("run")
 @click.argument("snapshots", nargs=-1, type=click.Path(path_type=Path))
 @db_option
-@click.option("--aws", "use_aws", is_flag=True, help="Collect AWS first (options as for scan).")
-@click.option("--gcp", "use_gcp", is_flag=True, help="Collect GCP first (options as for scan).")
-@click.option(
-    "--snapshots-dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("pscan-snapshots"),
-    show_default=True,
-    help="Where --aws/--gcp keep what they collect.",
-)
+@collect_first_options
 @aws_options
 @gcp_options
 @metrics_options

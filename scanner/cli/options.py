@@ -185,6 +185,35 @@ def _gate(
     )
 
 
+def collect_first_options(fn: _F) -> _F:
+    """--aws, --gcp and --snapshots-dir: collect before judging (scan, audit run)."""
+    options = [
+        click.option(
+            "--aws",
+            "use_aws",
+            is_flag=True,
+            help="Collect AWS first (with the --profile/--regions/... options below), keep the"
+            " snapshot under --snapshots-dir, and scan it with the other SNAPSHOTS.",
+        ),
+        click.option(
+            "--gcp",
+            "use_gcp",
+            is_flag=True,
+            help="Collect GCP first (with --scope or --export-file), keep the snapshot, scan it.",
+        ),
+        click.option(
+            "--snapshots-dir",
+            type=click.Path(path_type=Path, file_okay=False),
+            default=Path("pscan-snapshots"),
+            show_default=True,
+            help="Where --aws/--gcp keep what they collect (aws-<time>, gcp-<time>).",
+        ),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
 def gate_options(fn: _F) -> _F:
     """--fail-on, --baseline, --config, --no-config and --standards, shared by scan and iac."""
     options = _gate_option_list(

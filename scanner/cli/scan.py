@@ -22,6 +22,7 @@ from scanner.app import (
 from scanner.cli.options import (
     SEVERITIES,
     aws_options,
+    collect_first_options,
     cost_options,
     format_option,
     gate_options,
@@ -41,26 +42,7 @@ __all__ = ["demo", "scan"]
 
 @click.command()
 @click.argument("snapshots", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--aws",
-    "use_aws",
-    is_flag=True,
-    help="Collect AWS first (with the --profile/--regions/... options below), keep the"
-    " snapshot under --snapshots-dir, and scan it with the other SNAPSHOTS.",
-)
-@click.option(
-    "--gcp",
-    "use_gcp",
-    is_flag=True,
-    help="Collect GCP first (with --scope or --export-file), keep the snapshot, scan it.",
-)
-@click.option(
-    "--snapshots-dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("pscan-snapshots"),
-    show_default=True,
-    help="Where --aws/--gcp keep what they collect (aws-<time>, gcp-<time>).",
-)
+@collect_first_options
 @aws_options
 @gcp_options
 @metrics_options

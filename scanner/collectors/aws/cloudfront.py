@@ -25,7 +25,7 @@ def fetch(ctx: ServiceContext) -> dict[str, Any]:
     """Raw distributions with their logging configuration, and CloudFront web ACLs."""
     cloudfront = ctx.client("cloudfront")
     distributions: list[dict[str, Any]] = []
-    for page in cloudfront.get_paginator("list_distributions").paginate():
+    for page in ctx.pages(cloudfront, "list_distributions"):
         distributions += (page.get("DistributionList") or {}).get("Items") or []
     logging_of: dict[str, Any] = {}
     for distribution in distributions:

@@ -138,7 +138,17 @@ def _error_message(exc: BaseException) -> tuple[str, str, str]:
             message = f"HTTP {status} from the service"
         return str(exc.operation_name or ""), error_code(exc), _one_line(message)
     code = type(exc).__name__
-    return "", code, _one_line(str(exc))
+    return str(getattr(exc, "operation_name", "")), code, _one_line(str(exc))
+
+
+def _name_the_operation(exception: BaseException, event_name: str, **_: Any) -> None:
+    """A botocore `after-call-error` handler: name the failed call on the exception.
+
+    Connection errors and timeouts (unlike a ClientError) do not say which operation
+    failed; the collection error should.
+    """
+    if not isinstance(exception, ClientError) and not getattr(exception, "operation_name", ""):
+        exception.operation_name = event_name.rsplit(".", 1)[-1]  # type: ignore[attr-defined]
 
 
 def _one_line(text: str, limit: int = 300) -> str:
@@ -196,6 +206,8 @@ class CollectOptions:
     endpoint_url: str | None = None
     max_attempts: int = 10
     retry_mode: str = "adaptive"
+    connect_timeout: float = 10.0  # seconds; a call that outlasts either is retried
+    read_timeout: float = 60.0
     include_raw: bool = True
     metrics: bool = False  # usage metrics and quota usage from CloudWatch GetMetricData
     metrics_days: int = 14  # the window the daily values are summarised over
@@ -209,8 +221,8 @@ class CollectOptions:
         return Config(
             retries={"mode": self.retry_mode, "total_max_attempts": self.max_attempts},
             user_agent_extra=f"pscan/{__version__}",
-            connect_timeout=10,
-            read_timeout=60,
+            connect_timeout=self.connect_timeout,
+            read_timeout=self.read_timeout,
             # every worker thread may share one client per service and region
             max_pool_connections=max(10, self.max_workers * 2),
             # emulators and private endpoints serve path-style S3 requests
@@ -241,6 +253,7 @@ class AccountClients:
                     config=self._config,
                 )
                 install_guard(client, self.options.on_api_call)
+                client.meta.events.register("after-call-error", _name_the_operation)
                 if self.options.endpoint_url and service == "s3control":
                     client.meta.events.register(
                         "before-send.s3-control", strip_account_label(self.options.endpoint_url)
@@ -389,22 +402,52 @@ class ServiceContext:
         """A guarded client for `service` in `region` (default: this run's region)."""
         return self.clients.client(service, region or self.region)
 
+    def pages(self, client: Any, operation: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        """The pages of `operation` through botocore's paginator; what was read is kept.
+
+        A first page that fails raises, as a plain call does (`attempt` or the service's
+        caller records it). A later page that fails with an expected error (credentials
+        that expired mid-list, throttling or a service error that outlasted the retries,
+        a reset connection) ends the pages: those already yielded stand, and the error is
+        recorded with a message that says the list is incomplete.
+        """
+        read = 0
+        try:
+            for page in client.get_paginator(operation).paginate(**kwargs):
+                read += 1
+                yield page
+        except _CAUGHT as exc:
+            if not read or not is_expected_error(exc):
+                raise
+            name = client.meta.method_to_api_mapping.get(operation, operation)
+            note = f"list incomplete: {read} page(s) read and kept, the rest not read"
+            self.record(exc, name, note=note)
+
     def paginate(
         self, client: Any, operation: str, key: str, **kwargs: Any
     ) -> list[dict[str, Any]]:
-        """Every item under `key` of `operation`'s pages (a plain call if it has no paginator)."""
+        """Every item under `key` of `operation`'s pages (a plain call if it has no paginator).
+
+        Items of the pages read before a later page failed are kept (see `pages`).
+        """
         if client.can_paginate(operation):
             items: list[dict[str, Any]] = []
-            for page in client.get_paginator(operation).paginate(**kwargs):
+            for page in self.pages(client, operation, **kwargs):
                 items.extend(page.get(key) or [])
             return items
         response = getattr(client, operation)(**kwargs)
         return list(response.get(key) or [])
 
     # ------------------------------------------------------------------ errors
-    def record(self, exc: BaseException, operation: str = "", *, region: str | None = None) -> None:
-        """Record an expected error as a CollectionError and log a warning."""
+    def record(
+        self, exc: BaseException, operation: str = "", *, region: str | None = None, note: str = ""
+    ) -> None:
+        """Record an expected error as a CollectionError and log a warning.
+
+        `note` goes before the message (e.g. that a list is incomplete).
+        """
         op, code, message = _error_message(exc)
+        message = f"{note}: {message}" if note else message
         error = CollectionError(
             provider="aws",
             account=self.account,

@@ -106,7 +106,7 @@ def fetch(ctx: ServiceContext) -> dict[str, Any]:
         "RoleDetailList": [],
         "Policies": [],
     }
-    for page in iam.get_paginator("get_account_authorization_details").paginate():
+    for page in ctx.pages(iam, "get_account_authorization_details"):
         for field, items in details.items():
             items.extend(page.get(field) or [])
     raw: dict[str, Any] = dict(details)

@@ -34,6 +34,7 @@ from typing import Any
 from google.api_core import exceptions as gexc
 from google.api_core import retry as gretry
 from google.api_core.client_options import ClientOptions
+from google.auth import exceptions as gauth
 from google.auth.credentials import AnonymousCredentials, Credentials
 from google.auth.exceptions import DefaultCredentialsError
 from google.cloud import asset_v1
@@ -43,6 +44,7 @@ from scanner.errors import CollectorError
 from scanner.model import CollectionError
 
 __all__ = [
+    "API_ERRORS",
     "CLOUD_PLATFORM",
     "DEFAULT_PAGE_SIZE",
     "ApiSource",
@@ -78,6 +80,11 @@ _TRANSIENT = (
     gexc.DeadlineExceeded,
     OSError,
 )
+
+
+# What a failed call raises: an error answer, retries that ran out, or credentials that
+# were refused (HTTP 401) and could not be refreshed (anonymous ones never can).
+API_ERRORS = (gexc.GoogleAPICallError, gexc.RetryError, gauth.GoogleAuthError)
 
 
 def make_retry(initial: float = 1.0, maximum: float = 32.0, timeout: float = 180.0) -> gretry.Retry:
@@ -175,9 +182,12 @@ def _error_code(exc: BaseException, body: dict[str, Any]) -> str:
 def error_details(exc: BaseException) -> tuple[str, str]:
     """(code, first line of the message) of a failed Google API call, REST or gRPC.
 
-    A `RetryError` (the retries ran out) is described by its last cause.
+    A `RetryError` (the retries ran out) is described by its last cause; credentials
+    refused and not refreshable are `UNAUTHENTICATED`.
     """
     cause = exc.cause if isinstance(exc, gexc.RetryError) and exc.cause else exc
+    if isinstance(cause, gauth.RefreshError | gauth.InvalidOperation):
+        return "UNAUTHENTICATED", f"credentials refused and not renewed: {cause}"[:500]
     body = _error_body(cause)
     message = body.get("message") or getattr(cause, "message", None) or str(cause)
     lines = str(message).strip().splitlines() or [type(cause).__name__]
@@ -259,16 +269,23 @@ class ApiSource:
                     yield asset_from_message(message)
                 self.assets_read += len(page.assets)
                 self.progress(f"{scope}: {kind}: {count:,} assets ({self.assets_read:,} in all)")
-        except (gexc.GoogleAPICallError, gexc.RetryError) as exc:
-            self._record(scope, kind, exc)
+        except API_ERRORS as exc:
+            # the assets of the pages read are kept (already yielded); the list is not whole
+            note = (
+                f"list incomplete: {count:,} assets read and kept, the rest not read"
+                if count
+                else ""
+            )
+            self._record(scope, kind, exc, note)
         else:
             if content_type == asset_v1.ContentType.RESOURCE:
                 self.listed_types.update(asset_types)
         logger.info("ListAssets %s %s: %d assets", scope, kind, count)
 
-    def _record(self, scope: str, kind: str, exc: BaseException) -> None:
+    def _record(self, scope: str, kind: str, exc: BaseException, note: str = "") -> None:
         self.failed_calls += 1
         code, message = error_details(exc)
+        message = f"{note}: {message}" if note else message
         error = CollectionError(
             provider="gcp",
             account=scope,

@@ -220,9 +220,8 @@ def query_billing_table(
     options: BillingOptions, progress: Callable[[str], None] = lambda _text: None
 ) -> BillingResult:
     """Spend from the export table `options.table` (see the module docstring)."""
-    from google.api_core import exceptions as gexc
 
-    from scanner.collectors.gcp.api import error_details
+    from scanner.collectors.gcp.api import API_ERRORS, error_details
 
     assert options.table is not None
     project = options.table.rsplit(".", 2)[0]
@@ -261,7 +260,7 @@ def query_billing_table(
             rows.total_rows,
             rows.total_bytes_processed,
         )
-    except (gexc.GoogleAPICallError, gexc.RetryError) as exc:
+    except API_ERRORS as exc:
         code, message = error_details(exc)
         logger.warning("billing query on %s failed: %s %s", options.table, code, message)
         result.errors.append(_error(project, "jobs.query", code, f"{options.table}: {message}"))

@@ -32,13 +32,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from google.api_core import exceptions as gexc
 from google.api_core import retry as gretry
 from google.api_core.client_options import ClientOptions
 from google.auth.credentials import Credentials
 from google.cloud import monitoring_v3
 
-from scanner.collectors.gcp.api import error_details, make_retry
+from scanner.collectors.gcp.api import API_ERRORS, error_details, make_retry
 from scanner.collectors.gcp.common import region_of
 from scanner.collectors.usage import summarise
 from scanner.model import CollectionError, MetricsInfo, Resource
@@ -328,7 +327,7 @@ class MetricsReader:
                         if value is not None:
                             day = int(point.interval.end_time.timestamp())
                             daily[day] = daily.get(day, 0.0) + value
-        except (gexc.GoogleAPICallError, gexc.RetryError) as exc:
+        except API_ERRORS as exc:
             self.api_calls += calls + 1
             code = self._record(project, query[0], exc)
             return code not in _PROJECT_REFUSED

@@ -22,13 +22,12 @@ import logging
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from google.api_core import exceptions as gexc
 from google.api_core import retry as gretry
 from google.api_core.client_options import ClientOptions
 from google.auth.credentials import Credentials
 from google.cloud import compute_v1
 
-from scanner.collectors.gcp.api import error_details, make_retry
+from scanner.collectors.gcp.api import API_ERRORS, error_details, make_retry
 from scanner.collectors.usage import used_percent
 from scanner.model import CollectionError, Resource
 
@@ -118,7 +117,7 @@ class QuotaReader:
         self.calls += 1
         try:
             found = self.clients.projects.get(project=project, retry=self.retry)
-        except (gexc.GoogleAPICallError, gexc.RetryError) as exc:
+        except API_ERRORS as exc:
             self._record(project, "projects.get", exc)
             return []
         out = [_quota(project, None, q) for q in found.quotas]
@@ -136,14 +135,16 @@ class QuotaReader:
                 for region in page.items:
                     if any(float(q.usage) > 0 for q in region.quotas):
                         out += [_quota(project, str(region.name), q) for q in region.quotas]
-        except (gexc.GoogleAPICallError, gexc.RetryError) as exc:
-            self._record(project, "regions.list", exc)
-            return []
+        except API_ERRORS as exc:
+            # the regions of the pages read are kept; the list is not whole
+            note = f"list incomplete: {len(out)} quotas read and kept, the rest not read"
+            self._record(project, "regions.list", exc, note if out else "")
         logger.info("%s: %d regional quotas", project, len(out))
         return out
 
-    def _record(self, project: str, operation: str, exc: BaseException) -> None:
+    def _record(self, project: str, operation: str, exc: BaseException, note: str = "") -> None:
         code, message = error_details(exc)
+        message = f"{note}: {message}" if note else message
         logger.warning("%s: Compute %s failed, skipped: %s %s", project, operation, code, message)
         self.errors.append(
             CollectionError(

@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -403,7 +403,13 @@ class ServiceContext:
         return self.clients.client(service, region or self.region)
 
     def pages(self, client: Any, operation: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
-        """The pages of `operation` through botocore's paginator; what was read is kept.
+        """The pages of `operation` through botocore's paginator; what was read is kept
+        when a later page fails (see `kept`)."""
+        name = client.meta.method_to_api_mapping.get(operation, operation)
+        return self.kept(client.get_paginator(operation).paginate(**kwargs), name)
+
+    def kept(self, pages: Iterable[T], operation: str) -> Iterator[T]:
+        """`pages` (of one list operation) until one fails; the pages read before stand.
 
         A first page that fails raises, as a plain call does (`attempt` or the service's
         caller records it). A later page that fails with an expected error (credentials
@@ -413,15 +419,14 @@ class ServiceContext:
         """
         read = 0
         try:
-            for page in client.get_paginator(operation).paginate(**kwargs):
+            for page in pages:
                 read += 1
                 yield page
         except _CAUGHT as exc:
             if not read or not is_expected_error(exc):
                 raise
-            name = client.meta.method_to_api_mapping.get(operation, operation)
             note = f"list incomplete: {read} page(s) read and kept, the rest not read"
-            self.record(exc, name, note=note)
+            self.record(exc, operation, note=note)
 
     def paginate(
         self, client: Any, operation: str, key: str, **kwargs: Any

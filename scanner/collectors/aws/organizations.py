@@ -55,9 +55,11 @@ def fetch(ctx: ServiceContext) -> dict[str, Any]:
     raw["accounts"] = accounts
     policies = []
     if "SERVICE_CONTROL_POLICY" in _enabled_policy_types(roots):
-        for summary in ctx.paginate(
-            org, "list_policies", "Policies", Filter="SERVICE_CONTROL_POLICY"
-        ):
+        # unreadable policies are an error; the units and accounts read stand
+        summaries = ctx.attempt(
+            ctx.paginate, org, "list_policies", "Policies", Filter="SERVICE_CONTROL_POLICY"
+        )
+        for summary in summaries or []:
             policy = ctx.attempt(org.describe_policy, PolicyId=summary["Id"])
             targets = ctx.attempt(
                 ctx.paginate, org, "list_targets_for_policy", "Targets", PolicyId=summary["Id"]

@@ -8,7 +8,7 @@ their ACL themselves).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from scanner.collectors.aws.context import Scope, ServiceContext, missing_as
@@ -24,17 +24,22 @@ def fetch_web_acls(
 ) -> list[dict[str, Any]]:
     """Raw web ACLs of one WAF scope (REGIONAL or CLOUDFRONT) with rules, logging, resources."""
     waf = ctx.client("wafv2", region)
+
+    def pages() -> Iterator[dict[str, Any]]:  # ListWebACLs has no botocore paginator
+        marker: str | None = None
+        while True:
+            kwargs: dict[str, Any] = {"Scope": scope_name, "Limit": 100}
+            if marker:
+                kwargs["NextMarker"] = marker
+            page: dict[str, Any] = waf.list_web_acls(**kwargs)
+            yield page
+            marker = page.get("NextMarker")
+            if not marker or not page.get("WebACLs"):
+                return
+
     summaries: list[dict[str, Any]] = []
-    marker: str | None = None
-    while True:  # ListWebACLs has no botocore paginator
-        kwargs: dict[str, Any] = {"Scope": scope_name, "Limit": 100}
-        if marker:
-            kwargs["NextMarker"] = marker
-        page = waf.list_web_acls(**kwargs)
+    for page in ctx.kept(pages(), "ListWebACLs"):
         summaries += page.get("WebACLs") or []
-        marker = page.get("NextMarker")
-        if not marker or not page.get("WebACLs"):
-            break
     acls = []
     for summary in summaries:
         item: dict[str, Any] = {"summary": summary, "scope": scope_name}

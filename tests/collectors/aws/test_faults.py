@@ -248,3 +248,61 @@ def test_the_cli_keeps_page_one_and_the_scan_reports_the_gap(
 
     gated = run_cli("scan", str(snap), "--fail-on", "low", "-o", str(tmp_path / "gated.json"))
     assert gated.exit_code == 1, gated.output
+
+
+def test_a_later_page_of_web_acls_failing_keeps_the_first(
+    proxy: FaultProxy, moto: Moto, tmp_path: Path
+) -> None:
+    waf = moto.client("wafv2")
+    visibility = {
+        "SampledRequestsEnabled": False,
+        "CloudWatchMetricsEnabled": False,
+        "MetricName": "m",
+    }
+    for i in range(101):  # moto answers ListWebACLs 100 a page
+        waf.create_web_acl(
+            Name=f"acl-{i:03d}",
+            Scope="REGIONAL",
+            DefaultAction={"Block": {}},
+            VisibilityConfig=visibility,
+            Rules=[],
+        )
+    proxy.add(
+        Fault(
+            next_page(aws_call("wafv2", "ListWebACLs")), aws_error(500, "WAFInternalErrorException")
+        )
+    )
+    manifest, found = _collect(proxy, tmp_path, "faulty", services=("wafv2",), max_attempts=2)
+    assert len(_by_type(found)["aws.wafv2.web_acl"]) == 100
+    listing = [e for e in manifest.errors if e.operation == "ListWebACLs"]
+    assert [(e.code, e.message[:40]) for e in listing] == [
+        ("WAFInternalErrorException", "list incomplete: 1 page(s) read and kept")
+    ]
+
+
+def test_unreadable_policies_keep_the_organization(
+    proxy: FaultProxy, moto: Moto, tmp_path: Path
+) -> None:
+    org = moto.client("organizations")
+    org.create_organization(FeatureSet="ALL")
+    root = org.list_roots()["Roots"][0]["Id"]
+    org.enable_policy_type(RootId=root, PolicyType="SERVICE_CONTROL_POLICY")
+    org.create_organizational_unit(ParentId=root, Name="workloads")
+    throttled = aws_error(400, "TooManyRequestsException", "Rate exceeded")
+    proxy.add(Fault(aws_call("organizations", "ListPolicies"), throttled))
+    manifest, found = _collect(
+        proxy, tmp_path, "faulty", services=("organizations",), max_attempts=2
+    )
+    assert _errors(manifest) == [
+        ("organizations", found[0]["account"], "global", "ListPolicies", "TooManyRequestsException")
+    ]
+    kinds = _by_type(found)
+    assert [
+        len(kinds[t])
+        for t in (
+            "aws.organizations.organization",
+            "aws.organizations.ou",
+            "aws.organizations.account",
+        )
+    ] == [1, 1, 1]
+    assert "aws.organizations.policy" not in kinds

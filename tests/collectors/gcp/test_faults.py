@@ -47,8 +47,8 @@ PROJECT = "cloudresourcemanager.googleapis.com/Project"  # a context type, liste
 
 @pytest.fixture(autouse=True)
 def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The production retry policy, with millisecond waits and a 5 s deadline."""
-    fast = functools.partial(api.make_retry, initial=0.01, maximum=0.05, timeout=5)
+    """The production retry policy, with millisecond waits and a 2 s deadline."""
+    fast = functools.partial(api.make_retry, initial=0.01, maximum=0.05, timeout=2)
     monkeypatch.setattr(api, "make_retry", fast)
     monkeypatch.setattr(quotas, "make_retry", fast)
 

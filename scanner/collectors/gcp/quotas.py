@@ -127,18 +127,20 @@ class QuotaReader:
     def _regional(self, project: str) -> list[Resource]:
         out: list[Resource] = []
         request = compute_v1.ListRegionsRequest(project=project, max_results=_PAGE_SIZE)
+        pages = 0
         try:
             self.calls += 1
             pager = self.clients.regions.list(request=request, retry=self.retry)
-            for i, page in enumerate(pager.pages):
-                self.calls += 1 if i else 0
+            for page in pager.pages:
+                self.calls += 1 if pages else 0
+                pages += 1
                 for region in page.items:
                     if any(float(q.usage) > 0 for q in region.quotas):
                         out += [_quota(project, str(region.name), q) for q in region.quotas]
         except API_ERRORS as exc:
             # the regions of the pages read are kept; the list is not whole
-            note = f"list incomplete: {len(out)} quotas read and kept, the rest not read"
-            self._record(project, "regions.list", exc, note if out else "")
+            note = f"list incomplete: {pages} page(s) read and kept ({len(out)} quotas)"
+            self._record(project, "regions.list", exc, note if pages else "")
         logger.info("%s: %d regional quotas", project, len(out))
         return out
 

@@ -201,7 +201,7 @@ def test_compute_quota_faults(
             "regions.list",
             "UNAUTHENTICATED",
         )
-        assert error.message.startswith("list incomplete: 3 quotas read and kept")
+        assert error.message.startswith("list incomplete: 1 page(s) read and kept (3 quotas)")
         assert "compute regions.list: UNAUTHENTICATED: list incomplete" in result.output
         assert partial == clean  # the region in use is on page 1; page 2 has nothing in use
     finally:

@@ -129,9 +129,9 @@ def _inline(url: str) -> bool:
 
 
 @contextmanager
-def visit(browser: Browser, path: Path) -> Iterator[Visit]:
-    """Open the local file `path` in a fresh context; closed on exit."""
-    context = browser.new_context()
+def visit(browser: Browser, path: Path, size: tuple[int, int] = (1280, 720)) -> Iterator[Visit]:
+    """Open the local file `path` in a fresh context with a window of `size`; closed on exit."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
     context.set_default_timeout(_TIMEOUT_MS)
     page = context.new_page()
     seen = Visit(page=page, url=path.resolve().as_uri())

@@ -103,6 +103,13 @@ _COUNTS = """() => {
 }"""
 
 
+_GROUP_COUNTS = """[...document.querySelectorAll('.group-count')]
+    .filter(label => label.checkVisibility())
+    .map(label => [label.textContent, label.dataset.total,
+        [...label.closest('.cat-group, .sev-group').querySelectorAll('details.finding')]
+            .filter(d => d.checkVisibility()).length])"""
+
+
 def assert_counts_agree(page: Visit, findings: list[dict[str, Any]]) -> None:
     """Every number the page shows is the JSON's, and is the number of rows it stands for."""
     shown = page.js(_COUNTS)
@@ -156,6 +163,12 @@ def test_each_filter_changes_the_visible_rows_and_the_count_shown(
 
         def expect(rows: int) -> None:
             assert page.count_visible("details.finding") == rows
+            # each group shown says how many of its rows are shown
+            labels = page.js(_GROUP_COUNTS)
+            groups = page.count_visible(".sev-group") + page.count_visible(".cat-group")
+            assert len(labels) == groups
+            for text, total, shown in labels:
+                assert text == (total if str(shown) == total else f"{shown} of {total}")
             assert int(ui.text_content("#shown-count") or "") == rows
             assert page.count_visible("#no-match") == (rows == 0)
             assert page.count_visible(".sev-group") == page.js(

@@ -281,3 +281,17 @@ def test_the_demo_report_draws_every_section(browser: Browser, demo: Report) -> 
         for percent, share in bars:
             assert share == pytest.approx(percent / 100, abs=0.01)
         assert page.problems() == []
+
+
+def test_a_report_without_findings_says_so_and_offers_no_filters(
+    browser: Browser, tmp_path: Path
+) -> None:
+    out = tmp_path / "report.html"
+    run("scan", str(DEMO), "--no-config", "--rule", "aws_account_root_mfa_enabled",
+        "--format", "html", "-o", str(out), "-q")  # fmt: skip
+    with visit(browser, out) as page:
+        assert page.problems() == []
+        assert page.broken_references() == []
+        assert page.js("document.querySelectorAll('details.finding, #filters').length") == 0
+        assert "No findings. Every evaluated rule passed." in page.page.inner_text("#findings")
+        assert page.page.inner_text(".card-total .card-value") == "0"

@@ -85,8 +85,9 @@ postgresql:
 	    echo "note: could not install postgresql; the PostgreSQL audit-store tests will skip"; \
 	  else echo "note: PostgreSQL not found; install the postgresql package for its audit-store tests"; fi; }
 
-# Headless Chromium (Debian package): tests open the HTML reports and diagrams in it and
-# take screenshots. pscan itself does not need a browser.
+# Headless Chromium (Debian package): tests open the HTML reports and diagrams in it through
+# Playwright (dev extra; it launches this executable and downloads no browser of its own)
+# and take screenshots. pscan itself does not need a browser.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

@@ -19,6 +19,16 @@
     });
   }
 
+  /* A group's count is the rows it shows: "3 of 66" while a filter hides some. */
+  function countGroups() {
+    Array.prototype.forEach.call(document.querySelectorAll(".group-count"), function (label) {
+      var group = label.closest(".cat-group, .sev-group");
+      var visible = String(group.querySelectorAll("details.finding:not([hidden])").length);
+      var total = label.getAttribute("data-total");
+      label.textContent = visible === total ? total : visible + " of " + total;
+    });
+  }
+
   function apply() {
     var severities = {};
     severityBoxes.forEach(function (box) {
@@ -42,6 +52,7 @@
     });
     hideEmpty(".cat-group");
     hideEmpty(".sev-group");
+    countGroups();
     shown.textContent = String(count);
     noMatch.hidden = count !== 0;
   }

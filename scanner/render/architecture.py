@@ -138,6 +138,11 @@ def render_architecture_html(
         css=Markup(css),
         csp=content_security_policy(css),
         # The only unescaped markup besides our CSS: the sanitised diagrams.
-        svgs={d.view: Markup(sanitize_svg(d.svg)) for d in diagrams if d.svg},
+        # one id prefix per diagram: Graphviz starts every diagram's ids at graph0, node1
+        svgs={
+            d.view: Markup(sanitize_svg(d.svg, id_prefix=f"d{n}-"))
+            for n, d in enumerate(diagrams)
+            if d.svg
+        },
     )
     return _environment("html").get_template("architecture.html.j2").render(context)

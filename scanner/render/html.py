@@ -61,18 +61,23 @@ _ACTIVE_ELEMENTS = "script|foreignObject|iframe|object|embed"
 _ACTIVE_PAIRED = re.compile(rf"<({_ACTIVE_ELEMENTS})\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _ACTIVE_ANY = re.compile(rf"<\s*/?\s*({_ACTIVE_ELEMENTS})\b[^>]*>?", re.IGNORECASE)
 _EVENT_ATTR = re.compile(r"""\s+on[a-z]+\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
+_ID_ATTR = re.compile(r"""(\sid\s*=\s*["'])""", re.IGNORECASE)
+_LOCAL_REF = re.compile(r"""(url\(\s*#|href\s*=\s*["']#)""", re.IGNORECASE)
 _SCRIPT_URL = re.compile(
     r"""((?:xlink:)?href\s*=\s*["']?)\s*(?:javascript|data|vbscript):[^"'\s>]*""",
     re.IGNORECASE,
 )
 
 
-def sanitize_svg(svg: str) -> str:
+def sanitize_svg(svg: str, id_prefix: str = "") -> str:
     """Make Graphviz SVG safe to inline in HTML.
 
     Removes the XML prolog, the DOCTYPE and comments (invalid or useless inside HTML),
     and, defensively, script-capable elements, event-handler attributes and
     script URLs. Graphviz escapes labels itself; this guards against anything else.
+    `id_prefix` (letters, digits, `-`) goes before every id and every local reference
+    (`url(#...)`, `href="#..."`): Graphviz numbers each diagram's ids from `graph0`, so
+    a page with several diagrams needs one prefix per diagram to keep ids unique.
 
     Raises:
         ReportError: the text holds no `<svg` element.
@@ -84,6 +89,12 @@ def sanitize_svg(svg: str) -> str:
     text = _ACTIVE_ANY.sub("", text)
     text = _EVENT_ATTR.sub("", text)
     text = _SCRIPT_URL.sub(r"\1#", text)
+    if id_prefix:
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", id_prefix):
+            msg = f"SVG id prefix {id_prefix!r}: letters, digits and '-' only"
+            raise ValueError(msg)
+        text = _ID_ATTR.sub(rf"\g<1>{id_prefix}", text)
+        text = _LOCAL_REF.sub(rf"\g<1>{id_prefix}", text)
     start = text.lower().find("<svg")
     if start < 0:
         msg = "architecture diagram: not an SVG document (no <svg> element); re-run `dot -Tsvg`"

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
 from scanner.app.architecture import (
     ArchitectureRequest,
@@ -22,6 +21,7 @@ from scanner.paths import data_dir
 from scanner.render import diagram
 from scanner.render.architecture import render_architecture_html, render_architecture_markdown
 from scanner.synthetic.builders import resource
+from tests.browser import needs_chromium, visit
 
 DEMO = data_dir("fixtures/demo")
 HOSTILE = "<img src=x onerror=alert(1)>|`*"
@@ -204,23 +204,23 @@ def test_values_from_the_cloud_are_escaped() -> None:
     assert HOSTILE not in md and "&lt;img src=x onerror=alert(1)&gt;\\|\\`\\*" in md
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian chromium not installed")
+@needs_chromium
 def test_the_html_opens_in_a_browser_without_a_console_message(
-    demo: ArchitectureResult, tmp_path: Path
+    demo: ArchitectureResult, browser: Browser
 ) -> None:
-    """Headless Chromium logs CSP violations as console messages; the diagrams are inline."""
-    page = demo.out / "architecture.html"
-    browser = subprocess.run(
-        [
-            "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr",
-            "--v=0", f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri(),
-        ],
-        capture_output=True, text=True, timeout=120, check=True,
-    )  # fmt: skip
-    assert "CONSOLE" not in browser.stderr, browser.stderr
-    svgs = [name for name in demo.files if name.endswith(".svg")]
-    assert browser.stdout.count("<svg") >= len(svgs)
-    assert "Entry points from the internet" in browser.stdout
+    """No console message (a CSP violation would be one), no request, no script; every
+    section link and every diagram's own references resolve to one element; each diagram
+    is drawn with a size."""
+    with visit(browser, demo.out / "architecture.html") as page:
+        assert page.problems() == []
+        assert page.requests == [page.url]
+        assert page.broken_references() == []
+        assert page.js("document.scripts.length") == 0
+        assert page.js("document.querySelectorAll('nav a[href^=\\'#\\']').length") == 8
+        sizes = page.svg_sizes("#diagrams")
+        assert len(sizes) == len([name for name in demo.files if name.endswith(".svg")])
+        assert all(w > 100 and h > 100 for w, h in sizes), sizes
+        assert "Entry points from the internet" in page.page.inner_text("body")
 
 
 def test_products_that_slug_alike_get_their_own_files(

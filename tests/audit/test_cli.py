@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from playwright.sync_api import Browser
 from sqlalchemy import create_engine, text
 
 from scanner.cli import cli
-from tests.audit.browser import needs_chromium, open_page
 from tests.audit.conftest import demo_snapshot
+from tests.browser import needs_chromium, visit
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -132,25 +133,39 @@ def test_prune_keeps_the_window(tmp_path: Path) -> None:
 
 @needs_chromium
 def test_the_html_report_opens_in_a_browser_without_a_console_message(
-    store: str, tmp_path: Path
+    store: str, tmp_path: Path, browser: Browser
 ) -> None:
-    """No console message (a CSP violation would be one); the charts are in the DOM."""
+    """No console message (a CSP violation would be one), no request, no script; the
+    three trend charts are drawn with a size."""
     out = tmp_path / "audit.html"
     assert run("audit", "report", "--db", store, "-o", str(out)).exit_code == 0
-    page = open_page(out, tmp_path / "profile")
-    assert page.console == []
-    assert page.dom.count("<svg") == 3
-    assert "Open findings by severity" in page.dom
+    with visit(browser, out) as page:
+        assert page.problems() == []
+        assert page.requests == [page.url]
+        assert page.broken_references() == []
+        assert page.js("document.scripts.length") == 0
+        charts = page.svg_sizes(".charts")
+        assert len(charts) == 3
+        assert all(w > 100 and h > 50 for w, h in charts), charts
+        assert "Open findings by severity" in page.page.inner_text("body")
 
 
 @needs_chromium
 def test_the_html_trend_opens_in_a_browser_without_a_console_message(
-    store: str, tmp_path: Path
+    store: str, tmp_path: Path, browser: Browser
 ) -> None:
     out = tmp_path / "trend.html"
     assert run("audit", "trend", "--since", "3650d", "--db", store, "--format", "html",
                "-o", str(out)).exit_code == 0  # fmt: skip
-    page = open_page(out, tmp_path / "profile")
-    assert page.console == []
-    assert page.dom.count("<svg") == 3
-    assert "Compliance % per framework" in page.dom
+    with visit(browser, out) as page:
+        assert page.problems() == []
+        assert page.requests == [page.url]
+        assert page.broken_references() == []
+        charts = page.svg_sizes(".charts")
+        assert len(charts) == 3
+        assert all(w > 100 and h > 50 for w, h in charts), charts
+        assert "Compliance % per framework" in page.page.inner_text("body")
+        # one table row per audit in the store, as the title says
+        audits = page.js("document.querySelectorAll('table.trend tbody tr').length")
+        assert audits == 2
+        assert page.page.title().startswith("pscan audit trends")

@@ -7,7 +7,6 @@ and internet exposure relation of the demo is drawn in at least one view.
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import shutil
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser
 
 from scanner.architecture import VIEWS, build_architecture, build_view, products
 from scanner.errors import ReportError
@@ -36,12 +36,12 @@ from scanner.render.diagram import (
 from scanner.snapshot import open_snapshot
 from tests.architecture.conftest import ALB
 from tests.architecture.conftest import build as build_small
+from tests.browser import needs_chromium, visit
 
 from .conftest import AWS_WEB, HOSTILE_ID
 
 _EDGE = re.compile(r'^\s*("(?:[^"\\]|\\.)*") -> ("(?:[^"\\]|\\.)*") \[(.*)\];$', re.MULTILINE)
 HAS_DOT = shutil.which("dot") is not None
-HAS_CHROMIUM = shutil.which("chromium") is not None
 DEMO = data_dir("fixtures/demo")
 
 
@@ -219,51 +219,40 @@ def test_the_demo_overview_fits_one_screen_legibly(demo_resources: list[dict[str
         assert width <= 1920 and height <= 1080, view
 
 
-@pytest.mark.skipif(not (HAS_DOT and HAS_CHROMIUM), reason="Graphviz or chromium missing")
+@pytest.mark.skipif(not HAS_DOT, reason="Graphviz dot not installed")
+@needs_chromium
 def test_the_demo_overview_in_headless_chromium(
-    demo_resources: list[dict[str, Any]], tmp_path: Path
+    demo_resources: list[dict[str, Any]], tmp_path: Path, browser: Browser
 ) -> None:
     """The overview at 100% zoom in a 1920x1080 window: the browser measures the page and
     every text's size on screen; the screenshot is the picture the report describes."""
     svg = render_view(demo_resources, "overview", "svg")
     svg = svg[svg.index("<svg") :]
     page = tmp_path / "overview.html"
-    page.write_text(
-        '<!DOCTYPE html><html><body style="margin:0">' + svg + "<script>"
-        "const s=document.querySelector('svg');let m=1e9;"
-        "for(const t of s.querySelectorAll('text')){"
-        "m=Math.min(m,parseFloat(t.getAttribute('font-size'))*t.getScreenCTM().a);}"
-        "const d=document.documentElement;document.body.dataset.fit=JSON.stringify("
-        "{w:d.scrollWidth,h:d.scrollHeight,font:m,texts:s.querySelectorAll('text').length});"
-        "</script></body></html>"
-    )
-    common = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--window-size=1920,1080"]
-    profile = f"--user-data-dir={tmp_path / 'profile'}"
-    dom = subprocess.run(
-        [*common, profile, "--dump-dom", page.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    found = re.search(r'data-fit="([^"]*)"', dom.stdout)
-    assert found is not None, dom.stdout[-500:]
-    fit = json.loads(found.group(1).replace("&quot;", '"'))
+    page.write_text('<!DOCTYPE html><html><body style="margin:0">' + svg + "</body></html>")
+    with visit(browser, page, size=(1920, 1080)) as shown:
+        fit = shown.js(
+            """() => {
+                const s = document.querySelector('svg');
+                let m = 1e9;
+                for (const t of s.querySelectorAll('text')) {
+                    m = Math.min(m, parseFloat(t.getAttribute('font-size')) * t.getScreenCTM().a);
+                }
+                const d = document.documentElement;
+                return {w: d.scrollWidth, h: d.scrollHeight, font: m,
+                        texts: s.querySelectorAll('text').length};
+            }"""
+        )
+        assert shown.problems() == []
     assert fit["w"] <= 1920 and fit["h"] <= 1080, fit
     assert fit["font"] >= 10, fit
     assert fit["texts"] > 100
-    shot = tmp_path / "overview.png"
     image = tmp_path / "overview.svg"
     image.write_text(svg)
-    subprocess.run(
-        [*common, profile, f"--screenshot={shot}", image.as_uri()],
-        capture_output=True,
-        timeout=120,
-        check=True,
-    )
-    header = shot.read_bytes()[:24]
-    assert header[:8] == b"\x89PNG\r\n\x1a\n"
-    assert struct.unpack(">II", header[16:24]) == (1920, 1080)
+    with visit(browser, image, size=(1920, 1080)) as shown:
+        shot = shown.page.screenshot(path=tmp_path / "overview.png")
+    assert shot[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", shot[16:24]) == (1920, 1080)
 
 
 @pytest.mark.skipif(not HAS_DOT, reason="Graphviz dot not installed")

@@ -173,6 +173,21 @@ def test_sanitize_svg_strips_prolog_scripts_and_handlers() -> None:
     assert "ok &lt;script&gt;" in clean
 
 
+def test_sanitize_svg_prefixes_ids_and_the_references_to_them() -> None:
+    """Several Graphviz diagrams on one page each start at graph0: prefixed, ids stay unique."""
+    svg = (
+        '<svg><g id="graph0"><pattern id="h"/><rect fill="url(#h)"/>'
+        '<use xlink:href=\'#node1\'/><a href="#edge1"><text>id="x"</text></a></g></svg>'
+    )
+    assert sanitize_svg(svg, id_prefix="d2-") == (
+        '<svg><g id="d2-graph0"><pattern id="d2-h"/><rect fill="url(#d2-h)"/>'
+        '<use xlink:href=\'#d2-node1\'/><a href="#d2-edge1"><text>id="x"</text></a></g></svg>'
+    )
+    assert sanitize_svg(svg) == svg
+    with pytest.raises(ValueError, match="id prefix"):
+        sanitize_svg(svg, id_prefix='x"><script>')
+
+
 def test_sanitize_svg_rejects_non_svg() -> None:
     with pytest.raises(ReportError, match="not an SVG document"):
         sanitize_svg("<html><body>hi</body></html>")

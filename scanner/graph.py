@@ -79,7 +79,8 @@ class ResourceGraph:
         self._relations = None if keep_relations is None else frozenset(keep_relations)
         self._exposure: dict[str, list[str]] | None = None
         self._by_type: dict[str, list[str]] = {}
-        self._edges: dict[tuple[str, str, str], int] = {}  # edges per (source, target, kind)
+        # edges per (source, target, kind), for the pairs with more than one of a kind
+        self._edges: dict[tuple[str, str, str], int] = {}
         self._edge_props: dict[tuple[str, str, str], set[str]] = {}  # their properties
         self._escalation: escalation.Derivation | None = None
         self._derived: list[tuple[str, str, str]] = []  # escalation edges added
@@ -170,18 +171,21 @@ class ResourceGraph:
         the next key is counted, not searched: a resource with thousands of repeated
         relations costs linear time.
         """
+        keys = self.g._adj.get(source, {}).get(target)  # networkx's keydict of the pair
+        if keys is None or kind not in keys:  # the usual case: the first edge of its kind
+            self.g.add_edge(source, target, key=kind, **props)
+            return (source, target, kind)
         slot = (source, target, kind)
-        n = self._edges.get(slot, 0)
-        if n:
-            seen = self._edge_props.get(slot)
-            if seen is None:
-                seen = self._edge_props[slot] = {_props_key(self.g.edges[source, target, kind])}
-            key = _props_key(props)
-            if key in seen:
-                return None
-            seen.add(key)
+        n = self._edges.get(slot, 1)
+        seen = self._edge_props.get(slot)
+        if seen is None:
+            seen = self._edge_props[slot] = {_props_key(keys[kind])}
+        key = _props_key(props)
+        if key in seen:
+            return None
+        seen.add(key)
         self._edges[slot] = n + 1
-        edge_key = kind if not n else f"{kind}#{n + 1}"
+        edge_key = f"{kind}#{n + 1}"
         self.g.add_edge(source, target, key=edge_key, **props)
         return (source, target, edge_key)
 

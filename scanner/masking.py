@@ -118,9 +118,23 @@ def _may_hold_secret(text: str) -> bool:
 
 def mask_text(text: str) -> str:
     """`text` with every secret-shaped part masked (error lines, log records, messages)."""
+    if len(text) > _CACHED_LENGTH:
+        return _mask_text(text)
+    return _mask_short(text)
+
+
+# Short values (tag values, names, enum-like attributes) repeat across an estate: their
+# answers are kept, so each distinct one is searched once per process.
+_CACHED_LENGTH = 200
+
+
+def _mask_text(text: str) -> str:
     if not _may_hold_secret(text):
         return text
     return _secret_value().sub(lambda m: mask(m.group(0)), text)
+
+
+_mask_short = lru_cache(maxsize=1 << 16)(_mask_text)
 
 
 def mask_secrets(value: Any, key: str = "") -> Any:

@@ -43,6 +43,7 @@ from scanner.graph import ResourceGraph
 from scanner.masking import mask_secrets, mask_text
 from scanner.model import (
     CollectionError,
+    ComplianceRef,
     ControlResult,
     Finding,
     FindingsDocument,
@@ -54,6 +55,7 @@ from scanner.model import (
     UndecidedResult,
     fingerprint,
     is_partial,
+    trusted,
     utcnow,
 )
 
@@ -150,6 +152,7 @@ class _Evaluator:
         self.limits: dict[str, time_limit] = {}  # rule id -> its time limit, made once
         self.rows: list[FindingRow] = []
         self.undecided: list[tuple[str, str, str]] = []
+        self.last_ref: tuple[Mapping[str, Any], RefRow] | None = None
         self.stream_index: dict[str, list[Rule]] = {}
         self.graph_rules: list[Rule] = []
         for rule in ruleset.rules.values():
@@ -285,7 +288,10 @@ class _Evaluator:
         self.rows.sort(
             key=lambda r: (-rules[r.rule_id].spec.severity.rank, r.rule_id, r.resource[0])
         )
-        self.outcome.findings = [self.finding(row) for row in self.rows]
+        rows, self.rows = self.rows, []
+        refs: dict[int, ResourceRef] = {}  # one reference per resource: rows share RefRows
+        compliance = {rid: self.ruleset.compliance_of(rid) for rid in {r.rule_id for r in rows}}
+        self.outcome.findings = [self.finding(row, refs, compliance) for row in rows]
         return self.outcome
 
     def judge(self, rule: Rule, resource: Mapping[str, Any], ctx: EvalContext) -> None:
@@ -392,7 +398,7 @@ class _Evaluator:
             FindingRow(
                 rule.id,
                 fingerprint(rule.id, rid),
-                _ref(resource),
+                self.ref(resource),
                 message,
                 evidence,
                 hit.path,
@@ -409,23 +415,41 @@ class _Evaluator:
         message = f"rule could not be evaluated: {reason}"
         self.rows.append(
             FindingRow(
-                rule.id, fingerprint(rule.id, rid), _ref(resource), message, {}, [], None, True
+                rule.id, fingerprint(rule.id, rid), self.ref(resource), message, {}, [], None, True
             )
         )
 
-    def finding(self, row: FindingRow) -> Finding:
-        """The Finding of a row."""
+    def ref(self, resource: Mapping[str, Any]) -> RefRow:
+        """`_ref` of the resource, made once for all the findings of the resource at hand."""
+        last = self.last_ref
+        if last is not None and last[0] is resource:
+            return last[1]
+        row = _ref(resource)
+        self.last_ref = (resource, row)
+        return row
+
+    def finding(
+        self,
+        row: FindingRow,
+        refs: dict[int, ResourceRef],
+        compliance: Mapping[str, list[ComplianceRef]],
+    ) -> Finding:
+        """The Finding of a row; `refs` keeps the ResourceRef made for each RefRow, and the
+        findings of one rule share its `compliance` list."""
         spec = self.ruleset.rules[row.rule_id].spec
-        rid, rtype, name, provider, account, region, tags = row.resource
-        ref = ResourceRef.model_construct(
-            id=rid,
-            type=rtype,
-            name=name,
-            provider=provider,
-            account=account,
-            region=region,
-            tags=tags,
-        )
+        ref = refs.get(id(row.resource))
+        if ref is None:
+            rid, rtype, name, provider, account, region, tags = row.resource
+            ref = refs[id(row.resource)] = trusted(
+                ResourceRef,
+                id=rid,
+                type=rtype,
+                name=name,
+                provider=provider,
+                account=account,
+                region=region,
+                tags=tags,
+            )
         if row.error:
             return Finding(
                 fingerprint=row.fingerprint,
@@ -439,10 +463,10 @@ class _Evaluator:
                 remediation=spec.remediation,
                 references=spec.references,
             )
-        # model_construct: every value here is already typed (spec fields, strings, JSON
-        # values from the snapshot); validating 100k+ findings again costs seconds. Every
-        # field is given: model_construct deep-copies the defaults it fills in.
-        return Finding.model_construct(
+        # trusted: every value here is already typed (spec fields, strings, JSON values
+        # from the snapshot); validating 100k+ findings again costs seconds.
+        return trusted(
+            Finding,
             fingerprint=row.fingerprint,
             rule_id=row.rule_id,
             title=spec.title,
@@ -453,7 +477,7 @@ class _Evaluator:
             message=row.message,
             evidence=row.evidence,
             remediation=spec.remediation,
-            compliance=self.ruleset.compliance_of(row.rule_id),
+            compliance=compliance[row.rule_id],
             path=row.path,
             monthly_cost_usd=row.cost,
             location=None,
@@ -501,6 +525,7 @@ def _json_safe(evidence: Any) -> dict[str, Any]:
 
 
 def _ref(resource: Mapping[str, Any]) -> RefRow:
+    """A resource's reference as a row, tags masked."""
     return (
         str(resource["id"]),
         str(resource.get("type", "")),
@@ -612,9 +637,15 @@ def build_document(
     else:
         chosen = [ruleset.frameworks[f] for f in frameworks]
     reported = {fw.id for fw in chosen}
+    # findings of one rule share one list: filter it once (the pair keeps the old list
+    # alive, so its id cannot be reused by another while the loop runs)
+    kept: dict[int, tuple[list[ComplianceRef], list[ComplianceRef]]] = {}
     for finding in outcome.findings:
         if finding.compliance:
-            finding.compliance = [r for r in finding.compliance if r.framework in reported]
+            old = finding.compliance
+            if id(old) not in kept:
+                kept[id(old)] = (old, [r for r in old if r.framework in reported])
+            finding.compliance = kept[id(old)][1]
     return FindingsDocument(
         tool_version=__version__,
         snapshots=list(snapshots),

@@ -56,6 +56,9 @@ _PASS_ROLE: dict[str, tuple[str, tuple[tuple[str, ...], ...]]] = {
 }
 
 # Policy-writing methods per kind of principal they write to.
+# how a trust policy names every principal of one account (the account id follows)
+_ACCOUNT_KEY = "principal:aws:account:"
+
 _WRITE_POLICY = {
     "aws.iam.user": (("aws_attach_user_policy", "iam:AttachUserPolicy"),
                      ("aws_put_user_policy", "iam:PutUserPolicy")),
@@ -106,6 +109,10 @@ class _Principal:
     def may(self, action: str) -> bool:
         """The action is allowed on some resource, and not denied on all of them."""
         return may_allow(self.document, action) and not denies(self.document, action, "*")
+
+
+# callers allowed sts:AssumeRole by account, each with its place in the list of them
+_ByAccount = dict[str, list[tuple[int, "_Principal"]]]
 
 
 class AwsSteps:
@@ -215,6 +222,9 @@ class AwsSteps:
         assumable: dict[str, list[str]] = {}
         callers = [p for p in self.principals if p.type != "aws.iam.group"]
         with_sts = [c for c in callers if c.may("sts:AssumeRole")]
+        by_account: _ByAccount = {}
+        for index, caller in enumerate(with_sts):
+            by_account.setdefault(caller.account, []).append((index, caller))
         for role in self.principals:
             if role.type != "aws.iam.role":
                 continue
@@ -222,14 +232,15 @@ class AwsSteps:
             if not trusted:
                 continue
             named = [self.by_id[n] for n in trusted if n in self.by_id]
-            candidates = {c.id: c for c in [*named, *with_sts]}
+            callers_in = self._trusted_callers(trusted, with_sts, by_account)
+            candidates = {c.id: c for c in [*named, *callers_in]}
             for caller in candidates.values():
                 if caller.id == role.id or caller.type == "aws.iam.group":
                     continue
                 keys = trusted.get(caller.id)
                 explicit_local = keys is not None and caller.account == role.account
                 if keys is None:
-                    keys = trusted.get(f"principal:aws:account:{caller.account}")
+                    keys = trusted.get(_ACCOUNT_KEY + caller.account)
                     if keys is None:
                         keys = trusted.get("principal:aws:*")
                 if keys is None:
@@ -241,6 +252,22 @@ class AwsSteps:
                          via=role.id, detail=detail)  # fmt: skip
                 assumable.setdefault(caller.id, []).append(role.id)
         return assumable
+
+    @staticmethod
+    def _trusted_callers(
+        trusted: Mapping[str, Any], with_sts: list[_Principal], by_account: _ByAccount
+    ) -> list[_Principal]:
+        """The callers of `with_sts` a trust policy may let in by account or `*`, in their
+        order there: a caller of another account cannot match, so it is not tried."""
+        if "principal:aws:*" in trusted:
+            return with_sts
+        found: list[tuple[int, _Principal]] = []
+        for key in trusted:
+            if key.startswith(_ACCOUNT_KEY):
+                found += by_account.get(key.removeprefix(_ACCOUNT_KEY), ())
+        if len(found) > 1:
+            found.sort(key=lambda pair: pair[0])
+        return [caller for _, caller in found]
 
     def _pass_role(self, principal: _Principal) -> None:
         if principal.type == "aws.iam.group" or not principal.may("iam:PassRole"):

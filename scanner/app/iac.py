@@ -266,7 +266,6 @@ def _overlay_scan(
     graph = ResourceGraph()
     estate = change.after(snapshot.iter_resources())
     after = evaluate(run.ruleset, feed_graph(graph, estate), now=now)
-    after.graph = None  # the engine's graph is no longer needed
     exposures = new_exposures(exposed_before, graph)
     diff = diff_findings(known, after.findings)
     diff.mark()

@@ -35,6 +35,14 @@ TOP_RESOURCES = 20
 _ZERO = Decimal(0)
 
 
+_REF_FIELDS = ("id", "type", "name", "provider", "account", "region", "tags")
+
+
+def _slim(resource: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields `_ref` reads."""
+    return {k: resource[k] for k in _REF_FIELDS if k in resource}
+
+
 def _ref(resource: Mapping[str, Any]) -> ResourceRef:
     tags = resource.get("tags")
     return ResourceRef(
@@ -117,6 +125,15 @@ class Costs:
         self._best.extend(later._best)
         if len(self._best) > 4 * self._top:
             self._trim()
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What a worker sends back: the sums and the top resources (slimmed), not the
+        price table, which the parent already has."""
+        self._trim()
+        state = dict(vars(self))
+        state["prices"] = None
+        state["_best"] = [(v, rid, _slim(r), p) for v, rid, r, p in self._best]
+        return state
 
     def _trim(self) -> None:
         self._best.sort(key=lambda item: (-item[0], item[1]))

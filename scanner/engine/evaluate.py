@@ -90,7 +90,7 @@ class ScanOutcome:
     stats: dict[str, RuleStats] = field(default_factory=dict)
     resource_types: Counter[str] = field(default_factory=Counter)
     providers: set[str] = field(default_factory=set)
-    graph: ResourceGraph | None = None
+    graph: ResourceGraph | None = None  # with evaluate(keep_graph=True)
     undecided: list[UndecidedResult] = field(default_factory=list)
 
     @property
@@ -186,6 +186,7 @@ class _Evaluator:
         resources: Iterable[Mapping[str, Any]],
         progress: Progress | None,
         parts: Iterable[PartialOutcome] | None = None,
+        keep_graph: bool = False,
     ) -> ScanOutcome:
         graph = self.new_graph()
         if parts is None:
@@ -208,7 +209,10 @@ class _Evaluator:
                         self.judge(
                             rule, view, EvalContext(resource=view, now=self.now, graph=graph)
                         )
-        self.outcome.graph = graph
+        # the graph is done with: free it before the findings are built (the largest two
+        # things a scan holds), unless the caller asked for it
+        self.outcome.graph = graph if keep_graph else None
+        del graph
         return self.finish()
 
     def stream(
@@ -544,6 +548,7 @@ def evaluate(
     now: datetime | None = None,
     progress: Progress | None = None,
     parts: Iterable[PartialOutcome] | None = None,
+    keep_graph: bool = False,
 ) -> ScanOutcome:
     """Judge every resource with every rule that applies to its type.
 
@@ -553,8 +558,11 @@ def evaluate(
     With `parts`, the per-resource rules were run elsewhere (`evaluate_part` over
     consecutive pieces of the same stream, given in stream order): `resources` is not
     read, the graph is built from the parts, and the result is what the serial scan gives.
+
+    The outcome holds the graph the graph rules used only with `keep_graph`; otherwise it
+    is freed before the findings are built.
     """
-    return _Evaluator(ruleset, now or utcnow()).run(resources, progress, parts)
+    return _Evaluator(ruleset, now or utcnow()).run(resources, progress, parts, keep_graph)
 
 
 def evaluate_part(

@@ -74,11 +74,15 @@ def test_graph_condition_builds_graph_and_reports_path(write_pack: WritePack) ->
             "relations": [{"type": "protected_by", "target": "sg"}],
         },
     ]
-    outcome = evaluate(ruleset, resources, now=NOW)
+    outcome = evaluate(ruleset, resources, now=NOW, keep_graph=True)
     assert outcome.graph is not None
     assert [(f.resource.id, f.path) for f in outcome.findings] == [("db", ["internet", "sg", "db"])]
     assert outcome.findings[0].message == "orders is exposed"
     assert outcome.stats["aws_rds_instance_private"].evaluated == 2
+    # a scan does not keep the graph: it is freed before the findings are built
+    freed = evaluate(ruleset, resources, now=NOW)
+    assert freed.graph is None
+    assert freed.findings == outcome.findings
 
 
 GRAPH_PY = """
@@ -224,7 +228,7 @@ def test_graph_keeps_only_the_relations_graph_rules_walk(write_pack: WritePack) 
             {"type": "encrypted_by", "target": "key"},
         ],
     }
-    outcome = evaluate(ruleset, [db], now=NOW)
+    outcome = evaluate(ruleset, [db], now=NOW, keep_graph=True)
     assert outcome.graph is not None
     kinds = {k for _, _, k in outcome.graph.g.edges(keys=True)}
     assert kinds == {"protected_by"}

@@ -239,6 +239,22 @@ def test_every_command_ran(run: Run) -> None:
     assert not failed, {n: run.texts[f"{n}: stderr"][-2000:] for n in failed}
 
 
+def test_the_secret_carrying_paths_ran(run: Run) -> None:
+    """The rules' error, undecided and evidence paths, the manifest's errors and the log
+    all reached the outputs searched (masked)."""
+    doc = json.loads(run.texts["out/f.json"])
+    errors = [f for f in doc["findings"] if f["rule_id"].endswith("_leak_raises")]
+    assert len(errors) == len(TYPES)
+    assert all("ValueError: cannot judge" in f["message"] for f in errors)
+    assert all(f["status"] == "error" for f in errors)
+    assert any(f["rule_id"].endswith("_leak_evidence") and f["evidence"] for f in doc["findings"])
+    assert doc["rule_stats"]["aws_leak_undecided"]["undecided_examples"]
+    assert len(doc["collection_errors"]) == 1
+    assert "looking at" in run.texts["out/debug.log"]
+    assert "looking at" in run.texts["console scan: stderr"]
+    assert doc["capacity"] is not None and doc["cost"] is not None
+
+
 def test_no_output_shows_a_secret(run: Run) -> None:
     leaks = {
         where: sorted(set(found.values()))

@@ -4,7 +4,9 @@ terminal control sequences, so nothing from a cloud API can drive a terminal.
 One function decides what a secret looks like, for every output: findings' evidence,
 messages and tags, error lines and log records.
 
-- By key: a value whose key names a secret (`DB_PASSWORD`, `api_key`, `token`, ...).
+- By key: a value whose key names a secret (`DB_PASSWORD`, `api_key`, `token`, ...),
+  and in text a value assigned to such a key (`password=...`, `"api_key": "..."`: the
+  assignments detect-secrets' Secret Keyword plugin looks for).
 - By shape: the value patterns of detect-secrets' regex detectors (AWS keys, GitHub,
   GitLab, Slack, Stripe, Twilio, SendGrid, npm, PyPI, OpenAI, Discord, Telegram, Azure
   storage keys, JWTs, basic-auth URLs, ...), plus what they leave out: the body of a PEM

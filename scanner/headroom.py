@@ -33,8 +33,10 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from typing import Any, NamedTuple
 
+from scanner.masking import mask_secrets, mask_text
 from scanner.model import CapacityConstraint, CapacityGroup, CapacityReport, ResourceRef
 
 __all__ = [
@@ -45,6 +47,8 @@ __all__ = [
     "constraints_of",
     "headroom_percent",
     "headroom_report",
+    "masked_ref",
+    "product_name",
     "product_of",
 ]
 
@@ -271,15 +275,15 @@ def constraints_of(resource: Mapping[str, Any]) -> tuple[list[CapacityConstraint
             continue
         if reading.limit <= 0:
             continue
-        ref = ref or ResourceRef.of(resource)
+        ref = ref or masked_ref(resource)
         measured.append(
             CapacityConstraint.model_construct(
                 kind=reading.kind,
-                limited=reading.limited,
+                limited=mask_text(reading.limited),
                 resource=ref,
                 used=round(reading.used, 4),
                 limit=reading.limit,
-                unit=reading.unit,
+                unit=mask_text(reading.unit),
                 headroom_percent=headroom_percent(reading.used, reading.limit),
                 measure=reading.measure,
             )
@@ -287,18 +291,37 @@ def constraints_of(resource: Mapping[str, Any]) -> tuple[list[CapacityConstraint
     return measured, unmeasured
 
 
+def masked_ref(resource: Mapping[str, Any], *, tags: bool = False) -> ResourceRef:
+    """`ResourceRef.of(resource)` with its name masked (`scanner.masking`), for reports;
+    with `tags`, its tags too (keys and values)."""
+    ref = ResourceRef.of(resource)
+    ref.name = mask_text(ref.name)
+    raw = resource.get("tags")
+    if tags and isinstance(raw, Mapping):
+        masked = mask_secrets({str(k): str(v) for k, v in raw.items()})
+        ref.tags = {mask_text(k): v for k, v in masked.items()}
+    return ref
+
+
 def product_of(tags: Mapping[str, str] | None, keys: Sequence[str]) -> str:
     """The product a resource belongs to: the first key's value it has, else UNTAGGED.
 
-    `keys` are lower-case; tag keys match case-insensitively.
+    `keys` are lower-case; tag keys match case-insensitively. A value shaped like a
+    secret is masked (`scanner.masking`): the name is shown in every report.
     """
     if tags:
         lowered = {str(k).lower(): v for k, v in tags.items()}
         for key in keys:
             value = lowered.get(key)
             if isinstance(value, str) and value.strip():
-                return value.strip()
+                return product_name(value.strip())
     return UNTAGGED
+
+
+@lru_cache(maxsize=4096)  # an estate has few products and many resources
+def product_name(value: str) -> str:
+    """A product tag's value as reports show it: masked when shaped like a secret."""
+    return mask_text(value)
 
 
 def _is_scope(rtype: str) -> bool:
@@ -437,7 +460,7 @@ def _group(
 ) -> CapacityGroup:
     constraints.sort(key=_order)
     return CapacityGroup.model_construct(
-        name=name,
+        name=mask_text(name),  # a tag's value, or an account
         resources=resources,
         constraints=constraints,
         first_limit=constraints[0] if constraints else None,

@@ -4,7 +4,9 @@ terminal control sequences, so nothing from a cloud API can drive a terminal.
 One function decides what a secret looks like, for every output: findings' evidence,
 messages and tags, error lines and log records.
 
-- By key: a value whose key names a secret (`DB_PASSWORD`, `api_key`, `token`, ...).
+- By key: a value whose key names a secret (`DB_PASSWORD`, `api_key`, `token`, ...),
+  and in text a value assigned to such a key (`password=...`, `"api_key": "..."`: the
+  assignments detect-secrets' Secret Keyword plugin looks for).
 - By shape: the value patterns of detect-secrets' regex detectors (AWS keys, GitHub,
   GitLab, Slack, Stripe, Twilio, SendGrid, npm, PyPI, OpenAI, Discord, Telegram, Azure
   storage keys, JWTs, basic-auth URLs, ...), plus what they leave out: the body of a PEM
@@ -47,6 +49,8 @@ _OWN_PATTERNS = (
     r"\bgithub_pat_[A-Za-z0-9_]{22,}",
     r"\bgh[pousr]_[A-Za-z0-9]{30,}\b",
     r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b",
+    # a whole JWT: detect-secrets' pattern stops before the signature, which stayed in clear
+    r"\beyJ[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]+\.[A-Za-z0-9_.+/=-]*",
 )
 _LEFT_OUT = frozenset(
     {
@@ -73,7 +77,12 @@ def _secret_value() -> re.Pattern[str]:
     for name, plugin in sorted(plugins.items()):
         if name not in _LEFT_OUT and issubclass(plugin, RegexBasedDetector):
             denylist: list[re.Pattern[str]] = plugin.denylist
-            patterns.extend(p.pattern for p in denylist if not _KEYWORD_CONTEXT.match(p.pattern))
+            patterns.extend(
+                # the detector's own case-insensitivity kept (Slack tokens have capitals)
+                f"(?i:{p.pattern})" if p.flags & re.IGNORECASE else p.pattern
+                for p in denylist
+                if not _KEYWORD_CONTEXT.match(p.pattern)
+            )
     flags = re.DOTALL | re.VERBOSE
     return re.compile("|".join(f"(?:{p})" for p in _to_verbose(patterns)), flags)
 
@@ -116,6 +125,30 @@ def _may_hold_secret(text: str) -> bool:
     return any(_DIGIT_OR_CAPITAL.search(run) for run in _TOKEN_RUN.findall(text))
 
 
+# detect-secrets' "Secret Keyword" plugin: a value assigned to a key that names a secret
+# (`password=...`, `"api_key": "..."`, `DB_PASSWORD: ...`), the key judged by `_is_secret_key`.
+_KEYWORD = re.compile(r"pass|pwd|secret|token|key", re.IGNORECASE)
+_ASSIGNMENT = re.compile(
+    r"""(?<![\w.-])(?P<key>[\w.-]*?(?:password|passwd|pwd|secret|token|api[_-]?key|private[_-]?key)[\w.-]*)
+    (?P<sep>['"]?\s*(?::=|={1,3}|:)\s*['"]?)
+    (?P<value>[^\s'"`,;&]+)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_PLAIN_VALUE = re.compile(r"^(?:true|false|null|none|-?\d+(?:\.\d+)?)$", re.IGNORECASE)
+
+
+def _is_secret_key(key: str) -> bool:
+    """A key that names a secret (`DB_PASSWORD`, `api_key`), not one about a secret."""
+    return bool(_SECRET_KEY.search(key)) and not _NOT_SECRET_KEY.search(key)
+
+
+def _mask_assignment(match: re.Match[str]) -> str:
+    value = match.group("value")
+    if not _is_secret_key(match.group("key")) or _PLAIN_VALUE.match(value) or _MASKED.match(value):
+        return match.group(0)
+    return match.group("key") + match.group("sep") + mask(value)
+
+
 def mask_text(text: str) -> str:
     """`text` with every secret-shaped part masked (error lines, log records, messages)."""
     if len(text) > _CACHED_LENGTH:
@@ -129,9 +162,11 @@ _CACHED_LENGTH = 200
 
 
 def _mask_text(text: str) -> str:
-    if not _may_hold_secret(text):
-        return text
-    return _secret_value().sub(lambda m: mask(m.group(0)), text)
+    if _may_hold_secret(text):
+        text = _secret_value().sub(lambda m: mask(m.group(0)), text)
+    if _KEYWORD.search(text):
+        text = _ASSIGNMENT.sub(_mask_assignment, text)
+    return text
 
 
 _mask_short = lru_cache(maxsize=1 << 16)(_mask_text)
@@ -149,12 +184,7 @@ def mask_secrets(value: Any, key: str = "") -> Any:
     if isinstance(value, list):
         return [mask_secrets(v, key) for v in value]
     if isinstance(value, str) and value and not _MASKED.match(value):
-        if (
-            key
-            and _SECRET_KEY.search(key)
-            and not _NOT_SECRET_KEY.search(key)
-            and not value.startswith("arn:")
-        ):
+        if key and _is_secret_key(key) and not value.startswith("arn:"):
             return mask(value)
         return mask_text(value)
     return value

@@ -17,6 +17,9 @@ SECRETS = {
     "github fine-grained": "github_pat_11ABCDEFG0" + "x9Y8z7W6v5" * 6,
     "gitlab": "glpat-" + "Ab3_dE6-gH9" * 2,
     "slack": "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
+    "slack, capitals only": "xoxb-123456789012-1234567890123-ABCDEFGHIJKLMNOPQRSTUVWX",
+    "password assignment": "password=Zx9mQ2vLp8wR",
+    "api key in json": '"api_key": "Zx9mQ2vLp8wR"',
     "stripe": "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc",
     "sendgrid": "SG." + "a" * 22 + "." + "B" * 43,
     "jwt": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0."
@@ -25,6 +28,16 @@ SECRETS = {
     "pem body": "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7v1x\nQm9keSBsaW5l\n"
     "-----END RSA PRIVATE KEY-----",
 }
+
+
+def test_a_jwt_is_masked_with_its_signature() -> None:
+    masked = mask_text("token " + SECRETS["jwt"])
+    assert "dozjgNryP4J3jVmNHl0w5N" not in masked
+
+
+def test_assignments_about_secrets_are_left_alone() -> None:
+    text = "password_enabled=true token_type=Bearer http_tokens: optional secret: null"
+    assert mask_text(text) == text
 
 
 def test_mask_keeps_little() -> None:

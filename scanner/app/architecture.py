@@ -29,7 +29,7 @@ from scanner.app.events import Listener, ignore
 from scanner.app.files import write_atomic
 from scanner.app.gate import Gate, GateOptions, load_gate
 from scanner.app.scan import load_ruleset, scan_snapshots
-from scanner.architecture import build_architecture, open_severities
+from scanner.architecture import build_architecture, open_severities, products
 from scanner.architecture.adr import gather_facts, scaffold, slug
 from scanner.architecture.c4 import to_structurizr
 from scanner.architecture.decisions import (
@@ -43,7 +43,6 @@ from scanner.architecture.document import (
     build_document,
 )
 from scanner.errors import ConfigError, ReportError
-from scanner.headroom import UNTAGGED
 from scanner.model import Finding, utcnow
 from scanner.render.architecture import (
     DiagramFiles,
@@ -167,12 +166,15 @@ def _diagrams(
     """Draw every view in every format into `outputs`; a missing `dot` is one note."""
     arch = build_architecture(resources, product_tags)
     severities = open_severities(findings)
-    products = [c.name for c in document.by_product if c.name != UNTAGGED]
+    # a product view for each product with something drawn (a product whose only
+    # resources are accounts or quotas has no diagram)
+    drawn_products = set(products(arch))
+    products_ = [c.name for c in document.by_product if c.name in drawn_products]
     jobs: list[tuple[str, str, str, str | None]] = [
         (view, view, _TITLES[view], None) for view in VIEWS if view != "product"
     ]
     stems: set[str] = set()
-    for name in sorted(products):
+    for name in sorted(products_):
         base = stem = f"product-{slug(name)}"
         n = 1
         while stem in stems:  # two products may slug alike: number the later ones

@@ -37,6 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from scanner.catalog.tiers import placement
 from scanner.errors import ConfigError, validation_summary
+from scanner.masking import mask_text
 from scanner.yamlfile import parse_yaml, yaml_lines
 
 __all__ = [
@@ -291,7 +292,7 @@ def technologies_of(resource: Mapping[str, Any]) -> list[str]:
     attribute = _DETAIL.get(rtype)
     detail = (resource.get("attributes") or {}).get(attribute) if attribute else None
     if isinstance(detail, str) and detail.strip():
-        return [base, f"{base}: {detail.strip()}"]
+        return [base, f"{base}: {mask_text(detail.strip())}"]
     return [base]
 
 

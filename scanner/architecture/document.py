@@ -28,6 +28,7 @@ Everything is sorted, so the same snapshot gives the same document.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,7 +37,8 @@ from typing import Any
 from scanner.architecture.decisions import Decision, TechnologyUse, technology_use
 from scanner.catalog.tiers import placement, tier_of
 from scanner.graph import INTERNET, ResourceGraph
-from scanner.headroom import product_of
+from scanner.headroom import masked_ref, product_of
+from scanner.masking import mask_text
 from scanner.model import Category, Finding, FindingStatus, ResourceRef
 from scanner.policy.gcp import is_public_member
 from scanner.policy.iam import account_of
@@ -238,14 +240,29 @@ def build_document(
         by_product=_counts(product_of(r.get("tags"), keys) for r in resources),
         product_tags=list(product_tags),
         entry_points=_entry_points(by_id, exposed),
-        data_stores=_data_stores(resources, keys, exposed),
-        trusts=_trusts(resources, {a for _, a in accounts}),
+        # the values these sections quote from attributes, masked (names already are)
+        data_stores=_masked(_data_stores(resources, keys, exposed)),
+        trusts=_masked(_trusts(resources, {a for _, a in accounts})),
         identities=_identities(resources, by_id),
-        networks=_networks(resources),
+        networks=_masked(_networks(resources)),
         findings=sorted(picked, key=lambda f: (-f.severity.rank, f.rule_id, f.resource.id)),
         decisions=[DecisionUse(d, sum(1 for r in resources if d.covers(r))) for d in decisions],
         technologies=technology_use(resources, decisions),
     )
+
+
+def _masked(value: Any) -> Any:
+    """`value` (sections' dataclasses, tuples, lists) with every string in it masked."""
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, tuple):
+        return tuple(_masked(v) for v in value)
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: _masked(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return dataclasses.replace(value, **fields)
+    return value  # ResourceRef: made by masked_ref
 
 
 def _counts(names: Iterable[str]) -> list[Count]:
@@ -268,10 +285,10 @@ def _entry_points(
         via = by_id.get(path[1])
         points.append(
             EntryPoint(
-                resource=ResourceRef.of(by_id[node]),
-                via=ResourceRef.of(via) if via is not None else _unknown_ref(path[1]),
+                resource=masked_ref(by_id[node]),
+                via=masked_ref(via) if via is not None else _unknown_ref(path[1]),
                 behind=tuple(
-                    sorted((ResourceRef.of(by_id[b]) for b in behind.get(node, ())), key=_order)
+                    sorted((masked_ref(by_id[b]) for b in behind.get(node, ())), key=_order)
                 ),
             )
         )
@@ -405,7 +422,7 @@ def _data_stores(
         )
         stores.append(
             DataStore(
-                resource=ResourceRef.of(r),
+                resource=masked_ref(r),
                 product=product_of(r.get("tags"), keys),
                 encryption=encryption,
                 backup=backup,
@@ -460,7 +477,7 @@ def _trusts(resources: Iterable[Mapping[str, Any]], estate: set[str]) -> list[Tr
                 continue
             if kind is not None:
                 principal = target.removeprefix("principal:aws:").removeprefix("principal:gcp:")
-                out.append(Trust(ResourceRef.of(r), principal, kind))
+                out.append(Trust(masked_ref(r), principal, kind))
     unique = {(t.resource.id, t.principal): t for t in out}
     return sorted(unique.values(), key=lambda t: (t.kind, *_order(t.resource), t.principal))
 
@@ -472,10 +489,10 @@ def _identities(
     for r in resources:
         for rel in r.get("relations") or ():
             if rel["type"] == "runs_as":
-                users.setdefault(str(rel["target"]), {})[str(r["id"])] = ResourceRef.of(r)
+                users.setdefault(str(rel["target"]), {})[str(r["id"])] = masked_ref(r)
     out = [
         WorkloadIdentity(
-            identity=ResourceRef.of(by_id[i]) if i in by_id else _unknown_ref(i),
+            identity=masked_ref(by_id[i]) if i in by_id else _unknown_ref(i),
             workloads=tuple(sorted(w.values(), key=_order)),
         )
         for i, w in users.items()
@@ -499,14 +516,14 @@ def _networks(resources: Sequence[Mapping[str, Any]]) -> list[Network]:
                 public = attrs.get("has_internet_route")
                 subnets.setdefault(network, []).append(
                     Subnet(
-                        resource=ResourceRef.of(r),
+                        resource=masked_ref(r),
                         cidr=str(attrs.get("cidr_block") or attrs.get("ip_cidr_range") or ""),
                         zone=str(attrs.get("availability_zone") or r.get("region") or ""),
                         is_public=public if isinstance(public, bool) else None,
                     )
                 )
             elif r["type"] in _GATEWAY_TYPES:
-                gateways.setdefault(network, []).append(ResourceRef.of(r))
+                gateways.setdefault(network, []).append(masked_ref(r))
     out = []
     for r in resources:
         if r["type"] not in _VPC_TYPES:
@@ -515,7 +532,7 @@ def _networks(resources: Sequence[Mapping[str, Any]]) -> list[Network]:
         peerings = attrs.get("peerings") or ()
         out.append(
             Network(
-                resource=ResourceRef.of(r),
+                resource=masked_ref(r),
                 cidr=str(attrs.get("cidr_block") or ""),
                 is_default=attrs.get("is_default") is True,
                 resources=members[rid],

@@ -29,6 +29,7 @@ from scanner.architecture.access import access_edges
 from scanner.catalog.tiers import REQUEST_TIERS, placement
 from scanner.graph import INTERNET, ResourceGraph
 from scanner.headroom import DEFAULT_PRODUCT_TAGS, product_of
+from scanner.masking import mask_secrets, mask_text
 from scanner.model import Resource
 from scanner.policy.iam import account_of
 
@@ -176,12 +177,12 @@ class _Builder:
         for rid, resource in self.by_id.items():
             rtype = resource.get("type", "")
             if rtype in _VPC_TYPES or rtype in _SUBNET_TYPES:
-                self.names[rid] = str(resource.get("name") or _short(rid))
+                self.names[rid] = mask_text(str(resource.get("name") or _short(rid)))
             elif rtype in ("aws.account", "gcp.resourcemanager.project"):
                 account = str(resource.get("account", ""))
                 alias = (resource.get("attributes") or {}).get("alias") or resource.get("name")
                 if account and alias and alias != account:
-                    self.names[f"account:{account}"] = str(alias)
+                    self.names[f"account:{account}"] = mask_text(str(alias))
 
     def scope(self, resource: Mapping[str, Any]) -> Scope:
         attrs = resource.get("attributes") or {}
@@ -195,6 +196,7 @@ class _Builder:
         zone = str(attrs.get("availability_zone") or "")
         if len(subnets) == 1:
             zone = str(subnet_attrs[0].get("availability_zone") or "")
+        zone = mask_text(zone)
         routes = [a.get("has_internet_route") for a in subnet_attrs]
         subnet_class = ""
         if subnets:
@@ -220,14 +222,15 @@ class _Builder:
         rtype = str(resource.get("type", ""))
         tags = {str(k): str(v) for k, v in (resource.get("tags") or {}).items()}
         product = product_of(tags, self.product_keys)
+        masked = mask_secrets(tags)
         return ArchNode(
             id=rid,
             type=rtype,
-            name=str(resource.get("name") or _short(rid)),
+            name=mask_text(str(resource.get("name") or _short(rid))),
             tier=placement(rtype).tier,
             scope=self.scope(resource),
             product=product,
-            tags=tags,
+            tags={mask_text(k): v for k, v in masked.items()},
         )
 
 
@@ -295,7 +298,7 @@ def _ports(graph: ResourceGraph, via: str) -> str:
     """What the filter between the internet and a node lets in: `tcp 443`, `all`, ..."""
     out = []
     for props in graph.edge_properties(via, INTERNET, "allows_from"):
-        protocol = str(props.get("protocol", "") or "")
+        protocol = mask_text(str(props.get("protocol", "") or ""))
         low, high = props.get("from_port"), props.get("to_port")
         if protocol in ("-1", "all", "") or low is None:
             out.append("all ports" if protocol in ("-1", "all") else protocol)

@@ -274,7 +274,7 @@ def audit_record(
         resources=_inventory(snaps),
         frameworks=_frameworks(doc),
         figures=[*_capacity_figures(doc), *_cost_figures(doc.cost)],
-        errors=[e for snap in snaps for e in snap.manifest.errors],
+        errors=doc.collection_errors,  # masked (scanner.engine.build_document)
     )
 
 

@@ -18,7 +18,7 @@ from scanner.cost.amounts import cents
 from scanner.cost.estimate import monthly_estimate
 from scanner.cost.spend import spend_by_currency
 from scanner.engine.spec import PriceTable
-from scanner.headroom import DEFAULT_PRODUCT_TAGS, product_of
+from scanner.headroom import DEFAULT_PRODUCT_TAGS, masked_ref, product_of
 from scanner.model import (
     Category,
     CostReport,
@@ -44,16 +44,7 @@ def _slim(resource: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _ref(resource: Mapping[str, Any]) -> ResourceRef:
-    tags = resource.get("tags")
-    return ResourceRef(
-        id=str(resource["id"]),
-        type=str(resource.get("type", "")),
-        name=str(resource.get("name") or ""),
-        provider=str(resource.get("provider") or ""),
-        account=str(resource.get("account") or ""),
-        region=str(resource.get("region") or ""),
-        tags={str(k): str(v) for k, v in tags.items()} if isinstance(tags, Mapping) else {},
-    )
+    return masked_ref(resource, tags=True)
 
 
 def waste(findings: Iterable[Finding]) -> tuple[Decimal, int]:

@@ -35,7 +35,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from scanner.cost.amounts import cents
-from scanner.headroom import UNTAGGED
+from scanner.headroom import UNTAGGED, product_name
 from scanner.model import CostLine, CurrencyCost, MonthCost, SpendDimension, SpendRecord
 
 __all__ = ["DIMENSIONS", "MOVERS", "REPORT_MONTHS", "spend_by_currency"]
@@ -81,11 +81,16 @@ def _read(records: Iterable[SpendRecord]) -> dict[str, _Currency]:
         if r.partial and r.kind == "actual":
             cur.partial.add(r.month)
         grouping = tuple(sorted(r.grouped_by))
-        values = tuple((d, str(getattr(r, d) or "")) for d in grouping)
+        values = tuple((d, _value(r, d)) for d in grouping)
         groups = cur.table.setdefault((r.kind, r.provider, r.month), {})
         cell = groups.setdefault(grouping, {}).setdefault(values, _Cell())
         cell.metrics[r.metric] += r.amount
     return out
+
+
+def _value(record: SpendRecord, dim: str) -> str:
+    value = str(getattr(record, dim) or "")
+    return product_name(value) if dim == "product" and value else value
 
 
 def _smallest(groups: Iterable[_Grouping], dim: str | None = None) -> _Grouping | None:

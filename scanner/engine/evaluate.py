@@ -388,7 +388,7 @@ class _Evaluator:
 
     def add_undecided(self, rule: Rule, resource_id: str, reason: str) -> None:
         self.counts[rule.id].undecided += 1
-        self.undecided.append((rule.id, resource_id, reason))
+        self.undecided.append((rule.id, resource_id, mask_text(reason)))
 
     def add_finding(
         self, rule: Rule, resource: Mapping[str, Any], hit: Hit, match: Any = None
@@ -529,15 +529,16 @@ def _json_safe(evidence: Any) -> dict[str, Any]:
 
 
 def _ref(resource: Mapping[str, Any]) -> RefRow:
-    """A resource's reference as a row, tags masked."""
+    """A finding's resource, its name and tags (keys and values) masked."""
+    tags = mask_secrets({str(k): str(v) for k, v in (resource.get("tags") or {}).items()})
     return (
         str(resource["id"]),
         str(resource.get("type", "")),
-        str(resource.get("name") or ""),
+        mask_text(str(resource.get("name") or "")),
         str(resource.get("provider", "")),
         str(resource.get("account", "")),
         str(resource.get("region", "")),
-        mask_secrets({str(k): str(v) for k, v in (resource.get("tags") or {}).items()}),
+        {mask_text(k): v for k, v in tags.items()},
     )
 
 
@@ -664,6 +665,8 @@ def build_document(
         frameworks=[
             framework_result(fw, outcome.stats) for fw in sorted(chosen, key=lambda f: f.id)
         ],
-        collection_errors=list(errors),
+        collection_errors=[
+            CollectionError.model_validate(mask_secrets(e.model_dump())) for e in errors
+        ],
         resource_types=dict(sorted(outcome.resource_types.items())),
     )

@@ -32,6 +32,7 @@ from scanner.engine.python_rules import KIND_ATTR, GraphRuleFn, ResourceRuleFn
 from scanner.engine.shared import SHARED_CHECKS, SharedCheck
 from scanner.engine.spec import FrameworkSpec, PriceTable, RuleSpec, SharedEstate, TestCase
 from scanner.engine.template import MessageTemplate
+from scanner.engine.watchdog import contain_exit
 from scanner.errors import ConfigError, RuleLoadError, validation_summary
 from scanner.model import ComplianceRef, Severity
 from scanner.paths import data_dir
@@ -288,8 +289,9 @@ def _load_python(path: Path, rule_id: str) -> tuple[ResourceRuleFn | None, Graph
         raise RuleLoadError(msg)
     module = importlib.util.module_from_spec(spec)
     try:
-        spec.loader.exec_module(module)
-    except Exception as exc:  # a broken rule file must stop the load with its name
+        with contain_exit(f"rule {rule_id}"):  # importing runs the file's module code
+            spec.loader.exec_module(module)
+    except (Exception, SystemExit) as exc:  # a broken rule file must stop the load with its name
         msg = f"{path}: rule {rule_id}: import failed ({type(exc).__name__}: {exc})"
         raise RuleLoadError(msg) from None
     tagged = [obj for obj in vars(module).values() if callable(obj) and hasattr(obj, KIND_ATTR)]

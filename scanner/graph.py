@@ -25,12 +25,14 @@ from principals to the sensitive data stores they can read.
 from __future__ import annotations
 
 import logging
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import pairwise
 from typing import Any
 
 import networkx as nx
+import orjson
 
 from scanner.policy import escalation
 from scanner.policy.network import is_publicly_addressed
@@ -101,23 +103,29 @@ class ResourceGraph:
             rel for rel in resource.get("relations") or () if kept is None or rel["type"] in kept
         ]
         is_kept_type = rtype in self._keep
+        blob = None
+        tags: Mapping[str, Any] = resource.get("tags") or {}
         if is_kept_type:
+            blob = resource.get(_PACKED)  # from `slim`: bytes, which JSON never gives
+            if not isinstance(blob, bytes):
+                attrs, tags, blob = _packed(attrs, tags)
             node_attrs: Mapping[str, Any] = attrs
         else:
             node_attrs = {k: attrs[k] for k in SKELETON_ATTRIBUTES if attrs.get(k) is not None}
             if not relations and not node_attrs and rid not in self.g:
                 return
-        data: dict[str, Any] = {
-            "type": rtype,
+        data: dict[str, Any] = {  # the few values shared by many nodes are interned
+            "type": _intern(rtype),
             "name": resource.get("name", ""),
-            "provider": resource.get("provider", ""),
-            "account": resource.get("account", ""),
-            "region": resource.get("region", ""),
+            "provider": _intern(resource.get("provider", "")),
+            "account": _intern(resource.get("account", "")),
+            "region": _intern(resource.get("region", "")),
             "resource": True,
             "attributes": node_attrs,
         }
         if is_kept_type:
-            data["tags"] = resource.get("tags") or {}
+            data["tags"] = tags
+            data[_PACKED] = blob
         if rid in self.g:
             node = self.g.nodes[rid]
             if not node.get("resource"):
@@ -149,8 +157,9 @@ class ResourceGraph:
         out = {k: resource[k] for k in _SLIM_FIELDS if k in resource}
         attrs: Mapping[str, Any] = resource.get("attributes") or {}
         if resource["type"] in self._keep:
-            out["attributes"] = attrs
-            out["tags"] = resource.get("tags")
+            out["attributes"], out["tags"], blob = _packed(attrs, resource.get("tags") or {})
+            if blob is not None:
+                out[_PACKED] = blob
         else:
             out["attributes"] = {
                 k: attrs[k] for k in SKELETON_ATTRIBUTES if attrs.get(k) is not None
@@ -210,9 +219,18 @@ class ResourceGraph:
         return int(self.g.number_of_nodes())
 
     def node(self, node_id: str) -> dict[str, Any]:
-        """The data held for a node (type, name, account, region, attributes, ...)."""
+        """The data held for a node (type, name, account, region, attributes, ...).
+
+        The full attributes of a kept type are unpacked on each call: a fresh copy, so
+        changing it changes nothing in the graph.
+        """
         data: dict[str, Any] = self.g.nodes[node_id]
-        return data
+        if _PACKED not in data:
+            return data
+        full = {k: v for k, v in data.items() if k != _PACKED}
+        if data[_PACKED] is not None:
+            full["attributes"], full["tags"] = orjson.loads(data[_PACKED])
+        return full
 
     def resource_view(self, node_id: str) -> dict[str, Any]:
         """A node in the snapshot dict form (attributes as far as the graph holds them)."""
@@ -534,6 +552,32 @@ def _step_label(kind: str, data: Mapping[str, Any]) -> str:
         parts.append(f"[{data['detail']}]")
     text = " ".join(p for p in parts if p)
     return f"{kind} ({text})" if text else kind
+
+
+# The node field holding a kept type's full attributes and tags as JSON: a few hundred
+# bytes where the same values as Python objects take a few kilobytes, which at a million
+# resources is most of the graph's memory. Graph rules read them through `node` and
+# `resource_view`, which unpack them.
+_PACKED = "attributes_json"
+_NO_TAGS: Mapping[str, Any] = {}
+
+
+def _packed(
+    attrs: Mapping[str, Any], tags: Mapping[str, Any]
+) -> tuple[Mapping[str, Any], Mapping[str, Any], bytes | None]:
+    """(skeleton attributes, no tags, [attributes, tags] as JSON); values JSON cannot hold
+    (an integer past 64 bits from a plan) keep attributes and tags as they are."""
+    try:
+        # copied: orjson's result keeps its whole write buffer (4 KB at least) allocated
+        blob = bytes(memoryview(orjson.dumps([attrs, tags])))
+    except orjson.JSONEncodeError:
+        return attrs, tags, None
+    skeleton = {k: attrs[k] for k in SKELETON_ATTRIBUTES if attrs.get(k) is not None}
+    return skeleton, _NO_TAGS, blob
+
+
+def _intern(value: Any) -> Any:
+    return sys.intern(value) if type(value) is str else value
 
 
 def _props_key(props: Mapping[str, Any]) -> str:

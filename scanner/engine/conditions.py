@@ -285,8 +285,8 @@ def _compile_leaf(node: dict[str, Any], where: str, in_element: bool) -> Compile
     if not isinstance(path, str) or not path:
         msg = f"{where}: a leaf needs a 'path' string"
         raise CompileError(msg)
-    if op not in OPERATORS:
-        msg = f"{where}: unknown op {op!r} (use one of: {', '.join(OPERATORS)})"
+    if not isinstance(op, str) or op not in OPERATORS:
+        msg = f"{where}: unknown op {str(op)[:60]!r} (use one of: {', '.join(OPERATORS)})"
         raise CompileError(msg)
     takes_value, test = OPERATORS[op]
     if takes_value and "value" not in node:

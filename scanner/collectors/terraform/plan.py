@@ -87,6 +87,9 @@ def read_plan(path: Path) -> Plan:
     except OSError as exc:
         msg = f"{path}: cannot read plan ({exc.strerror or exc})"
         raise CollectorError(msg) from None
+    except UnicodeDecodeError as exc:  # JSON is UTF-8 (RFC 8259); terraform writes nothing else
+        msg = f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})"
+        raise CollectorError(msg) from None
     try:
         data = json.loads(text, parse_float=finite_float, parse_constant=_no_constant)
     except ValueError as exc:

@@ -108,6 +108,8 @@ def mutated(draw: st.DrawFn, doc: Any, paths: list[tuple[Any, ...]] | None = Non
             current = parent[key]
         except (KeyError, IndexError, TypeError):
             continue  # an earlier change removed this place
+        if not isinstance(parent, dict | list):
+            continue  # an earlier change made it a string or a number
         action = draw(st.sampled_from(["replace", "replace", "delete", "wrap", "stringify", "add"]))
         if action == "replace":
             parent[key] = draw(hostile_values)

@@ -29,7 +29,7 @@ def _model(draw: st.DrawFn) -> bytes:
     return text
 
 
-@examples(40)
+@examples(120)
 @given(text=_model())
 def test_capacity_plan_any_model(text: bytes) -> None:
     with tempfile.TemporaryDirectory() as tmp:

@@ -3,6 +3,7 @@ smallest input that showed it)."""
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,18 @@ def test_a_plan_not_in_utf8_is_bad_input(tmp_path: Path) -> None:
     assert_clean(outcome, out)
     assert outcome.code == 2
     assert "not UTF-8 text (byte 0xff at offset 32)" in outcome.stderr
+
+
+def test_a_rule_pack_that_cannot_be_listed_is_bad_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `pscan rules list --rules ../..` from a temporary folder walked into /proc, where
+    # listing a folder fails with EINVAL: OSError, exit 3
+    def refuse(self: Path, pattern: str) -> list[Path]:
+        raise OSError(errno.EINVAL, "Invalid argument", str(self / "proc" / "1" / "net"))
+
+    monkeypatch.setattr(Path, "rglob", refuse)
+    outcome = pscan("rules", "list", "--no-builtin-rules", "--rules", tmp_path)
+    assert_clean(outcome)
+    assert outcome.code == 2
+    assert "cannot list the rule pack (Invalid argument)" in outcome.stderr

@@ -64,7 +64,7 @@ def _billing(draw: st.DrawFn) -> tuple[str, bytes]:
     return "billing.ndjson", b"\n".join(lines) + b"\n"
 
 
-@examples(60)
+@examples(150)
 @given(case=_billing())
 def test_collect_any_billing_row(case: tuple[str, bytes]) -> None:
     name, data = case

@@ -55,7 +55,7 @@ def _write_pack(root: Path, rule_id: str, text: bytes) -> Path:
     return pack
 
 
-@examples(150)
+@examples(200)
 @given(case=_pack())
 def test_validate_and_test_any_rule(case: tuple[str, bytes]) -> None:
     rule_id, text = case

@@ -71,7 +71,7 @@ def test_merge_and_info_any_resource_line(case: tuple[str, int, bytes]) -> None:
 _MANIFEST_PATHS = [p for p in paths_of(MANIFEST) if not (p and p[0] == "scopes" and len(p) > 1)]
 
 
-@examples(60)
+@examples(120)
 @given(manifest=mutated(MANIFEST, _MANIFEST_PATHS), raw=st.integers(min_value=0, max_value=4))
 def test_any_manifest(manifest: Any, raw: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:

@@ -4,6 +4,7 @@ smallest input that showed it)."""
 from __future__ import annotations
 
 import errno
+import json
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from scanner.paths import data_dir
 from tests.fuzz.harness import assert_clean, pscan
 
+PLAN = data_dir("fixtures/iac/plan.json")
 RULE = data_dir("rules/aws/s3/aws_s3_bucket_default_encryption_enabled.yaml")
 
 
@@ -77,3 +79,22 @@ def test_a_rule_pack_that_cannot_be_listed_is_bad_input(
     assert_clean(outcome)
     assert outcome.code == 2
     assert "cannot list the rule pack (Invalid argument)" in outcome.stderr
+
+
+def test_a_plan_block_of_the_wrong_shape_names_the_resource(tmp_path: Path) -> None:
+    # a nested block that is a list where the provider writes an object:
+    # AttributeError "'list' object has no attribute 'get'", exit 3
+    data = json.loads(PLAN.read_text(encoding="utf-8"))
+    sse = next(
+        c
+        for c in data["resource_changes"]
+        if c["type"] == "aws_s3_bucket_server_side_encryption_configuration"
+    )
+    sse["change"]["after"]["rule"][0]["apply_server_side_encryption_by_default"] = [["AES256"]]
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(data), encoding="utf-8")
+    out = tmp_path / "out.json"
+    outcome = pscan("iac", "--plan", plan, "--skip-checkov", "--no-config", "-q", "-o", out)
+    assert_clean(outcome, out)
+    assert outcome.code == 2
+    assert f"{sse['address']}: values of an unexpected shape (AttributeError" in outcome.stderr

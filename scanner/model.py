@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = [
     "FINDINGS_SCHEMA_VERSION",
@@ -257,6 +257,13 @@ class SnapshotManifest(_Strict):
     spend: SpendInfo | None = Field(
         default=None, description="set when actual spend was collected (`--cost`, billing data)"
     )
+
+    @field_validator("created_at")
+    @classmethod
+    def _zoned(cls, value: datetime) -> datetime:
+        """A time written without a zone is UTC, as rule conditions read such times; ages
+        measured from it would otherwise fail (naive minus aware) on every resource."""
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
 
     @property
     def resource_count(self) -> int:

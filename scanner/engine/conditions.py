@@ -13,6 +13,7 @@ and so on. The engine records no finding for an undecided condition.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -146,6 +147,11 @@ def parse_time(value: Any) -> datetime | None:
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_finite(value: Any) -> bool:
+    """A number a comparison can decide on: `age_days_gt: .nan` would never fire."""
+    return _is_number(value) and math.isfinite(value)
 
 
 def _equal(left: Any, right: Any) -> bool:
@@ -285,8 +291,8 @@ def _compile_leaf(node: dict[str, Any], where: str, in_element: bool) -> Compile
     if not isinstance(path, str) or not path:
         msg = f"{where}: a leaf needs a 'path' string"
         raise CompileError(msg)
-    if op not in OPERATORS:
-        msg = f"{where}: unknown op {op!r} (use one of: {', '.join(OPERATORS)})"
+    if not isinstance(op, str) or op not in OPERATORS:
+        msg = f"{where}: unknown op {str(op)[:60]!r} (use one of: {', '.join(OPERATORS)})"
         raise CompileError(msg)
     takes_value, test = OPERATORS[op]
     if takes_value and "value" not in node:
@@ -296,8 +302,8 @@ def _compile_leaf(node: dict[str, Any], where: str, in_element: bool) -> Compile
         msg = f"{where}: op {op!r} takes no 'value'"
         raise CompileError(msg)
     expected = node.get("value")
-    if op in _NUMERIC and not _is_number(expected):
-        msg = f"{where}: op {op!r} needs a numeric value, got {expected!r}"
+    if op in _NUMERIC and not _is_finite(expected):
+        msg = f"{where}: op {op!r} needs a finite numeric value, got {str(expected)[:60]!r}"
         raise CompileError(msg)
     if op in ("in", "not_in") and not isinstance(expected, list):
         msg = f"{where}: op {op!r} needs a list value"

@@ -82,6 +82,20 @@ PARTIAL_REASON = (
 )
 
 
+def _reason(exc: BaseException) -> str:
+    """Why a rule could not judge, in one masked line."""
+    return mask_text(f"{type(exc).__name__}: {exc}")[:500].replace("\n", " ")
+
+
+def _log_rule_error(what: str, exc: BaseException) -> None:
+    """One warning line (the error finding carries the reason); the traceback with -vv.
+
+    A rule error is a result, not a crash: a traceback on stderr would read as one.
+    """
+    logger.warning("%s: %s", what, _reason(exc))
+    logger.debug("%s", what, exc_info=exc)
+
+
 @dataclass
 class ScanOutcome:
     """What evaluation produced, before it becomes a findings document."""
@@ -332,7 +346,7 @@ class _Evaluator:
                     judged = decide(rule.resource_fn(resource, rule.spec))
                 self.apply(rule, resource, judged)
         except (Exception, SystemExit) as exc:  # one broken rule must not stop the scan
-            logger.exception("rule %s failed on %s", rule.id, resource.get("id"))
+            _log_rule_error(f"rule {rule.id} failed on {resource.get('id')}", exc)
             stats.evaluated -= 1
             self.add_error(rule, resource, exc)
 
@@ -368,7 +382,7 @@ class _Evaluator:
                         raise ValueError(msg)
                     verdicts[rid] = stronger(verdicts.get(rid), verdict)
         except (Exception, SystemExit) as exc:  # one broken rule must not stop the scan
-            logger.exception("graph rule %s failed", rule.id)
+            _log_rule_error(f"graph rule {rule.id} failed", exc)
             self.add_error(rule, {"id": f"rule:{rule.id}", "type": "rule"}, exc)
         # Every resource of the rule's types is judged; one without a verdict passes.
         for rid in graph.nodes_of_type(rule.spec.resource_types):
@@ -415,7 +429,7 @@ class _Evaluator:
         """An error finding: the rule raised (or exited) on the resource; the reason masked."""
         self.counts[rule.id].errors += 1
         rid = str(resource.get("id"))
-        reason = mask_text(f"{type(exc).__name__}: {exc}")[:500]
+        reason = _reason(exc)
         message = f"rule could not be evaluated: {reason}"
         self.rows.append(
             FindingRow(

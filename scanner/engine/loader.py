@@ -487,7 +487,11 @@ def _load_pack(root: Path, ruleset: RuleSet) -> None:
     if not root.exists():
         msg = f"{root}: no such rule pack directory"
         raise RuleLoadError(msg)
-    files = [root] if root.is_file() else sorted(root.rglob("*.yaml"))
+    try:
+        files = [root] if root.is_file() else sorted(root.rglob("*.yaml"))
+    except OSError as exc:  # e.g. a pack path that reaches /proc: not a rule pack
+        msg = f"{root}: cannot list the rule pack ({exc.strerror or exc})"
+        raise RuleLoadError(msg) from None
     prices_file = root / "prices.yaml" if root.is_dir() else None
     if prices_file is not None and prices_file.exists():
         table = _validate(PriceTable, _read_yaml(prices_file), prices_file, "prices")

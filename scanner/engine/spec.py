@@ -8,9 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from scanner.model import Category, Remediation, RuleMeta, Severity
+from scanner.snapshot import resource_problem
 
 __all__ = [
     "ControlSpec",
@@ -42,6 +43,18 @@ class TestCase(_Strict):
         description="the rule's params for this case, as `.pscan.yaml` or the standards set them",
     )
     resources: list[dict[str, Any]]
+
+    @field_validator("resources")
+    @classmethod
+    def _snapshot_shaped(cls, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each resource has the shape a snapshot line must have (the same check), so
+        a case can never feed a rule what no scan would."""
+        for index, resource in enumerate(value):
+            problem = resource_problem(resource)
+            if problem:
+                msg = f"resource {index}: {problem}"
+                raise ValueError(msg)
+        return value
 
 
 class UseEstate(_Strict):

@@ -149,7 +149,7 @@ def test_evidence_records_deciding_values_and_match() -> None:
     [
         ({"path": "a", "op": "equal", "value": 1}, "unknown op 'equal'"),
         ({"path": "a[", "op": "exists"}, "invalid JMESPath"),
-        ({"path": "a", "op": "gt", "value": "x"}, "needs a numeric value"),
+        ({"path": "a", "op": "gt", "value": "x"}, "needs a finite numeric value"),
         ({"path": "a", "op": "exists", "value": 1}, "takes no 'value'"),
         ({"path": "a", "op": "eq"}, "needs a 'value'"),
         ({"path": "a", "op": "regex", "value": "("}, "invalid regex"),

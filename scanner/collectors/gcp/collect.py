@@ -266,7 +266,8 @@ class GcpCollector:
             resource = normaliser(asset, self.context)
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             # Data of an unexpected shape in one asset must not lose the whole collection.
-            logger.warning("cannot normalise %s (%s)", asset.name, asset.asset_type, exc_info=True)
+            logger.warning("cannot normalise %s (%s): %s", asset.name, asset.asset_type, exc)
+            logger.debug("cannot normalise %s", asset.name, exc_info=True)  # -vv: the traceback
             self.errors.append(
                 CollectionError(
                     provider="gcp",

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from scanner.catalog import TYPES
 from scanner.collectors.terraform.instances import Instance
 from scanner.collectors.terraform.references import Defaults, References
 from scanner.collectors.terraform.values import REF_PREFIX, TF_PREFIX, is_known
+from scanner.errors import CollectorError
 from scanner.model import UNKNOWN, Relation, Resource
 
 __all__ = [
@@ -32,6 +34,19 @@ __all__ = [
     "relation",
     "relations_to",
 ]
+
+
+@contextmanager
+def _values_of(address: str) -> Iterator[None]:
+    """Map one resource's values, which the shape check does not cover (they follow the
+    provider's schema): a block of a type no provider writes (a list where an object
+    belongs) is the plan's fault, one line naming the resource, not an internal error."""
+    try:
+        yield
+    except (AttributeError, KeyError, TypeError, ValueError, IndexError) as exc:
+        detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+        msg = f"{address}: values of an unexpected shape ({type(exc).__name__}: {detail})"
+        raise CollectorError(msg) from None
 
 
 @dataclass
@@ -75,7 +90,8 @@ class Builder:
                 if inst.tf_type not in folds:
                     unmapped[inst.tf_type] += 1
                 continue
-            resource = entry[1](self, inst)
+            with _values_of(inst.address):
+                resource = entry[1](self, inst)
             self.resources[resource.id] = resource
             self.sources[resource.id] = [inst.address]
         for inst in self.instances:
@@ -84,12 +100,14 @@ class Builder:
                 continue
             normal_type, parent_types, attr, folder = fold
             for parent in self.parents(inst, attr, parent_types, normal_type):
-                folder(self, inst, parent)
+                with _values_of(inst.address):
+                    folder(self, inst, parent)
                 self.sources[parent.id].append(inst.address)
         for rid, resource in self.resources.items():
             finisher = finish.get(resource.type)
             if finisher is not None:
-                finisher(self, resource, rid in self.partial)
+                with _values_of(rid):
+                    finisher(self, resource, rid in self.partial)
             # Every catalog attribute is present, as from the live collectors; one the plan
             # mapping does not derive is not known before apply.
             for name in TYPES[resource.type].attributes:

@@ -15,9 +15,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scanner.collectors.terraform.builder import Builder
-from scanner.collectors.terraform.instances import JSON, instances
-from scanner.collectors.terraform.references import References, provider_defaults
+from scanner.collectors.terraform.builder import Builder, Built
+from scanner.collectors.terraform.instances import JSON, Instance, instances
+from scanner.collectors.terraform.references import Defaults, References, provider_defaults
 from scanner.collectors.terraform.registry import FINISH, FOLDS, PRIMARY
 from scanner.collectors.terraform.shape import check_plan_shape, finite_float
 from scanner.errors import CollectorError
@@ -87,6 +87,9 @@ def read_plan(path: Path) -> Plan:
     except OSError as exc:
         msg = f"{path}: cannot read plan ({exc.strerror or exc})"
         raise CollectorError(msg) from None
+    except UnicodeDecodeError as exc:  # JSON is UTF-8 (RFC 8259); terraform writes nothing else
+        msg = f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})"
+        raise CollectorError(msg) from None
     try:
         data = json.loads(text, parse_float=finite_float, parse_constant=_no_constant)
     except ValueError as exc:
@@ -101,6 +104,14 @@ def read_plan(path: Path) -> Plan:
 def _no_constant(name: str) -> object:
     msg = f"{name} is not a JSON number"
     raise ValueError(msg)
+
+
+def _build(instances: list[Instance], refs: References, defaults: Defaults, source: str) -> Built:
+    try:
+        return Builder(instances, refs, defaults).build(PRIMARY, FOLDS, FINISH)
+    except CollectorError as exc:
+        msg = f"{source}: {exc}"
+        raise CollectorError(msg) from None
 
 
 def parse_plan(data: object, source: str = "<plan>") -> Plan:
@@ -127,14 +138,14 @@ def parse_plan(data: object, source: str = "<plan>") -> Plan:
         if "create" not in i.actions or i.is_replace
         if (prior_inst := i.as_before()) is not None
     ]
-    built = Builder(after, refs, defaults).build(PRIMARY, FOLDS, FINISH)
+    built = _build(after, refs, defaults, source)
     plan.resources = built.resources
     plan.sources = built.sources
     plan.identities = built.identities
     plan.partial = built.partial
     plan.unmapped = built.unmapped
     plan.unknown_values = sum(i.unknown_count for i in after)
-    prior = Builder(before, refs, defaults).build(PRIMARY, FOLDS, FINISH)
+    prior = _build(before, refs, defaults, source)
     plan.prior = prior.resources
     for rid, keys in prior.identities.items():  # deleted resources keep their known ids
         plan.identities.setdefault(rid, keys)

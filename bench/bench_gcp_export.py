@@ -173,7 +173,8 @@ def main(argv: list[str] | None = None) -> int:
             f"### Run of {now} ({platform.machine()}, {os.cpu_count()} CPUs,"
             f" Python {platform.python_version()}, load average after: {load})",
             "",
-            f"Command: `python bench/bench_gcp_export.py --sizes {args.sizes}`",
+            f"Command: `python bench/bench_gcp_export.py --sizes {args.sizes}"
+            f" --stages {args.stages}`",
             "",
             "| assets | stage | reader | wall s | CPU s | assets/s (wall) | assets/s (CPU)"
             " | orjson vs library (wall, CPU) | details |",

@@ -1,6 +1,7 @@
 """Benchmark the IaC gate: checkov and pscan's rules, each timed on its own.
 
-Usage: python bench/bench_iac.py [--resources 5000] [--out bench/out] [--no-write]
+Usage: python bench/bench_iac.py [--resources 5000] [--stages checkov,pscan,iac] [--out bench/out]
+       [--no-write]
 
 Two inputs: the sample IaC in fixtures/iac (Terraform with modules, its plan JSON,
 CloudFormation, Kubernetes, a Dockerfile and a workflow), and a plan of about
@@ -14,7 +15,10 @@ fresh subprocesses so that neither warms the other's caches:
             --skip-checkov` does, minus printing)
   iac       `pscan iac` end to end as a user runs it, checkov included
 
-Results are appended to bench/RESULTS.md under "IaC gate" (and printed).
+Each stage reports wall seconds and CPU seconds (its own process, or checkov's subprocess
+tree), and each input a ratio row: checkov / pscan, on wall and on CPU seconds (CPU
+seconds are what each costs when the machine is shared). Results are appended to
+bench/RESULTS.md under "IaC gate" (and printed).
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ def _child(stage: str, target: str, plan: str) -> None:
     from scanner.app import GateOptions, IacRequest, run_iac
     from scanner.checkov import find_checkov, run_checkov
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     extra: dict[str, object] = {}
     if stage == "checkov":
         exe = find_checkov(None, ROOT).executable
@@ -68,10 +72,19 @@ def _child(stage: str, target: str, plan: str) -> None:
             "undecided": sum(s.undecided for s in stats),
         }
     seconds = time.perf_counter() - started
-    # checkov's peak is its subprocess's; pscan's is this process's
-    who = resource.RUSAGE_CHILDREN if stage == "checkov" else resource.RUSAGE_SELF
-    rss = resource.getrusage(who).ru_maxrss // 1024
-    print(json.dumps({"seconds": round(seconds, 2), "peak_rss_mb": rss, **extra}))
+    # checkov's peak and CPU are its subprocess's; pscan's are this process's
+    if stage == "checkov":
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = usage.ru_utime + usage.ru_stime
+    else:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = time.process_time() - cpu
+    rss = usage.ru_maxrss // 1024
+    print(
+        json.dumps(
+            {"seconds": round(seconds, 2), "cpu": round(cpu, 2), "peak_rss_mb": rss, **extra}
+        )
+    )
 
 
 def _measure(stage: str, target: Path, plan: Path) -> dict[str, object]:
@@ -89,9 +102,13 @@ def _measure(stage: str, target: Path, plan: Path) -> dict[str, object]:
             "-o",
             "/dev/null",
         ]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         subprocess.run(cmd, check=True, cwd=ROOT)
-        return {"seconds": round(time.perf_counter() - started, 2)}
+        seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        return {"seconds": round(seconds, 2), "cpu": round(cpu, 2)}
     out = subprocess.run(
         [sys.executable, __file__, "--child", stage, str(target), str(plan)],
         check=True,
@@ -103,10 +120,21 @@ def _measure(stage: str, target: Path, plan: Path) -> dict[str, object]:
     return result
 
 
+_TIMES = ("seconds", "cpu")
+
+
+def _ratio(times: dict[str, dict[str, object]], key: str) -> str:
+    try:
+        return f"{float(str(times['checkov'][key])) / float(str(times['pscan'][key])):.0f}"
+    except (KeyError, ValueError, ZeroDivisionError):
+        return "-"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and append its table to bench/RESULTS.md."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--resources", type=int, default=5000)
+    parser.add_argument("--stages", default="checkov,pscan,iac")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--no-write", action="store_true", help="Print only.")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
@@ -126,10 +154,18 @@ def main(argv: list[str] | None = None) -> int:
     ]
     rows = []
     for label, target, plan in cases:
-        for stage in ("checkov", "pscan", "iac"):
-            measured = _measure(stage, target, plan)
-            details = ", ".join(f"{k}={v}" for k, v in measured.items() if k != "seconds")
-            rows.append(f"| {label} | {stage} | {measured.get('seconds', '-')} | {details} |")
+        times: dict[str, dict[str, object]] = {}
+        for stage in args.stages.split(","):
+            measured = times[stage] = _measure(stage, target, plan)
+            details = ", ".join(f"{k}={v}" for k, v in measured.items() if k not in _TIMES)
+            wall, cpu = measured.get("seconds", "-"), measured.get("cpu", "-")
+            rows.append(f"| {label} | {stage} | {wall} | {cpu} | {details} |")
+            print(rows[-1], flush=True)
+        if "checkov" in times and "pscan" in times:
+            rows.append(
+                f"| {label} | checkov / pscan | {_ratio(times, 'seconds')}x"
+                f" | {_ratio(times, 'cpu')}x | |"
+            )
             print(rows[-1], flush=True)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -138,10 +174,11 @@ def main(argv: list[str] | None = None) -> int:
             f"### Run of {now} ({platform.machine()}, {os.cpu_count()} CPUs,"
             f" Python {platform.python_version()}, load average after: {load})",
             "",
-            f"Command: `python bench/bench_iac.py --resources {args.resources}`",
+            f"Command: `python bench/bench_iac.py --resources {args.resources}"
+            f" --stages {args.stages}`",
             "",
-            "| input | stage | seconds | details |",
-            "|---|---|---:|---|",
+            "| input | stage | wall s | CPU s | details |",
+            "|---|---|---:|---:|---|",
             *rows,
             "",
         ]

@@ -1,11 +1,12 @@
 """What every GCP normaliser shares: the asset form, the collection context, small converters.
 
 Both sources (ListAssets through the client library, `gcloud asset export` files) are
-turned into one dict form before anything reads them: `google.cloud.asset_v1.Asset`
-parsed by the client library and dumped with `Asset.to_dict` (snake_case proto field
-names, enums by name, numbers inside `resource.data` as floats). `Asset` below wraps
-that dict. Normalisers read `Asset.data`, which keeps the REST API's camelCase fields
-(see ../shared/reference/gcp-cai-formats.md for why).
+turned into one dict form before anything reads them: the `Asset.to_dict` form of a
+`google.cloud.asset_v1.Asset` (snake_case proto field names, enums by name, numbers
+inside `resource.data` as floats), dumped from the client library's message for
+ListAssets and read straight from the JSON line, in the same form, for export files
+(`asset_json.py`). `Asset` below wraps that dict. Normalisers read `Asset.data`, which
+keeps the REST API's camelCase fields (see ../shared/reference/gcp-cai-formats.md for why).
 
 `Context` holds what one asset's normaliser needs to know about others: project
 numbers and ids, IAM policies set higher in the hierarchy (or on a key ring), service

@@ -3,10 +3,11 @@
 Export lines use proto field names (snake_case: `asset_type`, `iam_policy`,
 `update_time`) around `resource.data`, which keeps the REST API's camelCase fields;
 `gcloud asset list --format=json` and other tools write camelCase throughout. Each
-line is parsed with the client library's `Asset.from_json`, which accepts both (and
-enums by name or number), then dumped to the one dict form the ListAssets path uses,
-so both paths give the same resources. Keys outside the Asset message (such as
-config-validator's `ancestry_path`) are ignored.
+line is parsed with orjson and read by `asset_json.asset_from_json`, which accepts both
+(and enums by name or number) and gives the one dict form the ListAssets path uses,
+exactly as the client library's `Asset.from_json` + `Asset.to_dict` would (and hands
+the lines it is not sure of to the library), so both paths give the same resources.
+Keys outside the Asset message (such as config-validator's `ancestry_path`) are ignored.
 
 One export has one content type, so a resource and its IAM policy arrive as two lines
 with the same `name`, in the same file or in two; they are merged by name. Files may be
@@ -29,10 +30,9 @@ from pathlib import Path
 from typing import IO, Any
 
 import orjson
-from google.cloud import asset_v1
 from google.protobuf.json_format import ParseError
 
-from scanner.collectors.gcp.api import asset_from_message
+from scanner.collectors.gcp.asset_json import asset_from_json
 from scanner.collectors.gcp.common import Asset, iso_time
 from scanner.errors import CollectorError
 from scanner.model import CollectionError
@@ -101,18 +101,16 @@ def _shape(path: Path, lineno: int, line: bytes) -> dict[str, Any]:
 
 def parse_line(path: Path, lineno: int, line: bytes) -> Asset:
     """One export line as an `Asset`; a line that is not a Cloud Asset raises CollectorError."""
-    _shape(path, lineno, line)
-    return _parse(path, lineno, line)
+    return _parse(path, lineno, line, _shape(path, lineno, line))
 
 
-def _parse(path: Path, lineno: int, line: bytes) -> Asset:
+def _parse(path: Path, lineno: int, line: bytes, data: dict[str, Any]) -> Asset:
     try:
-        message = asset_v1.Asset.from_json(line.decode("utf-8"), ignore_unknown_fields=True)
+        return asset_from_json(data, line)
     except (ParseError, UnicodeDecodeError, ValueError) as exc:
         detail = str(exc).splitlines()[0][:300]
         msg = f"{path}:{lineno}: not a valid Cloud Asset ({detail})"
         raise CollectorError(msg) from None
-    return asset_from_message(message)
 
 
 def _content(data: dict[str, Any]) -> tuple[bool, bool]:
@@ -167,7 +165,7 @@ class ExportSource:
                 if has_resource:
                     self.listed_types.add(asset_type)
                 if has_policy or (has_resource and asset_type in self.context_types):
-                    yield _parse(path, lineno, line)
+                    yield _parse(path, lineno, line, data)
                 elif has_resource and asset_type not in self.resource_types:
                     self.skipped_types[asset_type] = self.skipped_types.get(asset_type, 0) + 1
                 if count % 10000 == 0:
@@ -202,6 +200,6 @@ class ExportSource:
                 data = _shape(path, lineno, line)
                 asset_type = str(data.get("asset_type", data.get("assetType")))
                 if "resource" in data and asset_type in self.resource_types:
-                    yield _parse(path, lineno, line)
+                    yield _parse(path, lineno, line, data)
                 if count % 10000 == 0:
                     self.progress(f"{path.name}: {count:,} lines (resources)")

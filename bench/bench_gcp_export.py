@@ -1,0 +1,196 @@
+"""Benchmark reading a GCP Cloud Asset export: protobuf's JSON parser against the orjson reader.
+
+Usage: python bench/bench_gcp_export.py [--sizes 100000,1000000] [--stages read,normalise,collect]
+       [--out bench/out] [--no-write]
+
+Exports of each size are generated once by fixtures/gcp/generate_export.py (the Acme
+estate copied and renamed; `bench/out/export-N.ndjson`) and reused. For each size, in
+fresh subprocesses, both readers are timed:
+
+  library   every line through the client library (`Asset.from_json` + `Asset.to_dict`),
+            the reader before the orjson one (`asset_json.asset_from_library`)
+  orjson    the export reader as shipped (`asset_json.asset_from_json`)
+
+and for each, two stages:
+
+  read        both passes of `ExportSource` (policies and context, then resources)
+  normalise   `GcpCollector.resources()` over the source: read and normalised, every
+              resource built (the target: at least 50,000 assets/s)
+
+plus `collect`, `pscan collect gcp --export-file` end to end with the orjson reader
+(secret scan of metadata and environment, snapshot written), for reference.
+Assets/s counts export lines, per wall second and per CPU second of the process (the
+machine may be shared: CPU seconds are what the reader costs). Results are appended to
+bench/RESULTS.md (and printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _child(reader: str, stage: str, export: str) -> None:
+    """Run one stage in this process; print one JSON line."""
+    from scanner.collectors.gcp import CONTEXT_TYPES, NORMALISERS
+    from scanner.collectors.gcp import export as export_module
+    from scanner.collectors.gcp.asset_json import asset_from_library
+    from scanner.collectors.gcp.collect import GcpCollector
+    from scanner.collectors.gcp.export import ExportSource
+
+    if reader == "library":
+        vars(export_module)["asset_from_json"] = lambda _data, raw: asset_from_library(raw)
+    started, cpu = time.perf_counter(), time.process_time()
+    source = ExportSource(
+        [Path(export)], context_types=CONTEXT_TYPES, resource_types=frozenset(NORMALISERS)
+    )
+    if stage == "read":
+        count = sum(1 for _ in source.context_assets()) + sum(1 for _ in source.resource_assets())
+    else:
+        count = sum(1 for _ in GcpCollector(source).resources())
+    seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    print(
+        json.dumps(
+            {
+                "seconds": round(seconds, 2),
+                "cpu": round(cpu_seconds, 2),
+                "out": count,
+                "peak_rss_mb": rss,
+            }
+        )
+    )
+
+
+def _collect(export: Path) -> dict[str, object]:
+    with tempfile.TemporaryDirectory(dir=ROOT / "bench" / "out") as tmp:
+        cmd = [
+            str(Path(sys.executable).with_name("pscan")),
+            "collect",
+            "gcp",
+            "--export-file",
+            str(export),
+            "-o",
+            str(Path(tmp) / "snap"),
+            "-q",
+        ]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        subprocess.run(cmd, check=True, cwd=ROOT)
+        seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return {
+        "seconds": round(seconds, 2),
+        "cpu": round(cpu, 2),
+        "note": "includes interpreter start and imports",
+        "peak_rss_mb (largest child so far)": after.ru_maxrss // 1024,
+    }
+
+
+def _measure(reader: str, stage: str, export: Path) -> dict[str, object]:
+    if stage == "collect":
+        return _collect(export)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", reader, stage, str(export)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    ).stdout
+    result: dict[str, object] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def _export(out: Path, size: int) -> Path:
+    path = out / f"export-{size}.ndjson"
+    if not path.exists():
+        sys.path.insert(0, str(ROOT / "fixtures" / "gcp"))
+        from generate_export import write_export
+
+        write_export(path, size)
+    return path
+
+
+def _row(
+    size: int,
+    stage: str,
+    reader: str,
+    measured: dict[str, object],
+    rate: dict[tuple[str, str], tuple[float, float]],
+) -> str:
+    seconds = float(str(measured["seconds"]))
+    cpu = float(str(measured.get("cpu", "nan")))
+    rate[(stage, reader)] = (size / seconds, size / cpu)
+    ratio = ""
+    if reader == "orjson" and (stage, "library") in rate:
+        old = rate[(stage, "library")]
+        ratio = f"{size / seconds / old[0]:.1f}x, {size / cpu / old[1]:.1f}x"
+    details = ", ".join(f"{k}={v}" for k, v in measured.items() if k not in ("seconds", "cpu"))
+    return (
+        f"| {size:,} | {stage} | {reader} | {seconds} | {measured.get('cpu', '-')}"
+        f" | {size / seconds:,.0f} | {size / cpu:,.0f} | {ratio} | {details} |"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and append its table to bench/RESULTS.md."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--stages", default="read,normalise,collect")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--no-write", action="store_true", help="Print only.")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        _child(*args.child)
+        return 0
+    args.out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        export = _export(args.out, size)
+        rate: dict[tuple[str, str], tuple[float, float]] = {}
+        for stage in args.stages.split(","):
+            for reader in ("orjson",) if stage == "collect" else ("library", "orjson"):
+                rows.append(_row(size, stage, reader, _measure(reader, stage, export), rate))
+                print(rows[-1], flush=True)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    table = "\n".join(
+        [
+            f"### Run of {now} ({platform.machine()}, {os.cpu_count()} CPUs,"
+            f" Python {platform.python_version()}, load average after: {load})",
+            "",
+            f"Command: `python bench/bench_gcp_export.py --sizes {args.sizes}"
+            f" --stages {args.stages}`",
+            "",
+            "| assets | stage | reader | wall s | CPU s | assets/s (wall) | assets/s (CPU)"
+            " | orjson vs library (wall, CPU) | details |",
+            "|---:|---|---|---:|---:|---:|---:|---:|---|",
+            *rows,
+            "",
+        ]
+    )
+    if not args.no_write:
+        results = ROOT / "bench" / "RESULTS.md"
+        text = results.read_text(encoding="utf-8")
+        if "\n## GCP export reader" not in text:
+            text = text.rstrip("\n") + "\n\n## GCP export reader (`bench/bench_gcp_export.py`)\n\n"
+        results.write_text(text.rstrip("\n") + "\n\n" + table, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -446,18 +446,16 @@ MAX_BLANK_LINES = 1000
 
 def nested_deeper_than(data: object, limit: int) -> bool:
     """True when objects and lists nest deeper than `limit` (checked without recursion)."""
-    stack: list[tuple[object, int]] = [(data, 1)]
+    if not isinstance(data, dict | list):
+        return False
+    stack: list[tuple[dict[Any, Any] | list[Any], int]] = [(data, 1)]
+    containers = (dict, list)
     while stack:
         node, depth = stack.pop()
-        if isinstance(node, dict):
-            children: Iterable[object] = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
         if depth > limit:
             return True
-        stack.extend((child, depth + 1) for child in children)
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, containers))
     return False
 
 

@@ -134,7 +134,7 @@ class FindingRow(NamedTuple):
     fingerprint: str
     resource: RefRow
     message: str
-    evidence: dict[str, Any]
+    evidence: bytes  # JSON: a few hundred bytes less a finding until it is built
     path: list[str]
     cost: float | None
     error: bool  # the rule raised: an error finding
@@ -408,7 +408,11 @@ class _Evaluator:
         self, rule: Rule, resource: Mapping[str, Any], hit: Hit, match: Any = None
     ) -> None:
         evidence = _json_safe(mask_secrets(hit.evidence))
-        message = rule.message.render(resource, match=mask_secrets(match), evidence=evidence)
+        message = rule.message.render(
+            resource,
+            match=mask_secrets(match),
+            evidence=orjson.loads(evidence) if rule.message.reads_evidence else None,
+        )
         cost = _cost(rule, resource.get("attributes") or {})
         rid = str(resource["id"])
         self.counts[rule.id].failed += 1  # counted once the finding is whole
@@ -433,7 +437,14 @@ class _Evaluator:
         message = f"rule could not be evaluated: {reason}"
         self.rows.append(
             FindingRow(
-                rule.id, fingerprint(rule.id, rid), self.ref(resource), message, {}, [], None, True
+                rule.id,
+                fingerprint(rule.id, rid),
+                self.ref(resource),
+                message,
+                b"{}",
+                [],
+                None,
+                True,
             )
         )
 
@@ -493,7 +504,7 @@ class _Evaluator:
             status=FindingStatus.FAIL,
             resource=ref,
             message=row.message,
-            evidence=row.evidence,
+            evidence=orjson.loads(row.evidence),
             remediation=spec.remediation,
             compliance=compliance[row.rule_id],
             path=row.path,
@@ -528,18 +539,16 @@ def _on_partial(resource_id: str, verdict: Verdict | None) -> Verdict | None:
     return verdict
 
 
-def _json_safe(evidence: Any) -> dict[str, Any]:
-    """Evidence as JSON values: what a Python rule returns may hold sets, bytes or objects,
-    which are written as their text instead of failing the report at render time."""
+def _json_safe(evidence: Any) -> bytes:
+    """Evidence as a JSON object: what a Python rule returns may hold sets, bytes or
+    objects, which are written as their text instead of failing the report at render time."""
     if not isinstance(evidence, dict):
         evidence = {"value": evidence}
     try:
-        safe: dict[str, Any] = orjson.loads(
-            orjson.dumps(evidence, default=str, option=orjson.OPT_NON_STR_KEYS)
-        )
+        packed = orjson.dumps(evidence, default=str, option=orjson.OPT_NON_STR_KEYS)
     except orjson.JSONEncodeError:  # nested too deep, or an integer past 64 bits
-        return {"value": str(evidence)[:1000]}
-    return safe
+        packed = orjson.dumps({"value": str(evidence)[:1000]})
+    return bytes(memoryview(packed))  # a copy: orjson's result holds its whole buffer
 
 
 def _ref(resource: Mapping[str, Any]) -> RefRow:

@@ -50,6 +50,8 @@ class MessageTemplate:
                 raise CompileError(msg) from None
             pos = m.end()
         self._parts.append(text[pos:])
+        # whether a placeholder reads `evidence` (the engine then unpacks it for render)
+        self.reads_evidence = any("evidence" in m.group(1) for m in _PLACEHOLDER.finditer(text))
 
     def render(
         self,

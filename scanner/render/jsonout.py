@@ -11,7 +11,8 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic_core import to_json
 
 from scanner.errors import ReportError, validation_summary
 from scanner.model import FINDINGS_SCHEMA_VERSION, FindingsDocument
@@ -26,25 +27,48 @@ def render_json(doc: FindingsDocument) -> str:
     return doc.model_dump_json(indent=2) + "\n"
 
 
-_FINDINGS_MARK = '\n  "findings": [],\n'
+# The fields whose lists are written item by item (a model's other fields are written
+# whole): the findings, and the capacity report's groups and their constraints, which are
+# the only parts of a document that grow with the estate.
+_STREAMED = frozenset({"findings", "capacity", "products", "accounts", "constraints"})
 
 
 def iter_json(doc: FindingsDocument) -> Iterator[str]:
-    """The same text as `render_json`, in pieces: one per finding.
+    """The same text as `render_json`, in pieces: one per finding or capacity constraint.
 
     A large scan holds its findings once, as objects; serialising them one at a time
-    spares the second copy as one huge string.
+    spares a second copy of the document as one huge string (hundreds of megabytes at a
+    million resources).
     """
-    head = doc.model_copy(update={"findings": []}).model_dump_json(indent=2)
-    cut = head.find(_FINDINGS_MARK)
-    if cut < 0:  # not where it is expected: fall back to one piece
-        yield render_json(doc)
-        return
-    yield head[:cut] + '\n  "findings": ['
-    for n, finding in enumerate(doc.findings):
-        body = finding.model_dump_json(indent=2).replace("\n", "\n    ")
-        yield ("," if n else "") + "\n    " + body
-    yield ("\n  ]" if doc.findings else "]") + ",\n" + head[cut + len(_FINDINGS_MARK) :] + "\n"
+    yield from _pieces(doc, "")
+    yield "\n"
+
+
+def _pieces(model: BaseModel, pad: str) -> Iterator[str]:
+    """`model` as pydantic writes it with indent=2, nested `pad` deep, in pieces."""
+    yield "{"
+    for n, name in enumerate(type(model).model_fields):
+        lead = ("," if n else "") + "\n" + pad
+        value = getattr(model, name)
+        if name in _STREAMED and isinstance(value, BaseModel):
+            yield f'{lead}  "{name}": '
+            yield from _pieces(value, pad + "  ")
+        elif name in _STREAMED and isinstance(value, list) and value:
+            yield f'{lead}  "{name}": ['
+            inner = pad + "    "
+            for i, item in enumerate(value):
+                yield ("," if i else "") + "\n" + inner
+                if isinstance(item, BaseModel) and _STREAMED.intersection(type(item).model_fields):
+                    yield from _pieces(item, inner)
+                elif isinstance(item, BaseModel):
+                    yield item.model_dump_json(indent=2).replace("\n", "\n" + inner)
+                else:
+                    yield to_json(item, indent=2).decode().replace("\n", "\n" + inner)
+            yield "\n" + pad + "  ]"
+        else:  # '{\n  "name": value\n}' as pydantic writes it, without the braces
+            text = model.model_dump_json(indent=2, include={name})
+            yield lead + text[2:-2].replace("\n", "\n" + pad)
+    yield "\n" + pad + "}"
 
 
 def parse_findings(text: str | bytes, source: str = "<findings>") -> FindingsDocument:

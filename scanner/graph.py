@@ -423,6 +423,8 @@ class ResourceGraph:
             inputs = []
             for node_id in self.nodes_of_type(escalation.INPUT_TYPES):
                 view = self.resource_view(node_id)
+                if view["type"] in escalation.NO_ATTRIBUTE_TYPES:
+                    view["attributes"] = {}  # held by every input at once: only what is read
                 view["relations"] = [
                     {"type": "runs_as", "target": t} for t in self.neighbours(node_id, "runs_as")
                 ]

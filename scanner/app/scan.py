@@ -30,7 +30,7 @@ from scanner.app.events import Evaluated, Evaluating, Kept, Listener, ignore
 from scanner.app.gate import GateOptions, load_gate
 from scanner.cost import COST_SOURCE, Costs, CostSettings, cost_findings
 from scanner.engine import RuleSet, ScanOutcome, build_document, evaluate, load_rules
-from scanner.engine.parallel import Tap, merged, open_runner
+from scanner.engine.parallel import Runner, Tap, TaskResult, merged, open_runner
 from scanner.errors import ConfigError
 from scanner.gate import GateConfig
 from scanner.headroom import Headroom
@@ -269,11 +269,18 @@ def _evaluate(
     try:
         assert ruleset.source is not None
         factories = [_fresh(tap) for tap in taps]
-        results = runner.map(ruleset.source, files, now, factories)
+        results = _closing(runner.map(ruleset.source, files, now, factories), runner)
         parts = merged(results, taps)
         return evaluate(ruleset, (), now=now, progress=progress, parts=parts)
     finally:
         runner.close()
+
+
+def _closing(results: Iterator[TaskResult], runner: Runner) -> Iterator[TaskResult]:
+    """The results, the runner closed once the last is in: its workers' memory is free
+    before the parent runs the graph rules and builds the findings."""
+    yield from results
+    runner.close()
 
 
 def _through(resources: Iterator[Mapping[str, Any]], tap: Tap) -> Iterator[Mapping[str, Any]]:

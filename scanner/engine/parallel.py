@@ -44,6 +44,7 @@ __all__ = [
     "ProcessRunner",
     "Runner",
     "Tap",
+    "TaskResult",
     "cpu_count",
     "evaluate_partition",
     "merged",
@@ -148,7 +149,7 @@ class Runner(Protocol):
         ...
 
     def close(self) -> None:
-        """Stop what the runner started (pending tasks are dropped)."""
+        """Stop what the runner started (pending tasks are dropped); again: nothing."""
         ...
 
 

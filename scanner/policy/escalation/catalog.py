@@ -12,6 +12,7 @@ __all__ = [
     "GCP_INPUT_TYPES",
     "INPUT_TYPES",
     "METHODS",
+    "NO_ATTRIBUTE_TYPES",
     "READ_EDGE",
     "Derivation",
     "Method",
@@ -184,6 +185,9 @@ GCP_INPUT_TYPES = (
 )
 INPUT_TYPES = AWS_INPUT_TYPES + GCP_INPUT_TYPES
 """The resource types `derive` reads (their attributes and tags, `runs_as` of functions)."""
+NO_ATTRIBUTE_TYPES = frozenset({"aws.lambda.function", "aws.s3.bucket", "aws.dynamodb.table"})
+"""Input types whose attributes `derive` never reads (only their id, tags and `runs_as`),
+so a caller may leave them out: keep it true when the AWS steps read more."""
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from scanner.model import ResourceRef, trusted
 
-VALUES = {
+VALUES: dict[str, Any] = {
     "id": "i-1",
     "type": "aws.ec2.instance",
     "name": "web",

@@ -127,6 +127,8 @@ class Asset:
         self, iam_policy: dict[str, Any] | None, org_policy: Sequence[dict[str, Any]]
     ) -> Asset:
         """This asset with the IAM / org policies read from other lines or calls."""
+        if iam_policy is None and not org_policy:
+            return self  # nothing to add (most resources: no policy of their own)
         return Asset(
             name=self.name,
             asset_type=self.asset_type,

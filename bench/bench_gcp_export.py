@@ -193,7 +193,11 @@ def main(argv: list[str] | None = None) -> int:
         text = results.read_text(encoding="utf-8")
         if "\n## GCP export reader" not in text:
             text = text.rstrip("\n") + "\n\n## GCP export reader (`bench/bench_gcp_export.py`)\n\n"
-        results.write_text(text.rstrip("\n") + "\n\n" + table, encoding="utf-8")
+        # at the end of the GCP section, before the next one
+        end = text.find("\n## ", text.index("\n## GCP export reader") + 1)
+        end = len(text) if end < 0 else end
+        head, tail = text[:end].rstrip("\n"), text[end:]
+        results.write_text(head + "\n\n" + table + tail, encoding="utf-8")
     return 0
 
 

@@ -17,6 +17,7 @@ the usual shape of environment variables and shell scripts.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import threading
@@ -78,6 +79,19 @@ def scan_text(text: str, location_prefix: str) -> list[dict[str, str]]:
     """
     if not text or not text.strip():
         return []
+    found = _cached_scan(text)
+    out = [
+        {"location": location_prefix + where, "kind": kind, "masked": masked}
+        for where, kind, masked in found
+    ]
+    if out:
+        logger.debug("%d secret-looking value(s) in %s", len(out), location_prefix)
+    return out
+
+
+def _scan(text: str) -> tuple[tuple[str, str, str], ...]:
+    """(where, kind, masked value) of each secret in `text`, in line order; `where` is
+    ` line N` when the text has several lines, else empty."""
     lines = text.splitlines()
     with _LOCK:
         _configure()
@@ -89,14 +103,32 @@ def scan_text(text: str, location_prefix: str) -> list[dict[str, str]]:
             continue
         kinds = by_line.setdefault(secret.line_number, {})
         kinds.setdefault(secret.type, secret.secret_value or "")
-    out: list[dict[str, str]] = []
+    out: list[tuple[str, str, str]] = []
     for line_number in sorted(by_line):
         kinds = by_line[line_number]
         specific = {k: v for k, v in kinds.items() if k not in _ENTROPY_KINDS}
         chosen = specific or dict(list(kinds.items())[:1])
-        where = location_prefix if len(lines) == 1 else f"{location_prefix} line {line_number}"
-        for kind in sorted(chosen):
-            out.append({"location": where, "kind": kind, "masked": mask(chosen[kind])})
-    if out:
-        logger.debug("%d secret-looking value(s) in %s", len(out), location_prefix)
-    return out
+        where = "" if len(lines) == 1 else f" line {line_number}"
+        out += [(where, kind, mask(chosen[kind])) for kind in sorted(chosen)]
+    return tuple(out)
+
+
+# One text is often scanned many times: the instances of a managed group share their
+# metadata, the revisions of a service their environment. Each distinct text is scanned
+# once per process; the answer is kept under the text's BLAKE2b digest, so the cache
+# holds no secret in clear (only masked values) and little memory whatever the texts'
+# length. At most CACHED_TEXTS answers are kept, the oldest dropped first.
+CACHED_TEXTS = 4096
+_CACHE: dict[bytes, tuple[tuple[str, str, str], ...]] = {}
+
+
+def _cached_scan(text: str) -> tuple[tuple[str, str, str], ...]:
+    key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=32).digest()
+    found = _CACHE.get(key)
+    if found is None:
+        found = _scan(text)
+        with _LOCK:
+            while len(_CACHE) >= CACHED_TEXTS:
+                del _CACHE[next(iter(_CACHE))]
+            _CACHE[key] = found
+    return found

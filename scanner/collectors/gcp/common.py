@@ -62,6 +62,10 @@ SecretScanner = Callable[[str, str], list[dict[str, str]]]
 _ZONE = re.compile(r"^([a-z]+-[a-z]+\d+)-[a-z]$")
 _PROJECT_IN_NAME = re.compile(r"/projects/([^/]+)")
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)s$")
+# A UTC stamp `iso_time` can keep as written, fraction dropped (years 1000 on, see there).
+_UTC_TIME = re.compile(
+    r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?Z"
+)
 
 
 # ---------------------------------------------------------------------- the asset
@@ -123,6 +127,8 @@ class Asset:
         self, iam_policy: dict[str, Any] | None, org_policy: Sequence[dict[str, Any]]
     ) -> Asset:
         """This asset with the IAM / org policies read from other lines or calls."""
+        if iam_policy is None and not org_policy:
+            return self  # nothing to add (most resources: no policy of their own)
         return Asset(
             name=self.name,
             asset_type=self.asset_type,
@@ -169,6 +175,10 @@ class Context:
     services_listed: bool = False
     # finds secrets in text; the collector passes scanner.collectors.secrets.scan_text
     scan_secrets: SecretScanner = field(default=lambda _text, _where: [])
+    # ancestor name -> (its policy, its bindings with `inherited_from`), read once
+    _inherited: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     def project_id(self, asset: Asset) -> str:
         """The project id of an asset (its `account`), or "" for organisations and folders."""
@@ -191,14 +201,21 @@ class Context:
         return ""
 
     def inherited_bindings(self, asset: Asset) -> list[dict[str, Any]]:
-        """Bindings set on the asset's ancestors (and key ring), each with `inherited_from`."""
+        """Bindings set on the asset's ancestors (and key ring), each with `inherited_from`.
+
+        Each ancestor's bindings are read once (many resources share an ancestor); every
+        answer is a new list of new binding dicts (their `members` and `condition` shared).
+        """
         out: list[dict[str, Any]] = []
         for source in self._policy_parents(asset):
             policy = self.policies.get(source)
             if policy is None:
                 continue
-            for binding in bindings_of(policy):
-                out.append({**binding, "inherited_from": source})
+            kept = self._inherited.get(source)
+            if kept is None or kept[0] is not policy:
+                bindings = [{**b, "inherited_from": source} for b in bindings_of(policy)]
+                kept = self._inherited[source] = (policy, bindings)
+            out += [{**binding} for binding in kept[1]]
         return out
 
     def effective_bindings(self, asset: Asset) -> list[dict[str, Any]]:
@@ -265,6 +282,12 @@ def iso_time(value: Any) -> str | None:
     """
     if value is None or value == "":
         return None
+    if type(value) is str and _UTC_TIME.fullmatch(value):  # most stamps: already UTC
+        try:
+            datetime.fromisoformat(value[:19])  # a real date and time
+        except ValueError:
+            return None
+        return f"{value[:19]}Z"
     if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
         try:
             moment = datetime.fromtimestamp(float(value) / 1000, UTC)
@@ -277,7 +300,10 @@ def iso_time(value: Any) -> str | None:
             return None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = moment.astimezone(UTC)
+    if moment.year < 1000:  # strftime writes such a year without leading zeros
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{moment.isoformat(timespec='seconds')[:19]}Z"
 
 
 def duration_seconds(value: Any) -> int | float | None:

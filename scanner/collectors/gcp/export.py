@@ -115,7 +115,9 @@ def _parse(path: Path, lineno: int, line: bytes, data: dict[str, Any]) -> Asset:
 
 def _content(data: dict[str, Any]) -> tuple[bool, bool]:
     """(has a resource, has an IAM or organisation policy)."""
-    has_policy = any(k in data for k in ("iam_policy", "iamPolicy", "org_policy", "orgPolicy"))
+    has_policy = (
+        "iam_policy" in data or "iamPolicy" in data or "org_policy" in data or "orgPolicy" in data
+    )
     return "resource" in data, has_policy
 
 

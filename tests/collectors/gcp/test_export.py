@@ -211,6 +211,15 @@ def test_an_interrupted_collection_leaves_no_snapshot(tmp_path: Path) -> None:
         ("99999999999999999999", None),  # epoch milliseconds past the year 9999
         ("zzzz", None),
         ("", None),
+        # UTC stamps are kept as written, without their fraction, when they are times
+        ("2025-03-04T18:11:12Z", "2025-03-04T18:11:12Z"),
+        ("2025-03-04T18:11:12.123456789Z", "2025-03-04T18:11:12Z"),
+        ("2025-02-30T18:11:12Z", None),
+        ("2025-03-04T24:00:00.5Z", None),
+        ("2025-03-04T18:11:12ZZ", None),
+        # strftime writes years before 1000 without leading zeros
+        ("0999-03-04T18:11:12Z", "999-03-04T18:11:12Z"),
+        ("0999-03-04T10:11:12-08:00", "999-03-04T18:11:12Z"),
     ],
 )
 def test_times_gcp_writes_are_read_and_impossible_ones_are_none(

@@ -146,3 +146,34 @@ def test_types_not_listed_are_null_not_empty() -> None:
     listed = Context(contacts_listed=True, services_listed=True)
     assert normalise(org, listed)["attributes"]["essential_contacts"] == []
     assert normalise(project, listed)["attributes"]["enabled_services"] == []
+
+
+def test_inherited_bindings_are_read_once_per_ancestor_and_follow_a_new_policy() -> None:
+    ctx = Context()
+    folder = "folders/300000000001"
+    ctx.policies[f"{CRM}/{folder}"] = {"bindings": [{"role": "roles/viewer", "members": ["a"]}]}
+    buckets = [
+        make_asset(
+            "storage.googleapis.com/Bucket",
+            f"//storage.googleapis.com/b{n}",
+            {},
+            ancestors=(f"projects/{n}", folder),
+        )
+        for n in range(2)
+    ]
+    expected = [
+        {
+            "role": "roles/viewer",
+            "members": ["a"],
+            "condition": None,
+            "inherited_from": f"{CRM}/{folder}",
+        }
+    ]
+    first = ctx.inherited_bindings(buckets[0])
+    second = ctx.inherited_bindings(buckets[1])
+    assert first == second == expected
+    assert first[0] is not second[0]  # each resource gets its own binding dicts
+    first[0]["role"] = "changed by one resource"
+    assert ctx.inherited_bindings(buckets[1]) == expected
+    ctx.policies[f"{CRM}/{folder}"] = {"bindings": [{"role": "roles/owner", "members": ["b"]}]}
+    assert [b["role"] for b in ctx.inherited_bindings(buckets[0])] == ["roles/owner"]

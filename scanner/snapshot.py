@@ -42,6 +42,8 @@ __all__ = [
     "SPEND",
     "Snapshot",
     "SnapshotWriter",
+    "id_digest",
+    "iter_partition",
     "merge_snapshots",
     "open_snapshot",
     "resource_problem",
@@ -308,8 +310,9 @@ class Snapshot:
         """Stream every resource as a dict, checking each line's shape and, at the end of
         each partition, its count against the manifest (a truncated or emptied partition
         is an error, not a smaller estate)."""
+        seen: set[int] = set()  # an id twice in one snapshot is an error, not two resources
         for info, part in zip(self.manifest.partitions, self.files, strict=True):
-            yield from iter_partition(part, expected=info.resources)
+            yield from iter_partition(part, expected=info.resources, seen=seen)
 
     def iter_spend(self) -> Iterator[SpendRecord]:
         """Every spend record (none when the snapshot has no spend); a bad line raises.
@@ -478,9 +481,19 @@ def _read_line(part: Path, lineno: int, line: bytes) -> dict[str, Any]:
     return data  # type: ignore[no-any-return]  # resource_problem checked it is a dict
 
 
-def iter_partition(part: Path, expected: int | None = None) -> Iterator[dict[str, Any]]:
+def id_digest(resource_id: str) -> int:
+    """Eight bytes of BLAKE2b of a resource id: what `seen` sets hold (the same in every
+    process, unlike `hash`), a tenth of the memory of the ids themselves."""
+    digest = hashlib.blake2b(resource_id.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
+
+
+def iter_partition(
+    part: Path, expected: int | None = None, seen: set[int] | None = None
+) -> Iterator[dict[str, Any]]:
     """Stream the resources of one partition file; a bad line raises SnapshotError, and so
-    does a count other than `expected` (the manifest's) once the file is read.
+    does a count other than `expected` (the manifest's) once the file is read, and an id
+    already in `seen` (the `id_digest`s of the ids read before; each id read is added).
 
     Lines longer than `MAX_LINE_BYTES`, nested deeper than `MAX_DEPTH`, and more than
     `MAX_BLANK_LINES` blank lines are refused, so a small hostile file cannot take the
@@ -499,6 +512,15 @@ def iter_partition(part: Path, expected: int | None = None) -> Iterator[dict[str
                         raise SnapshotError(msg)
                     continue
                 data = _read_line(part, lineno, line)
+                if seen is not None:
+                    digest = id_digest(data["id"])
+                    if digest in seen:
+                        msg = (
+                            f"{part}:{lineno}: resource id {data['id'][:200]!r} is already in"
+                            " the snapshot (`pscan snapshot merge` keeps one of each id)"
+                        )
+                        raise SnapshotError(msg)
+                    seen.add(digest)
                 count += 1
                 yield data
     except (OSError, EOFError, gzip.BadGzipFile) as exc:

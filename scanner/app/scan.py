@@ -254,8 +254,8 @@ def _evaluate(
 
     count = sum(s.manifest.resource_count for s in snaps)
     files = [
-        (str(f.absolute()), info.resources)
-        for s in snaps
+        (str(f.absolute()), info.resources, n)
+        for n, s in enumerate(snaps)
         for info, f in zip(s.manifest.partitions, s.files, strict=True)
     ]
     runner = None
@@ -270,7 +270,7 @@ def _evaluate(
         assert ruleset.source is not None
         factories = [_fresh(tap) for tap in taps]
         results = _closing(runner.map(ruleset.source, files, now, factories), runner)
-        parts = merged(results, taps)
+        parts = merged(results, taps, files)
         return evaluate(ruleset, (), now=now, progress=progress, parts=parts)
     finally:
         runner.close()

@@ -155,6 +155,7 @@ class PartialOutcome:
     counts: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
     resource_types: Counter[str] = field(default_factory=Counter)
     providers: set[str] = field(default_factory=set)
+    ids: bytes = b""  # the resources' `id_digest`s, 8 bytes each: the parent checks them
 
 
 class _Evaluator:

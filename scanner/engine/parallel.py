@@ -25,6 +25,7 @@ import logging
 import multiprocessing
 import os
 import threading
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -56,7 +57,7 @@ logger = logging.getLogger(__name__)
 # Below this many resources a scan stays serial unless --workers asks otherwise: starting
 # the workers, loading the rules in each and sending results back cost more than they save
 # (bench/RESULTS.md: on 2 cores, 100k resources took 15.9 s serial and 20.1 s with two
-# workers; 1M took 190.7 s and 186.4 s).
+# workers; 1M took 177.0 s and 164.3 s in the run of 2026-12-06 11:39).
 AUTO_MIN_RESOURCES = 500_000
 DASK_SCHEME = "dask://"
 _CONNECT_TIMEOUT_S = 10
@@ -86,8 +87,9 @@ class Tap(Protocol):
         ...
 
 
-# A partition file to evaluate: its absolute path and the manifest's count of resources.
-Partition = tuple[str, int]
+# A partition file to evaluate: its absolute path, the manifest's count of resources, and
+# the index of its snapshot among those scanned (ids are unique within a snapshot).
+Partition = tuple[str, int, int]
 
 # Zero-argument factories of taps, picklable (a class, or functools.partial of one).
 Taps = Sequence[Callable[[], Tap]]
@@ -104,11 +106,14 @@ def evaluate_partition(
     against the manifest's, as the serial reader does.
     """
     tapped = [make() for make in taps]
-    path, expected = file
-    resources: Iterable[Mapping[str, Any]] = iter_partition(Path(path), expected=expected)
+    path, expected, _ = file
+    seen: set[int] = set()
+    resources: Iterable[Mapping[str, Any]] = iter_partition(Path(path), expected, seen)
     if tapped:
         resources = _through(resources, tapped)
-    return evaluate_part(_ruleset(source), resources, now=now), tapped
+    part = evaluate_part(_ruleset(source), resources, now=now)
+    part.ids = array("Q", seen).tobytes()
+    return part, tapped
 
 
 def _through(
@@ -120,12 +125,36 @@ def _through(
         yield resource
 
 
-def merged(results: Iterable[TaskResult], taps: Sequence[Tap]) -> Iterator[PartialOutcome]:
-    """The outcomes of tasks in order, after merging their taps into `taps` (same order)."""
-    for part, theirs in results:
+def merged(
+    results: Iterable[TaskResult], taps: Sequence[Tap], files: Sequence[Partition] = ()
+) -> Iterator[PartialOutcome]:
+    """The outcomes of tasks in order, after merging their taps into `taps` (same order).
+
+    With `files` (the tasks' partitions, with the index of their snapshot), an id that
+    an earlier partition of the same snapshot holds is refused as the serial reader
+    refuses it: the partition is read again to name the id and its line.
+
+    Raises:
+        SnapshotError: a resource id twice in one snapshot.
+    """
+    seen: dict[int, set[int]] = {}
+    for n, (part, theirs) in enumerate(results):
+        if files:
+            _check_ids(part, files[n], seen)
         for mine, their in zip(taps, theirs, strict=True):
             mine.merge(their)
         yield part
+
+
+def _check_ids(part: PartialOutcome, file: Partition, seen: dict[int, set[int]]) -> None:
+    before = seen.setdefault(file[2], set())
+    ids = array("Q")
+    ids.frombytes(part.ids)
+    part.ids = b""
+    if not before.isdisjoint(ids):  # rare: find the id and its line the way serial does
+        for _ in iter_partition(Path(file[0]), seen=set(before)):
+            pass
+    before.update(ids)
 
 
 def cpu_count() -> int:

@@ -238,6 +238,7 @@ def test_two_audits_written_at_once_are_both_stored_whole(
             db.dispose()
         except BaseException as exc:  # reported by the assertion below
             errors.append(exc)
+            start.abort()  # the other writer stops waiting for this one
 
     threads = [threading.Thread(target=worker, args=(r,)) for r in records]
     for thread in threads:

@@ -77,6 +77,8 @@ def test_a_signal_ends_the_run_with_its_code_and_no_temporary_files(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # a suite started in the background has SIGINT ignored, and a child inherits that
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
     while not any(p.name.startswith(".estate.") for p in tmp_path.iterdir()):

@@ -56,6 +56,11 @@ def proxy(proxy_server: FaultProxy, moto: Moto) -> Iterator[FaultProxy]:
     proxy_server.clear()
 
 
+# The read timeout of the runs where a call stalls (for twice as long): long enough that a
+# slow answer from moto on a loaded machine is not taken for the stall.
+STALL_TIMEOUT = 5.0
+
+
 def _seed(moto: Moto) -> None:
     logs = moto.client("logs")
     for i in range(LOG_GROUPS):
@@ -80,7 +85,9 @@ def _collect(
         "services": SERVICES,
         "max_attempts": 1,
         "retry_mode": "standard",
-        "read_timeout": 1.0,
+        # generous, so moto answering slowly on a loaded machine is no fault; the runs
+        # with a stalled call shorten it (STALL_TIMEOUT)
+        "read_timeout": 30.0,
     }
     manifest = collect_aws(out, CollectOptions(**(defaults | options)))
     found = sorted(open_snapshot(out).iter_resources(), key=lambda r: str(r["id"]))
@@ -123,11 +130,13 @@ def test_transient_faults_leave_the_snapshot_of_a_clean_run(
         Fault(aws_call("iam"), aws_error(500, "ServiceUnavailable"), times=1),
         # the network: a reset connection, a call answered after the read timeout
         Fault(aws_call("sns", "ListTopics"), Reset(), times=2),
-        Fault(aws_call("ec2", "DescribeSecurityGroups"), Stall(3.0), times=1),
+        Fault(aws_call("ec2", "DescribeSecurityGroups"), Stall(2 * STALL_TIMEOUT), times=1),
     ]
     for fault in faults:
         proxy.add(fault)
-    manifest, faulty = _collect(proxy, tmp_path, "faulty", max_attempts=5)
+    manifest, faulty = _collect(
+        proxy, tmp_path, "faulty", max_attempts=5, read_timeout=STALL_TIMEOUT
+    )
     assert [(f.action.label, f.applied) for f in faults if f.applied != f.times] == []
     assert manifest.errors == []
     assert faulty == clean
@@ -151,7 +160,7 @@ def test_transient_faults_leave_the_snapshot_of_a_clean_run(
         ("sqs", "ListQueues", aws_error(503, "ServiceUnavailable"), "ServiceUnavailable"),
         ("ec2", "DescribeVpcs", aws_error(500, "InternalError"), "InternalError"),
         ("sns", "ListTopics", Reset(), "ConnectionClosedError"),
-        ("logs", "DescribeLogGroups", Stall(3.0), "ReadTimeoutError"),
+        ("logs", "DescribeLogGroups", Stall(2 * STALL_TIMEOUT), "ReadTimeoutError"),
     ],
 )
 def test_a_lasting_fault_is_one_error_and_every_other_service_is_collected(
@@ -162,10 +171,13 @@ def test_a_lasting_fault_is_one_error_and_every_other_service_is_collected(
     action: Any,
     code: str,
 ) -> None:
-    _clean_manifest, clean = _collect(proxy, tmp_path, "clean")
+    clean_manifest, clean = _collect(proxy, tmp_path, "clean")
+    assert clean_manifest.errors == []
     proxy.clear()
     fault = proxy.add(Fault(aws_call(service, operation), action))
-    manifest, faulty = _collect(proxy, tmp_path, "faulty", max_attempts=2)
+    manifest, faulty = _collect(
+        proxy, tmp_path, "faulty", max_attempts=2, read_timeout=STALL_TIMEOUT
+    )
     assert fault.applied == 2  # the call and its one retry
     assert _errors(manifest) == [(service, clean[0]["account"], REGION, operation, code)]
     lost = {r["id"] for r in clean} - {r["id"] for r in faulty}

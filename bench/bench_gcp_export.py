@@ -39,6 +39,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from results import add_run  # bench/results.py (the script's own folder)
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -189,15 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
     )
     if not args.no_write:
-        results = ROOT / "bench" / "RESULTS.md"
-        text = results.read_text(encoding="utf-8")
-        if "\n## GCP export reader" not in text:
-            text = text.rstrip("\n") + "\n\n## GCP export reader (`bench/bench_gcp_export.py`)\n\n"
-        # at the end of the GCP section, before the next one
-        end = text.find("\n## ", text.index("\n## GCP export reader") + 1)
-        end = len(text) if end < 0 else end
-        head, tail = text[:end].rstrip("\n"), text[end:]
-        results.write_text(head + "\n\n" + table + tail, encoding="utf-8")
+        add_run("GCP export reader (`bench/bench_gcp_export.py`)", table, in_section=True)
     return 0
 
 

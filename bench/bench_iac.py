@@ -34,6 +34,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from results import add_run  # bench/results.py (the script's own folder)
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures" / "iac"
 
@@ -184,11 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
     )
     if not args.no_write:
-        results = ROOT / "bench" / "RESULTS.md"
-        text = results.read_text(encoding="utf-8")
-        if "\n## IaC gate" not in text:
-            text = text.rstrip("\n") + "\n\n## IaC gate (`bench/bench_iac.py`)\n\n"
-        results.write_text(text.rstrip("\n") + "\n\n" + table, encoding="utf-8")
+        add_run("IaC gate (`bench/bench_iac.py`)", table)
     return 0
 
 

@@ -211,6 +211,19 @@ class ResourceGraph:
             graph.add_resource(resource)
         return graph
 
+    def release(self) -> None:
+        """Drop every node and edge now. networkx keeps views of a graph that point back
+        at it, so a dropped graph waits for a full garbage collection otherwise
+        (`scanner.engine.heap`); the graph is empty afterwards."""
+        self.g.clear()
+        self._by_type = {}
+        self._edges = {}
+        self._edge_props = {}
+        self._exposure = None
+        self._escalation = None
+        self._derived = []
+        self._admin_next = None
+
     # ------------------------------------------------------------------ lookups
     def __contains__(self, node_id: object) -> bool:
         return node_id in self.g

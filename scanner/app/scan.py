@@ -30,6 +30,7 @@ from scanner.app.events import Evaluated, Evaluating, Kept, Listener, ignore
 from scanner.app.gate import GateOptions, load_gate
 from scanner.cost import COST_SOURCE, Costs, CostSettings, cost_findings
 from scanner.engine import RuleSet, ScanOutcome, build_document, evaluate, load_rules
+from scanner.engine.heap import full_collections_paused
 from scanner.engine.parallel import Runner, Tap, TaskResult, merged, open_runner
 from scanner.errors import ConfigError
 from scanner.gate import GateConfig
@@ -205,6 +206,19 @@ def scan_snapshots(
         ConfigError: a framework id is unknown, or a bad `parallel.executor`.
         WorkerError: a worker died mid-scan.
     """
+    with full_collections_paused():
+        return _scan(snaps, ruleset, frameworks, on_event, product_tags, cost, parallel)
+
+
+def _scan(
+    snaps: Sequence[Snapshot],
+    ruleset: RuleSet,
+    frameworks: Sequence[str],
+    on_event: Listener,
+    product_tags: Sequence[str] | None,
+    cost: CostSettings | None,
+    parallel: Parallel | None,
+) -> FindingsDocument:
     ruleset.check_frameworks(frameworks)
     now = max(s.manifest.created_at for s in snaps)
     started = time.monotonic()

@@ -35,6 +35,7 @@ import orjson
 
 from scanner import __version__
 from scanner.engine.conditions import Compiled, EvalContext
+from scanner.engine.heap import full_collections_paused
 from scanner.engine.loader import Rule, RuleSet
 from scanner.engine.python_rules import Hit, Undecided, Verdict, decide, stronger
 from scanner.engine.spec import ControlSpec, FrameworkSpec
@@ -226,7 +227,10 @@ class _Evaluator:
                         )
         # the graph is done with: free it before the findings are built (the largest two
         # things a scan holds), unless the caller asked for it
-        self.outcome.graph = graph if keep_graph else None
+        if keep_graph:
+            self.outcome.graph = graph
+        elif graph is not None:
+            graph.release()
         del graph
         return self.finish()
 
@@ -587,7 +591,8 @@ def evaluate(
     The outcome holds the graph the graph rules used only with `keep_graph`; otherwise it
     is freed before the findings are built.
     """
-    return _Evaluator(ruleset, now or utcnow()).run(resources, progress, parts, keep_graph)
+    with full_collections_paused():
+        return _Evaluator(ruleset, now or utcnow()).run(resources, progress, parts, keep_graph)
 
 
 def evaluate_part(
@@ -598,8 +603,10 @@ def evaluate_part(
     evaluator = _Evaluator(ruleset, now)
     graph = evaluator.new_graph()
     slims: list[dict[str, Any]] = []
-    evaluator.stream(resources, (lambda r: slims.append(graph.slim(r))) if graph else None, None)
-    part = evaluator.partial()
+    with full_collections_paused():
+        add = (lambda r: slims.append(graph.slim(r))) if graph else None
+        evaluator.stream(resources, add, None)
+        part = evaluator.partial()
     part.graph_resources = slims
     return part
 

@@ -87,6 +87,7 @@ class ResourceGraph:
         self._escalation: escalation.Derivation | None = None
         self._derived: list[tuple[str, str, str]] = []  # escalation edges added
         self._admin_next: dict[str, tuple[str, str]] | None = None  # node -> (next, edge key)
+        self._admin_paths: dict[str, list[str]] | None = None
 
     # ------------------------------------------------------------------ building
     def add_resource(self, resource: Mapping[str, Any]) -> None:
@@ -223,6 +224,7 @@ class ResourceGraph:
         self._escalation = None
         self._derived = []
         self._admin_next = None
+        self._admin_paths = None
 
     # ------------------------------------------------------------------ lookups
     def __contains__(self, node_id: object) -> bool:
@@ -462,15 +464,30 @@ class ResourceGraph:
         self._derived = []
         self._escalation = None
         self._admin_next = None
+        self._admin_paths = None
 
-    def admin_paths(self) -> dict[str, list[str]]:
+    def admin_paths(self) -> Mapping[str, list[str]]:
         """Each node that can reach administrator rights -> its shortest path to them.
 
         A path runs over "can become" edges (`escalation.METHODS`) and ends at an
         administrator node; a principal that holds administrator rights itself has the
         path `[principal, admin node]` (`is_admin`). Among equally short paths the one
-        first in node-id order is kept, so reports do not vary between runs.
+        first in node-id order is kept, so reports do not vary between runs. Worked out
+        once (until resources are added): read it, do not change it.
         """
+        nxt = self._admin_steps()
+        if self._admin_paths is None:
+            out: dict[str, list[str]] = {}
+            for node in nxt:
+                path = [node]
+                while path[-1] in nxt:
+                    path.append(nxt[path[-1]][0])
+                out[node] = path
+            self._admin_paths = out
+        return self._admin_paths
+
+    def _admin_steps(self) -> dict[str, tuple[str, str]]:
+        """node -> (next node, edge key) on its shortest path to administrator rights."""
         self.attack_steps()
         if self._admin_next is None:
             nxt: dict[str, tuple[str, str]] = {}
@@ -484,28 +501,19 @@ class ResourceGraph:
                         nxt[source] = (node, key)
                         queue.append(source)
             self._admin_next = nxt
-        out: dict[str, list[str]] = {}
-        for node in self._admin_next:
-            path = [node]
-            while path[-1] in self._admin_next:
-                path.append(self._admin_next[path[-1]][0])
-            out[node] = path
-        return out
+        return self._admin_next
 
     def is_admin(self, node_id: str) -> bool:
         """True when the principal holds administrator rights itself."""
-        self.admin_paths()
-        assert self._admin_next is not None
-        step = self._admin_next.get(node_id)
+        step = self._admin_steps().get(node_id)
         return step is not None and _kind(step[1]) == escalation.ADMIN_EDGE
 
     def path_steps(self, path: list[str]) -> list[dict[str, Any]]:
         """The edge properties of each step of an `admin_paths` path (method, ...)."""
-        self.admin_paths()
-        assert self._admin_next is not None
+        nxt = self._admin_steps()
         steps = []
         for source in path[:-1]:
-            target, key = self._admin_next[source]
+            target, key = nxt[source]
             steps.append({"source": source, "target": target, **self.g.edges[source, target, key]})
         return steps
 
@@ -526,12 +534,11 @@ class ResourceGraph:
         step, the edge that makes it (`path_steps`: the method and permissions of an
         escalation edge, else the relation), e.g. `aws_create_policy_version
         (iam:CreatePolicyVersion on arn:...:policy/dev)`."""
-        self.admin_paths()
-        assert self._admin_next is not None
+        nxt = self._admin_steps()
         names = [str(self.g.nodes[n].get("name") or n) if n in self.g else n for n in path]
         steps = []
         for source, target in pairwise(path):
-            chosen = self._admin_next.get(source)
+            chosen = nxt.get(source)
             if chosen is not None and chosen[0] == target:
                 key = chosen[1]
             else:

@@ -82,7 +82,7 @@ def path_to_admin(graph: ResourceGraph, spec: Any) -> Iterator[Verdict]:
         if graph.is_admin(node):
             yield Pass(node)  # an administrator already: rules on admin policies report it
             continue
-        yield Hit(resource_id=node, evidence=_admin_evidence(graph, path), path=path)
+        yield Hit(resource_id=node, evidence=_admin_evidence(graph, path), path=list(path))
 
 
 def _identities(graph: ResourceGraph, node: str) -> list[tuple[list[str], str]]:

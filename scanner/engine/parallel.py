@@ -26,12 +26,14 @@ import multiprocessing
 import os
 import threading
 from array import array
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from scanner.engine.evaluate import PartialOutcome, evaluate_part
 from scanner.engine.loader import RuleSet, RuleSource
@@ -61,7 +63,11 @@ logger = logging.getLogger(__name__)
 AUTO_MIN_RESOURCES = 500_000
 DASK_SCHEME = "dask://"
 _CONNECT_TIMEOUT_S = 10
+# Tasks submitted ahead of the one the parent waits for, per worker: enough that no worker
+# waits for its next task, few enough that finished results do not pile up in memory.
+_AHEAD_PER_WORKER = 3
 
+_F = TypeVar("_F")
 _lock = threading.Lock()  # Dask runs several tasks per worker process in threads
 _loaded: tuple[RuleSource, RuleSet] | None = None
 
@@ -170,7 +176,8 @@ class Runner(Protocol):
     def map(
         self, source: RuleSource, files: Sequence[Partition], now: datetime, taps: Taps = ()
     ) -> Iterator[TaskResult]:
-        """Submit one task per file now; the iterator yields their results in file order.
+        """One task per file, submitted a few per worker ahead of the result the iterator
+        waits for; the iterator yields their results in file order.
 
         Raises (from the iterator):
             WorkerError: a worker died before its task finished.
@@ -205,15 +212,17 @@ class ProcessRunner:
     def map(
         self, source: RuleSource, files: Sequence[Partition], now: datetime, taps: Taps = ()
     ) -> Iterator[TaskResult]:
-        futures = [self._pool.submit(evaluate_partition, source, f, now, taps) for f in files]
-        return self._results(futures)
+        def submit(file: Partition) -> Future[TaskResult]:
+            return self._pool.submit(evaluate_partition, source, file, now, taps)
 
-    def _results(self, futures: list[Future[TaskResult]]) -> Iterator[TaskResult]:
-        for future in futures:
-            try:
+        return self._results(_in_order(submit, files, _AHEAD_PER_WORKER * self.workers))
+
+    def _results(self, futures: Iterator[Future[TaskResult]]) -> Iterator[TaskResult]:
+        try:  # a broken pool fails the next submit as well as the pending results
+            for future in futures:
                 yield future.result()
-            except BrokenProcessPool:
-                raise _died("a worker process crashed or was killed") from None
+        except BrokenProcessPool:
+            raise _died("a worker process crashed or was killed") from None
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -239,12 +248,13 @@ class DaskRunner:
     def map(
         self, source: RuleSource, files: Sequence[Partition], now: datetime, taps: Taps = ()
     ) -> Iterator[TaskResult]:
-        futures = [
-            self._client.submit(evaluate_partition, source, f, now, taps, pure=False) for f in files
-        ]
-        return self._results(futures)
+        def submit(file: Partition) -> Any:
+            return self._client.submit(evaluate_partition, source, file, now, taps, pure=False)
 
-    def _results(self, futures: list[Any]) -> Iterator[TaskResult]:
+        workers = sum(self._client.nthreads().values())  # type: ignore[no-untyped-call]
+        return self._results(_in_order(submit, files, _AHEAD_PER_WORKER * max(workers, 1)))
+
+    def _results(self, futures: Iterator[Any]) -> Iterator[TaskResult]:
         from distributed import KilledWorker
 
         for future in futures:
@@ -256,6 +266,28 @@ class DaskRunner:
 
     def close(self) -> None:
         self._client.close()  # type: ignore[no-untyped-call]
+
+
+def _in_order(
+    submit: Callable[[Partition], _F], files: Sequence[Partition], ahead: int
+) -> Iterator[_F]:
+    """The tasks' futures in file order, at most `ahead` submitted beyond the one taken.
+
+    A result waits in memory only until the parent takes it, and each future is dropped
+    once taken: when the parent falls behind (it builds the graph from every result), the
+    workers wait instead of piling up results it has not reached.
+    """
+    pending: deque[_F] = deque()
+    todo = iter(files)
+    for file in islice(todo, ahead):
+        pending.append(submit(file))
+    while pending:
+        future = pending.popleft()
+        following = next(todo, None)
+        if following is not None:
+            pending.append(submit(following))
+        yield future
+        del future
 
 
 def open_runner(

@@ -292,3 +292,21 @@ def test_a_bad_line_read_by_a_worker_is_the_same_one_line_error(tmp_path: Path) 
     assert errors[0] == errors[1]
     assert errors[0].startswith(f"pscan: error: {part}:4: not valid JSON (")
     assert errors[0].count("\n") == 1
+
+
+@pytest.mark.parametrize(("files", "ahead"), [(10, 3), (2, 6), (0, 3), (7, 1)])
+def test_tasks_are_submitted_a_few_ahead_of_the_result_taken(files: int, ahead: int) -> None:
+    """Results that the parent has not reached never pile up: besides the task whose
+    result is taken, at most `ahead` are submitted; every file is submitted once, in order."""
+    parts = [(f"part-{n}", 1, 0) for n in range(files)]
+    submitted: list[str] = []
+
+    def submit(part: tuple[str, int, int]) -> str:
+        submitted.append(part[0])
+        return part[0]
+
+    taken: list[str] = []
+    for future in parallel_module._in_order(submit, parts, ahead):
+        taken.append(future)
+        assert len(submitted) - len(taken) <= ahead
+    assert taken == submitted == [p[0] for p in parts]

@@ -15,7 +15,7 @@ jobs share the cores, and the parent's CPU time is the part no number of workers
 shorten: the graph and its rules, building and writing the document). Every scan's
 findings document is checked to be the one-worker document (all but `generated_at`).
 The load average before and after is printed with the table, because the cores may be
-shared. The table is appended to bench/RESULTS.md.
+shared. The table is added at the end of its section of bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import psutil
+from results import add_run  # bench/results.py (the script's own folder)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -141,8 +142,7 @@ def main() -> None:
     table = _table(args, snap, rows, load_before, os.getloadavg())
     print(table)
     if not args.no_write:
-        with open(ROOT / "bench" / "RESULTS.md", "a", encoding="utf-8") as fh:
-            fh.write(table)
+        add_run("Parallel evaluation (`bench/bench_workers.py`)", table.strip(), in_section=True)
 
 
 def _table(

@@ -30,6 +30,7 @@ from scanner.audit.history import (
 from scanner.audit.record import audit_record
 from scanner.audit.report import AuditReport
 from scanner.audit.store import PruneResult, prune, write_audit
+from scanner.engine.heap import full_collections_paused
 from scanner.errors import ConfigError
 from scanner.model import utcnow
 from scanner.snapshot import open_snapshot
@@ -83,7 +84,8 @@ def run_audit(request: AuditRequest, on_event: Listener = ignore) -> AuditResult
     Raises:
         ConfigError: a bad database, or what `run_scan` raises for bad input.
     """
-    with _store(request.db) as db:
+    # the scan's findings and the records built from them live until the end
+    with _store(request.db) as db, full_collections_paused():
         started = utcnow()
         result = run_scan(request.scan, on_event)
         snaps = [open_snapshot(p) for p in (*request.scan.snapshots, *result.collected)]

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,6 +55,7 @@ _WRITE_LOCK = 0x7073_6361_6E02
 # as PostgreSQL's advisory lock waits with no limit. A minute made the second of two
 # large audits started together fail after its whole scan.
 _BUSY_MS = 30 * 60_000
+_WAL_RETRY_S = 0.02
 
 
 def default_db_path() -> Path:
@@ -170,7 +173,7 @@ def _sqlite_pragmas(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _wal(cursor)
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
@@ -178,6 +181,22 @@ def _sqlite_pragmas(engine: Engine) -> None:
     def _begin(conn: Connection) -> None:
         write = conn.get_execution_options().get("pscan_write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _wal(cursor: Any) -> None:
+    """Switch the database to WAL. The switch does not wait on the busy timeout: while
+    another connection switches the same new file, it fails at once with "database is
+    locked" (two audits opening a new store together). It is retried as long as the busy
+    timeout would have waited."""
+    deadline = time.monotonic() + _BUSY_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(_WAL_RETRY_S)
 
 
 def _migrate(conn: Connection, display: str) -> None:

@@ -122,7 +122,7 @@ def parallel_options(fn: _F) -> _F:
             type=click.IntRange(min=1),
             default=None,
             help="Worker processes for the per-resource rules, one snapshot partition at a"
-            " time (1: one process). Default: one per core for 500,000 resources or more,"
+            " time (1: one process). Default: one per core for 100,000 resources or more,"
             " else 1. The findings are the same for any number.",
         ),
         click.option(

@@ -57,10 +57,10 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 # Below this many resources a scan stays serial unless --workers asks otherwise: starting
-# the workers, loading the rules in each and sending results back cost more than they save
-# (bench/RESULTS.md: on 2 cores, 100k resources took 15.9 s serial and 20.1 s with two
-# workers; 1M took 177.0 s and 164.3 s in the run of 2026-12-06 11:39).
-AUTO_MIN_RESOURCES = 500_000
+# the workers, loading the rules in each and sending results back cost about what they
+# save (bench/RESULTS.md, runs of 2026-12-06 14:39-14:40 on 2 cores: 20k resources took 4.3 s
+# serial and 4.1 s with two workers, 50k 8.1 s and 7.7 s, 100k 14.1 s and 12.6 s).
+AUTO_MIN_RESOURCES = 100_000
 DASK_SCHEME = "dask://"
 _CONNECT_TIMEOUT_S = 10
 # Tasks submitted ahead of the one the parent waits for, per worker: enough that no worker

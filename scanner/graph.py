@@ -242,9 +242,10 @@ class ResourceGraph:
         data: dict[str, Any] = self.g.nodes[node_id]
         if _PACKED not in data:
             return data
-        full = {k: v for k, v in data.items() if k != _PACKED}
-        if data[_PACKED] is not None:
-            full["attributes"], full["tags"] = orjson.loads(data[_PACKED])
+        full = data.copy()
+        blob = full.pop(_PACKED)
+        if blob is not None:
+            full["attributes"], full["tags"] = orjson.loads(blob)
         return full
 
     def resource_view(self, node_id: str) -> dict[str, Any]:

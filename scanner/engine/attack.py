@@ -87,8 +87,9 @@ def path_to_admin(graph: ResourceGraph, spec: Any) -> Iterator[Verdict]:
 
 def _identities(graph: ResourceGraph, node: str) -> list[tuple[list[str], str]]:
     """(hops from the workload to its identity, identity) for each identity it runs as."""
-    if graph.node(node).get("type") == "aws.ecs.service":
-        definition = (graph.node(node).get("attributes") or {}).get("task_definition")
+    data = graph.node(node)
+    if data.get("type") == "aws.ecs.service":
+        definition = (data.get("attributes") or {}).get("task_definition")
         if not definition or definition not in graph:
             return []
         return [([definition, role], role) for role in graph.runs_as(str(definition))]

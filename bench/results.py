@@ -17,4 +17,4 @@ def add_run(heading: str, table: str, *, in_section: bool = False) -> None:
     end = text.find("\n## ", text.index(mark) + 1) if in_section else -1
     end = len(text) if end < 0 else end
     head, tail = text[:end].rstrip("\n"), text[end:]
-    RESULTS.write_text(head + "\n\n" + table + tail, encoding="utf-8")
+    RESULTS.write_text(head + "\n\n" + table.rstrip("\n") + "\n" + tail, encoding="utf-8")

@@ -48,6 +48,7 @@ __all__ = [
     "Runner",
     "Tap",
     "TaskResult",
+    "cgroup_cpu_limit",
     "cpu_count",
     "evaluate_partition",
     "merged",
@@ -163,11 +164,34 @@ def _check_ids(part: PartialOutcome, file: Partition, seen: dict[int, set[int]])
     before.update(ids)
 
 
-def cpu_count() -> int:
-    """The cores this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+def cpu_count(cgroup_root: Path = Path("/sys/fs/cgroup")) -> int:
+    """The cores this process may run on: its CPU affinity, capped by the CPU limit of
+    its container when it has one (a Kubernetes pod limited to 2 CPUs on a 64-core node
+    sees 64 cores in its affinity)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+    cores = cores or os.cpu_count() or 1
+    limit = cgroup_cpu_limit(cgroup_root)
+    return max(1, min(cores, limit)) if limit else cores
+
+
+def cgroup_cpu_limit(root: Path = Path("/sys/fs/cgroup")) -> int | None:
+    """The CPU quota of this process's cgroup, rounded up to whole cores; None without one.
+
+    Reads the view a container has of its own cgroup: `cpu.max` (cgroup v2, "QUOTA
+    PERIOD" or "max PERIOD"), else `cpu/cpu.cfs_quota_us` and `cpu/cpu.cfs_period_us`
+    (cgroup v1, a quota of -1 for none).
+    """
+    try:
+        quota, period = (root / "cpu.max").read_text().split()[:2]
+    except (OSError, ValueError):
+        try:
+            quota = (root / "cpu" / "cpu.cfs_quota_us").read_text().strip()
+            period = (root / "cpu" / "cpu.cfs_period_us").read_text().strip()
+        except OSError:
+            return None
+    if not (quota.isdigit() and period.isdigit()) or not int(quota) or not int(period):
+        return None  # "max", -1 (no quota) or something unreadable
+    return -(-int(quota) // int(period))
 
 
 class Runner(Protocol):

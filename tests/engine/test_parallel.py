@@ -310,3 +310,29 @@ def test_tasks_are_submitted_a_few_ahead_of_the_result_taken(files: int, ahead: 
         taken.append(future)
         assert len(submitted) - len(taken) <= ahead
     assert taken == submitted == [p[0] for p in parts]
+
+
+@pytest.mark.parametrize(
+    ("files", "limit"),
+    [
+        ({"cpu.max": "200000 100000\n"}, 2),  # cgroup v2: 2 CPUs
+        ({"cpu.max": "150000 100000\n"}, 2),  # 1.5 CPUs: rounded up
+        ({"cpu.max": "50000 100000\n"}, 1),
+        ({"cpu.max": "max 100000\n"}, None),  # no limit
+        ({"cpu/cpu.cfs_quota_us": "300000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 3),  # v1
+        ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
+        ({"cpu.max": "garbage"}, None),
+        ({}, None),
+    ],
+)
+def test_a_container_cpu_limit_caps_the_default_workers(
+    tmp_path: Path, files: dict[str, str], limit: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pod limited to a few CPUs on a large node sees every core of the node in its
+    affinity: the default number of workers follows the limit."""
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    monkeypatch.setattr("os.sched_getaffinity", lambda _pid: set(range(64)))
+    assert parallel_module.cgroup_cpu_limit(tmp_path) == limit
+    assert parallel_module.cpu_count(tmp_path) == (limit or 64)

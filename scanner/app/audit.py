@@ -78,14 +78,14 @@ def _store(db: str | None) -> Iterator[Database]:
         database.dispose()
 
 
+@full_collections_paused()  # the scan's findings and the records built from them
 def run_audit(request: AuditRequest, on_event: Listener = ignore) -> AuditResult:
     """Scan, store the audit, and return it.
 
     Raises:
         ConfigError: a bad database, or what `run_scan` raises for bad input.
     """
-    # the scan's findings and the records built from them live until the end
-    with _store(request.db) as db, full_collections_paused():
+    with _store(request.db) as db:
         started = utcnow()
         result = run_scan(request.scan, on_event)
         snaps = [open_snapshot(p) for p in (*request.scan.snapshots, *result.collected)]

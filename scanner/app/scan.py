@@ -181,6 +181,7 @@ def _collect(request: ScanRequest, config: GateConfig, on_event: Listener) -> li
     return collected
 
 
+@full_collections_paused()
 def scan_snapshots(
     snaps: Sequence[Snapshot],
     ruleset: RuleSet,
@@ -206,19 +207,6 @@ def scan_snapshots(
         ConfigError: a framework id is unknown, or a bad `parallel.executor`.
         WorkerError: a worker died mid-scan.
     """
-    with full_collections_paused():
-        return _scan(snaps, ruleset, frameworks, on_event, product_tags, cost, parallel)
-
-
-def _scan(
-    snaps: Sequence[Snapshot],
-    ruleset: RuleSet,
-    frameworks: Sequence[str],
-    on_event: Listener,
-    product_tags: Sequence[str] | None,
-    cost: CostSettings | None,
-    parallel: Parallel | None,
-) -> FindingsDocument:
     ruleset.check_frameworks(frameworks)
     now = max(s.manifest.created_at for s in snaps)
     started = time.monotonic()

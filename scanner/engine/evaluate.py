@@ -570,6 +570,7 @@ def _ref(resource: Mapping[str, Any]) -> RefRow:
     )
 
 
+@full_collections_paused()
 def evaluate(
     ruleset: RuleSet,
     resources: Iterable[Mapping[str, Any]],
@@ -591,10 +592,10 @@ def evaluate(
     The outcome holds the graph the graph rules used only with `keep_graph`; otherwise it
     is freed before the findings are built.
     """
-    with full_collections_paused():
-        return _Evaluator(ruleset, now or utcnow()).run(resources, progress, parts, keep_graph)
+    return _Evaluator(ruleset, now or utcnow()).run(resources, progress, parts, keep_graph)
 
 
+@full_collections_paused()
 def evaluate_part(
     ruleset: RuleSet, resources: Iterable[Mapping[str, Any]], *, now: datetime
 ) -> PartialOutcome:
@@ -603,10 +604,8 @@ def evaluate_part(
     evaluator = _Evaluator(ruleset, now)
     graph = evaluator.new_graph()
     slims: list[dict[str, Any]] = []
-    with full_collections_paused():
-        add = (lambda r: slims.append(graph.slim(r))) if graph else None
-        evaluator.stream(resources, add, None)
-        part = evaluator.partial()
+    evaluator.stream(resources, (lambda r: slims.append(graph.slim(r))) if graph else None, None)
+    part = evaluator.partial()
     part.graph_resources = slims
     return part
 

@@ -28,7 +28,8 @@ _NEVER = 2**31 - 1
 
 @contextmanager
 def full_collections_paused() -> Iterator[None]:
-    """No automatic full collection inside the block (nested blocks are fine)."""
+    """No automatic full collection inside the block, or the call of a function it
+    decorates (`@full_collections_paused()`); nesting is fine."""
     young, middle, old = gc.get_threshold()
     gc.set_threshold(young, middle, _NEVER)
     try:

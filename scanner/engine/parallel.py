@@ -168,10 +168,12 @@ def cpu_count(cgroup_root: Path = Path("/sys/fs/cgroup")) -> int:
     """The cores this process may run on: its CPU affinity, capped by the CPU limit of
     its container when it has one (a Kubernetes pod limited to 2 CPUs on a 64-core node
     sees 64 cores in its affinity)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
-    cores = cores or os.cpu_count() or 1
+    if hasattr(os, "sched_getaffinity"):
+        cores = len(os.sched_getaffinity(0))
+    else:
+        cores = os.cpu_count() or 1
     limit = cgroup_cpu_limit(cgroup_root)
-    return max(1, min(cores, limit)) if limit else cores
+    return min(cores, limit) if limit else cores
 
 
 def cgroup_cpu_limit(root: Path = Path("/sys/fs/cgroup")) -> int | None:
@@ -311,7 +313,6 @@ def _in_order(
         if following is not None:
             pending.append(submit(following))
         yield future
-        del future
 
 
 def open_runner(

@@ -61,6 +61,13 @@ def test_thresholds_restored_after_nested_blocks_and_errors() -> None:
         raise RuntimeError
     assert gc.get_threshold() == before
 
+    @full_collections_paused()
+    def decorated() -> int:
+        return gc.get_threshold()[2]
+
+    assert decorated() > 10**9 and decorated() > 10**9  # a fresh pause per call
+    assert gc.get_threshold() == before
+
 
 def test_a_released_graph_is_freed_without_a_collection() -> None:
     graph = ResourceGraph()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import random
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -21,7 +22,12 @@ from google.protobuf.json_format import ParseError
 
 from scanner.collectors.gcp import CONTEXT_TYPES, NORMALISERS
 from scanner.collectors.gcp import export as export_module
-from scanner.collectors.gcp.asset_json import asset_from_json, asset_from_library, fast_asset
+from scanner.collectors.gcp.asset_json import (
+    _has_repeated_key,
+    asset_from_json,
+    asset_from_library,
+    fast_asset,
+)
 from scanner.collectors.gcp.collect import GcpCollector
 from scanner.collectors.gcp.common import Asset
 from scanner.collectors.gcp.export import ExportSource
@@ -126,6 +132,10 @@ FAST = [
     _envelope(ancestry_path="organizations/1/project/x", resource={"data": {}}),
     # a quote and colon inside a value count the same in the line and its re-encoding
     _envelope(resource={"data": {"doc": '{"Version": "2012-10-17"}', "k": 'a\\":'}}),
+    # whitespace around separators, and a quote written as an escape
+    b'{"name" : "//x/b" ,\t"asset_type":\n"t/T", "resource": {"data": {"k" : 1}}}',
+    b'{"name": "//x/b", "asset_type": "t/T", "resource": {"data": {"k\\u0022": "\\u0022"}}}',
+    b'{"name": "//x/b", "asset_type": "t/T", "resource": {"data": {"k\\u003a": "\\u00e9"}}}',
 ]
 
 # Lines the fast path leaves to the library, which reads or refuses them as before.
@@ -158,8 +168,12 @@ SLOW = [
     _envelope(resource={"data": {"deep": json.loads("[" * 60 + "]" * 60)}}),
     b'{"name": "//x/b", "asset_type": "t/T", "name": "//x/c"}',
     b'{"name": "//x/b", "asset_type": "t/T", "resource": {"data": {"k": 1, "k": 2}}}',
-    b'{"name": "//x/b", "asset_type": "t/T", "resource": {"data": {"k" : 1}}}',
-    b'{"name": "//x/b", "asset_type": "t/T", "resource": {"data": {"k\\u0022": 1}}}',
+    # a repeated key hidden behind whitespace, or next to a quote written as an escape
+    b'{"name": "//x/b", "asset_type": "t/T", "resource": {"data": {"k" : 1, "k"\t: 2}}}',
+    b'{"name": "//x/b", "asset_type": "t/T", "resource": {"data": {"k": 1, "k": 2, "\\u0022": 3}}}',
+    b'{"name": "//x/b", "asset_type": "t/T", "resource": {"data": {"\\u006b": 1, "k": 2}}}',
+    # an escaped backslash before `u0022` counts as a quote: the library reads the line
+    b'{"name": "//x/b", "asset_type": "t/T", "resource": {"data": {"k": "\\\\u0022"}}}',
 ]
 
 
@@ -188,6 +202,60 @@ def test_edge_cases_the_fast_path_reads(line: bytes) -> None:
 def test_edge_cases_go_to_the_library(line: bytes) -> None:
     assert fast_asset(orjson.loads(line), line) is None
     assert _same(_ours(line), _library(line))
+
+
+_KEYS = ["k", "l", "\\u006b", "\\u0022", "a\\u0022:", "x\\\\u0022", '\\"', "é"]
+_BLANKS = ["", " ", "\t", "\n ", "\r\n"]
+
+
+def _random_json(rng: random.Random, depth: int = 0) -> str:
+    """A JSON object's text with random spacing and escapes, where keys may repeat."""
+    members = [
+        f'{_blank(rng)}"{rng.choice(_KEYS)}"{_blank(rng)}:{_blank(rng)}{_value(rng, depth + 1)}'
+        for _ in range(rng.randint(0, 4))
+    ]
+    return "{" + ",".join(members) + _blank(rng) + "}"
+
+
+def _value(rng: random.Random, depth: int) -> str:
+    roll = rng.random()
+    if depth > 3 or roll < 0.4:
+        return rng.choice(["1", '"v"', '"\\u0022:"', "null", "[]", '"\\\\"', "2.5"])
+    if roll < 0.55:
+        items = [_value(rng, depth + 1) for _ in range(rng.randint(0, 3))]
+        return "[" + ",".join(f"{_blank(rng)}{i}{_blank(rng)}" for i in items) + "]"
+    return _random_json(rng, depth)
+
+
+def _blank(rng: random.Random) -> str:
+    return rng.choice(_BLANKS)
+
+
+def _repeats_a_key(text: str) -> bool:
+    found = False
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal found
+        found = found or len({k for k, _ in items}) < len(items)
+        return dict(items)
+
+    json.loads(text, object_pairs_hook=pairs)
+    return found
+
+
+def test_a_repeated_key_is_always_found_whatever_the_spacing_and_escapes() -> None:
+    rng = random.Random(14)
+    repeated = 0
+    for _ in range(5000):
+        text = _random_json(rng)
+        raw = text.encode()
+        found = _has_repeated_key(orjson.loads(raw), raw)
+        if _repeats_a_key(text):
+            repeated += 1
+            assert found, text
+        elif "\\\\u0022" not in text:  # the one spelling counted as a quote by mistake
+            assert not found, text
+    assert repeated > 500
 
 
 def test_numbers_in_resource_data_are_floats_as_from_the_library() -> None:

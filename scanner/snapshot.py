@@ -36,6 +36,7 @@ from scanner.model import (
     SpendInfo,
     SpendRecord,
 )
+from scanner.storage import RemotePath, SnapshotPath, open_read, snapshot_path
 
 __all__ = [
     "MANIFEST",
@@ -220,9 +221,9 @@ class SnapshotWriter:
             self.abort()
 
 
-def _sha256(path: Path) -> str:
+def _sha256(path: SnapshotPath) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with open_read(path) as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -273,11 +274,11 @@ def write_snapshot(
 
 @dataclass
 class Snapshot:
-    """A snapshot directory opened for reading."""
+    """A snapshot directory opened for reading (local, or a URL: `scanner.storage`)."""
 
-    path: Path
+    path: SnapshotPath
     manifest: SnapshotManifest
-    files: list[Path] = field(default_factory=list)
+    files: list[SnapshotPath] = field(default_factory=list)
 
     def verify(self) -> None:
         """Check every partition against the sha256 and count its manifest records.
@@ -285,6 +286,13 @@ class Snapshot:
         Raises:
             SnapshotError: a partition was changed or truncated after it was written.
         """
+        try:
+            self._verify()
+        except OSError as exc:
+            msg = f"{self.path}: cannot read the snapshot ({exc})"
+            raise SnapshotError(msg) from None
+
+    def _verify(self) -> None:
         for info, part in zip(self.manifest.partitions, self.files, strict=True):
             if info.sha256 and _sha256(part) != info.sha256:
                 msg = (
@@ -329,7 +337,7 @@ class Snapshot:
             msg = f"{path}: missing; {MANIFEST} lists {info.records} spend records"
             raise SnapshotError(msg)
         try:
-            with gzip.open(path, "rb") as fh:
+            with open_read(path) as raw, gzip.GzipFile(fileobj=raw, mode="rb") as fh:
                 for lineno, line in enumerate(fh, 1):
                     if line.strip():
                         yield _spend_line(path, lineno, line)
@@ -338,7 +346,7 @@ class Snapshot:
             raise SnapshotError(msg) from None
 
 
-def _spend_line(path: Path, lineno: int, line: bytes) -> SpendRecord:
+def _spend_line(path: SnapshotPath, lineno: int, line: bytes) -> SpendRecord:
     try:
         return SpendRecord.model_validate_json(line)
     except ValidationError as exc:
@@ -462,7 +470,7 @@ def nested_deeper_than(data: object, limit: int) -> bool:
     return False
 
 
-def _read_line(part: Path, lineno: int, line: bytes) -> dict[str, Any]:
+def _read_line(part: SnapshotPath, lineno: int, line: bytes) -> dict[str, Any]:
     if len(line) > MAX_LINE_BYTES:
         msg = f"{part}:{lineno}: a line longer than {MAX_LINE_BYTES:,} bytes (PSCAN_MAX_LINE_BYTES)"
         raise SnapshotError(msg)
@@ -489,7 +497,7 @@ def id_digest(resource_id: str) -> int:
 
 
 def iter_partition(
-    part: Path, expected: int | None = None, seen: set[int] | None = None
+    part: SnapshotPath, expected: int | None = None, seen: set[int] | None = None
 ) -> Iterator[dict[str, Any]]:
     """Stream the resources of one partition file; a bad line raises SnapshotError, and so
     does a count other than `expected` (the manifest's) once the file is read, and an id
@@ -501,7 +509,7 @@ def iter_partition(
     """
     count = blank = 0
     try:
-        with gzip.open(part, "rb") as fh:
+        with open_read(part) as raw, gzip.GzipFile(fileobj=raw, mode="rb") as fh:
             lineno = 0
             while line := fh.readline(MAX_LINE_BYTES + 1):
                 lineno += 1
@@ -534,18 +542,27 @@ def iter_partition(
         raise SnapshotError(msg)
 
 
-def open_snapshot(path: Path) -> Snapshot:
-    """Open a snapshot directory and check its manifest; raise SnapshotError if unusable."""
-    path = Path(path)
+def open_snapshot(path: str | Path | RemotePath) -> Snapshot:
+    """Open a snapshot directory, or a URL of one (`s3://...`), and check its manifest.
+
+    Raises:
+        SnapshotError: the snapshot is missing, unreadable, or its manifest is bad.
+    """
+    path = snapshot_path(path)
     manifest_path = path / MANIFEST
-    if not path.is_dir():
-        msg = f"{path}: no such snapshot directory"
-        raise SnapshotError(msg)
-    if not manifest_path.is_file():
-        msg = f"{manifest_path}: missing; not a pscan snapshot (create one with pscan collect)"
-        raise SnapshotError(msg)
     try:
-        data = orjson.loads(manifest_path.read_bytes())
+        if not path.is_dir():
+            msg = f"{path}: no such snapshot directory"
+            raise SnapshotError(msg)
+        if not manifest_path.is_file():
+            msg = f"{manifest_path}: missing; not a pscan snapshot (create one with pscan collect)"
+            raise SnapshotError(msg)
+        raw = manifest_path.read_bytes()
+    except OSError as exc:
+        msg = f"{path}: cannot read the snapshot ({exc})"
+        raise SnapshotError(msg) from None
+    try:
+        data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         msg = f"{manifest_path}: not valid JSON ({exc.msg})"
         raise SnapshotError(msg) from None
@@ -561,7 +578,7 @@ def open_snapshot(path: Path) -> Snapshot:
     except ValidationError as exc:
         msg = f"{manifest_path}: {validation_summary(exc)}"
         raise SnapshotError(msg) from None
-    files: list[Path] = []
+    files: list[SnapshotPath] = []
     for info in manifest.partitions:
         if Path(info.file).name != info.file or info.file in ("", ".", ".."):
             msg = (
@@ -569,7 +586,12 @@ def open_snapshot(path: Path) -> Snapshot:
             )
             raise SnapshotError(msg)
         part = path / info.file
-        if not part.is_file():
+        try:
+            missing = not part.is_file()
+        except OSError as exc:
+            msg = f"{part}: cannot read the partition ({exc})"
+            raise SnapshotError(msg) from None
+        if missing:
             msg = f"{part}: partition listed in {MANIFEST} is missing"
             raise SnapshotError(msg)
         files.append(part)

@@ -79,10 +79,15 @@ def test_unknown_schema_version(tmp_path: Path) -> None:
         open_snapshot(tmp_path / "s")
 
 
+def _first_part(snapshot: Path) -> Path:
+    part = open_snapshot(snapshot).files[0]
+    assert isinstance(part, Path)
+    return part
+
+
 def test_broken_line_names_file_and_line(tmp_path: Path) -> None:
     write_snapshot(tmp_path / "s", [_res(1), _res(2)], source="t")
-    snap = open_snapshot(tmp_path / "s")
-    part = snap.files[0]
+    part = _first_part(tmp_path / "s")
     with gzip.open(part, "ab") as fh:
         fh.write(b"{not json\n")
     with pytest.raises(SnapshotError, match=rf"{part.name}:3: not valid JSON"):
@@ -91,7 +96,7 @@ def test_broken_line_names_file_and_line(tmp_path: Path) -> None:
 
 def test_line_without_id(tmp_path: Path) -> None:
     write_snapshot(tmp_path / "s", [{"type": "aws.s3.bucket", "id": "x"}], source="t")
-    part = open_snapshot(tmp_path / "s").files[0]
+    part = _first_part(tmp_path / "s")
     with gzip.open(part, "wb") as fh:
         fh.write(b'{"type": "aws.s3.bucket"}\n')
     with pytest.raises(SnapshotError, match=":1: a resource needs non-empty string fields"):
@@ -120,7 +125,7 @@ def test_a_resource_of_the_wrong_shape_names_line_and_field(
     tmp_path: Path, change: dict[str, object], fragment: str
 ) -> None:
     write_snapshot(tmp_path / "s", [_res(1)], source="t")
-    part = open_snapshot(tmp_path / "s").files[0]
+    part = _first_part(tmp_path / "s")
     with gzip.open(part, "wb") as fh:
         fh.write(json.dumps(_GOOD).encode() + b"\n" + json.dumps({**_GOOD, **change}).encode())
     with pytest.raises(SnapshotError, match=":2: ") as info:
@@ -209,7 +214,7 @@ def test_many_partitions_reopen_streams(tmp_path: Path) -> None:
 def test_verify_catches_changed_or_truncated_partitions(tmp_path: Path) -> None:
     write_snapshot(tmp_path / "s", [_res(1), _res(2)], source="t")
     open_snapshot(tmp_path / "s").verify()  # intact
-    part = open_snapshot(tmp_path / "s").files[0]
+    part = _first_part(tmp_path / "s")
     original = part.read_bytes()
     with gzip.open(part, "ab") as fh:
         fh.write(b'{"id": "x", "type": "aws.s3.bucket"}\n')
@@ -316,7 +321,7 @@ def test_a_partition_emptied_after_writing_is_an_error_not_a_smaller_estate(
     tmp_path: Path,
 ) -> None:
     write_snapshot(tmp_path / "s", [_res(1), _res(2), _res(3)], source="t")
-    part = open_snapshot(tmp_path / "s").files[0]
+    part = _first_part(tmp_path / "s")
     with gzip.open(part, "wb") as fh:
         fh.write(b"")
     with pytest.raises(SnapshotError, match=r"0 resources where manifest.json says 3"):
@@ -325,7 +330,7 @@ def test_a_partition_emptied_after_writing_is_an_error_not_a_smaller_estate(
 
 def _one_partition(tmp_path: Path, body: bytes) -> Path:
     write_snapshot(tmp_path / "s", [_res(1)], source="t")
-    part = open_snapshot(tmp_path / "s").files[0]
+    part = _first_part(tmp_path / "s")
     with gzip.open(part, "wb") as fh:
         fh.write(body)
     return part

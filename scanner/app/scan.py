@@ -44,6 +44,7 @@ from scanner.model import (
     utcnow,
 )
 from scanner.snapshot import Snapshot, open_snapshot
+from scanner.storage import SnapshotPath
 
 __all__ = [
     "Parallel",
@@ -92,7 +93,7 @@ class Parallel:
 class ScanRequest:
     """What `pscan scan` was asked to do."""
 
-    snapshots: tuple[Path, ...] = ()
+    snapshots: tuple[SnapshotPath, ...] = ()
     rules: RuleOptions = field(default_factory=RuleOptions)
     rule_ids: tuple[str, ...] = ()
     min_severity: Severity | None = None

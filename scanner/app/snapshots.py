@@ -14,6 +14,7 @@ from scanner.model import SnapshotManifest
 from scanner.render import diagram as diagrams
 from scanner.render.jsonout import read_findings
 from scanner.snapshot import merge_snapshots, open_snapshot
+from scanner.storage import SnapshotPath
 
 __all__ = [
     "DIAGRAM_FORMATS",
@@ -46,7 +47,7 @@ class SnapshotInfo:
     types: list[TypeCount]
 
 
-def snapshot_info(path: Path, verify: bool = False) -> SnapshotInfo:
+def snapshot_info(path: SnapshotPath, verify: bool = False) -> SnapshotInfo:
     """Read a snapshot's manifest and count its resources per type.
 
     Raises:

@@ -37,6 +37,7 @@ from scanner.audit.report import (
     render_trend,
 )
 from scanner.cli.options import (
+    SNAPSHOT,
     aws_options,
     collect_first_options,
     gate_options,
@@ -48,6 +49,7 @@ from scanner.cli.options import (
 )
 from scanner.cli.output import Ui, echo_text, gate_line
 from scanner.gate import exit_code
+from scanner.storage import SnapshotPath
 
 __all__ = ["audit"]
 
@@ -94,7 +96,7 @@ def audit() -> None:
 
 
 @audit.command("run")
-@click.argument("snapshots", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("snapshots", nargs=-1, type=SNAPSHOT)
 @db_option
 @collect_first_options
 @aws_options
@@ -123,7 +125,7 @@ def audit() -> None:
 @parallel_options
 @quiet_option
 def run(
-    snapshots: tuple[Path, ...],
+    snapshots: tuple[SnapshotPath, ...],
     db: str | None,
     use_aws: bool,
     use_gcp: bool,

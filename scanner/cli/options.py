@@ -24,10 +24,12 @@ from scanner.app import (
     Parallel,
 )
 from scanner.model import Severity
+from scanner.storage import SnapshotPath, snapshot_path
 
 __all__ = [
     "GATE_CHOICES",
     "SEVERITIES",
+    "SNAPSHOT",
     "aws_options",
     "config_options",
     "cost_options",
@@ -48,6 +50,20 @@ SEVERITIES = [s.value for s in Severity]
 GATE_CHOICES = [*SEVERITIES, "none"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
+
+
+class _Snapshot(click.ParamType):  # type: ignore[type-arg]
+    """A snapshot argument: a local directory, or a URL such as `s3://bucket/snaps/x`."""
+
+    name = "snapshot"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> SnapshotPath:
+        return snapshot_path(value)
+
+
+SNAPSHOT = _Snapshot()
 
 
 format_option = click.option(

@@ -21,6 +21,7 @@ from scanner.app import (
 )
 from scanner.cli.options import (
     SEVERITIES,
+    SNAPSHOT,
     aws_options,
     collect_first_options,
     cost_options,
@@ -36,12 +37,13 @@ from scanner.cli.options import (
 from scanner.cli.output import Ui, emit, findings_summary, gate_line, step_summary
 from scanner.gate import exit_code
 from scanner.model import Severity
+from scanner.storage import SnapshotPath
 
 __all__ = ["demo", "scan"]
 
 
 @click.command()
-@click.argument("snapshots", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("snapshots", nargs=-1, type=SNAPSHOT)
 @collect_first_options
 @aws_options
 @gcp_options
@@ -75,7 +77,7 @@ __all__ = ["demo", "scan"]
 @parallel_options
 @quiet_option
 def scan(
-    snapshots: tuple[Path, ...],
+    snapshots: tuple[SnapshotPath, ...],
     rule_paths: tuple[Path, ...],
     no_builtin_rules: bool,
     rule_ids: tuple[str, ...],
@@ -96,6 +98,9 @@ def scan(
     parallel: Parallel,
 ) -> None:
     """Scan one or more snapshots with the rule packs and write findings.
+
+    A snapshot is a directory, or a URL on object storage (s3://bucket/snaps/x; other
+    fsspec URLs with their package installed): the workers read its partitions.
 
     With --aws and/or --gcp, collect the live estate first (read-only), keep the
     snapshot under --snapshots-dir, and scan it together with any SNAPSHOTS given.

@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 
 from scanner.app import generate_fixtures, merge, snapshot_info
-from scanner.cli.options import quiet_option
+from scanner.cli.options import SNAPSHOT, quiet_option
 from scanner.cli.output import Ui
+from scanner.storage import SnapshotPath
 
 __all__ = ["fixtures", "snapshot"]
 
@@ -19,18 +20,21 @@ def snapshot() -> None:
 
 
 @snapshot.command("info")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=SNAPSHOT)
 @click.option(
     "--verify",
     is_flag=True,
     help="Also check every partition against its sha256 and resource count (exit 2 if not).",
 )
-def snapshot_info_command(path: Path, verify: bool) -> None:
+def snapshot_info_command(path: SnapshotPath, verify: bool) -> None:
     """Print a snapshot's manifest summary and resource counts per type.
+
+    PATH is a snapshot directory or a URL (s3://bucket/snaps/x).
 
     \b
     Example:
       pscan snapshot info ./snap --verify
+      pscan snapshot info s3://acme-pscan/snaps/2026-12-06 --verify
     """
     info = snapshot_info(path, verify=verify)
     m = info.manifest

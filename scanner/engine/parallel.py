@@ -39,6 +39,7 @@ from scanner.engine.evaluate import PartialOutcome, evaluate_part
 from scanner.engine.loader import RuleSet, RuleSource
 from scanner.errors import ConfigError, WorkerError
 from scanner.snapshot import iter_partition
+from scanner.storage import snapshot_path
 
 __all__ = [
     "AUTO_MIN_RESOURCES",
@@ -115,7 +116,7 @@ def evaluate_partition(
     tapped = [make() for make in taps]
     path, expected, _ = file
     seen: set[int] = set()
-    resources: Iterable[Mapping[str, Any]] = iter_partition(Path(path), expected, seen)
+    resources: Iterable[Mapping[str, Any]] = iter_partition(snapshot_path(path), expected, seen)
     if tapped:
         resources = _through(resources, tapped)
     part = evaluate_part(_ruleset(source), resources, now=now)
@@ -159,7 +160,7 @@ def _check_ids(part: PartialOutcome, file: Partition, seen: dict[int, set[int]])
     ids.frombytes(part.ids)
     part.ids = b""
     if not before.isdisjoint(ids):  # rare: find the id and its line the way serial does
-        for _ in iter_partition(Path(file[0]), seen=set(before)):
+        for _ in iter_partition(snapshot_path(file[0]), seen=set(before)):
             pass
     before.update(ids)
 

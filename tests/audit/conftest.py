@@ -141,7 +141,7 @@ def demo_snapshot(
     scopes = [s for s in demo.manifest.scopes if accounts is None or s.split(":")[1] in accounts]
     with SnapshotWriter(out, source="demo", scopes=scopes, created_at=created_at) as writer:
         for part in demo.files:
-            with gzip.open(part) as stream:
+            with gzip.open(str(part)) as stream:
                 for line in stream:
                     resource = orjson.loads(line)
                     if accounts is not None and resource.get("account") not in accounts:

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import gzip
 import json
+import uuid
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+import orjson
 import pytest
 
 from scanner import snapshot
 from scanner.errors import SnapshotError
-from scanner.model import CollectionError, Resource, SpendRecord
-from scanner.snapshot import SnapshotWriter, merge_snapshots, open_snapshot, write_snapshot
+from scanner.model import CollectionError, Relation, Resource, SpendRecord
+from scanner.snapshot import (
+    SnapshotWriter,
+    iter_partition,
+    merge_snapshots,
+    open_snapshot,
+    write_snapshot,
+)
 
 
 def _res(i: int, account: str = "111111111111", region: str = "eu-west-1") -> Resource:
@@ -201,14 +213,42 @@ def test_partition_keys_never_collide(tmp_path: Path) -> None:
     assert sorted(r["id"] for r in snap.iter_resources()) == ["a", "b"]
 
 
-def test_many_partitions_reopen_streams(tmp_path: Path) -> None:
-    # more partitions than streams kept open, written interleaved
+def test_many_partitions_written_interleaved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # lines gathered past the budget are written out: each partition gets several members
+    monkeypatch.setattr(snapshot, "_BUFFER_BYTES", 4000)
     rows = [{"id": f"r{i}", "type": "aws.s3.bucket", "k": f"p{i % 150}"} for i in range(600)]
     manifest = write_snapshot(tmp_path / "s", rows, source="t", partition_of=lambda r: str(r["k"]))
     assert len(manifest.partitions) == 150
     snap = open_snapshot(tmp_path / "s")
-    assert sorted(r["id"] for r in snap.iter_resources()) == sorted(r["id"] for r in rows)
+    snap.verify()
+    for info, part in zip(snap.manifest.partitions, snap.files, strict=True):
+        ids = [r["id"] for r in iter_partition(part)]
+        assert ids == [r["id"] for r in rows if _partition_file(r["k"]) == info.file]
+        assert info.resources == len(ids) == 4
     assert (tmp_path / "s").stat().st_mode & 0o055  # not private to the writer
+    part = tmp_path / "s" / manifest.partitions[0].file
+    assert part.read_bytes().count(b"\x1f\x8b\x08") > 1  # several gzip members, read as one
+
+
+def _partition_file(key: str) -> str:
+    return snapshot._partition_name(key)
+
+
+def test_lines_are_held_only_up_to_the_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(snapshot, "_BUFFER_BYTES", 10_000)
+    peak = 0
+    with SnapshotWriter(tmp_path / "s", source="t") as writer:
+        for i in range(2000):
+            writer.add(_res(i))
+            peak = max(
+                peak, sum(len(line) + 1 for lines in writer._lines.values() for line in lines)
+            )
+    assert 0 < peak <= 10_000 + 200
+    assert sum(1 for _ in open_snapshot(tmp_path / "s").iter_resources()) == 2000
 
 
 def test_verify_catches_changed_or_truncated_partitions(tmp_path: Path) -> None:
@@ -360,3 +400,82 @@ def test_nesting_past_the_depth_limit_is_refused(tmp_path: Path) -> None:
     _one_partition(tmp_path, line + b"\n")
     with pytest.raises(SnapshotError, match=r":1: nested deeper than 64 levels"):
         list(open_snapshot(tmp_path / "s").iter_resources())
+
+
+class _Label(str):
+    """A str subclass: pydantic's JSON mode and orjson could write it differently."""
+
+
+class _Colour(enum.Enum):
+    RED = "red"
+
+
+@dataclasses.dataclass
+class _Point:
+    x: int
+
+
+SORT = orjson.OPT_SORT_KEYS
+
+_VALUES: list[Any] = [
+    None,
+    True,
+    0,
+    -(2**63),
+    2**64 - 1,
+    1.5,
+    1e300,
+    float("nan"),
+    float("inf"),
+    "é\u2028\x00",
+    [1, None, {"a": (2, 3)}],
+    (1, "x"),
+    {"nested": {"deeper": [None, {"k": None}]}},
+    datetime(2026, 12, 6, 8, 0, tzinfo=UTC),
+    datetime(2026, 12, 6, 8, 0),
+    date(2026, 12, 6),
+    {1: "int key"},
+    {"a", "b"} - {"b"},
+    b"bytes",
+    Decimal("1.10"),
+    _Label("sub"),
+    _Colour.RED,
+    _Point(1),
+    uuid.UUID(int=7),
+]
+
+
+@pytest.mark.parametrize("value", _VALUES, ids=[type(v).__name__ for v in _VALUES])
+def test_a_resource_line_is_what_model_dump_writes(value: Any) -> None:
+    resource = Resource(
+        id="r",
+        type="aws.s3.bucket",
+        provider="aws",
+        tags={"team": "a"},
+        attributes={"v": value, "list": [value], "none": None},
+        relations=[
+            Relation(type="t", target="x", properties={"p": value}),
+            Relation(type="u", target="y"),
+        ],
+        raw=None,
+    )
+    expected = orjson.dumps(resource.model_dump(mode="json", exclude_none=True), option=SORT)
+    data, line = snapshot._resource_line(resource)
+    assert line == expected
+    assert data["id"] == "r"
+
+
+def test_a_plain_resource_line_does_not_go_through_model_dump(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    resource = Resource(id="r", type="t", provider="gcp", attributes={"a": [1, (2,)], "b": None})
+    expected = orjson.dumps(resource.model_dump(mode="json", exclude_none=True), option=SORT)
+
+    def refused(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError
+
+    monkeypatch.setattr(Resource, "model_dump", refused)
+    assert snapshot._resource_line(resource)[1] == expected
+    resource.relations.append({"type": "t", "target": "x"})  # type: ignore[arg-type]
+    with pytest.raises(AssertionError):  # not a Relation: model_dump decides
+        snapshot._resource_line(resource)

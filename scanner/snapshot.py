@@ -627,7 +627,7 @@ def open_snapshot(path: str | Path | RemotePath) -> Snapshot:
     return Snapshot(path=path, manifest=manifest, files=files)
 
 
-def merge_snapshots(sources: Iterable[Path], dest: Path) -> SnapshotManifest:
+def merge_snapshots(sources: Iterable[str | Path | RemotePath], dest: Path) -> SnapshotManifest:
     """Merge several snapshots into one at `dest`, streaming.
 
     A resource id present in several inputs is taken from the last input that has it;

@@ -159,3 +159,39 @@ def test_local_paths_and_file_urls_stay_paths() -> None:
     assert snapshot_path("file:///tmp/snap") == Path("/tmp/snap")
     assert snapshot_path(Path("x://y")) == Path("x://y")
     assert snapshot_path("gs://b/p/") == RemotePath("gs://b/p")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["cost", "{snap}", "--no-config", "--format", "json"],
+        ["capacity", "show", "{snap}", "--format", "json"],
+        ["diagram", "{snap}", "--format", "mermaid"],
+        ["iac", "--plan", "{plan}", "--against", "{snap}", "--skip-checkov", "--fail-on", "none"],
+    ],
+    ids=["cost", "capacity", "diagram", "iac-against"],
+)
+def test_every_command_that_reads_a_snapshot_reads_one_on_s3(
+    s3: Any, tmp_path: Path, command: list[str]
+) -> None:
+    plan = data_dir("fixtures/iac") / "plan.json"
+    outputs = []
+    for snap in (str(DEMO), f"s3://{BUCKET}/demo"):
+        out = tmp_path / f"out-{len(outputs)}"
+        args = [a.format(snap=snap, plan=plan) for a in command]
+        result = CliRunner().invoke(cli, [*args, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        text = re.sub(r'"generated_at": "[^"]*"', "", out.read_text())
+        outputs.append(text.replace(snap, "SNAPSHOT"))
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0]) > 200
+
+
+def test_snapshots_on_s3_merge_into_a_local_snapshot(s3: Any, tmp_path: Path) -> None:
+    args = ["snapshot", "merge", f"s3://{BUCKET}/demo", "-o", str(tmp_path / "merged")]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    merged = open_snapshot(tmp_path / "merged")
+    assert sorted(r["id"] for r in merged.iter_resources()) == sorted(
+        r["id"] for r in open_snapshot(DEMO).iter_resources()
+    )

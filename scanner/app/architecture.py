@@ -51,6 +51,7 @@ from scanner.render.architecture import (
 )
 from scanner.render.diagram import render_architecture
 from scanner.snapshot import open_snapshot
+from scanner.storage import SnapshotPath
 
 __all__ = [
     "VIEWS",
@@ -80,7 +81,7 @@ DSL_FILE = "workspace.dsl"
 class ArchitectureRequest:
     """What `pscan architecture SNAPSHOT... -o DIR` was asked to do."""
 
-    snapshots: tuple[Path, ...]
+    snapshots: tuple[SnapshotPath, ...]
     out: Path
     decisions: Path | None = None  # --decisions; default: the config's
     config: GateOptions = field(default_factory=GateOptions)  # --config / --no-config
@@ -212,7 +213,7 @@ class AdrRequest:
 
     title: str
     decisions: Path | None = None  # --decisions; default: the config's
-    snapshots: tuple[Path, ...] = ()
+    snapshots: tuple[SnapshotPath, ...] = ()
     types: tuple[str, ...] = ()  # --type globs
     tags: tuple[tuple[str, str], ...] = ()  # --tag KEY=GLOB
     config: GateOptions = field(default_factory=GateOptions)

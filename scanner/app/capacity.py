@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
-from pathlib import Path
 
 from scanner.app.gate import GateOptions, load_gate
 from scanner.errors import ConfigError, ReportError
@@ -22,6 +21,7 @@ from scanner.model import CapacityReport
 from scanner.render.capacity import render_capacity_json, render_capacity_text
 from scanner.render.markdown import render_capacity_markdown
 from scanner.snapshot import open_snapshot
+from scanner.storage import SnapshotPath
 
 __all__ = [
     "CAPACITY_FORMATS",
@@ -46,7 +46,7 @@ def product_tags(flag: Sequence[str], config: GateConfig) -> tuple[str, ...]:
 class CapacityRequest:
     """What `pscan capacity show` was asked to do."""
 
-    snapshots: tuple[Path, ...]
+    snapshots: tuple[SnapshotPath, ...]
     product_tags: tuple[str, ...] = ()
     product: str | None = None
     config: GateOptions = field(default_factory=GateOptions)  # --config / --no-config

@@ -10,7 +10,6 @@ says so and shows the estimates alone. docs/cost.md explains every figure.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from scanner.app.capacity import product_tags
 from scanner.app.gate import GateOptions, load_gate
@@ -22,6 +21,7 @@ from scanner.render.cost import render_cost_csv, render_cost_json, render_cost_t
 from scanner.render.html import render_html
 from scanner.render.markdown import render_cost_markdown
 from scanner.snapshot import open_snapshot
+from scanner.storage import SnapshotPath
 
 __all__ = ["COST_FORMATS", "CostRequest", "CostResult", "empty_cost", "render_cost", "run_cost"]
 
@@ -35,7 +35,7 @@ COST_FORMATS = ("text", "json", "md", "csv", "html")
 class CostRequest:
     """What `pscan cost` was asked to do."""
 
-    snapshots: tuple[Path, ...]
+    snapshots: tuple[SnapshotPath, ...]
     product_tags: tuple[str, ...] = ()
     config: GateOptions = field(default_factory=GateOptions)  # --config / --no-config
 

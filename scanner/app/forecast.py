@@ -28,6 +28,7 @@ from scanner.forecast.supply import read_supply
 from scanner.loadtest.results import read_loadtest
 from scanner.model import Finding, FindingsDocument, ForecastReport, GateSummary
 from scanner.snapshot import Snapshot, open_snapshot
+from scanner.storage import SnapshotPath
 
 __all__ = ["PlanRequest", "PlanResult", "forecast_section", "init_model", "run_plan"]
 
@@ -41,7 +42,7 @@ class PlanRequest:
     """
 
     model: Path
-    snapshots: tuple[Path, ...]
+    snapshots: tuple[SnapshotPath, ...]
     product_tags: tuple[str, ...] = ()
     loadtests: tuple[Path, ...] = ()  # `pscan loadtest` results naming product and tier
     measured_rps: Mapping[tuple[str, str], float] = field(default_factory=dict)
@@ -157,7 +158,7 @@ def run_plan(request: PlanRequest) -> PlanResult:
 
 
 def init_model(
-    snapshots: Sequence[Path],
+    snapshots: Sequence[SnapshotPath],
     output: Path,
     tags: Sequence[str] = (),
     today: date | None = None,

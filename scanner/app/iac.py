@@ -56,6 +56,7 @@ from scanner.model import (
     utcnow,
 )
 from scanner.snapshot import open_snapshot
+from scanner.storage import SnapshotPath
 
 if TYPE_CHECKING:  # the plan reader is imported by the runs that read a plan
     from scanner.collectors.terraform import Plan, SourceBlock
@@ -71,7 +72,7 @@ class IacRequest:
 
     paths: tuple[Path, ...] = ()
     plan: Path | None = None
-    against: Path | None = None
+    against: SnapshotPath | None = None
     rules: RuleOptions = field(default_factory=RuleOptions)
     run_checkov: bool = True
     gate: GateOptions = field(default_factory=GateOptions)

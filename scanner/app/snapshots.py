@@ -62,13 +62,13 @@ def snapshot_info(path: SnapshotPath, verify: bool = False) -> SnapshotInfo:
     return SnapshotInfo(manifest=snap.manifest, types=types)
 
 
-def merge(sources: Sequence[Path], output: Path) -> SnapshotManifest:
+def merge(sources: Sequence[SnapshotPath], output: Path) -> SnapshotManifest:
     """Merge snapshots into one at `output` (written atomically)."""
     return merge_snapshots(list(sources), output)
 
 
 def draw_diagram(
-    snapshot: Path,
+    snapshot: SnapshotPath,
     fmt: str,
     group_by: str = "account",
     *,

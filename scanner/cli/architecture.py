@@ -14,8 +14,9 @@ from scanner.app.architecture import (
     new_adr,
     run_architecture,
 )
-from scanner.cli.options import config_options, product_tag_option, quiet_option
+from scanner.cli.options import SNAPSHOT, config_options, product_tag_option, quiet_option
 from scanner.cli.output import Ui
+from scanner.storage import SnapshotPath
 
 __all__ = ["architecture"]
 
@@ -56,7 +57,7 @@ def architecture() -> None:
 
 
 @architecture.command(_DEFAULT)
-@click.argument("snapshots", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("snapshots", nargs=-1, required=True, type=SNAPSHOT)
 @click.option(
     "-o",
     "--out",
@@ -69,7 +70,7 @@ def architecture() -> None:
 @config_options
 @quiet_option
 def document(
-    snapshots: tuple[Path, ...],
+    snapshots: tuple[SnapshotPath, ...],
     out: Path,
     decisions: Path | None,
     product_tags: tuple[str, ...],
@@ -136,7 +137,7 @@ def _tag(_ctx: click.Context, _param: Any, values: tuple[str, ...]) -> tuple[tup
 
 @adr.command("new")
 @click.argument("title")
-@click.argument("snapshots", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("snapshots", nargs=-1, type=SNAPSHOT)
 @_decisions_option
 @click.option("--type", "types", multiple=True, help="Govern resources of this type glob.")
 @click.option(
@@ -151,7 +152,7 @@ def _tag(_ctx: click.Context, _param: Any, values: tuple[str, ...]) -> tuple[tup
 @config_options
 def new(
     title: str,
-    snapshots: tuple[Path, ...],
+    snapshots: tuple[SnapshotPath, ...],
     decisions: Path | None,
     types: tuple[str, ...],
     tags: tuple[tuple[str, str], ...],

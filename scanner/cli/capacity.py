@@ -21,6 +21,7 @@ from scanner.app import (
     write_atomic,
 )
 from scanner.cli.options import (
+    SNAPSHOT,
     config_options,
     format_option,
     gate_options,
@@ -31,6 +32,7 @@ from scanner.cli.options import (
 from scanner.cli.output import Ui, emit, findings_summary, gate_line
 from scanner.gate import exit_code
 from scanner.masking import inert
+from scanner.storage import SnapshotPath
 
 __all__ = ["capacity"]
 
@@ -41,7 +43,7 @@ def capacity() -> None:
 
 
 @capacity.command("show")
-@click.argument("snapshots", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("snapshots", nargs=-1, required=True, type=SNAPSHOT)
 @product_tag_option("Default: capacity.product_tag in .pscan.yaml, else Product, App, Application.")
 @click.option("--product", metavar="NAME", help="Only this product (a value of the product tag).")
 @click.option(
@@ -63,7 +65,7 @@ def capacity() -> None:
 @output_option
 @config_options
 def capacity_show(
-    snapshots: tuple[Path, ...],
+    snapshots: tuple[SnapshotPath, ...],
     product_tags: tuple[str, ...],
     product: str | None,
     fmt: str,
@@ -105,7 +107,7 @@ def capacity_show(
 
 
 @capacity.command("init")
-@click.argument("snapshots", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("snapshots", nargs=-1, required=True, type=SNAPSHOT)
 @click.option(
     "-o",
     "--output",
@@ -118,7 +120,7 @@ def capacity_show(
 @config_options
 @quiet_option
 def capacity_init(
-    snapshots: tuple[Path, ...],
+    snapshots: tuple[SnapshotPath, ...],
     output: Path,
     product_tags: tuple[str, ...],
     config: GateOptions,
@@ -142,7 +144,7 @@ def capacity_init(
 
 
 @capacity.command("plan")
-@click.argument("snapshots", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("snapshots", nargs=-1, required=True, type=SNAPSHOT)
 @click.option(
     "--model",
     "model",
@@ -164,7 +166,7 @@ def capacity_init(
 @gate_options
 @quiet_option
 def capacity_plan(
-    snapshots: tuple[Path, ...],
+    snapshots: tuple[SnapshotPath, ...],
     model: Path,
     loadtests: tuple[Path, ...],
     product_tags: tuple[str, ...],

@@ -8,17 +8,18 @@ from pathlib import Path
 import click
 
 from scanner.app import COST_FORMATS, CostRequest, GateOptions, render_cost, run_cost, write_atomic
-from scanner.cli.options import config_options, output_option, product_tag_option
+from scanner.cli.options import SNAPSHOT, config_options, output_option, product_tag_option
 from scanner.cli.output import echo_text
 from scanner.cost import COST_SOURCE
 from scanner.cost.amounts import money
 from scanner.model import Finding
+from scanner.storage import SnapshotPath
 
 __all__ = ["cost"]
 
 
 @click.command()
-@click.argument("snapshots", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("snapshots", nargs=-1, required=True, type=SNAPSHOT)
 @click.option(
     "--format",
     "fmt",
@@ -40,7 +41,7 @@ __all__ = ["cost"]
 @output_option
 @config_options
 def cost(
-    snapshots: tuple[Path, ...],
+    snapshots: tuple[SnapshotPath, ...],
     fmt: str,
     rows: int,
     product_tags: tuple[str, ...],

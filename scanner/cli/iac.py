@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from scanner.app import GateOptions, IacRequest, RuleOptions, run_iac
-from scanner.cli.options import format_option, gate_options, output_option, quiet_option
+from scanner.cli.options import SNAPSHOT, format_option, gate_options, output_option, quiet_option
 from scanner.cli.output import Ui, emit, gate_line, step_summary
 from scanner.gate import exit_code
 
@@ -25,7 +25,7 @@ __all__ = ["iac"]
 )
 @click.option(
     "--against",
-    type=click.Path(path_type=Path),
+    type=SNAPSHOT,
     help="Live snapshot to overlay the plan on: report what the change adds and fixes.",
 )
 @click.option(

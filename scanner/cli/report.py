@@ -16,6 +16,7 @@ from scanner.app import (
 )
 from scanner.app import write_atomic as write_file
 from scanner.cli.options import (
+    SNAPSHOT,
     format_option,
     output_option,
     product_tag_option,
@@ -23,6 +24,7 @@ from scanner.cli.options import (
 )
 from scanner.cli.output import echo_text, emit
 from scanner.gate import exit_code
+from scanner.storage import SnapshotPath
 
 __all__ = ["diagram", "report"]
 
@@ -51,7 +53,7 @@ def report(findings: Path, fmt: str, output: Path | None, gate: GateOptions) -> 
 
 
 @click.command()
-@click.argument("snapshot", type=click.Path(path_type=Path))
+@click.argument("snapshot", type=SNAPSHOT)
 @click.option(
     "--view",
     type=click.Choice(list(DIAGRAM_VIEWS)),
@@ -85,7 +87,7 @@ def report(findings: Path, fmt: str, output: Path | None, gate: GateOptions) -> 
 @product_tag_option("Default: Product, App, Application.")
 @output_option
 def diagram(
-    snapshot: Path,
+    snapshot: SnapshotPath,
     view: str,
     product: str | None,
     findings: Path | None,

@@ -50,7 +50,7 @@ def snapshot_info_command(path: SnapshotPath, verify: bool) -> None:
 
 
 @snapshot.command("merge")
-@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=SNAPSHOT)
 @click.option(
     "-o",
     "--output",
@@ -58,7 +58,7 @@ def snapshot_info_command(path: SnapshotPath, verify: bool) -> None:
     type=click.Path(path_type=Path, file_okay=False),
     help="Folder of the merged snapshot (written atomically).",
 )
-def snapshot_merge(sources: tuple[Path, ...], output: Path) -> None:
+def snapshot_merge(sources: tuple[SnapshotPath, ...], output: Path) -> None:
     """Merge snapshots (e.g. per account/region partitions) into one.
 
     \b

@@ -224,6 +224,14 @@ def _died(detail: str) -> WorkerError:
     return WorkerError(msg)
 
 
+def _take_environment(environment: dict[str, str]) -> None:
+    """Make a worker's environment the scan's (credentials, endpoints, PSCAN_* settings):
+    a worker started from the fork server would otherwise have the environment of the
+    moment the fork server started, the first parallel scan of the process."""
+    os.environ.clear()
+    os.environ.update(environment)
+
+
 class ProcessRunner:
     """Worker processes on this machine."""
 
@@ -233,7 +241,10 @@ class ProcessRunner:
         )
         self.workers = workers
         self._pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context(method)
+            max_workers=workers,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_take_environment,
+            initargs=(dict(os.environ),),
         )
 
     def map(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import gzip
+import os
 import shutil
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -336,3 +337,27 @@ def test_a_container_cpu_limit_caps_the_default_workers(
     monkeypatch.setattr("os.sched_getaffinity", lambda _pid: set(range(64)))
     assert parallel_module.cgroup_cpu_limit(tmp_path) == limit
     assert parallel_module.cpu_count(tmp_path) == (limit or 64)
+
+
+def test_workers_see_the_environment_of_the_scan_that_started_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the first pool starts the fork server, with the environment of that moment
+    monkeypatch.setenv("PSCAN_TEST_GONE_LATER", "1")
+    first = ProcessRunner(1)
+    try:
+        assert first._pool.submit(_environment, "PSCAN_TEST_GONE_LATER").result() == "1"
+    finally:
+        first.close()
+    monkeypatch.setenv("PSCAN_TEST_SET_LATER", "endpoint")
+    monkeypatch.delenv("PSCAN_TEST_GONE_LATER")
+    later = ProcessRunner(1)
+    try:
+        assert later._pool.submit(_environment, "PSCAN_TEST_SET_LATER").result() == "endpoint"
+        assert later._pool.submit(_environment, "PSCAN_TEST_GONE_LATER").result() is None
+    finally:
+        later.close()
+
+
+def _environment(name: str) -> str | None:
+    return os.environ.get(name)

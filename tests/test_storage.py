@@ -175,7 +175,7 @@ def test_every_command_that_reads_a_snapshot_reads_one_on_s3(
     s3: Any, tmp_path: Path, command: list[str]
 ) -> None:
     plan = data_dir("fixtures/iac") / "plan.json"
-    outputs = []
+    outputs: list[str] = []
     for snap in (str(DEMO), f"s3://{BUCKET}/demo"):
         out = tmp_path / f"out-{len(outputs)}"
         args = [a.format(snap=snap, plan=plan) for a in command]

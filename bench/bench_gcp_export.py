@@ -29,17 +29,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import resource
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-from results import add_run  # bench/results.py (the script's own folder)
+from results import add_run, run_table  # bench/results.py (the script's own folder)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -171,24 +168,15 @@ def main(argv: list[str] | None = None) -> int:
             for reader in ("orjson",) if stage == "collect" else readers:
                 rows.append(_row(size, stage, reader, _measure(reader, stage, export), rate))
                 print(rows[-1], flush=True)
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    table = "\n".join(
+    table = run_table(
+        f"python bench/bench_gcp_export.py --sizes {args.sizes} --stages {args.stages}"
+        + ("" if args.readers == "library,orjson" else f" --readers {args.readers}"),
         [
-            f"### Run of {now} ({platform.machine()}, {os.cpu_count()} CPUs,"
-            f" Python {platform.python_version()}, load average after: {load})",
-            "",
-            f"Command: `python bench/bench_gcp_export.py --sizes {args.sizes}"
-            f" --stages {args.stages}"
-            + ("" if args.readers == "library,orjson" else f" --readers {args.readers}")
-            + "`",
-            "",
             "| assets | stage | reader | wall s | CPU s | assets/s (wall) | assets/s (CPU)"
             " | orjson vs library (wall, CPU) | details |",
             "|---:|---|---|---:|---:|---:|---:|---:|---|",
-            *rows,
-            "",
-        ]
+        ],
+        rows,
     )
     if not args.no_write:
         add_run("GCP export reader (`bench/bench_gcp_export.py`)", table, in_section=True)

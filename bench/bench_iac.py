@@ -25,16 +25,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import resource
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-from results import add_run  # bench/results.py (the script's own folder)
+from results import add_run, run_table  # bench/results.py (the script's own folder)
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures" / "iac"
@@ -169,21 +166,10 @@ def main(argv: list[str] | None = None) -> int:
                 f" | {_ratio(times, 'cpu')}x | |"
             )
             print(rows[-1], flush=True)
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    table = "\n".join(
-        [
-            f"### Run of {now} ({platform.machine()}, {os.cpu_count()} CPUs,"
-            f" Python {platform.python_version()}, load average after: {load})",
-            "",
-            f"Command: `python bench/bench_iac.py --resources {args.resources}"
-            f" --stages {args.stages}`",
-            "",
-            "| input | stage | wall s | CPU s | details |",
-            "|---|---|---:|---:|---|",
-            *rows,
-            "",
-        ]
+    table = run_table(
+        f"python bench/bench_iac.py --resources {args.resources} --stages {args.stages}",
+        ["| input | stage | wall s | CPU s | details |", "|---|---|---:|---:|---|"],
+        rows,
     )
     if not args.no_write:
         add_run("IaC gate (`bench/bench_iac.py`)", table)

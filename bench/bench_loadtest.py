@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from results import run_heading  # bench/results.py (the script's own folder)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -40,11 +39,8 @@ SUMMARY = (
 
 
 def _table(data: dict[str, Any], capacity: float, command: str, seconds: float) -> str:
-    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     lines = [
-        f"### Run of {when} ({platform.machine()}, {os.cpu_count()} CPUs,"
-        f" Python {platform.python_version()}, load average after: {load})",
+        run_heading(),
         "",
         f"Command: `{command}` ({seconds:.0f} s wall); the service's capacity is"
         f" {capacity:.0f} requests/s.",

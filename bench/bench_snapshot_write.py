@@ -22,19 +22,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import resource
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from results import add_run  # bench/results.py (the script's own folder)
+from results import add_run, run_table  # bench/results.py (the script's own folder)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -111,22 +108,14 @@ def main(argv: list[str] | None = None) -> int:
                     f" | {m['cpu']} | {size / m['cpu']:,.0f} | {m['peak_rss_mb']} |"
                 )
                 print(rows[-1], flush=True)
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    table = "\n".join(
+    table = run_table(
+        f"python bench/bench_snapshot_write.py --sizes {args.sizes} --order {args.order}",
         [
-            f"### Run of {now} ({platform.machine()}, {os.cpu_count()} CPUs,"
-            f" Python {platform.python_version()}, load average after: {load})",
-            "",
-            f"Command: `python bench/bench_snapshot_write.py --sizes {args.sizes}"
-            f" --order {args.order}`",
-            "",
             "| resources | order | stage | partitions | wall s | CPU s | resources/s (CPU)"
             " | peak RSS MB |",
             "|---:|---|---|---:|---:|---:|---:|---:|",
-            *rows,
-            "",
-        ]
+        ],
+        rows,
     )
     if not args.no_write:
         add_run("Snapshot writing (`bench/bench_snapshot_write.py`)", table, in_section=True)

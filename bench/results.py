@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import platform
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -18,3 +22,19 @@ def add_run(heading: str, table: str, *, in_section: bool = False) -> None:
     end = len(text) if end < 0 else end
     head, tail = text[:end].rstrip("\n"), text[end:]
     RESULTS.write_text(head + "\n\n" + table.rstrip("\n") + "\n" + tail, encoding="utf-8")
+
+
+def run_heading() -> str:
+    """`### Run of <time> (<machine>, <CPUs>, <Python>, load average after: ...)`."""
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        f"### Run of {now} ({platform.machine()}, {os.cpu_count()} CPUs,"
+        f" Python {platform.python_version()}, load average after: {load})"
+    )
+
+
+def run_table(command: str, head: Sequence[str], rows: Sequence[str]) -> str:
+    """A run's heading, its command line, and the table: `head` (the column names and
+    alignment rows) then `rows`."""
+    return "\n".join([run_heading(), "", f"Command: `{command}`", "", *head, *rows, ""])

@@ -95,8 +95,9 @@ class Tap(Protocol):
         ...
 
 
-# A partition file to evaluate: its absolute path, the manifest's count of resources, and
-# the index of its snapshot among those scanned (ids are unique within a snapshot).
+# A partition file to evaluate: its absolute path or URL, the manifest's count of
+# resources, and the index of its snapshot among those scanned (ids are unique within a
+# snapshot).
 Partition = tuple[str, int, int]
 
 # Zero-argument factories of taps, picklable (a class, or functools.partial of one).

@@ -36,7 +36,7 @@ from scanner.model import (
     SpendInfo,
     SpendRecord,
 )
-from scanner.storage import RemotePath, SnapshotPath, open_read, snapshot_path
+from scanner.storage import RemotePath, SnapshotPath, file_names, open_read, snapshot_path
 
 __all__ = [
     "MANIFEST",
@@ -99,17 +99,18 @@ def _resource_line(resource: Resource | dict[str, Any]) -> tuple[dict[str, Any],
     """
     if not isinstance(resource, Resource):
         return resource, orjson.dumps(resource, option=orjson.OPT_SORT_KEYS)
-    data = {k: v for k, v in resource.__dict__.items() if v is not None}
-    try:
+    if all(type(relation) is Relation for relation in resource.relations):
+        data = {k: v for k, v in resource.__dict__.items() if v is not None}
         data["relations"] = [
             {k: v for k, v in relation.__dict__.items() if v is not None}
             for relation in resource.relations
-            if type(relation) is Relation or _refuse(relation)
         ]
-        return data, orjson.dumps(data, default=_refuse, option=_PLAIN)
-    except TypeError:
-        data = resource.model_dump(mode="json", exclude_none=True)
-        return data, orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+        try:
+            return data, orjson.dumps(data, default=_refuse, option=_PLAIN)
+        except TypeError:
+            pass
+    data = resource.model_dump(mode="json", exclude_none=True)
+    return data, orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
 
 
 class SnapshotWriter:
@@ -145,7 +146,6 @@ class SnapshotWriter:
         self._parts: dict[str, PartitionInfo] = {}
         self._lines: dict[str, list[bytes]] = {}  # per partition key, not yet written
         self._buffered = 0
-        self._started: set[str] = set()  # partition files written to at least once
         self._spend: tuple[IO[bytes], gzip.GzipFile] | None = None
 
     def add(self, resource: Resource | dict[str, Any]) -> None:
@@ -167,11 +167,9 @@ class SnapshotWriter:
         for key, lines in self._lines.items():
             if not lines:
                 continue
-            name = self._parts[key].file
-            mode = "ab" if name in self._started else "wb"
-            self._started.add(name)
             lines.append(b"")
-            with open(self._tmp / name, mode) as fh:
+            # the directory is new: the first member creates the file, later ones follow it
+            with open(self._tmp / self._parts[key].file, "ab") as fh:
                 # mtime=0 keeps the bytes reproducible for the same content.
                 fh.write(gzip.compress(b"\n".join(lines), compresslevel=6, mtime=0))
             lines.clear()
@@ -580,13 +578,14 @@ def open_snapshot(path: str | Path | RemotePath) -> Snapshot:
     path = snapshot_path(path)
     manifest_path = path / MANIFEST
     try:
-        if not path.is_dir():
-            msg = f"{path}: no such snapshot directory"
-            raise SnapshotError(msg)
-        if not manifest_path.is_file():
+        present = file_names(path)
+        if MANIFEST not in present:
             msg = f"{manifest_path}: missing; not a pscan snapshot (create one with pscan collect)"
             raise SnapshotError(msg)
         raw = manifest_path.read_bytes()
+    except FileNotFoundError:
+        msg = f"{path}: no such snapshot directory"
+        raise SnapshotError(msg) from None
     except OSError as exc:
         msg = f"{path}: cannot read the snapshot ({exc})"
         raise SnapshotError(msg) from None
@@ -615,12 +614,7 @@ def open_snapshot(path: str | Path | RemotePath) -> Snapshot:
             )
             raise SnapshotError(msg)
         part = path / info.file
-        try:
-            missing = not part.is_file()
-        except OSError as exc:
-            msg = f"{part}: cannot read the partition ({exc})"
-            raise SnapshotError(msg) from None
-        if missing:
+        if info.file not in present:
             msg = f"{part}: partition listed in {MANIFEST} is missing"
             raise SnapshotError(msg)
         files.append(part)

@@ -21,7 +21,7 @@ from typing import IO, Any
 
 from scanner.errors import SnapshotError
 
-__all__ = ["RemotePath", "SnapshotPath", "is_url", "open_read", "snapshot_path"]
+__all__ = ["RemotePath", "SnapshotPath", "file_names", "is_url", "open_read", "snapshot_path"]
 
 
 def is_url(value: str | Path) -> bool:
@@ -69,9 +69,21 @@ class RemotePath:
             raise SnapshotError(msg) from None
         return fs, path
 
-    def is_dir(self) -> bool:
+    def file_names(self) -> set[str]:
+        """The names of the files directly under this directory, in one listing.
+
+        Raises:
+            FileNotFoundError: nothing is stored under it.
+        """
         fs, path = self._fs()
-        return bool(_storage_call(self, fs.isdir, path))
+        entries = _storage_call(self, fs.ls, path, True)
+        if not entries:
+            raise FileNotFoundError(self.url)
+        return {
+            str(entry["name"]).rstrip("/").rsplit("/", 1)[-1]
+            for entry in entries
+            if entry["type"] == "file"
+        }
 
     def is_file(self) -> bool:
         fs, path = self._fs()
@@ -97,6 +109,20 @@ def snapshot_path(value: str | Path | RemotePath) -> SnapshotPath:
     if isinstance(value, str) and value.startswith("file://"):
         return Path(value.removeprefix("file://"))
     return RemotePath(str(value)) if is_url(value) else Path(value)
+
+
+def file_names(directory: SnapshotPath) -> set[str]:
+    """The names of the files directly in a snapshot directory (one listing on remote
+    storage, instead of a request per file).
+
+    Raises:
+        FileNotFoundError: there is no such directory.
+    """
+    if isinstance(directory, RemotePath):
+        return directory.file_names()
+    if not directory.is_dir():
+        raise FileNotFoundError(str(directory))
+    return {entry.name for entry in directory.iterdir() if entry.is_file()}
 
 
 def open_read(path: SnapshotPath) -> IO[bytes]:
@@ -125,7 +151,7 @@ def _register_s3() -> None:
     """Read `s3://` through boto3 unless s3fs is installed."""
     import fsspec
 
-    if importlib.util.find_spec("s3fs") is None and "s3" not in fsspec.registry:
+    if "s3" not in fsspec.registry and importlib.util.find_spec("s3fs") is None:
         from scanner.s3files import S3Files
 
         fsspec.register_implementation("s3", S3Files, clobber=True)

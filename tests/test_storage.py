@@ -195,3 +195,22 @@ def test_snapshots_on_s3_merge_into_a_local_snapshot(s3: Any, tmp_path: Path) ->
     assert sorted(r["id"] for r in merged.iter_resources()) == sorted(
         r["id"] for r in open_snapshot(DEMO).iter_resources()
     )
+
+
+def test_opening_a_snapshot_on_s3_lists_it_once_not_per_partition(s3: Any) -> None:
+    import fsspec
+
+    open_snapshot(f"s3://{BUCKET}/demo")  # the filesystem is registered and made
+    calls: list[str] = []
+    client = fsspec.filesystem("s3").client
+
+    def count(model: Any, **_: Any) -> None:
+        calls.append(model.name)
+
+    client.meta.events.register("before-call.s3", count)
+    try:
+        snap = open_snapshot(f"s3://{BUCKET}/demo")
+    finally:
+        client.meta.events.unregister("before-call.s3", count)
+    assert len(snap.files) > 3
+    assert sorted(calls) == ["GetObject", "HeadObject", "ListObjectsV2"]  # manifest: size, body

@@ -63,6 +63,16 @@ def test_no_file_name_is_exit_2(output: str, message: str) -> None:
     assert message in result.stderr
 
 
+# A suite started in the background has SIGINT ignored, and a child inherits that: the
+# child puts back Python's own handler (KeyboardInterrupt) itself. (A preexec_fn would run
+# Python between fork and exec, which can abort the child when other threads of the suite,
+# such as gRPC's, held a lock at the fork.)
+_DEFAULT_SIGINT_THEN_PSCAN = (
+    "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler);"
+    " runpy.run_module('scanner.cli', run_name='__main__', alter_sys=True)"
+)
+
+
 @pytest.mark.parametrize(
     ("sig", "code", "word"),
     [(signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")],
@@ -71,21 +81,25 @@ def test_a_signal_ends_the_run_with_its_code_and_no_temporary_files(
     tmp_path: Path, sig: signal.Signals, code: int, word: str
 ) -> None:
     out = tmp_path / "estate"
-    command = [sys.executable, "-m", "scanner.cli", "fixtures", "generate"]
+    pscan_args = ["fixtures", "generate", "--resources", "1000000", "-o", str(out)]
     proc = subprocess.Popen(
-        [*command, "--resources", "1000000", "-o", str(out)],
+        [sys.executable, "-c", _DEFAULT_SIGINT_THEN_PSCAN, *pscan_args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        # a suite started in the background has SIGINT ignored, and a child inherits that
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    deadline = time.monotonic() + 60
-    while not any(p.name.startswith(".estate.") for p in tmp_path.iterdir()):
-        assert proc.poll() is None and time.monotonic() < deadline, "generation never started"
-        time.sleep(0.05)
-    proc.send_signal(sig)
-    _, stderr = proc.communicate(timeout=60)
+    try:
+        deadline = time.monotonic() + 60
+        while not any(p.name.startswith(".estate.") for p in tmp_path.iterdir()):
+            assert proc.poll() is None, f"generation never started: {proc.communicate()[1]}"
+            assert time.monotonic() < deadline, "generation never started"
+            time.sleep(0.05)
+        proc.send_signal(sig)
+        _, stderr = proc.communicate(timeout=60)
+    finally:  # whatever happened, the child is gone and its pipes are closed
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate()
     assert proc.returncode == code, stderr
     assert stderr.strip().splitlines()[-1] == f"pscan: {word}"
     assert list(tmp_path.iterdir()) == []  # neither the snapshot nor its temporary folder

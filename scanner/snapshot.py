@@ -43,6 +43,7 @@ __all__ = [
     "SPEND",
     "Snapshot",
     "SnapshotWriter",
+    "encode_resource",
     "id_digest",
     "iter_partition",
     "merge_snapshots",
@@ -113,6 +114,13 @@ def _resource_line(resource: Resource | dict[str, Any]) -> tuple[dict[str, Any],
     return data, orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
 
 
+def encode_resource(resource: Resource | dict[str, Any]) -> tuple[str, bytes]:
+    """The resource's partition key (by provider, account and region) and snapshot line:
+    what `SnapshotWriter.add_line` takes, worked out in any process."""
+    data, line = _resource_line(resource)
+    return _default_partition(data), line
+
+
 class SnapshotWriter:
     """Write a snapshot atomically; use as a context manager.
 
@@ -151,7 +159,10 @@ class SnapshotWriter:
     def add(self, resource: Resource | dict[str, Any]) -> None:
         """Append one resource to its partition."""
         data, line = _resource_line(resource)
-        key = self._partition_of(data)
+        self.add_line(self._partition_of(data), line)
+
+    def add_line(self, key: str, line: bytes) -> None:
+        """Append one resource line to the partition of `key` (see `encode_resource`)."""
         info = self._parts.get(key)
         if info is None:
             info = self._parts[key] = PartitionInfo(file=_partition_name(key), resources=0)

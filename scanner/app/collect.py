@@ -192,6 +192,7 @@ class GcpOptions:
 
     scopes: tuple[str, ...] = ()
     export_files: tuple[Path, ...] = ()
+    export_workers: int | None = None  # None: one per core for large exports
     asset_types: tuple[str, ...] = ()  # may be comma-separated
     endpoint: str | None = None
     read_time: str | None = None  # ISO 8601, as typed
@@ -257,6 +258,7 @@ def collect_gcp(output: Path, options: GcpOptions, on_event: Listener = ignore) 
             label=options.billing_label,
             endpoint=options.bigquery_endpoint,
         ),
+        workers=options.export_workers,
     )
     on_event(Collected("gcp", output, manifest, time.monotonic() - started, counts))
     return manifest

@@ -382,6 +382,15 @@ GCP_OPTIONS = [
         " (repeatable; resource and iam-policy exports are merged by asset name).",
     ),
     click.option(
+        "--export-workers",
+        "gcp_export_workers",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Processes reading and normalising --export-file files, a chunk of lines at a"
+        " time (1: this one). Default: one per core for 64 MiB of files or more, else 1;"
+        " with --metrics, 1. The snapshot is the same for any number.",
+    ),
+    click.option(
         "--asset-types",
         "gcp_asset_types",
         multiple=True,
@@ -452,6 +461,7 @@ GCP_OPTIONS = [
 _GCP_FIELDS = [
     "scopes",
     "export_files",
+    "export_workers",
     "asset_types",
     "endpoint",
     "read_time",

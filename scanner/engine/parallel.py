@@ -8,8 +8,8 @@ is the serial scan's, finding for finding (`scanner.engine.evaluate`).
 
 Two places run the tasks, behind one small interface (`Runner`):
 
-- `ProcessRunner`: a pool of worker processes on this machine (`--workers N`), started
-  with forkserver (spawn where there is none), never fork: the parent may hold threads.
+- `ProcessRunner`: a pool of worker processes on this machine (`--workers N`,
+  `scanner.processes`).
 - `DaskRunner`: a Dask distributed cluster (`--executor dask://HOST:PORT`); every worker
   must see the snapshot files at the same absolute path (a shared file system) and have
   pscan and any `--rules` packs installed at the same paths.
@@ -22,22 +22,17 @@ the scan with `WorkerError`: no partial result is ever returned.
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
 import threading
 from array import array
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
-from itertools import islice
-from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from functools import partial
+from typing import Any, Protocol
 
 from scanner.engine.evaluate import PartialOutcome, evaluate_part
 from scanner.engine.loader import RuleSet, RuleSource
 from scanner.errors import ConfigError, WorkerError
+from scanner.processes import AHEAD_PER_WORKER, Workers, cpu_count, in_order
 from scanner.snapshot import iter_partition
 from scanner.storage import snapshot_path
 
@@ -49,8 +44,6 @@ __all__ = [
     "Runner",
     "Tap",
     "TaskResult",
-    "cgroup_cpu_limit",
-    "cpu_count",
     "evaluate_partition",
     "merged",
     "open_runner",
@@ -65,11 +58,7 @@ logger = logging.getLogger(__name__)
 AUTO_MIN_RESOURCES = 100_000
 DASK_SCHEME = "dask://"
 _CONNECT_TIMEOUT_S = 10
-# Tasks submitted ahead of the one the parent waits for, per worker: enough that no worker
-# waits for its next task, few enough that finished results do not pile up in memory.
-_AHEAD_PER_WORKER = 3
 
-_F = TypeVar("_F")
 _lock = threading.Lock()  # Dask runs several tasks per worker process in threads
 _loaded: tuple[RuleSource, RuleSet] | None = None
 
@@ -166,38 +155,6 @@ def _check_ids(part: PartialOutcome, file: Partition, seen: dict[int, set[int]])
     before.update(ids)
 
 
-def cpu_count(cgroup_root: Path = Path("/sys/fs/cgroup")) -> int:
-    """The cores this process may run on: its CPU affinity, capped by the CPU limit of
-    its container when it has one (a Kubernetes pod limited to 2 CPUs on a 64-core node
-    sees 64 cores in its affinity)."""
-    if hasattr(os, "sched_getaffinity"):
-        cores = len(os.sched_getaffinity(0))
-    else:
-        cores = os.cpu_count() or 1
-    limit = cgroup_cpu_limit(cgroup_root)
-    return min(cores, limit) if limit else cores
-
-
-def cgroup_cpu_limit(root: Path = Path("/sys/fs/cgroup")) -> int | None:
-    """The CPU quota of this process's cgroup, rounded up to whole cores; None without one.
-
-    Reads the view a container has of its own cgroup: `cpu.max` (cgroup v2, "QUOTA
-    PERIOD" or "max PERIOD"), else `cpu/cpu.cfs_quota_us` and `cpu/cpu.cfs_period_us`
-    (cgroup v1, a quota of -1 for none).
-    """
-    try:
-        quota, period = (root / "cpu.max").read_text().split()[:2]
-    except (OSError, ValueError):
-        try:
-            quota = (root / "cpu" / "cpu.cfs_quota_us").read_text().strip()
-            period = (root / "cpu" / "cpu.cfs_period_us").read_text().strip()
-        except OSError:
-            return None
-    if not (quota.isdigit() and period.isdigit()) or not int(quota) or not int(period):
-        return None  # "max", -1 (no quota) or something unreadable
-    return -(-int(quota) // int(period))
-
-
 class Runner(Protocol):
     """Runs partition tasks somewhere and gives their results back in order."""
 
@@ -217,54 +174,27 @@ class Runner(Protocol):
         ...
 
 
-def _died(detail: str) -> WorkerError:
-    msg = (
+def _died(detail: str) -> str:
+    return (
         f"a scan worker died mid-scan ({detail}); no findings were written."
         " Rerun with --workers 1 to scan in one process"
     )
-    return WorkerError(msg)
-
-
-def _take_environment(environment: dict[str, str]) -> None:
-    """Make a worker's environment the scan's (credentials, endpoints, PSCAN_* settings):
-    a worker started from the fork server would otherwise have the environment of the
-    moment the fork server started, the first parallel scan of the process."""
-    os.environ.clear()
-    os.environ.update(environment)
 
 
 class ProcessRunner:
     """Worker processes on this machine."""
 
     def __init__(self, workers: int) -> None:
-        method = (
-            "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-        )
         self.workers = workers
-        self._pool = ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=multiprocessing.get_context(method),
-            initializer=_take_environment,
-            initargs=(dict(os.environ),),
-        )
+        self._workers = Workers(workers, _died("a worker process crashed or was killed"))
 
     def map(
         self, source: RuleSource, files: Sequence[Partition], now: datetime, taps: Taps = ()
     ) -> Iterator[TaskResult]:
-        def submit(file: Partition) -> Future[TaskResult]:
-            return self._pool.submit(evaluate_partition, source, file, now, taps)
-
-        return self._results(_in_order(submit, files, _AHEAD_PER_WORKER * self.workers))
-
-    def _results(self, futures: Iterator[Future[TaskResult]]) -> Iterator[TaskResult]:
-        try:  # a broken pool fails the next submit as well as the pending results
-            for future in futures:
-                yield future.result()
-        except BrokenProcessPool:
-            raise _died("a worker process crashed or was killed") from None
+        return self._workers.map(partial(evaluate_partition, source, now=now, taps=taps), files)
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._workers.close()
 
 
 class DaskRunner:
@@ -291,7 +221,7 @@ class DaskRunner:
             return self._client.submit(evaluate_partition, source, file, now, taps, pure=False)
 
         workers = sum(self._client.nthreads().values())  # type: ignore[no-untyped-call]
-        return self._results(_in_order(submit, files, _AHEAD_PER_WORKER * max(workers, 1)))
+        return self._results(in_order(submit, files, AHEAD_PER_WORKER * max(workers, 1)))
 
     def _results(self, futures: Iterator[Any]) -> Iterator[TaskResult]:
         from distributed import KilledWorker
@@ -300,32 +230,13 @@ class DaskRunner:
             try:
                 result: TaskResult = future.result()
             except KilledWorker as exc:
-                raise _died(f"Dask gave up on a task after its workers died: {exc}") from None
+                raise WorkerError(
+                    _died(f"Dask gave up on a task after its workers died: {exc}")
+                ) from None
             yield result
 
     def close(self) -> None:
         self._client.close()  # type: ignore[no-untyped-call]
-
-
-def _in_order(
-    submit: Callable[[Partition], _F], files: Sequence[Partition], ahead: int
-) -> Iterator[_F]:
-    """The tasks' futures in file order, at most `ahead` submitted beyond the one taken.
-
-    A result waits in memory only until the parent takes it, and each future is dropped
-    once taken: when the parent falls behind (it builds the graph from every result), the
-    workers wait instead of piling up results it has not reached.
-    """
-    pending: deque[_F] = deque()
-    todo = iter(files)
-    for file in islice(todo, ahead):
-        pending.append(submit(file))
-    while pending:
-        future = pending.popleft()
-        following = next(todo, None)
-        if following is not None:
-            pending.append(submit(following))
-        yield future
 
 
 def open_runner(

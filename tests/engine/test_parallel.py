@@ -20,6 +20,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from scanner import processes
 from scanner.app import GateOptions, Parallel, ScanRequest, run_scan, scan_snapshots
 from scanner.cli import cli
 from scanner.engine import load_rules
@@ -307,7 +308,7 @@ def test_tasks_are_submitted_a_few_ahead_of_the_result_taken(files: int, ahead: 
         return part[0]
 
     taken: list[str] = []
-    for future in parallel_module._in_order(submit, parts, ahead):
+    for future in processes.in_order(submit, parts, ahead):
         taken.append(future)
         assert len(submitted) - len(taken) <= ahead
     assert taken == submitted == [p[0] for p in parts]
@@ -335,8 +336,8 @@ def test_a_container_cpu_limit_caps_the_default_workers(
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
     monkeypatch.setattr("os.sched_getaffinity", lambda _pid: set(range(64)))
-    assert parallel_module.cgroup_cpu_limit(tmp_path) == limit
-    assert parallel_module.cpu_count(tmp_path) == (limit or 64)
+    assert processes.cgroup_cpu_limit(tmp_path) == limit
+    assert processes.cpu_count(tmp_path) == (limit or 64)
 
 
 def test_workers_see_the_environment_of_the_scan_that_started_them(
@@ -344,19 +345,13 @@ def test_workers_see_the_environment_of_the_scan_that_started_them(
 ) -> None:
     # the first pool starts the fork server, with the environment of that moment
     monkeypatch.setenv("PSCAN_TEST_GONE_LATER", "1")
-    first = ProcessRunner(1)
-    try:
-        assert first._pool.submit(_environment, "PSCAN_TEST_GONE_LATER").result() == "1"
-    finally:
-        first.close()
+    with processes.Workers(1, "died") as first:
+        assert list(first.map(_environment, ["PSCAN_TEST_GONE_LATER"])) == ["1"]
     monkeypatch.setenv("PSCAN_TEST_SET_LATER", "endpoint")
     monkeypatch.delenv("PSCAN_TEST_GONE_LATER")
-    later = ProcessRunner(1)
-    try:
-        assert later._pool.submit(_environment, "PSCAN_TEST_SET_LATER").result() == "endpoint"
-        assert later._pool.submit(_environment, "PSCAN_TEST_GONE_LATER").result() is None
-    finally:
-        later.close()
+    with processes.Workers(1, "died") as later:
+        names = ["PSCAN_TEST_SET_LATER", "PSCAN_TEST_GONE_LATER"]
+        assert list(later.map(_environment, names)) == ["endpoint", None]
 
 
 def _environment(name: str) -> str | None:

@@ -25,14 +25,19 @@ the assets as `gcp.compute.quota` resources.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import pickle
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from scanner.catalog import TYPES
 from scanner.collectors.gcp import (
@@ -50,15 +55,21 @@ from scanner.collectors.gcp.billing import (
 from scanner.collectors.gcp.common import Asset, Context, SecretScanner, last_segment
 from scanner.errors import CollectorError, ConfigError
 from scanner.model import CollectionError, MetricsInfo, Resource, SnapshotManifest
-from scanner.snapshot import SnapshotWriter
+from scanner.processes import Workers, cpu_count
+from scanner.snapshot import SnapshotWriter, encode_resource
+
+if TYPE_CHECKING:
+    from scanner.collectors.gcp.export import Chunk
 
 __all__ = [
+    "AUTO_MIN_EXPORT_BYTES",
     "AssetSource",
     "CapacityOptions",
     "CapacitySource",
     "GcpCollector",
     "add_spend",
     "collect_gcp",
+    "normalise",
     "policy_types_for",
     "select_types",
     "write_snapshot",
@@ -68,6 +79,11 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
+
+# Below this many bytes of export files, `collect_gcp` reads them in one process unless
+# told otherwise: starting the workers and handing the context to them cost about what
+# they save (bench/RESULTS.md, "GCP export reader").
+AUTO_MIN_EXPORT_BYTES = 64 << 20
 
 _PROJECT = "cloudresourcemanager.googleapis.com/Project"
 _COMPUTE_PROJECT = "compute.googleapis.com/Project"
@@ -171,6 +187,8 @@ class GcpCollector:
     scan_secrets: SecretScanner = field(default=lambda _text, _where: [])
     progress: Progress = field(default=lambda _text: None)
     capacity: CapacitySource | None = None
+    # worker processes for export files (`lines()`); the source's first pass uses them too
+    workers: Workers | None = None
     context: Context = field(init=False)
     counts: Counter[str] = field(default_factory=Counter, init=False)
     errors: list[CollectionError] = field(default_factory=list, init=False)
@@ -258,34 +276,120 @@ class GcpCollector:
         if asset.name in seen or asset.asset_type not in self.selected:
             return None
         seen.add(asset.name)
-        normaliser = NORMALISERS.get(asset.asset_type)
-        if normaliser is None:
+        outcome = normalise(asset, self.context, self.capacity)
+        if isinstance(outcome, CollectionError):
+            self._failed(outcome)
             return None
-        asset = asset.with_policies(self.context.policies.get(asset.name), ())
-        try:
-            resource = normaliser(asset, self.context)
-        except (AttributeError, KeyError, TypeError, ValueError) as exc:
-            # Data of an unexpected shape in one asset must not lose the whole collection.
-            logger.warning("cannot normalise %s (%s): %s", asset.name, asset.asset_type, exc)
-            logger.debug("cannot normalise %s", asset.name, exc_info=True)  # -vv: the traceback
-            self.errors.append(
-                CollectionError(
-                    provider="gcp",
-                    account=self.context.project_id(asset),
-                    region="global",
-                    service=asset.asset_type.split("/", 1)[0],
-                    operation="normalise",
-                    code="NormaliseError",
-                    message=f"{asset.name}: {type(exc).__name__}: {exc}"[:500],
-                )
-            )
-            return None
-        if resource is not None:
-            self.counts[resource.type] += 1
-            if "usage" in TYPES[resource.type].attributes:
-                capacity = self.capacity
-                resource.attributes["usage"] = capacity.usage(resource) if capacity else None
-        return resource
+        if outcome is not None:
+            self.counts[outcome.type] += 1
+        return outcome
+
+    def _failed(self, error: CollectionError) -> None:
+        logger.warning("cannot normalise %s", error.message)
+        self.errors.append(error)
+
+    def lines(self) -> Iterator[tuple[str, bytes]]:
+        """Every selected resource as its snapshot partition key and line, in the order of
+        `resources()`. With `workers` (export files only, no capacity source), the second
+        pass reads and normalises the chunks in the worker processes."""
+        from scanner.collectors.gcp.export import ExportSource
+
+        source = self.source
+        if not (self.workers and self.capacity is None and isinstance(source, ExportSource)):
+            for resource in self.resources():
+                yield encode_resource(resource)
+            return
+        seen: set[str] = set()
+        for asset in self._read_context():
+            held = self._normalise(asset, seen)
+            if held is not None:
+                yield encode_resource(held)
+        with _context_file(self.context) as context:
+            task = partial(_normalise_chunk, context=context, types=source.resource_types)
+            for n, outcomes in enumerate(self.workers.map(task, source.chunks), 1):
+                for name, outcome in outcomes:
+                    if name in seen:
+                        continue
+                    seen.add(name)
+                    if isinstance(outcome, CollectionError):
+                        self._failed(outcome)
+                    elif outcome is not None:
+                        self.counts[outcome[0]] += 1
+                        yield outcome[1], outcome[2]
+                source.progress(f"resources: {n:,} of {len(source.chunks):,} chunks read")
+        self.progress(f"normalised {sum(self.counts.values()):,} resources")
+
+
+def normalise(
+    asset: Asset, context: Context, capacity: CapacitySource | None = None
+) -> Resource | CollectionError | None:
+    """The resource of one asset (with its IAM policy from the context), None for an
+    asset pscan does not turn into a resource, or the error of an asset whose data has
+    an unexpected shape."""
+    normaliser = NORMALISERS.get(asset.asset_type)
+    if normaliser is None:
+        return None
+    asset = asset.with_policies(context.policies.get(asset.name), ())
+    try:
+        resource = normaliser(asset, context)
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        # Data of an unexpected shape in one asset must not lose the whole collection.
+        logger.debug("cannot normalise %s", asset.name, exc_info=True)  # -vv: the traceback
+        return CollectionError(
+            provider="gcp",
+            account=context.project_id(asset),
+            region="global",
+            service=asset.asset_type.split("/", 1)[0],
+            operation="normalise",
+            code="NormaliseError",
+            message=f"{asset.name}: {type(exc).__name__}: {exc}"[:500],
+        )
+    if resource is not None and "usage" in TYPES[resource.type].attributes:
+        resource.attributes["usage"] = capacity.usage(resource) if capacity else None
+    return resource
+
+
+# What a worker gives back for each asset of a chunk, by name: the resource's type,
+# partition key and snapshot line; the error of an asset it could not normalise; or None.
+_Outcome = tuple[str, str, bytes] | CollectionError | None
+
+_worker_context: tuple[str, Context] | None = None  # (file, context) in a worker process
+
+
+def _normalise_chunk(
+    chunk: Chunk, context: str, types: frozenset[str]
+) -> list[tuple[str, _Outcome]]:
+    """The second pass over one chunk, in a worker: each resource asset normalised and
+    encoded. `context` names the file of the pickled `Context`, read once per process."""
+    from scanner.collectors.gcp.export import read_resources
+
+    global _worker_context
+    if _worker_context is None or _worker_context[0] != context:
+        with open(context, "rb") as fh:
+            _worker_context = (context, pickle.load(fh))  # the parent wrote it
+    ctx = _worker_context[1]
+    out: list[tuple[str, _Outcome]] = []
+    for asset in read_resources(chunk, types):
+        outcome = normalise(asset, ctx)
+        if isinstance(outcome, Resource):
+            key, line = encode_resource(outcome)
+            out.append((asset.name, (outcome.type, key, line)))
+        else:
+            out.append((asset.name, outcome))
+    return out
+
+
+@contextlib.contextmanager
+def _context_file(context: Context) -> Iterator[str]:
+    """The context pickled to a private temporary file (removed after) for the workers:
+    read once by each, instead of sent with every task."""
+    handle, name = tempfile.mkstemp(prefix="pscan-gcp-context-", suffix=".pickle")
+    try:
+        with os.fdopen(handle, "wb") as fh:
+            pickle.dump(context, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        yield name
+    finally:
+        os.unlink(name)
 
 
 def write_snapshot(
@@ -308,8 +412,8 @@ def write_snapshot(
     """
     source = collector.source
     with SnapshotWriter(output, source=source_name) as writer:
-        for resource in collector.resources():
-            writer.add(resource)
+        for key, line in collector.lines():
+            writer.add_line(key, line)
         calls = getattr(source, "calls", 0)
         if calls and getattr(source, "failed_calls", 0) == calls:
             first = source.errors[0]
@@ -401,8 +505,13 @@ def collect_gcp(
     progress: Progress | None = None,
     metrics: CapacityOptions | None = None,
     billing: BillingOptions | None = None,
+    workers: int | None = None,
 ) -> tuple[SnapshotManifest, dict[str, int]]:
     """Collect through the Cloud Asset API (`scopes`) or export files into a snapshot.
+
+    Export files are read and normalised in `workers` processes (None: one per core for
+    files of `AUTO_MIN_EXPORT_BYTES` or more; 1: in this process); with `metrics` they
+    are read in this process. The snapshot is the same for any number.
 
     With `metrics` (`--metrics`), also the Compute quotas and the usage metrics of every
     project collected, from the Compute and Cloud Monitoring APIs (see `capacity`). With
@@ -416,9 +525,8 @@ def collect_gcp(
             export file is bad (`file:line:column`; nothing is written).
         CollectorError: nothing could be read at all.
     """
-    # Imported here: both pull in google-cloud-asset, which the normalisers do not need.
-    from scanner.collectors.gcp.api import ApiSource, close_client, make_client
-    from scanner.collectors.gcp.export import ExportSource
+    # Imported here: it pulls in google-cloud-asset, which the normalisers do not need.
+    from scanner.collectors.gcp.api import close_client
     from scanner.collectors.secrets import scan_text
 
     _check_request(scopes, export_files, endpoint, read_time, billing)
@@ -427,26 +535,7 @@ def collect_gcp(
     if not scopes and not export_files:
         assert spend is not None
         return write_spend_snapshot(spend, output, created_at=read_time), {}
-    source: AssetSource
-    client = None
-    if scopes:
-        client = make_client(endpoint)
-        source = ApiSource(
-            client,
-            scopes,
-            context_types=CONTEXT_TYPES,
-            resource_types=selected,
-            policy_types=policy_types_for(selected),
-            org_policy_types=HIERARCHY_TYPES,
-            progress=progress,
-        )
-    else:
-        source = ExportSource(
-            list(export_files),
-            context_types=CONTEXT_TYPES,
-            resource_types=selected,
-            progress=progress,
-        )
+    source, client = _open_source(scopes, export_files, selected, endpoint, progress)
     collector = GcpCollector(source, selected=selected, scan_secrets=scan_text)
     if progress is not None:
         collector.progress = progress
@@ -454,6 +543,7 @@ def collect_gcp(
         from scanner.collectors.gcp.capacity import Capacity
 
         collector.capacity = Capacity(metrics, selected)
+    collector.workers = _export_workers(workers, source, metrics)
     try:
         manifest = write_snapshot(
             collector,
@@ -464,11 +554,75 @@ def collect_gcp(
             spend=spend,
         )
     finally:
+        if collector.workers is not None:
+            collector.workers.close()
         if client is not None:
             close_client(client)
         if collector.capacity is not None:
             collector.capacity.close()
     return manifest, dict(collector.counts)
+
+
+def _open_source(
+    scopes: Sequence[str],
+    export_files: Sequence[Path],
+    selected: frozenset[str],
+    endpoint: str | None,
+    progress: Progress | None,
+) -> tuple[AssetSource, Any]:
+    """The Cloud Asset API (and its client, to close) or the export files."""
+    # Imported here: both pull in google-cloud-asset, which the normalisers do not need.
+    from scanner.collectors.gcp.api import ApiSource, make_client
+    from scanner.collectors.gcp.export import ExportSource
+
+    if not scopes:
+        files = ExportSource(
+            list(export_files),
+            context_types=CONTEXT_TYPES,
+            resource_types=selected,
+            progress=progress,
+        )
+        return files, None
+    client = make_client(endpoint)
+    api = ApiSource(
+        client,
+        scopes,
+        context_types=CONTEXT_TYPES,
+        resource_types=selected,
+        policy_types=policy_types_for(selected),
+        org_policy_types=HIERARCHY_TYPES,
+        progress=progress,
+    )
+    return api, client
+
+
+def _export_workers(workers: int | None, source: AssetSource, metrics: object) -> Workers | None:
+    """The processes that read the export (both passes), None for this one alone."""
+    from scanner.collectors.gcp.export import ExportSource
+
+    count = _worker_count(workers, source, metrics)
+    if count <= 1 or not isinstance(source, ExportSource):
+        return None
+    source.workers = Workers(
+        count,
+        "a process reading the export died (crashed or killed); nothing was written."
+        " Rerun with --export-workers 1 to read in one process",
+    )
+    return source.workers
+
+
+def _worker_count(workers: int | None, source: AssetSource, metrics: object) -> int:
+    """How many processes read the export (1: this one)."""
+    from scanner.collectors.gcp.export import ExportSource
+
+    if not isinstance(source, ExportSource) or metrics is not None:
+        return 1
+    chunks = len(source.chunks)
+    if workers is None:
+        size = sum(c.path.stat().st_size for c in source.chunks if c.end is None)
+        size += sum(c.end - c.start for c in source.chunks if c.end is not None)
+        workers = cpu_count() if size >= AUTO_MIN_EXPORT_BYTES else 1
+    return min(workers, chunks)
 
 
 def _read_spend(billing: BillingOptions | None, progress: Progress) -> BillingResult | None:

@@ -18,14 +18,22 @@ The files are read twice, the way the collector consumes a source: first for IAM
 organisation policies and the context types' resources, then for every other resource,
 so memory holds policies and context, not the whole export. A line that is not a
 Cloud Asset stops the read with `file:line` in the message.
+
+Both passes go chunk by chunk (`export_chunks`: about `CHUNK_BYTES` of whole lines; a
+gzip file is one chunk), in this process or in worker processes (`read_context` here,
+the second pass in `collect.GcpCollector.lines`); the chunks' results are taken in file
+order, so the outcome is the same either way.
 """
 
 from __future__ import annotations
 
 import gzip
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -36,12 +44,25 @@ from scanner.collectors.gcp.asset_json import asset_from_json
 from scanner.collectors.gcp.common import Asset, iso_time
 from scanner.errors import CollectorError
 from scanner.model import CollectionError
+from scanner.processes import Workers
 
-__all__ = ["ExportSource", "export_files", "parse_line"]
+__all__ = [
+    "Chunk",
+    "ContextPart",
+    "ExportSource",
+    "export_chunks",
+    "export_files",
+    "parse_line",
+    "read_context",
+    "read_resources",
+]
 
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
+
+# Bytes of export lines per chunk: the unit of reading, in this process or a worker.
+CHUNK_BYTES = 8 << 20
 
 
 def export_files(paths: Iterable[Path]) -> list[Path]:
@@ -62,22 +83,70 @@ def export_files(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def _open(path: Path) -> IO[bytes]:
+def _is_gzip(path: Path) -> bool:
     with open(path, "rb") as probe:
-        magic = probe.read(2)
-    if magic == b"\x1f\x8b":
-        return gzip.GzipFile(path, "rb")  # type: ignore[return-value]  # an IO[bytes] in use
-    return open(path, "rb")
+        return probe.read(2) == b"\x1f\x8b"
 
 
-def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A run of whole lines of one export file: what one reading process takes."""
+
+    path: Path
+    first_line: int = 1
+    start: int = 0  # byte offset of its first line
+    end: int | None = None  # byte offset after its last line; None: to the end of the file
+
+
+def export_chunks(paths: Iterable[Path], size: int | None = None) -> list[Chunk]:
+    """The files cut into chunks of about `size` bytes (`CHUNK_BYTES`) at line ends; a
+    gzip file is one chunk.
+
+    Raises:
+        CollectorError: a file cannot be read.
+    """
+    size = size or CHUNK_BYTES
+    chunks: list[Chunk] = []
+    for path in paths:
+        try:
+            if _is_gzip(path):
+                chunks.append(Chunk(path))
+                continue
+            with open(path, "rb") as fh:
+                start, line = 0, 1
+                while block := fh.read(size):
+                    block += fh.readline()  # to the end of the line the block cut
+                    chunks.append(Chunk(path, line, start, start + len(block)))
+                    start += len(block)
+                    line += block.count(b"\n")
+        except OSError as exc:
+            msg = f"{path}: cannot read export file ({exc})"
+            raise CollectorError(msg) from None
+    return chunks
+
+
+def _lines(chunk: Chunk) -> Iterator[tuple[int, bytes]]:
+    """(line number, line) of the chunk's lines that are not blank."""
     try:
-        with _open(path) as fh:
-            for lineno, line in enumerate(fh, 1):
-                if line.strip():
-                    yield lineno, line
+        if chunk.end is None:
+            opened: IO[bytes] = (
+                gzip.GzipFile(chunk.path, "rb")  # type: ignore[assignment]  # an IO[bytes] in use
+                if _is_gzip(chunk.path)
+                else open(chunk.path, "rb")  # noqa: SIM115 - closed below
+            )
+            with opened as fh:
+                for lineno, line in enumerate(fh, chunk.first_line):
+                    if line.strip():
+                        yield lineno, line
+            return
+        with open(chunk.path, "rb") as fh:
+            fh.seek(chunk.start)
+            block = fh.read(chunk.end - chunk.start)
+        for lineno, line in enumerate(block.split(b"\n"), chunk.first_line):
+            if line.strip():
+                yield lineno, line
     except (OSError, EOFError) as exc:
-        msg = f"{path}: cannot read export file ({exc})"
+        msg = f"{chunk.path}: cannot read export file ({exc})"
         raise CollectorError(msg) from None
 
 
@@ -121,8 +190,76 @@ def _content(data: dict[str, Any]) -> tuple[bool, bool]:
     return "resource" in data, has_policy
 
 
+@dataclass
+class ContextPart:
+    """What the first pass found in one chunk."""
+
+    lines: int = 0
+    newest: str = ""  # the newest `update_time`, as `iso_time` writes it
+    listed_types: set[str] = field(default_factory=set)
+    skipped_types: Counter[str] = field(default_factory=Counter)
+    assets: list[Asset] = field(default_factory=list)  # policies and context resources
+
+
+def read_context(
+    chunk: Chunk, context_types: frozenset[str], resource_types: frozenset[str]
+) -> ContextPart:
+    """The first pass over one chunk: policy lines of any type, resource lines of the
+    context types, and what every line tells of the export (types listed, newest time).
+
+    Raises:
+        CollectorError: a line is not a Cloud Asset, or an `update_time` is not a time.
+    """
+    part = ContextPart()
+    for lineno, line in _lines(chunk):
+        data = _shape(chunk.path, lineno, line)
+        part.lines += 1
+        stamp = _update_time(chunk.path, lineno, data)
+        if stamp > part.newest:
+            part.newest = stamp
+        asset_type = str(data.get("asset_type", data.get("assetType")))
+        has_resource, has_policy = _content(data)
+        if has_resource:
+            part.listed_types.add(asset_type)
+        if has_policy or (has_resource and asset_type in context_types):
+            part.assets.append(_parse(chunk.path, lineno, line, data))
+        elif has_resource and asset_type not in resource_types:
+            part.skipped_types[asset_type] += 1
+    return part
+
+
+def _update_time(path: Path, lineno: int, data: dict[str, Any]) -> str:
+    """The line's `update_time` as `iso_time` writes it ("" without one)."""
+    stamp = data.get("update_time", data.get("updateTime"))
+    if stamp is None:
+        return ""
+    when = iso_time(stamp) if isinstance(stamp, str) else None
+    if when is None:
+        msg = f"{path}:{lineno}: update_time {str(stamp)[:40]!r} is not a timestamp"
+        raise CollectorError(msg)
+    return when
+
+
+def read_resources(chunk: Chunk, resource_types: frozenset[str]) -> Iterator[Asset]:
+    """The second pass over one chunk: resource lines of `resource_types`.
+
+    Raises:
+        CollectorError: a line is not a Cloud Asset.
+    """
+    for lineno, line in _lines(chunk):
+        data = _shape(chunk.path, lineno, line)
+        asset_type = str(data.get("asset_type", data.get("assetType")))
+        if "resource" in data and asset_type in resource_types:
+            yield _parse(chunk.path, lineno, line, data)
+
+
 class ExportSource:
-    """Assets of `gcloud asset export` files, read in the two passes the collector needs."""
+    """Assets of `gcloud asset export` files, read in the two passes the collector needs.
+
+    The files are read in chunks of whole lines (`export_chunks`). With `workers` (a
+    pool set by the collector), the first pass reads the chunks in those processes; the
+    second pass is the collector's, which normalises in the same processes.
+    """
 
     def __init__(
         self,
@@ -133,15 +270,16 @@ class ExportSource:
         progress: Progress | None = None,
     ) -> None:
         self.paths = export_files(paths)
+        self.chunks = export_chunks(self.paths)
         self.context_types = frozenset(context_types)
         self.resource_types = frozenset(resource_types) - self.context_types
         self.progress = progress or (lambda _text: None)
+        self.workers: Workers | None = None
         self.errors: list[CollectionError] = []
         self.read_time: datetime | None = None
         self.skipped_types: dict[str, int] = {}
         # asset types with resource lines in the files (an export lists a type whole)
         self.listed_types: set[str] = set()
-        self._newest = ""
 
     @property
     def description(self) -> str:
@@ -154,54 +292,36 @@ class ExportSource:
         Raises:
             CollectorError: a line is not a Cloud Asset, an `update_time` is not a time, or
                 the files hold no asset at all.
+            WorkerError: a worker process died.
         """
-        lines = 0
-        for path in self.paths:
-            count = 0
-            for lineno, line in _lines(path):
-                data = _shape(path, lineno, line)
-                count += 1
-                self._note_update_time(path, lineno, data)
-                asset_type = str(data.get("asset_type", data.get("assetType")))
-                has_resource, has_policy = _content(data)
-                if has_resource:
-                    self.listed_types.add(asset_type)
-                if has_policy or (has_resource and asset_type in self.context_types):
-                    yield _parse(path, lineno, line, data)
-                elif has_resource and asset_type not in self.resource_types:
-                    self.skipped_types[asset_type] = self.skipped_types.get(asset_type, 0) + 1
-                if count % 10000 == 0:
-                    self.progress(f"{path.name}: {count:,} lines (policies and context)")
+        read = partial(
+            read_context, context_types=self.context_types, resource_types=self.resource_types
+        )
+        parts = self.workers.map(read, self.chunks) if self.workers else map(read, self.chunks)
+        lines: Counter[Path] = Counter()
+        newest = ""
+        skipped: Counter[str] = Counter()
+        for chunk, part in zip(self.chunks, parts, strict=True):
+            lines[chunk.path] += part.lines
+            newest = max(newest, part.newest)
+            self.listed_types |= part.listed_types
+            skipped.update(part.skipped_types)
+            yield from part.assets
+            self.progress(f"{chunk.path.name}: {lines[chunk.path]:,} lines (policies and context)")
+        for path, count in lines.items():
             logger.info("%s: %d lines", path, count)
-            lines += count
-        if not lines:
+        if not lines.total():
             names = ", ".join(str(p) for p in self.paths)
             msg = f"{names}: no Cloud Assets in the export (every file is empty)"
             raise CollectorError(msg)
-        if self._newest:
-            self.read_time = datetime.fromisoformat(self._newest.replace("Z", "+00:00"))
-        for asset_type, n in sorted(self.skipped_types.items()):
+        if newest:
+            self.read_time = datetime.fromisoformat(newest.replace("Z", "+00:00"))
+        self.skipped_types = dict(sorted(skipped.items()))
+        for asset_type, n in self.skipped_types.items():
             logger.info("skipped %d assets of type %s (not normalised by pscan)", n, asset_type)
 
-    def _note_update_time(self, path: Path, lineno: int, data: dict[str, Any]) -> None:
-        """Keep the newest `update_time` (the snapshot's read time); refuse one that is no time."""
-        stamp = data.get("update_time", data.get("updateTime"))
-        if stamp is None:
-            return
-        when = iso_time(stamp) if isinstance(stamp, str) else None
-        if when is None:
-            msg = f"{path}:{lineno}: update_time {str(stamp)[:40]!r} is not a timestamp"
-            raise CollectorError(msg)
-        if when > self._newest:
-            self._newest = when
-
     def resource_assets(self) -> Iterator[Asset]:
-        """Resource lines of the other selected types (second pass)."""
-        for path in self.paths:
-            for count, (lineno, line) in enumerate(_lines(path), 1):
-                data = _shape(path, lineno, line)
-                asset_type = str(data.get("asset_type", data.get("assetType")))
-                if "resource" in data and asset_type in self.resource_types:
-                    yield _parse(path, lineno, line, data)
-                if count % 10000 == 0:
-                    self.progress(f"{path.name}: {count:,} lines (resources)")
+        """Resource lines of the other selected types (second pass, in this process)."""
+        for n, chunk in enumerate(self.chunks, 1):
+            yield from read_resources(chunk, self.resource_types)
+            self.progress(f"resources: {n:,} of {len(self.chunks):,} chunks read")

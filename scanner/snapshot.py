@@ -14,10 +14,14 @@ import logging
 import os
 import re
 import shutil
+import struct
 import tempfile
+import zlib
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
@@ -61,8 +65,10 @@ _PROVIDERS = ("aws", "gcp")
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 # Resource lines held before they are written out (see SnapshotWriter).
 _BUFFER_BYTES = 8 << 20
-# A partition's lines, uncompressed, until the writer closes (in its temporary folder).
-_RAW = ".lines"
+# Every partition's lines, uncompressed, until the writer closes (in its temporary folder).
+_SPILL = ".lines"
+# Lines compressed per task when `close()` runs the compression in worker processes.
+_BATCH_BYTES = 4 << 20
 
 
 def _partition_name(key: str) -> str:
@@ -158,7 +164,15 @@ class SnapshotWriter:
         self._parts: dict[str, PartitionInfo] = {}
         self._lines: dict[str, list[bytes]] = {}  # per partition key, not yet written
         self._buffered = 0
+        # the lines written out: one file, and per partition key its blocks in that file
+        # (offset and length pairs)
+        self._spill = open(self._tmp / _SPILL, "wb")  # noqa: SIM115 - closed in close/abort
+        self._spilled = 0
+        self._blocks: dict[str, array[int]] = {}
         self._spend: tuple[IO[bytes], gzip.GzipFile] | None = None
+        # how `close()` runs the compression of the partitions: in this process, or in
+        # worker processes (`scanner.processes.Workers.map`), the results in order
+        self.map: Callable[[_Compress, list[_Batch]], Iterable[list[str]]] = map
 
     def add(self, resource: Resource | dict[str, Any]) -> None:
         """Append one resource to its partition."""
@@ -178,28 +192,31 @@ class SnapshotWriter:
             self._flush()
 
     def _flush(self) -> None:
-        """Append every partition's gathered lines to its file of uncompressed lines."""
+        """Append every partition's gathered lines to the spill file, one block each."""
         for key, lines in self._lines.items():
             if not lines:
                 continue
             lines.append(b"")
-            # the directory is new: the first write creates the file, later ones follow it
-            with open(self._tmp / (self._parts[key].file + _RAW), "ab") as fh:
-                fh.write(b"\n".join(lines))
+            block = b"\n".join(lines)
+            self._spill.write(block)
+            self._blocks.setdefault(key, array("Q")).extend((self._spilled, len(block)))
+            self._spilled += len(block)
             lines.clear()
         self._buffered = 0
 
-    def _compress(self, info: PartitionInfo) -> None:
-        """Compress one partition's lines into its file: one gzip member, read in blocks."""
-        raw = self._tmp / (info.file + _RAW)
-        with (
-            open(raw, "rb") as src,
-            open(self._tmp / info.file, "wb") as out,
-            # mtime=0 keeps the bytes reproducible for the same content.
-            gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=0, compresslevel=6) as gz,
-        ):
-            shutil.copyfileobj(src, gz, 1 << 20)
-        raw.unlink()
+    def _batches(self) -> list[_Batch]:
+        """The partitions in order, each with its blocks, in batches of about
+        `_BATCH_BYTES` of lines."""
+        batches: list[_Batch] = [[]]
+        size = 0
+        for key, info in self._parts.items():
+            if size >= _BATCH_BYTES:
+                batches.append([])
+                size = 0
+            blocks = self._blocks[key]
+            batches[-1].append((info.file, blocks.tobytes()))
+            size += sum(blocks[1::2])
+        return batches if batches[0] else []
 
     def spend_info(self) -> SpendInfo:
         """The manifest's `spend`, started (`spend.jsonl.gz` opened) if it was not yet.
@@ -240,13 +257,17 @@ class SnapshotWriter:
     def close(self) -> SnapshotManifest:
         """Finish every partition, write the manifest, and move the snapshot into place."""
         self._flush()
+        self._spill.close()
         self._close_spend()
         if self.manifest.spend is not None:
             self.manifest.spend.sha256 = _sha256(self._tmp / SPEND)
-        for info in self._parts.values():
-            self._compress(info)
-            info.sha256 = _sha256(self._tmp / info.file)
+        parts = list(self._parts.values())
+        batches = self.map(partial(_compress_partitions, self._tmp), self._batches())
+        digests = (digest for batch in batches for digest in batch)
+        for info, digest in zip(parts, digests, strict=True):
+            info.sha256 = digest
             self.manifest.partitions.append(info)
+        (self._tmp / _SPILL).unlink()
         self.manifest.partitions.sort(key=lambda p: p.file)
         (self._tmp / MANIFEST).write_bytes(
             orjson.dumps(self.manifest.model_dump(mode="json"), option=orjson.OPT_INDENT_2)
@@ -262,6 +283,7 @@ class SnapshotWriter:
         """Drop everything written so far."""
         self._lines.clear()
         with contextlib.suppress(OSError):
+            self._spill.close()
             self._close_spend()
         shutil.rmtree(self._tmp, ignore_errors=True)
 
@@ -273,6 +295,51 @@ class SnapshotWriter:
             self.close()
         else:
             self.abort()
+
+
+def _compress_partitions(folder: Path, batch: _Batch) -> list[str]:
+    """Compress each partition's blocks of the spill file into its file, one gzip member;
+    the files' sha256."""
+    digests = []
+    with open(folder / _SPILL, "rb") as spill:
+        for file, packed in batch:
+            blocks = array("Q")
+            blocks.frombytes(packed)
+            lines = (
+                os.pread(spill.fileno(), length, offset)
+                for offset, length in zip(blocks[::2], blocks[1::2], strict=True)
+            )
+            with open(folder / file, "wb") as out:
+                digests.append(_write_gzip(out, lines))
+    return digests
+
+
+# A gzip member's header (RFC 1952): deflate, no name, no time, unknown OS; the same
+# bytes for the same content on every platform.
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+
+
+def _write_gzip(out: IO[bytes], blocks: Iterable[bytes]) -> str:
+    """Write `blocks` to `out` as one gzip member (level 6); the sha256 of what was written."""
+    digest = hashlib.sha256(_GZIP_HEADER)
+    out.write(_GZIP_HEADER)
+    packer = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    crc = size = 0
+    for block in blocks:
+        crc = zlib.crc32(block, crc)
+        size += len(block)
+        data = packer.compress(block)
+        out.write(data)
+        digest.update(data)
+    data = packer.flush() + struct.pack("<II", crc, size & 0xFFFFFFFF)
+    out.write(data)
+    digest.update(data)
+    return digest.hexdigest()
+
+
+# Partitions to compress in one task: each file's name and its blocks (`array.tobytes`).
+_Batch = list[tuple[str, bytes]]
+_Compress = Callable[[_Batch], list[str]]
 
 
 def _sha256(path: SnapshotPath) -> str:

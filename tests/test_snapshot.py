@@ -8,6 +8,7 @@ import gzip
 import json
 import uuid
 import zlib
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -237,6 +238,34 @@ def test_many_partitions_written_interleaved(
     assert sorted(p.name for p in (tmp_path / "s").iterdir()) == sorted(
         [*(p.file for p in manifest.partitions), "manifest.json"]
     )
+
+
+def test_partitions_are_compressed_in_batches_through_the_writers_map(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`close()` hands the compression to `writer.map` (worker processes in a collector),
+    batch by batch in partition order; the snapshot is the one `map` itself writes."""
+    monkeypatch.setattr(snapshot, "_BATCH_BYTES", 3000)
+    rows = [{"id": f"r{i}", "type": "aws.s3.bucket", "k": f"p{i % 40}"} for i in range(800)]
+    batches: list[list[tuple[str, bytes]]] = []
+    Batch = list[tuple[str, bytes]]
+
+    def spy(fn: Callable[[Batch], list[str]], items: list[Batch]) -> Iterator[list[str]]:
+        for batch in items:
+            batches.append(batch)
+            yield fn(batch)
+
+    for name, how in (("plain", map), ("spied", spy)):
+        with SnapshotWriter(tmp_path / name, source="t", partition_of=lambda r: r["k"]) as writer:
+            writer.map = how
+            for row in rows:
+                writer.add(row)
+    assert 5 < len(batches) < 40
+    files = [p.file for p in open_snapshot(tmp_path / "spied").manifest.partitions]
+    assert sorted(f for batch in batches for f, _ in batch) == files  # each file once
+    open_snapshot(tmp_path / "spied").verify()
+    for name in ("manifest.json", *files):
+        assert (tmp_path / "spied" / name).read_bytes() == (tmp_path / "plain" / name).read_bytes()
 
 
 def _partition_file(key: str) -> str:

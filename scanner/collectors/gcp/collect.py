@@ -412,6 +412,8 @@ def write_snapshot(
     """
     source = collector.source
     with SnapshotWriter(output, source=source_name) as writer:
+        if collector.workers is not None:
+            writer.map = collector.workers.map  # the partitions compressed by the workers
         for key, line in collector.lines():
             writer.add_line(key, line)
         calls = getattr(source, "calls", 0)

@@ -290,8 +290,9 @@ class GcpCollector:
 
     def lines(self) -> Iterator[tuple[str, bytes]]:
         """Every selected resource as its snapshot partition key and line, in the order of
-        `resources()`. With `workers` (export files only, no capacity source), the second
-        pass reads and normalises the chunks in the worker processes."""
+        `resources()`. With `workers` (export files only, no capacity source), the context
+        types' resources and then the chunks of the second pass are read and normalised in
+        the worker processes."""
         from scanner.collectors.gcp.export import ExportSource
 
         source = self.source
@@ -299,14 +300,16 @@ class GcpCollector:
             for resource in self.resources():
                 yield encode_resource(resource)
             return
+        held = self._read_context()
+        # the context types' resources first, as `resources()` has them, then the chunks
+        parts: list[list[Asset] | Chunk] = [
+            held[i : i + _HELD_PER_TASK] for i in range(0, len(held), _HELD_PER_TASK)
+        ]
+        parts += source.chunks
         seen: set[str] = set()
-        for asset in self._read_context():
-            held = self._normalise(asset, seen)
-            if held is not None:
-                yield encode_resource(held)
         with _context_file(self.context) as context:
-            task = partial(_normalise_chunk, context=context, types=source.resource_types)
-            for n, outcomes in enumerate(self.workers.map(task, source.chunks), 1):
+            task = partial(_normalise_part, context=context, types=source.resource_types)
+            for n, outcomes in enumerate(self.workers.map(task, parts), 1 - len(parts)):
                 for name, outcome in outcomes:
                     if name in seen:
                         continue
@@ -316,7 +319,8 @@ class GcpCollector:
                     elif outcome is not None:
                         self.counts[outcome[0]] += 1
                         yield outcome[1], outcome[2]
-                source.progress(f"resources: {n:,} of {len(source.chunks):,} chunks read")
+                if n > 0:
+                    source.progress(f"resources: {n:,} of {len(source.chunks):,} chunks read")
         self.progress(f"normalised {sum(self.counts.values()):,} resources")
 
 
@@ -354,13 +358,16 @@ def normalise(
 _Outcome = tuple[str, str, bytes] | CollectionError | None
 
 _worker_context: tuple[str, Context] | None = None  # (file, context) in a worker process
+# Resources of the context types normalised per task (the parent holds them, pickled over)
+_HELD_PER_TASK = 2_000
 
 
-def _normalise_chunk(
-    chunk: Chunk, context: str, types: frozenset[str]
+def _normalise_part(
+    part: list[Asset] | Chunk, context: str, types: frozenset[str]
 ) -> list[tuple[str, _Outcome]]:
-    """The second pass over one chunk, in a worker: each resource asset normalised and
-    encoded. `context` names the file of the pickled `Context`, read once per process."""
+    """Normalise and encode, in a worker, the resources of the context types the parent
+    holds (a list of them) or the resources of one chunk of the files (the second pass).
+    `context` names the file of the pickled `Context`, read once per process."""
     from scanner.collectors.gcp.export import read_resources
 
     global _worker_context
@@ -369,7 +376,7 @@ def _normalise_chunk(
             _worker_context = (context, pickle.load(fh))  # the parent wrote it
     ctx = _worker_context[1]
     out: list[tuple[str, _Outcome]] = []
-    for asset in read_resources(chunk, types):
+    for asset in part if isinstance(part, list) else read_resources(part, types):
         outcome = normalise(asset, ctx)
         if isinstance(outcome, Resource):
             key, line = encode_resource(outcome)

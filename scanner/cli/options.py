@@ -387,7 +387,7 @@ GCP_OPTIONS = [
         type=click.IntRange(min=1),
         default=None,
         help="Processes reading and normalising --export-file files, a chunk of lines at a"
-        " time (1: this one). Default: one per core for 64 MiB of files or more, else 1;"
+        " time (1: this one). Default: one per core for 256 MiB of files or more, else 1;"
         " with --metrics, 1. The snapshot is the same for any number.",
     ),
     click.option(

@@ -172,7 +172,7 @@ class SnapshotWriter:
         self._spend: tuple[IO[bytes], gzip.GzipFile] | None = None
         # how `close()` runs the compression of the partitions: in this process, or in
         # worker processes (`scanner.processes.Workers.map`), the results in order
-        self.map: Callable[[_Compress, list[_Batch]], Iterable[list[str]]] = map
+        self.map: Callable[[_Compress, Iterable[_Batch]], Iterable[list[str]]] = map
 
     def add(self, resource: Resource | dict[str, Any]) -> None:
         """Append one resource to its partition."""
@@ -204,19 +204,20 @@ class SnapshotWriter:
             lines.clear()
         self._buffered = 0
 
-    def _batches(self) -> list[_Batch]:
+    def _batches(self) -> Iterator[_Batch]:
         """The partitions in order, each with its blocks, in batches of about
-        `_BATCH_BYTES` of lines."""
-        batches: list[_Batch] = [[]]
+        `_BATCH_BYTES` of lines; each partition's list of blocks is dropped once batched."""
+        batch: _Batch = []
         size = 0
         for key, info in self._parts.items():
-            if size >= _BATCH_BYTES:
-                batches.append([])
-                size = 0
-            blocks = self._blocks[key]
-            batches[-1].append((info.file, blocks.tobytes()))
+            blocks = self._blocks.pop(key)
+            batch.append((info.file, blocks.tobytes()))
             size += sum(blocks[1::2])
-        return batches if batches[0] else []
+            if size >= _BATCH_BYTES:
+                yield batch
+                batch, size = [], 0
+        if batch:
+            yield batch
 
     def spend_info(self) -> SpendInfo:
         """The manifest's `spend`, started (`spend.jsonl.gz` opened) if it was not yet.

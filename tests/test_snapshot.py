@@ -8,7 +8,7 @@ import gzip
 import json
 import uuid
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -250,7 +250,7 @@ def test_partitions_are_compressed_in_batches_through_the_writers_map(
     batches: list[list[tuple[str, bytes]]] = []
     Batch = list[tuple[str, bytes]]
 
-    def spy(fn: Callable[[Batch], list[str]], items: list[Batch]) -> Iterator[list[str]]:
+    def spy(fn: Callable[[Batch], list[str]], items: Iterable[Batch]) -> Iterator[list[str]]:
         for batch in items:
             batches.append(batch)
             yield fn(batch)

@@ -52,7 +52,13 @@ from scanner.collectors.gcp.billing import (
     query_billing_table,
     read_billing_files,
 )
-from scanner.collectors.gcp.common import Asset, Context, SecretScanner, last_segment
+from scanner.collectors.gcp.common import (
+    Asset,
+    Context,
+    SecretScanner,
+    last_segment,
+    no_secrets,
+)
 from scanner.errors import CollectorError, ConfigError
 from scanner.model import CollectionError, MetricsInfo, Resource, SnapshotManifest
 from scanner.processes import Workers, cpu_count
@@ -185,10 +191,10 @@ class GcpCollector:
 
     source: AssetSource
     selected: frozenset[str] = field(default_factory=lambda: frozenset(NORMALISERS))
-    scan_secrets: SecretScanner = field(default=lambda _text, _where: [])
+    scan_secrets: SecretScanner = no_secrets
     progress: Progress = field(default=lambda _text: None)
     capacity: CapacitySource | None = None
-    # worker processes for export files (`lines()`); the source's first pass uses them too
+    # worker processes for export files (`lines()`: both passes of an `ExportSource`)
     workers: Workers | None = None
     context: Context = field(init=False)
     counts: Counter[str] = field(default_factory=Counter, init=False)
@@ -301,6 +307,7 @@ class GcpCollector:
             for resource in self.resources():
                 yield encode_resource(resource)
             return
+        source.workers = self.workers  # the first pass too
         held = self._read_context()
         # the context types' resources first, as `resources()` has them, then the chunks
         parts: list[list[Asset] | Chunk] = [
@@ -608,17 +615,14 @@ def _open_source(
 
 def _export_workers(workers: int | None, source: AssetSource, metrics: object) -> Workers | None:
     """The processes that read the export (both passes), None for this one alone."""
-    from scanner.collectors.gcp.export import ExportSource
-
     count = _worker_count(workers, source, metrics)
-    if count <= 1 or not isinstance(source, ExportSource):
+    if count <= 1:
         return None
-    source.workers = Workers(
+    return Workers(
         count,
         "a process reading the export died (crashed or killed); nothing was written."
         " Rerun with --export-workers 1 to read in one process",
     )
-    return source.workers
 
 
 def _worker_count(workers: int | None, source: AssetSource, metrics: object) -> int:

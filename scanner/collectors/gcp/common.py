@@ -44,6 +44,7 @@ __all__ = [
     "last_segment",
     "make_resource",
     "metadata_items",
+    "no_secrets",
     "org_policies",
     "region_of",
     "rel",
@@ -58,6 +59,13 @@ CRM = "//cloudresourcemanager.googleapis.com/"
 DEFAULT_COMPUTE_SA = re.compile(r"^\d+-compute@developer\.gserviceaccount\.com$")
 
 SecretScanner = Callable[[str, str], list[dict[str, str]]]
+
+
+def no_secrets(_text: str, _where: str) -> list[dict[str, str]]:
+    """The scanner that finds nothing (a module function: a `Context` is pickled for the
+    workers of an export read, and a lambda cannot be)."""
+    return []
+
 
 _ZONE = re.compile(r"^([a-z]+-[a-z]+\d+)-[a-z]$")
 _PROJECT_IN_NAME = re.compile(r"/projects/([^/]+)")
@@ -174,7 +182,7 @@ class Context:
     # whether enabled services were listed at all (else `enabled_services` is null)
     services_listed: bool = False
     # finds secrets in text; the collector passes scanner.collectors.secrets.scan_text
-    scan_secrets: SecretScanner = field(default=lambda _text, _where: [])
+    scan_secrets: SecretScanner = no_secrets
     # ancestor name -> (its policy, its bindings with `inherited_from`), read once
     _inherited: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = field(
         default_factory=dict, init=False, repr=False

@@ -18,7 +18,7 @@ from scanner.cli import cli
 from scanner.collectors.gcp import CONTEXT_TYPES, NORMALISERS
 from scanner.collectors.gcp import collect as collect_module
 from scanner.collectors.gcp import export as export_module
-from scanner.collectors.gcp.collect import collect_gcp
+from scanner.collectors.gcp.collect import GcpCollector, collect_gcp
 from scanner.collectors.gcp.export import Chunk, ExportSource, export_chunks
 from scanner.processes import Workers
 from tests.collectors.gcp.conftest import EXPORT_DIR, assert_user_error
@@ -130,6 +130,24 @@ def test_a_bad_line_far_into_the_files_is_named_the_same_way(
         errors.append(result.output)
     assert errors[0] == errors[1]
     assert chunks_given == [len(export_chunks(files))]
+
+
+def test_a_collector_built_by_hand_reads_in_workers_too(
+    tmp_path: Path, chunks_given: list[int]
+) -> None:
+    """Its context (default secret scanner included) pickles for the workers; the lines
+    are the ones it gives without them."""
+    files = _export(tmp_path)
+
+    def lines(workers: Workers | None) -> list[tuple[str, bytes]]:
+        source = ExportSource(
+            files, context_types=CONTEXT_TYPES, resource_types=frozenset(NORMALISERS)
+        )
+        return list(GcpCollector(source, workers=workers).lines())
+
+    with Workers(2, "died") as workers:
+        assert lines(workers) == lines(None)
+    assert len(chunks_given) == 2
 
 
 def _die(part: Any, **_: Any) -> None:

@@ -313,11 +313,12 @@ class GcpCollector:
         parts: list[list[Asset] | Chunk] = [
             held[i : i + _HELD_PER_TASK] for i in range(0, len(held), _HELD_PER_TASK)
         ]
+        first_chunk = 1 - len(parts)  # numbered so that the chunks count from 1
         parts += source.chunks
         seen: set[str] = set()
         with _context_file(self.context) as context:
             task = partial(_normalise_part, context=context, types=source.resource_types)
-            for n, outcomes in enumerate(self.workers.map(task, parts), 1 - len(parts)):
+            for n, outcomes in enumerate(self.workers.map(task, parts), first_chunk):
                 for name, outcome in outcomes:
                     if name in seen:
                         continue

@@ -73,10 +73,17 @@ def test_workers_write_the_snapshot_one_process_writes(
     tmp_path: Path, chunks_given: list[int]
 ) -> None:
     files = _export(tmp_path)
-    serial, counts = collect_gcp(tmp_path / "serial", export_files=files, workers=1)
+    said: dict[int, list[str]] = {1: [], 2: []}
+    serial, counts = collect_gcp(
+        tmp_path / "serial", export_files=files, workers=1, progress=said[1].append
+    )
     assert chunks_given == []
-    parallel, parallel_counts = collect_gcp(tmp_path / "two", export_files=files, workers=2)
+    parallel, parallel_counts = collect_gcp(
+        tmp_path / "two", export_files=files, workers=2, progress=said[2].append
+    )
+    assert said[1] == said[2]  # the same progress, chunk by chunk
     chunks = len(export_chunks(files))
+    assert f"resources: {chunks} of {chunks} chunks read" in said[2]
     assert chunks > 20
     # both passes ran in the workers (the second after the context types' resources, in
     # batches of 5), and so did the compression of the partitions

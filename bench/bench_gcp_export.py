@@ -81,8 +81,8 @@ def _busy_seconds() -> float:
     """CPU seconds the whole machine has been busy (/proc/stat): the worker processes of
     `--export-workers` are the fork server's children, so rusage does not see them."""
     fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
-    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(f) for f in fields[:8])
-    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+    user, nice, system, _idle, _iowait, irq, softirq = (int(f) for f in fields[:7])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
 def _collect(export: Path, workers: int) -> dict[str, object]:

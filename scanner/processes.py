@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from scanner.errors import WorkerError
 
-__all__ = ["Workers", "cgroup_cpu_limit", "cpu_count", "in_order", "process_pool"]
+__all__ = ["AHEAD_PER_WORKER", "Workers", "cgroup_cpu_limit", "cpu_count", "in_order"]
 
 _T = TypeVar("_T")
 _F = TypeVar("_F")
@@ -70,7 +70,7 @@ def _take_environment(environment: dict[str, str]) -> None:
     os.environ.update(environment)
 
 
-def process_pool(workers: int) -> ProcessPoolExecutor:
+def _process_pool(workers: int) -> ProcessPoolExecutor:
     """A pool of `workers` processes with this process's environment."""
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     return ProcessPoolExecutor(
@@ -79,6 +79,9 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
         initializer=_take_environment,
         initargs=(dict(os.environ),),
     )
+
+
+_END: Any = object()  # no item left
 
 
 def in_order(submit: Callable[[_T], _F], items: Iterable[_T], ahead: int) -> Iterator[_F]:
@@ -100,9 +103,6 @@ def in_order(submit: Callable[[_T], _F], items: Iterable[_T], ahead: int) -> Ite
         yield future
 
 
-_END: Any = object()
-
-
 class Workers:
     """A pool of worker processes whose results come back in the order of the tasks."""
 
@@ -110,7 +110,7 @@ class Workers:
         """`died`: the error's message when a worker dies before its task is done."""
         self.count = count
         self._died = died
-        self._pool = process_pool(count)
+        self._pool = _process_pool(count)
 
     def map(self, fn: Callable[[_T], _R], items: Iterable[_T]) -> Iterator[_R]:
         """`fn(item)` for each item, in the workers; the results in item order.

@@ -132,15 +132,16 @@ def encode_resource(resource: Resource | dict[str, Any]) -> tuple[str, bytes]:
 class SnapshotWriter:
     """Write a snapshot atomically; use as a context manager.
 
-    Resource lines are gathered per partition key in memory and appended, uncompressed,
-    to a file per partition whenever they pass `_BUFFER_BYTES` in all; `close()`
-    compresses each file into one gzip member. Memory stays bounded, and a collection
-    whose resources arrive in no order of account and region (a Cloud Asset export, with
-    thousands of partitions) opens each file a few times, not once per resource, and
-    compresses each partition once: compressing a few lines at a time costs twice the
-    time and makes the file three times larger. `close()` writes the manifest and renames
-    the temporary directory into place. Leaving the `with` block by an exception removes
-    the temporary directory and leaves `path` untouched.
+    Resource lines are gathered per partition key in memory and, whenever they pass
+    `_BUFFER_BYTES` in all, appended uncompressed to one spill file, a block per
+    partition; `close()` compresses each partition's blocks into one gzip member (through
+    `map`, in worker processes when a collector has them). Memory stays bounded, and a
+    collection whose resources arrive in no order of account and region (a Cloud Asset
+    export, with thousands of partitions) compresses each partition once: compressing a
+    few lines at a time costs twice the time and makes the file three times larger.
+    `close()` then writes the manifest and renames the temporary directory into place.
+    Leaving the `with` block by an exception removes the temporary directory and leaves
+    `path` untouched.
     """
 
     def __init__(

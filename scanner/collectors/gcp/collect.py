@@ -329,7 +329,7 @@ class GcpCollector:
                         self.counts[outcome[0]] += 1
                         yield outcome[1], outcome[2]
                 if n > 0:
-                    source.progress(f"resources: {n:,} of {len(source.chunks):,} chunks read")
+                    source.chunk_read(n)
         self.progress(f"normalised {sum(self.counts.values()):,} resources")
 
 
@@ -632,12 +632,10 @@ def _worker_count(workers: int | None, source: AssetSource, metrics: object) -> 
 
     if not isinstance(source, ExportSource) or metrics is not None:
         return 1
-    chunks = len(source.chunks)
     if workers is None:
-        size = sum(c.path.stat().st_size for c in source.chunks if c.end is None)
-        size += sum(c.end - c.start for c in source.chunks if c.end is not None)
+        size = sum(path.stat().st_size for path in source.paths)
         workers = cpu_count() if size >= AUTO_MIN_EXPORT_BYTES else 1
-    return min(workers, chunks)
+    return min(workers, len(source.chunks))
 
 
 def _read_spend(billing: BillingOptions | None, progress: Progress) -> BillingResult | None:

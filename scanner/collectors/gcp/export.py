@@ -324,4 +324,8 @@ class ExportSource:
         """Resource lines of the other selected types (second pass, in this process)."""
         for n, chunk in enumerate(self.chunks, 1):
             yield from read_resources(chunk, self.resource_types)
-            self.progress(f"resources: {n:,} of {len(self.chunks):,} chunks read")
+            self.chunk_read(n)
+
+    def chunk_read(self, n: int) -> None:
+        """Report the second pass's progress: the first `n` chunks are read."""
+        self.progress(f"resources: {n:,} of {len(self.chunks):,} chunks read")

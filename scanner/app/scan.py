@@ -31,7 +31,7 @@ from scanner.app.gate import GateOptions, load_gate
 from scanner.cost import COST_SOURCE, Costs, CostSettings, cost_findings
 from scanner.engine import RuleSet, ScanOutcome, build_document, evaluate, load_rules
 from scanner.engine.heap import full_collections_paused
-from scanner.engine.parallel import Runner, Tap, TaskResult, merged, open_runner
+from scanner.engine.parallel import Runner, Tap, merged, open_runner
 from scanner.errors import ConfigError
 from scanner.gate import GateConfig
 from scanner.headroom import Headroom
@@ -279,7 +279,7 @@ def _evaluate(
         runner.close()
 
 
-def _closing(results: Iterator[TaskResult], runner: Runner) -> Iterator[TaskResult]:
+def _closing(results: Iterator[bytes], runner: Runner) -> Iterator[bytes]:
     """The results, the runner closed once the last is in: its workers' memory is free
     before the parent runs the graph rules and builds the findings."""
     yield from results

@@ -12,11 +12,15 @@ scan went to 24 full collections.
 scan; the young generations are still collected, so short-lived cycles are freed as
 before. What must be freed early is freed by reference count: the graph is cleared
 explicitly when the scan is done with it (`ResourceGraph.release`).
+
+The pause is counted per process: nested blocks, and blocks in several threads at once
+(a Dask worker runs tasks in threads), set it once and lift it when the last one ends.
 """
 
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -25,14 +29,27 @@ __all__ = ["full_collections_paused"]
 # gen2's threshold counts gen1 collections; no scan gets near this many
 _NEVER = 2**31 - 1
 
+_lock = threading.Lock()
+_paused = 0  # blocks inside the pause, in every thread
+_old = 0  # gen2's threshold before the first of them
+
 
 @contextmanager
 def full_collections_paused() -> Iterator[None]:
     """No automatic full collection inside the block, or the call of a function it
-    decorates (`@full_collections_paused()`); nesting is fine."""
-    young, middle, old = gc.get_threshold()
-    gc.set_threshold(young, middle, _NEVER)
+    decorates (`@full_collections_paused()`); nesting is fine, and so are threads."""
+    global _paused, _old
+    with _lock:
+        young, middle, old = gc.get_threshold()
+        if _paused == 0:
+            _old = old
+            gc.set_threshold(young, middle, _NEVER)
+        _paused += 1
     try:
         yield
     finally:
-        gc.set_threshold(young, middle, old)
+        with _lock:
+            _paused -= 1
+            if _paused == 0:
+                young, middle, _ = gc.get_threshold()
+                gc.set_threshold(young, middle, _old)

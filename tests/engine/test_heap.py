@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 import weakref
 from collections.abc import Iterator
 from typing import Any
@@ -97,3 +98,26 @@ def test_a_released_graph_is_freed_without_a_collection() -> None:
             gc.enable()
     assert len(graph) == 0
     assert graph.neighbours("r0") == []
+
+
+def test_blocks_in_threads_that_end_out_of_order_restore_the_threshold() -> None:
+    """Two threads' blocks overlap, the first to start ends first (a Dask worker runs
+    tasks in threads): the pause lasts until the second ends, then the threshold is back."""
+    before = gc.get_threshold()
+    second_in, first_out = threading.Event(), threading.Event()
+    seen: list[int] = []
+
+    def second() -> None:
+        with full_collections_paused():
+            second_in.set()
+            first_out.wait(10)
+            seen.append(gc.get_threshold()[2])
+
+    thread = threading.Thread(target=second)
+    with full_collections_paused():
+        thread.start()
+        assert second_in.wait(10)
+    first_out.set()
+    thread.join(10)
+    assert seen and seen[0] > 10**9  # still paused after the first block ended
+    assert gc.get_threshold() == before

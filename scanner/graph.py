@@ -215,7 +215,7 @@ class ResourceGraph:
     def release(self) -> None:
         """Drop every node and edge now. networkx keeps views of a graph that point back
         at it, so a dropped graph waits for a full garbage collection otherwise
-        (`scanner.engine.heap`); the graph is empty afterwards."""
+        (`scanner.heap`); the graph is empty afterwards."""
         self.g.clear()
         self._by_type = {}
         self._edges = {}

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from scanner.errors import WorkerError
+from scanner.heap import pause_full_collections
 
 __all__ = ["AHEAD_PER_WORKER", "Workers", "cgroup_cpu_limit", "cpu_count", "in_order"]
 
@@ -62,12 +63,14 @@ def cgroup_cpu_limit(root: Path = Path("/sys/fs/cgroup")) -> int | None:
     return -(-int(quota) // int(period))
 
 
-def _take_environment(environment: dict[str, str]) -> None:
+def _start_worker(environment: dict[str, str]) -> None:
     """Make a worker's environment its parent's (credentials, endpoints, PSCAN_* settings):
     a worker started from the fork server would otherwise have the environment of the
-    moment the fork server started, the first pool of the process."""
+    moment the fork server started, the first pool of the process. Pause its automatic
+    full garbage collections for good (`scanner.heap`)."""
     os.environ.clear()
     os.environ.update(environment)
+    pause_full_collections()
 
 
 def _process_pool(workers: int) -> ProcessPoolExecutor:
@@ -76,7 +79,7 @@ def _process_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context(method),
-        initializer=_take_environment,
+        initializer=_start_worker,
         initargs=(dict(os.environ),),
     )
 

@@ -30,8 +30,8 @@ from scanner.audit.history import (
 from scanner.audit.record import audit_record
 from scanner.audit.report import AuditReport
 from scanner.audit.store import PruneResult, prune, write_audit
-from scanner.engine.heap import full_collections_paused
 from scanner.errors import ConfigError
+from scanner.heap import full_collections_paused
 from scanner.model import utcnow
 from scanner.snapshot import open_snapshot
 

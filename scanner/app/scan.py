@@ -30,11 +30,11 @@ from scanner.app.events import Evaluated, Evaluating, Kept, Listener, ignore
 from scanner.app.gate import GateOptions, load_gate
 from scanner.cost import COST_SOURCE, Costs, CostSettings, cost_findings
 from scanner.engine import RuleSet, ScanOutcome, build_document, evaluate, load_rules
-from scanner.engine.heap import full_collections_paused
 from scanner.engine.parallel import Runner, Tap, merged, open_runner
 from scanner.errors import ConfigError
 from scanner.gate import GateConfig
 from scanner.headroom import Headroom
+from scanner.heap import full_collections_paused
 from scanner.model import (
     Finding,
     FindingsDocument,

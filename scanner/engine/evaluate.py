@@ -35,12 +35,12 @@ import orjson
 
 from scanner import __version__
 from scanner.engine.conditions import Compiled, EvalContext
-from scanner.engine.heap import full_collections_paused
 from scanner.engine.loader import Rule, RuleSet
 from scanner.engine.python_rules import Hit, Undecided, Verdict, decide, stronger
 from scanner.engine.spec import ControlSpec, FrameworkSpec
 from scanner.engine.watchdog import time_limit
 from scanner.graph import ResourceGraph
+from scanner.heap import full_collections_paused
 from scanner.masking import mask_secrets, mask_text
 from scanner.model import (
     CollectionError,

@@ -34,9 +34,9 @@ from functools import partial
 from typing import Any, Protocol
 
 from scanner.engine.evaluate import PartialOutcome, evaluate_part
-from scanner.engine.heap import full_collections_paused
 from scanner.engine.loader import RuleSet, RuleSource
 from scanner.errors import ConfigError, WorkerError
+from scanner.heap import full_collections_paused
 from scanner.processes import AHEAD_PER_WORKER, Workers, cpu_count, in_order
 from scanner.snapshot import iter_partition
 from scanner.storage import snapshot_path

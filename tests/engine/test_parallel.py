@@ -8,6 +8,7 @@ generated estate scanned with suppressions, a baseline, tuned params and a rule 
 from __future__ import annotations
 
 import copy
+import gc
 import gzip
 import os
 import shutil
@@ -356,3 +357,15 @@ def test_workers_see_the_environment_of_the_scan_that_started_them(
 
 def _environment(name: str) -> str | None:
     return os.environ.get(name)
+
+
+def test_workers_run_without_automatic_full_collections() -> None:
+    """A worker lives for one command; its tasks' results are many new objects, and a
+    full collection set off while pickling one walks them all (scanner.heap)."""
+    with processes.Workers(1, "died") as workers:
+        assert list(workers.map(_thresholds, [None])) == [(gc.get_threshold()[0], 10**9)]
+
+
+def _thresholds(_: object) -> tuple[int, int]:
+    young, _middle, old = gc.get_threshold()
+    return young, min(old, 10**9)

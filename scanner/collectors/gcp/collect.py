@@ -60,6 +60,7 @@ from scanner.collectors.gcp.common import (
     no_secrets,
 )
 from scanner.errors import CollectorError, ConfigError
+from scanner.heap import full_collections_paused
 from scanner.model import CollectionError, MetricsInfo, Resource, SnapshotManifest
 from scanner.processes import Workers, cpu_count
 from scanner.snapshot import SnapshotWriter, encode_resource
@@ -512,6 +513,7 @@ def _check_request(
         raise ConfigError(msg)
 
 
+@full_collections_paused()  # the context and the names seen live to the end
 def collect_gcp(
     output: Path,
     *,

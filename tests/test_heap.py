@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from scanner.engine.heap import full_collections_paused
 from scanner.graph import ResourceGraph
+from scanner.heap import full_collections_paused
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""How a scan uses Python's cyclic garbage collector.
+"""How a scan, a large collection and pscan's worker processes use Python's cyclic
+garbage collector.
 
 A scan builds large structures that live until it ends (the graph, the findings' rows,
 the capacity and cost groups) and makes almost no reference cycles. CPython runs a full
@@ -11,7 +12,14 @@ scan went to 24 full collections.
 `full_collections_paused` turns the automatic full collections off for the length of a
 scan; the young generations are still collected, so short-lived cycles are freed as
 before. What must be freed early is freed by reference count: the graph is cleared
-explicitly when the scan is done with it (`ResourceGraph.release`).
+explicitly when the scan is done with it (`ResourceGraph.release`). The same holds for a
+GCP export collection (the context of every policy, the names seen): 14 full
+collections, 4.8 s of 84.5 s, on the generated 1M-asset export.
+
+A worker process of pscan's own pools (`scanner.processes`) lives for one command and
+keeps what its tasks build only until the result is sent: it runs with the full
+collections paused for good (`pause_full_collections`), so pickling a result does not set
+one off either (13.0 against 7.2 us a resource for a scan's results at 1M).
 
 The pause is counted per process: nested blocks, and blocks in several threads at once
 (a Dask worker runs tasks in threads), set it once and lift it when the last one ends.
@@ -24,7 +32,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["full_collections_paused"]
+__all__ = ["full_collections_paused", "pause_full_collections"]
 
 # gen2's threshold counts gen1 collections; no scan gets near this many
 _NEVER = 2**31 - 1
@@ -53,3 +61,13 @@ def full_collections_paused() -> Iterator[None]:
             if _paused == 0:
                 young, middle, _ = gc.get_threshold()
                 gc.set_threshold(young, middle, _old)
+
+
+def pause_full_collections() -> None:
+    """No automatic full collection from now on in this process (a worker's whole life)."""
+    global _paused, _old
+    with _lock:
+        if _paused == 0:
+            young, middle, _old = gc.get_threshold()
+            gc.set_threshold(young, middle, _NEVER)
+        _paused += 1

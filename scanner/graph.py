@@ -113,7 +113,7 @@ class ResourceGraph:
             node_attrs: Mapping[str, Any] = attrs
         else:
             node_attrs = {k: attrs[k] for k in SKELETON_ATTRIBUTES if attrs.get(k) is not None}
-            if not relations and not node_attrs and rid not in self.g:
+            if not relations and not node_attrs and rid not in self.g._node:
                 return
         data: dict[str, Any] = {  # the few values shared by many nodes are interned
             "type": _intern(rtype),
@@ -127,8 +127,9 @@ class ResourceGraph:
         if is_kept_type:
             data["tags"] = tags
             data[_PACKED] = blob
-        if rid in self.g:
-            node = self.g.nodes[rid]
+        nodes = self.g._node  # networkx's node -> data, read directly on this hot path
+        if rid in nodes:
+            node = nodes[rid]
             if not node.get("resource"):
                 self._by_type.setdefault(rtype, []).append(rid)
             node.update(data)
@@ -137,7 +138,7 @@ class ResourceGraph:
             self._by_type.setdefault(rtype, []).append(rid)
         for rel in relations:
             target = rel["target"]
-            if target not in self.g:
+            if target not in nodes:
                 self.g.add_node(target, **_placeholder(target))
             kind = rel["type"]
             props = rel.get("properties") or {}
@@ -239,7 +240,7 @@ class ResourceGraph:
         The full attributes of a kept type are unpacked on each call: a fresh copy, so
         changing it changes nothing in the graph.
         """
-        data: dict[str, Any] = self.g.nodes[node_id]
+        data: dict[str, Any] = self.g._node[node_id]
         if _PACKED not in data:
             return data
         full = data.copy()
@@ -280,19 +281,18 @@ class ResourceGraph:
         `direction` is "out" (edges from the node) or "in" (edges into it); `type`
         keeps only neighbours of that resource type.
         """
-        if node_id not in self.g:
+        # networkx's adjacency: neighbour -> {edge key: data}, in the order out_edges and
+        # in_edges walk it; read directly, as a graph rule asks this for every node
+        links = (self.g._succ if direction == "out" else self.g._pred).get(node_id)
+        if links is None:  # not in the graph
             return []
-        if direction == "out":
-            edges = self.g.out_edges(node_id, keys=True)
-            ends = (v for _, v, k in edges if relation is None or _kind(k) == relation)
-        else:
-            edges = self.g.in_edges(node_id, keys=True)
-            ends = (u for u, _, k in edges if relation is None or _kind(k) == relation)
-        seen: dict[str, None] = {}
-        for end in ends:
-            if type is None or self.g.nodes[end].get("type") == type:
-                seen[end] = None
-        return list(seen)
+        nodes = self.g._node
+        return [
+            end
+            for end, keys in links.items()
+            if (relation is None or relation in keys or any(_kind(k) == relation for k in keys))
+            and (type is None or nodes[end].get("type") == type)
+        ]
 
     def edge_properties(self, source: str, target: str, relation: str) -> list[dict[str, Any]]:
         """Properties of every `source -relation-> target` edge (empty list if none)."""

@@ -167,6 +167,44 @@ def test_parallel_edges_of_one_kind_are_kept() -> None:
     assert g.neighbours("sg", "allows_from") == [INTERNET]
 
 
+def test_neighbours_match_networkx_edge_walks() -> None:
+    """`neighbours` reads the adjacency directly: the same nodes, in the same order, as
+    walking networkx's out_edges / in_edges, for every relation, type and direction,
+    also when only a numbered edge of a kind is left."""
+    resources = [
+        r("web", "aws.ec2.instance", rels=[("protected_by", "sg"), ("runs_as", "role")]),
+        r("api", "aws.ec2.instance", rels=[("protected_by", "sg"), ("in_subnet", "sn")]),
+        r("sn", "aws.ec2.subnet"),
+        r("lb", "aws.elbv2.load_balancer", rels=[("routes_to", "web"), ("routes_to", "api")]),
+    ]
+    resources[1]["relations"] += [
+        {"type": "protected_by", "target": "sg", "properties": {"note": n}} for n in (1, 2)
+    ]
+    g = ResourceGraph.build(resources)
+    g.g.remove_edge("api", "sg", "protected_by")  # leaves protected_by#2 and #3
+    for node in [*g.g.nodes, "missing"]:
+        for relation in (None, "protected_by", "routes_to", "runs_as", "none"):
+            for rtype in (None, "aws.ec2.instance"):
+                for direction in ("out", "in"):
+                    walk = (
+                        [(v, k) for _, v, k in g.g.out_edges(node, keys=True)]
+                        if direction == "out"
+                        else [(u, k) for u, _, k in g.g.in_edges(node, keys=True)]
+                    ) if node in g.g else []  # fmt: skip
+                    expected = list(
+                        dict.fromkeys(
+                            end
+                            for end, key in walk
+                            if (relation is None or key.partition("#")[0] == relation)
+                            and (rtype is None or g.g.nodes[end].get("type") == rtype)
+                        )
+                    )
+                    got = g.neighbours(node, relation, type=rtype, direction=direction)
+                    assert got == expected, (node, relation, rtype, direction)
+    assert g.neighbours("api", "protected_by") == ["sg"]
+    assert g.neighbours("lb", type="aws.ec2.instance") == ["web", "api"]
+
+
 def test_one_routed_subnet_is_enough() -> None:
     g = ResourceGraph.build(
         [

@@ -154,6 +154,7 @@ def _wildcard(pattern: str) -> re.Pattern[str]:
     return re.compile(fnmatch.translate(escaped), re.IGNORECASE | re.DOTALL)
 
 
+@lru_cache(maxsize=65536)  # an estate's policies repeat few patterns, asked about few actions
 def action_matches(pattern: str, action: str) -> bool:
     """True when an IAM action pattern (`s3:Get*`, `*`) covers the action (`s3:GetObject`)."""
     if pattern in ("*", "*:*"):

@@ -5,8 +5,10 @@ Usage: python bench/bench_workers.py [--size 100000] [--workers 1,2,4] [--out be
 On one generated estate (`pscan fixtures generate --seed 1`, cached in --out), each in a
 fresh subprocess, one after the other:
   floor      gunzip every partition and `json.loads` every line (stdlib): the least any
-             scan of these files costs; measured before and again after the scans, and
-             the ratios taken against the faster of the two (this VM's speed drifts)
+             scan of these files costs; measured before each scan and again after the
+             last. This VM's speed drifts within minutes, so each scan gets two ratios:
+             against the fastest floor of the run, and against the mean of the floors
+             just before and just after it (the VM's speed at the time)
   workers=N  `pscan scan SNAP --no-config --fail-on none --workers N -o findings.json`
              as the CLI runs it (`run_scan`, then the JSON written); full rule pack
 For each: wall seconds, the ratio to the floor, the speed-up over one worker, and the
@@ -131,15 +133,15 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     snap = _generate(args.size, args.out)
     load_before = os.getloadavg()
-    rows = [("floor (json.loads)", _measure(["--child", "floor", "--snap", str(snap)]))]
+    floor = ["--child", "floor", "--snap", str(snap)]
+    rows: list[tuple[str, dict[str, object]]] = []
     counts = sorted({int(w) for w in args.workers.split(",")})
     for workers in counts:
+        rows.append(("floor (json.loads)", _measure(floor)))
         child = ["--child", str(workers), "--snap", str(snap), "--out", str(args.out)]
         rows.append((f"scan --workers {workers}", _measure(child)))
         print(rows[-1], file=sys.stderr)
-    # again after the scans: this VM's speed drifts within minutes, and the ratios are
-    # taken against the faster of the two (the larger ratio)
-    rows.append(("floor (json.loads), again", _measure(["--child", "floor", "--snap", str(snap)])))
+    rows.append(("floor (json.loads)", _measure(floor)))
     digests = {r["digest"] for _, r in rows if "digest" in r}
     if len(digests) != 1:
         raise SystemExit(f"the documents differ between worker counts: {rows}")
@@ -159,6 +161,7 @@ def _table(
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     floor = min(float(str(r["seconds"])) for name, r in rows if name.startswith("floor"))
     one = float(str(rows[1][1]["seconds"]))
+    seconds_of = [float(str(r["seconds"])) for _, r in rows]
     partitions = len(json.loads((snap / "manifest.json").read_text())["partitions"])
     lines = [
         f"\n### Workers, run of {when} ({platform.machine()}, {_cpus()} CPUs, Python"
@@ -166,17 +169,20 @@ def _table(
         f"Command: `python bench/bench_workers.py --size {args.size} --workers {args.workers}`"
         f" ({args.size:,} resources in {partitions} partitions; load average before"
         f" {before[0]:.1f}, after {after[0]:.1f})\n",
-        "| run | seconds | x floor | speed-up over 1 worker | CPU s (tree) | CPU s (parent)"
-        " | peak RSS MB (tree) | details |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
+        "| run | seconds | x fastest floor | x floors around it | speed-up over 1 worker"
+        " | CPU s (tree) | CPU s (parent) | peak RSS MB (tree) | details |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
-    for name, r in rows:
-        seconds = float(str(r["seconds"]))
-        speedup = "" if name.startswith("floor") else f"{one / seconds:.2f}"
+    for n, (name, r) in enumerate(rows):
+        seconds = seconds_of[n]
+        speedup = around = ""
+        if not name.startswith("floor"):  # a scan: a floor just before it and just after
+            speedup = f"{one / seconds:.2f}"
+            around = f"{2 * seconds / (seconds_of[n - 1] + seconds_of[n + 1]):.1f}"
         details = f"findings={r['findings']}" if "findings" in r else f"resources={r['resources']}"
         lines.append(
-            f"| {name} | {seconds:.2f} | {seconds / floor:.1f} | {speedup} | {r['cpu_s']} |"
-            f" {r['parent_cpu_s']} | {r['peak_rss_mb']} | {details} |"
+            f"| {name} | {seconds:.2f} | {seconds / floor:.1f} | {around} | {speedup} |"
+            f" {r['cpu_s']} | {r['parent_cpu_s']} | {r['peak_rss_mb']} | {details} |"
         )
     lines.append("\nEvery scan wrote the same findings document (all but `generated_at`).")
     return "\n".join(lines) + "\n"

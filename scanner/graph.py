@@ -104,6 +104,7 @@ class ResourceGraph:
             rel for rel in resource.get("relations") or () if kept is None or rel["type"] in kept
         ]
         is_kept_type = rtype in self._keep
+        nodes = self.g._node  # networkx's node -> data, read directly on this hot path
         blob = None
         tags: Mapping[str, Any] = resource.get("tags") or {}
         if is_kept_type:
@@ -113,7 +114,7 @@ class ResourceGraph:
             node_attrs: Mapping[str, Any] = attrs
         else:
             node_attrs = {k: attrs[k] for k in SKELETON_ATTRIBUTES if attrs.get(k) is not None}
-            if not relations and not node_attrs and rid not in self.g._node:
+            if not relations and not node_attrs and rid not in nodes:
                 return
         data: dict[str, Any] = {  # the few values shared by many nodes are interned
             "type": _intern(rtype),
@@ -127,7 +128,6 @@ class ResourceGraph:
         if is_kept_type:
             data["tags"] = tags
             data[_PACKED] = blob
-        nodes = self.g._node  # networkx's node -> data, read directly on this hot path
         if rid in nodes:
             node = nodes[rid]
             if not node.get("resource"):

@@ -10,12 +10,14 @@ import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import orjson
 from pydantic import BaseModel, ValidationError
 from pydantic_core import to_json
 
 from scanner.errors import ReportError, validation_summary
-from scanner.model import FINDINGS_SCHEMA_VERSION, FindingsDocument
+from scanner.model import FINDINGS_SCHEMA_VERSION, Finding, FindingsDocument, ResourceRef
 
 __all__ = ["iter_json", "parse_findings", "read_findings", "render_json"]
 
@@ -53,6 +55,12 @@ def _pieces(model: BaseModel, pad: str) -> Iterator[str]:
         if name in _STREAMED and isinstance(value, BaseModel):
             yield f'{lead}  "{name}": '
             yield from _pieces(value, pad + "  ")
+        elif name == "findings" and value:
+            yield f'{lead}  "{name}": ['
+            findings = _Findings(value, pad + "    ")
+            for i, item in enumerate(value):
+                yield ("," if i else "") + "\n" + findings.pad + findings.text(item)
+            yield "\n" + pad + "  ]"
         elif name in _STREAMED and isinstance(value, list) and value:
             yield f'{lead}  "{name}": ['
             inner = pad + "    "
@@ -69,6 +77,73 @@ def _pieces(model: BaseModel, pad: str) -> Iterator[str]:
             text = model.model_dump_json(indent=2, include={name})
             yield lead + text[2:-2].replace("\n", "\n" + pad)
     yield "\n" + pad + "}"
+
+
+# Findings whose remediations are this many different objects or fewer share them (a
+# scan's findings of one rule share their rule's); more: each finding has its own (a
+# document read back from a file), and sharing would only cost.
+_MAX_SHARED = 4096
+_SHARED_FIELDS = ("remediation", "compliance", "references", "location", "suppression")
+# Values orjson would write otherwise than pydantic (datetimes, subclasses of str, int
+# and dict, dataclasses) make it raise instead: those findings are written by pydantic.
+_PLAIN_ONLY = (
+    orjson.OPT_INDENT_2
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+
+
+class _Findings:
+    """Findings as pydantic writes them with indent=2, each line after the first `pad` deep.
+
+    The same text, about a third faster on a scan's findings: the parts a rule's
+    findings share (remediation, compliance, references) are written once per object,
+    and each finding around them by orjson (the finding's other values are plain JSON
+    values: strings, numbers, and the evidence read back from JSON).
+    """
+
+    def __init__(self, findings: list[Finding], pad: str) -> None:
+        self.pad = pad
+        self._newline = ("\n" + pad).encode()
+        self._parts: dict[int, tuple[Any, orjson.Fragment]] = {}
+        self._share = len({id(f.remediation) for f in findings}) <= _MAX_SHARED
+
+    def text(self, finding: Finding) -> str:
+        """One finding's JSON text."""
+        raw = None
+        plain = self._plain(finding) if self._share else None
+        if plain is not None:
+            try:
+                raw = orjson.dumps(plain, option=_PLAIN_ONLY)
+            except orjson.JSONEncodeError:  # a value pydantic writes its own way
+                raw = None
+        if raw is None:
+            raw = finding.__pydantic_serializer__.to_json(finding, indent=2)
+        return raw.replace(b"\n", self._newline).decode()
+
+    def _plain(self, finding: Finding) -> dict[str, Any] | None:
+        """The finding's values, shared parts as fragments, in the order pydantic writes
+        them (its attributes' order); None for a subclass, which pydantic writes."""
+        if type(finding) is not Finding or type(finding.resource) is not ResourceRef:
+            return None
+        plain = dict(finding.__dict__)
+        for name in _SHARED_FIELDS:
+            if plain[name] is not None:
+                plain[name] = self._part(plain[name])
+        plain["resource"] = finding.resource.__dict__
+        return plain
+
+    def _part(self, value: Any) -> orjson.Fragment:
+        """The JSON text of a value several findings share, one level deep."""
+        known = self._parts.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        text = to_json(value, indent=2).replace(b"\n", b"\n  ")
+        fragment = orjson.Fragment(text)
+        if len(self._parts) < _MAX_SHARED:
+            self._parts[id(value)] = (value, fragment)  # the value kept: its id stays its own
+        return fragment
 
 
 def parse_findings(text: str | bytes, source: str = "<findings>") -> FindingsDocument:

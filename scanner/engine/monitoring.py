@@ -353,13 +353,19 @@ _TRAIL_FLAGS = (
 )
 
 
-def _trails(graph: ResourceGraph, account: str) -> tuple[list[str], dict[str, str]]:
+def _trail_nodes(graph: ResourceGraph) -> list[tuple[str, dict[str, Any]]]:
+    """Every trail of the graph with its data, unpacked once for all the accounts."""
+    return [(trail, graph.node(trail)) for trail in graph.nodes_of_type(["aws.cloudtrail.trail"])]
+
+
+def _trails(
+    trails: list[tuple[str, dict[str, Any]]], account: str
+) -> tuple[list[str], dict[str, str]]:
     """Trails of the account that qualify, and those that may: trail -> what is not known."""
     sure: list[str] = []
     maybe: dict[str, str] = {}
-    for trail in graph.nodes_of_type(["aws.cloudtrail.trail"]):
-        node = graph.node(trail)
-        attrs = _attrs(graph, trail)
+    for trail, node in trails:
+        attrs = node.get("attributes") or {}
         if node.get("account") != account and attrs.get("is_organization_trail") is not True:
             continue
         values = [(attrs.get(key), label) for key, label in _TRAIL_FLAGS]
@@ -371,7 +377,7 @@ def _trails(graph: ResourceGraph, account: str) -> tuple[list[str], dict[str, st
             continue
         what = " and ".join(label for _, label in missing)
         how = _unseen(next((v for v, _ in missing if is_unknown(v)), None))
-        maybe[trail] = f"whether trail {_name(graph, trail)} {what} {how}"
+        maybe[trail] = f"whether trail {node.get('name') or trail} {what} {how}"
     return sure, maybe
 
 
@@ -392,7 +398,7 @@ def _alarm_index(graph: ResourceGraph) -> dict[tuple[str, str, str], list[str]]:
     index: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for alarm in graph.nodes_of_type(["aws.cloudwatch.alarm"]):
         node = graph.node(alarm)
-        attrs = _attrs(graph, alarm)
+        attrs = node.get("attributes") or {}
         if attrs.get("actions_enabled") is False or not attrs.get("alarm_actions"):
             continue
         key = (str(node.get("account")), str(node.get("region")), str(attrs.get("metric_name")))
@@ -440,20 +446,39 @@ def _group_has_alarm(
     return False
 
 
-def aws_alarm_verdict(graph: ResourceGraph, account_node: str, alert: str) -> Verdict:
+@dataclass
+class _AwsMonitoring:
+    """What every account's verdict reads: the trails, and the alarms by metric."""
+
+    trails: list[tuple[str, dict[str, Any]]]
+    alarms: dict[tuple[str, str, str], list[str]]
+
+    @classmethod
+    def of(cls, graph: ResourceGraph) -> _AwsMonitoring:
+        return cls(trails=_trail_nodes(graph), alarms=_alarm_index(graph))
+
+
+def aws_alarm_verdict(
+    graph: ResourceGraph,
+    account_node: str,
+    alert: str,
+    seen: _AwsMonitoring | None = None,
+) -> Verdict:
     """Whether the account has the metric filter and alarm of the CIS control `alert`.
 
     Hit (evidence `reason`) when a link of every chain is seen to be missing; Pass when one
     chain is complete; Undecided when no chain passes and a link was not collected.
+    `seen`: the graph's trails and alarms, read once for all the accounts.
     """
     spec = AWS_ALARMS[alert]
+    seen = seen or _AwsMonitoring.of(graph)
     account = str(graph.node(account_node).get("account"))
-    sure, maybe = _trails(graph, account)
+    sure, maybe = _trails(seen.trails, account)
     if not sure and not maybe:
         reason = "no active multi-region CloudTrail trail records its management events"
         return Hit(resource_id=account_node, evidence={"reason": reason})
     chain = _Chain(gaps=[], unseen=[])
-    alarms = _alarm_index(graph)
+    alarms = seen.alarms
     for trail in [*sure, *maybe]:
         arn = _attrs(graph, trail).get("cloudwatch_logs_group_arn")
         if not arn:
@@ -516,8 +541,9 @@ def _known_key(value: str, table: Mapping[str, AlertSpec]) -> str:
 def aws_alarm(graph: ResourceGraph, spec: RuleSpec) -> Iterator[Verdict]:
     """Shared check `monitoring.aws_alarm`: one verdict per account (`params: {alert: KEY}`)."""
     alert = AwsAlarmParams.model_validate(spec.params).alert
+    seen = _AwsMonitoring.of(graph)
     for account in graph.nodes_of_type(spec.resource_types):
-        yield aws_alarm_verdict(graph, account, alert)
+        yield aws_alarm_verdict(graph, account, alert, seen)
 
 
 # ------------------------------------------------------------------------------ GCP

@@ -39,18 +39,19 @@ def _subnets(graph: ResourceGraph, node: str) -> list[str]:
     return graph.neighbours(node, "in_subnet")
 
 
-def _verdict(graph: ResourceGraph, node: str) -> Verdict | None:
+def _verdict(
+    graph: ResourceGraph, node: str, subnet_zones: dict[str, tuple[str, str | None]]
+) -> Verdict | None:
     subnets = _subnets(graph, node)
     if not subnets:
         return None  # not in a VPC (functions), or a VPC with nothing in it
     zones: set[str] = set()
     unseen = 0
     for subnet in subnets:
-        data = graph.node(subnet)
-        zone = (data.get("attributes") or {}).get("availability_zone")
-        if data.get("type") == SUBNET and isinstance(zone, str) and zone:
+        rtype, zone = subnet_zones.get(subnet) or _zone(graph, subnet, subnet_zones)
+        if rtype == SUBNET and zone:
             zones.add(zone)
-        elif data.get("type") in ("unknown", SUBNET):  # not collected, or zone unknown
+        elif rtype in ("unknown", SUBNET):  # not collected, or zone unknown
             unseen += 1
     if len(zones) >= 2:
         return Pass(resource_id=node)
@@ -60,10 +61,21 @@ def _verdict(graph: ResourceGraph, node: str) -> Verdict | None:
     return Hit(resource_id=node, evidence={"zones": sorted(zones), "subnets": len(subnets)})
 
 
+def _zone(
+    graph: ResourceGraph, subnet: str, known: dict[str, tuple[str, str | None]]
+) -> tuple[str, str | None]:
+    """A subnet node's type and zone (None: not a zone name), read once per rule run."""
+    data = graph.node(subnet)
+    zone = (data.get("attributes") or {}).get("availability_zone")
+    known[subnet] = (str(data.get("type")), zone if isinstance(zone, str) and zone else None)
+    return known[subnet]
+
+
 @graph_rule
 def multiple_azs(graph: ResourceGraph, spec: RuleSpec) -> Iterator[Verdict]:
     """Shared check `network.multiple_azs`: one verdict per resource with subnets."""
+    subnet_zones: dict[str, tuple[str, str | None]] = {}  # shared by the resources
     for node in graph.nodes_of_type(spec.resource_types):
-        verdict = _verdict(graph, node)
+        verdict = _verdict(graph, node, subnet_zones)
         if verdict is not None:
             yield verdict

@@ -556,22 +556,37 @@ def _metric_names(graph: ResourceGraph, metric: str) -> list[str]:
     return [n.lower() for n in names if n]
 
 
-def _in_project(graph: ResourceGraph, rtype: str, project: str) -> list[str]:
-    return [n for n in graph.nodes_of_type([rtype]) if graph.node(n).get("account") == project]
+_GCP_MONITORING_TYPES = ("gcp.logging.metric", "gcp.monitoring.alert_policy")
 
 
-def gcp_alert_verdict(graph: ResourceGraph, project_node: str, alert: str) -> Verdict:
+def _by_project(graph: ResourceGraph) -> dict[tuple[str, str], list[str]]:
+    """(type, project) -> the log-based metrics and alert policies of the project."""
+    index: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for rtype in _GCP_MONITORING_TYPES:
+        for node in graph.nodes_of_type([rtype]):
+            index[rtype, str(graph.node(node).get("account"))].append(node)
+    return index
+
+
+def gcp_alert_verdict(
+    graph: ResourceGraph,
+    project_node: str,
+    alert: str,
+    by_project: Mapping[tuple[str, str], list[str]] | None = None,
+) -> Verdict:
     """Whether the project has the log metric and alert policy of the CIS control `alert`.
 
     Hit (evidence `reason`) when no metric covers the control or no enabled policy watches
     one; Pass when one does; Undecided when neither is sure because a metric's filter or a
-    policy's conditions are not known.
+    policy's conditions are not known. `by_project`: `_by_project` of the graph, made
+    once for all the projects.
     """
     spec = GCP_ALERTS[alert]
     project = str(graph.node(project_node).get("account"))
+    by_project = by_project if by_project is not None else _by_project(graph)
     unseen: list[str] = []
     metrics: list[str] = []
-    for metric in _in_project(graph, "gcp.logging.metric", project):
+    for metric in by_project.get(("gcp.logging.metric", project), ()):
         attrs = _attrs(graph, metric)
         if attrs.get("disabled") is True:
             continue
@@ -590,7 +605,7 @@ def gcp_alert_verdict(graph: ResourceGraph, project_node: str, alert: str) -> Ve
         for m in metrics
         for name in _metric_names(graph, m)
     }
-    for policy in _in_project(graph, "gcp.monitoring.alert_policy", project):
+    for policy in by_project.get(("gcp.monitoring.alert_policy", project), ()):
         attrs = _attrs(graph, policy)
         if attrs.get("enabled") is False:
             continue
@@ -614,5 +629,6 @@ def gcp_alert_verdict(graph: ResourceGraph, project_node: str, alert: str) -> Ve
 def gcp_alert(graph: ResourceGraph, spec: RuleSpec) -> Iterator[Verdict]:
     """Shared check `monitoring.gcp_alert`: one verdict per project (`params: {alert: KEY}`)."""
     alert = GcpAlertParams.model_validate(spec.params).alert
+    by_project = _by_project(graph)
     for project in graph.nodes_of_type(spec.resource_types):
-        yield gcp_alert_verdict(graph, project, alert)
+        yield gcp_alert_verdict(graph, project, alert, by_project)

@@ -218,3 +218,52 @@ def test_every_monitoring_rule_names_a_known_alert_and_its_remediation_covers_it
             "undecided",
         }, rule.id
     assert seen == {name: set(table) for name, table in tables.items()}
+
+
+def _rule_of(builtin: RuleSet, check: str, alert: str) -> RuleSet:
+    ids = [
+        r.id
+        for r in builtin.rules.values()
+        if r.spec.check == check and (r.spec.params or {}).get("alert") == alert
+    ]
+    assert len(ids) == 1
+    return builtin.select(ids=ids)
+
+
+def test_each_account_and_project_is_judged_by_its_own_trails_and_metrics(
+    builtin: RuleSet,
+) -> None:
+    """The trails, alarms and metrics are read once per rule run, for every account."""
+    aws = monitoring_estate(GOOD, alarm_actions=TOPIC)
+    aws.append({"id": "acct-2", "type": "aws.account", "provider": "aws", "account": "2"})
+    outcome = evaluate(_rule_of(builtin, "monitoring.aws_alarm", "root_usage"), aws, now=NOW)
+    assert [f.resource.id for f in outcome.findings] == ["acct-2"]  # account 1's trail only
+    assert next(iter(outcome.stats.values())).evaluated == 2
+
+    gcp: list[dict[str, Any]] = [
+        {"id": n, "type": "gcp.resourcemanager.project", "provider": "gcp", "account": n}
+        for n in ("acme", "other")
+    ]
+    gcp += [
+        {
+            "id": "m",
+            "type": "gcp.logging.metric",
+            "provider": "gcp",
+            "name": "sql-changes",
+            "account": "acme",
+            "attributes": {"filter": SQL_FILTER},
+        },
+        {
+            "id": "a",
+            "type": "gcp.monitoring.alert_policy",
+            "provider": "gcp",
+            "name": "sql",
+            "account": "acme",
+            "attributes": {"enabled": True, "condition_filters": SQL_CONDITION},
+        },
+    ]
+    outcome = evaluate(
+        _rule_of(builtin, "monitoring.gcp_alert", "sql_config_changes"), gcp, now=NOW
+    )
+    assert [f.resource.id for f in outcome.findings] == ["other"]
+    assert next(iter(outcome.stats.values())).evaluated == 2

@@ -37,7 +37,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from scanner.masking import mask_secrets, mask_text
-from scanner.model import CapacityConstraint, CapacityGroup, CapacityReport, ResourceRef
+from scanner.model import CapacityConstraint, CapacityGroup, CapacityReport, ResourceRef, trusted
 
 __all__ = [
     "DEFAULT_PRODUCT_TAGS",
@@ -277,7 +277,8 @@ def constraints_of(resource: Mapping[str, Any]) -> tuple[list[CapacityConstraint
             continue
         ref = ref or masked_ref(resource)
         measured.append(
-            CapacityConstraint.model_construct(
+            trusted(
+                CapacityConstraint,
                 kind=reading.kind,
                 limited=mask_text(reading.limited),
                 resource=ref,

@@ -308,7 +308,8 @@ class ResourceRef(_Strict):
     @classmethod
     def of(cls, resource: Mapping[str, Any]) -> ResourceRef:
         """A snapshot resource (dict form) as a reference, without its tags."""
-        return cls.model_construct(
+        return trusted(
+            cls,
             id=str(resource.get("id", "")),
             type=str(resource.get("type", "")),
             name=str(resource.get("name") or ""),

@@ -216,15 +216,11 @@ class _Evaluator:
                 if progress is not None:
                     progress(self.outcome.resource_count)
         if graph is not None:
-            for rule in self.graph_rules:
-                if rule.graph_fn is not None:
-                    self.run_graph_fn(rule, graph)
+            for group in self._graph_rule_runs():
+                if group[0].graph_fn is not None:
+                    self.run_graph_fn(group[0], graph)
                 else:
-                    for node_id in list(graph.nodes_of_type(rule.spec.resource_types)):
-                        view = graph.resource_view(node_id)
-                        self.judge(
-                            rule, view, EvalContext(resource=view, now=self.now, graph=graph)
-                        )
+                    self.judge_nodes(group, graph)
         # the graph is done with: free it before the findings are built (the largest two
         # things a scan holds), unless the caller asked for it
         if keep_graph:
@@ -233,6 +229,33 @@ class _Evaluator:
             graph.release()
         del graph
         return self.finish()
+
+    def _graph_rule_runs(self) -> list[list[Rule]]:
+        """The graph rules in their order, in runs: a Python graph rule alone, and YAML
+        rules next to each other that judge the same types together (their nodes are then
+        read once). A Python graph rule may add edges (`attack_steps`): no YAML rule moves
+        across one."""
+        runs: list[list[Rule]] = []
+        for rule in self.graph_rules:
+            last = runs[-1][0] if runs else None
+            if (
+                rule.graph_fn is None
+                and last is not None
+                and last.graph_fn is None
+                and last.spec.resource_types == rule.spec.resource_types
+            ):
+                runs[-1].append(rule)
+            else:
+                runs.append([rule])
+        return runs
+
+    def judge_nodes(self, rules: list[Rule], graph: ResourceGraph) -> None:
+        """YAML graph rules of the same types over their nodes, each node read once."""
+        for node_id in list(graph.nodes_of_type(rules[0].spec.resource_types)):
+            view = graph.resource_view(node_id)
+            ctx = EvalContext(resource=view, now=self.now, graph=graph)
+            for rule in rules:
+                self.judge(rule, view, ctx)
 
     def stream(
         self,

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import copy
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+
 from scanner.engine import build_document, evaluate, framework_result, load_rules
 from scanner.engine.spec import ControlSpec, FrameworkSpec
+from scanner.graph import ResourceGraph
 from scanner.model import RuleStats
+from scanner.paths import data_dir
+from scanner.snapshot import open_snapshot
 from tests.engine.conftest import RULE, WritePack, bucket
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
@@ -240,3 +246,40 @@ def test_graph_keeps_only_the_relations_graph_rules_walk(write_pack: WritePack) 
         "routes_to",
         "trusts",
     }
+
+
+def test_graph_rules_of_one_type_read_each_node_once_and_judge_as_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """YAML graph rules next to each other on one type share each node's read; every
+    rule's findings and stats are what it gives when it runs alone."""
+    ruleset = load_rules()
+    rules = [
+        r.id
+        for r in ruleset.rules.values()
+        if r.needs_graph and r.graph_fn is None and r.spec.resource_types == ["aws.ec2.instance"]
+    ]
+    assert len(rules) >= 2
+    chosen = ruleset.select(ids=rules)
+    resources = list(open_snapshot(data_dir("fixtures/demo")).iter_resources())
+    instances = sum(r["type"] == "aws.ec2.instance" for r in resources)
+    assert instances >= 2
+    reads: Counter[str] = Counter()
+    real = ResourceGraph.resource_view
+
+    def counted(graph: ResourceGraph, node_id: str) -> dict[str, Any]:
+        reads[node_id] += 1
+        return real(graph, node_id)
+
+    monkeypatch.setattr(ResourceGraph, "resource_view", counted)
+    together = evaluate(chosen, resources, now=NOW)
+    instance_reads = [
+        n for r in resources if r["type"] == "aws.ec2.instance" for n in [reads[r["id"]]]
+    ]
+    assert instance_reads == [1] * instances
+    monkeypatch.setattr(ResourceGraph, "resource_view", real)
+    for rid in rules:
+        alone = evaluate(ruleset.select(ids=[rid]), resources, now=NOW)
+        assert [f for f in together.findings if f.rule_id == rid] == alone.findings
+        assert together.stats[rid] == alone.stats[rid]
+    assert together.findings  # the demo's instances break some of these rules

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from scanner.engine import load_rules
 from scanner.graph import INTERNET, ResourceGraph
+from scanner.paths import data_dir
+from scanner.snapshot import open_snapshot
 from scanner.synthetic.builders import resource
 
 
@@ -252,3 +257,47 @@ def test_repeated_relations_add_one_edge_and_distinct_ones_are_numbered() -> Non
     keys = sorted(k for _, _, k in graph.g.out_edges("sg-1", keys=True))
     assert len(keys) == 5001
     assert "allows_from" in keys and "allows_from#5001" in keys
+
+
+def _layout(g: ResourceGraph) -> list[Any]:
+    """Everything networkx holds, in its order: nodes with data, out and in adjacency."""
+    return [
+        list(g.g._node.items()),
+        [
+            (u, [(v, list(keys.items())) for v, keys in nbrs.items()])
+            for u, nbrs in g.g._succ.items()
+        ],
+        [
+            (v, [(u, list(keys.items())) for u, keys in nbrs.items()])
+            for v, nbrs in g.g._pred.items()
+        ],
+    ]
+
+
+def test_nodes_and_edges_written_directly_are_networkx_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The graph writes new nodes and edges into networkx's dicts itself; the result is
+    the graph networkx's `add_node` and `add_edge` make, in the same order, derived
+    escalation edges included, and a key-dict shared by both directions."""
+    resources = list(open_snapshot(data_dir("fixtures/demo")).iter_resources())
+    resources.append(r("lonely", "aws.ec2.instance", rels=[("protected_by", "sg-new")]))
+    evaluator_types = {
+        t for rule in load_rules().rules.values() for t in rule.graph_attribute_types
+    }
+
+    def build() -> ResourceGraph:
+        g = ResourceGraph.build(resources, evaluator_types)
+        g.attack_steps()
+        return g
+
+    direct = build()
+    monkeypatch.setattr(ResourceGraph, "_new_node", lambda self, n, d: self.g.add_node(n, **d))
+    monkeypatch.setattr(
+        ResourceGraph,
+        "_new_edge",
+        lambda self, u, v, k, p: self.g.add_edge(u, v, key=k, **p),
+    )
+    through_networkx = build()
+    assert _layout(direct) == _layout(through_networkx)
+    assert direct.g.number_of_edges() > 100 and direct._derived
+    for u, v, _ in list(direct.g.edges(keys=True))[:50]:
+        assert direct.g._succ[u][v] is direct.g._pred[v][u]

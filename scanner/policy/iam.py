@@ -17,6 +17,9 @@ queue and a planned queue with the same policy always get the same answer:
 - `allows(doc, action, resource)` is true when an `Allow` statement covers the pair and no
   unconditional `Deny` statement does. A `Condition` on an Allow does not stop it from
   counting: the permission exists whenever the condition holds;
+- `Grants(doc)` reads a document once to ask those three questions many times (the
+  escalation derivation asks each principal about a dozen actions); the functions are
+  the same questions asked once;
 - `is_public_statement(statement)` / `is_public_policy(doc)`: an `Allow` for any
   principal (`*`, `{"AWS": "*"}`, or `NotPrincipal`) that no condition pins to known
   callers (see `limits_callers`);
@@ -41,15 +44,16 @@ import fnmatch
 import json
 import re
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from scanner.policy.network import cidr_is_internet
 
 __all__ = [
     "LIMITING_CONDITION_KEYS",
+    "Grants",
     "TrustGrant",
     "account_of",
     "action_matches",
@@ -144,7 +148,10 @@ def statements(document: Any) -> list[Mapping[str, Any]]:
     parsed = parse_document(document)
     if parsed is None:
         return []
-    return [s for s in as_list(parsed.get("Statement")) if isinstance(s, Mapping)]
+    # a dict first: isinstance against the Mapping ABC is the slow part of this
+    return [
+        s for s in as_list(parsed.get("Statement")) if type(s) is dict or isinstance(s, Mapping)
+    ]
 
 
 @lru_cache(maxsize=4096)
@@ -170,26 +177,99 @@ def _resource_matches(pattern: str, resource: str) -> bool:
     return bool(_wildcard(pattern).match(resource))
 
 
-def _covers_action(statement: Mapping[str, Any], action: str) -> bool:
-    if "NotAction" in statement:
-        return not any(action_matches(str(p), action) for p in as_list(statement["NotAction"]))
-    return any(action_matches(str(p), action) for p in as_list(statement.get("Action")))
+class _Scope(NamedTuple):
+    """What one statement covers: its action patterns (all but these with `NotAction`),
+    the ones without wildcards as a set of lower-case names, and its resource patterns
+    (all but these with `NotResource`, whose `*` excludes nothing)."""
+
+    not_action: bool
+    names: frozenset[str]  # action patterns without wildcards, lower-case
+    wildcards: tuple[str, ...]  # the other action patterns
+    not_resource: bool
+    resources: tuple[str, ...]
+
+    @classmethod
+    def of(cls, statement: Mapping[str, Any]) -> _Scope:
+        not_action = "NotAction" in statement
+        actions = _texts(as_list(statement["NotAction"] if not_action else statement.get("Action")))
+        names = frozenset(a.lower() for a in actions if "*" not in a and "?" not in a)
+        wildcards = tuple(a for a in actions if "*" in a or "?" in a)
+        if "NotResource" in statement:
+            excluded = _texts(p for p in as_list(statement["NotResource"]) if p != "*")
+            return cls(not_action, names, wildcards, True, excluded)
+        resources = _texts(as_list(statement.get("Resource")))
+        return cls(not_action, names, wildcards, False, resources)
+
+    def covers_action(self, action: str) -> bool:
+        hit = action.lower() in self.names or any(action_matches(p, action) for p in self.wildcards)
+        return hit != self.not_action
+
+    def covers(self, action: str, resource: str) -> bool:
+        if not self.covers_action(action):
+            return False
+        return any(_resource_matches(p, resource) for p in self.resources) != self.not_resource
+
+
+def _texts(values: Iterable[Any]) -> tuple[str, ...]:
+    return tuple(str(v) for v in values)
 
 
 def _covers_resource(statement: Mapping[str, Any], resource: str) -> bool:
-    if "NotResource" in statement:
-        excluded = as_list(statement["NotResource"])
-        return not any(_resource_matches(str(p), resource) for p in excluded if p != "*")
-    return any(_resource_matches(str(p), resource) for p in as_list(statement.get("Resource")))
+    scope = _Scope.of(statement)
+    return any(_resource_matches(p, resource) for p in scope.resources) != scope.not_resource
+
+
+class Grants:
+    """A document's `Allow` statements and unconditional `Deny` statements, read once, to
+    ask `may_allow`, `allows` and `denies` many times (the escalation derivation asks
+    each principal about a dozen actions and many resources). The three functions of
+    the same names are these questions asked once."""
+
+    __slots__ = ("_allow", "_deny", "_may")
+
+    def __init__(
+        self, document: Any, read: dict[int, tuple[Mapping[str, Any], _Scope]] | None = None
+    ) -> None:
+        """`read`: statements already read, by id (with the statement, so that its id
+        stays its own), shared by the Grants of documents that share statements."""
+        self._allow: list[_Scope] = []
+        self._deny: list[_Scope] = []  # a conditional Deny leaves the permission in place
+        self._may: dict[str, bool] = {}
+        for statement in statements(document):
+            effect = statement.get("Effect")
+            if effect != "Allow" and (effect != "Deny" or statement.get("Condition")):
+                continue
+            if read is None:
+                scope = _Scope.of(statement)
+            else:
+                known = read.get(id(statement))
+                if known is None or known[0] is not statement:
+                    known = read[id(statement)] = (statement, _Scope.of(statement))
+                scope = known[1]
+            (self._allow if effect == "Allow" else self._deny).append(scope)
+
+    def may_allow(self, action: str) -> bool:
+        """Some `Allow` covers the action on some resource (answers kept per action)."""
+        known = self._may.get(action)
+        if known is None:
+            known = self._may[action] = any(s.covers_action(action) for s in self._allow)
+        return known
+
+    def denies(self, action: str, resource: str = "*") -> bool:
+        """An unconditional `Deny` covers the action on the resource."""
+        return any(s.covers(action, resource) for s in self._deny)
+
+    def allows(self, action: str, resource: str = "*") -> bool:
+        """An `Allow` covers the pair and no unconditional `Deny` does."""
+        return any(s.covers(action, resource) for s in self._allow) and not self.denies(
+            action, resource
+        )
 
 
 def may_allow(document: Any, action: str) -> bool:
     """True when some `Allow` statement covers `action` on some resource (a cheap test
     before asking `allows` about each resource of an estate)."""
-    return any(
-        statement.get("Effect") == "Allow" and _covers_action(statement, action)
-        for statement in statements(document)
-    )
+    return Grants(document).may_allow(action)
 
 
 def allows(document: Any, action: str, resource: str = "*") -> bool:
@@ -198,16 +278,7 @@ def allows(document: Any, action: str, resource: str = "*") -> bool:
     An Allow counts with or without a condition; a Deny cancels it only when it has no
     condition (a conditional deny leaves the permission in place for some requests).
     """
-    granted = False
-    for statement in statements(document):
-        if not (_covers_action(statement, action) and _covers_resource(statement, resource)):
-            continue
-        effect = statement.get("Effect")
-        if effect == "Deny" and not statement.get("Condition"):
-            return False
-        if effect == "Allow":
-            granted = True
-    return granted
+    return Grants(document).allows(action, resource)
 
 
 def denies(document: Any, action: str, resource: str = "*") -> bool:
@@ -216,13 +287,7 @@ def denies(document: Any, action: str, resource: str = "*") -> bool:
     With `may_allow` it answers "is the action allowed on some resource?" for actions
     whose resources are not known in advance (ec2:RunInstances, lambda:CreateFunction).
     """
-    return any(
-        statement.get("Effect") == "Deny"
-        and not statement.get("Condition")
-        and _covers_action(statement, action)
-        and _covers_resource(statement, resource)
-        for statement in statements(document)
-    )
+    return Grants(document).denies(action, resource)
 
 
 # A NotAction list containing any of these leaves IAM changes denied.

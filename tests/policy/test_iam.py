@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
+from typing import Any
 
 import pytest
 
 from scanner.policy.iam import (
+    Grants,
     account_of,
     action_matches,
     admin_reason,
@@ -386,3 +389,76 @@ def test_documents_of_managed_and_inline() -> None:
     assert documents_of(managed) == [("p", {"x": 1})]
     assert documents_of(role) == [("a", "{}")]
     assert documents_of({"type": "aws.iam.user", "attributes": {}}) == []
+
+
+def _reference_allows(document: dict[str, Any], action: str, resource: str) -> bool:
+    """IAM's rule read statement by statement: an Allow covering the pair counts unless
+    an unconditional Deny covers it too (`NotAction` / `NotResource` invert the lists)."""
+
+    def listed(value: Any) -> list[str]:
+        return [str(v) for v in (value if isinstance(value, list) else [value])] if value else []
+
+    def covers(statement: dict[str, Any]) -> bool:
+        if "NotAction" in statement:
+            hit = not any(action_matches(p, action) for p in listed(statement["NotAction"]))
+        else:
+            hit = any(action_matches(p, action) for p in listed(statement.get("Action")))
+        if "NotResource" in statement:
+            excluded = [p for p in listed(statement["NotResource"]) if p != "*"]
+            return hit and not any(fnmatch.fnmatchcase(resource, p) for p in excluded)
+        patterns = listed(statement.get("Resource"))
+        return hit and any(
+            p == "*" or (resource != "*" and fnmatch.fnmatchcase(resource, p)) for p in patterns
+        )
+
+    granted = False
+    for statement in document["Statement"]:
+        if covers(statement):
+            if statement["Effect"] == "Deny" and not statement.get("Condition"):
+                return False
+            granted = granted or statement["Effect"] == "Allow"
+    return granted
+
+
+def test_grants_answer_as_iam_reads_each_statement() -> None:
+    """`Grants` reads a document once; its answers are the statement-by-statement ones,
+    for every mix of Action/NotAction, Resource/NotResource, Deny and Condition."""
+    actions: list[dict[str, Any]] = [
+        {"Action": "s3:Get*"},
+        {"Action": ["iam:PassRole", "s3:*"]},
+        {"NotAction": "s3:*"},
+        {"NotAction": []},
+        {"Action": "*"},
+    ]
+    resources: list[dict[str, Any]] = [
+        {"Resource": "*"},
+        {"Resource": ["arn:aws:s3:::a/*"]},
+        {"NotResource": "*"},
+        {"NotResource": "arn:aws:s3:::a/*"},
+        {},
+    ]
+    condition = {"Bool": {"aws:SecureTransport": "false"}}
+    kinds: list[dict[str, Any]] = [
+        {"Effect": "Allow"},
+        {"Effect": "Deny"},
+        {"Effect": "Deny", "Condition": condition},
+    ]
+    statements = [{**k, **a, **r} for k in kinds for a in actions for r in resources]
+    questions = [(a, r) for a in ("s3:GetObject", "iam:PassRole", "ec2:RunInstances")
+                 for r in ("*", "arn:aws:s3:::a/key", "arn:aws:s3:::b/key")]  # fmt: skip
+    checked = 0
+    for first in statements:
+        for second in statements[::7]:
+            document = {"Statement": [first, second]}
+            grants = Grants(document)
+            for action, resource in questions:
+                expected = _reference_allows(document, action, resource)
+                assert grants.allows(action, resource) is expected, (document, action, resource)
+                assert allows(document, action, resource) is expected
+                checked += 1
+            for action, _ in questions:
+                some = any(_reference_allows(document, action, r) for r in ("*", "x"))
+                assert grants.may_allow(action) is grants.may_allow(action)  # kept answer
+                if some:
+                    assert grants.may_allow(action)
+    assert checked == 75 * 11 * 9

@@ -16,15 +16,7 @@ from scanner.policy.escalation.catalog import (
     attributes_of,
     runs_as,
 )
-from scanner.policy.iam import (
-    admin_statements,
-    as_list,
-    denies,
-    may_allow,
-    statements,
-    trust_targets,
-)
-from scanner.policy.iam import allows as _allows
+from scanner.policy.iam import Grants, admin_statements, as_list, statements, trust_targets
 
 __all__ = ["AwsSteps", "aws_admin_reason"]
 
@@ -90,6 +82,7 @@ class _Principal:
     groups: list[str]  # group ids (users)
     attached: list[str]  # managed policy ARNs of itself and its groups
     missing: list[str]  # attached policy ARNs whose document is not in the snapshot
+    grants: Grants  # the document read once, for the many questions asked of it
 
     @property
     def id(self) -> str:
@@ -104,11 +97,11 @@ class _Principal:
         return str(self.resource.get("account", ""))
 
     def allows(self, action: str, resource: str) -> bool:
-        return _allows(self.document, action, resource)
+        return self.grants.allows(action, resource)
 
     def may(self, action: str) -> bool:
         """The action is allowed on some resource, and not denied on all of them."""
-        return may_allow(self.document, action) and not denies(self.document, action, "*")
+        return self.grants.may_allow(action) and not self.grants.denies(action, "*")
 
 
 # callers allowed sts:AssumeRole by account, each with its place in the list of them
@@ -124,6 +117,8 @@ class AwsSteps:
         groups = by_type.get("aws.iam.group", ())
         self.group_ids = {(str(g.get("account", "")), str(g.get("name", ""))): g for g in groups}
         self.principals: list[_Principal] = []
+        # statements read once for all the principals (managed policies are shared)
+        self._read: dict[int, tuple[Mapping[str, Any], Any]] = {}
         for rtype in ("aws.iam.user", "aws.iam.group", "aws.iam.role"):
             self.principals += [self._principal(r) for r in by_type.get(rtype, ())]
         self.by_id = {p.id: p for p in self.principals}
@@ -177,7 +172,7 @@ class AwsSteps:
             "Version": "2012-10-17",
             "Statement": [s for document in documents for s in statements(document)],
         }
-        return _Principal(resource, merged, groups, attached, missing)
+        return _Principal(resource, merged, groups, attached, missing, Grants(merged, self._read))
 
     def derive(self) -> None:
         for principal in self.principals:

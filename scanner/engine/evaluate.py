@@ -57,6 +57,7 @@ from scanner.model import (
     fingerprint,
     is_partial,
     trusted,
+    trusted_from,
     utcnow,
 )
 
@@ -336,9 +337,34 @@ class _Evaluator:
         )
         rows, self.rows = self.rows, []
         refs: dict[int, ResourceRef] = {}  # one reference per resource: rows share RefRows
-        compliance = {rid: self.ruleset.compliance_of(rid) for rid in {r.rule_id for r in rows}}
-        self.outcome.findings = [self.finding(row, refs, compliance) for row in rows]
+        templates = {rid: self._template(rid) for rid in {r.rule_id for r in rows}}
+        self.outcome.findings = [self.finding(row, refs, templates) for row in rows]
         return self.outcome
+
+    def _template(self, rule_id: str) -> dict[str, Any]:
+        """A failed finding of the rule, the fields of one finding left empty, in the
+        order of the model's fields (the order its JSON is written in)."""
+        spec = self.ruleset.rules[rule_id].spec
+        return {
+            "fingerprint": "",
+            "rule_id": rule_id,
+            "title": spec.title,
+            "severity": spec.severity,
+            "category": spec.category,
+            "status": FindingStatus.FAIL,
+            "resource": None,
+            "message": "",
+            "evidence": None,
+            "remediation": spec.remediation,
+            "compliance": self.ruleset.compliance_of(rule_id),  # shared by its findings
+            "path": None,
+            "monthly_cost_usd": None,
+            "location": None,
+            "source": "pscan",
+            "references": spec.references,
+            "suppression": None,
+            "is_new": None,
+        }
 
     def judge(self, rule: Rule, resource: Mapping[str, Any], ctx: EvalContext) -> None:
         """Judge one resource; `ctx` is the resource's plain (non-recording) context."""
@@ -489,11 +515,10 @@ class _Evaluator:
         self,
         row: FindingRow,
         refs: dict[int, ResourceRef],
-        compliance: Mapping[str, list[ComplianceRef]],
+        templates: Mapping[str, dict[str, Any]],
     ) -> Finding:
-        """The Finding of a row; `refs` keeps the ResourceRef made for each RefRow, and the
-        findings of one rule share its `compliance` list."""
-        spec = self.ruleset.rules[row.rule_id].spec
+        """The Finding of a row; `refs` keeps the ResourceRef made for each RefRow, and
+        `templates` holds each rule's `_template`."""
         ref = refs.get(id(row.resource))
         if ref is None:
             rid, rtype, name, provider, account, region, tags = row.resource
@@ -508,6 +533,7 @@ class _Evaluator:
                 tags=tags,
             )
         if row.error:
+            spec = self.ruleset.rules[row.rule_id].spec
             return Finding(
                 fingerprint=row.fingerprint,
                 rule_id=row.rule_id,
@@ -522,27 +548,14 @@ class _Evaluator:
             )
         # trusted: every value here is already typed (spec fields, strings, JSON values
         # from the snapshot); validating 100k+ findings again costs seconds.
-        return trusted(
-            Finding,
-            fingerprint=row.fingerprint,
-            rule_id=row.rule_id,
-            title=spec.title,
-            severity=spec.severity,
-            category=spec.category,
-            status=FindingStatus.FAIL,
-            resource=ref,
-            message=row.message,
-            evidence=orjson.loads(row.evidence),
-            remediation=spec.remediation,
-            compliance=compliance[row.rule_id],
-            path=row.path,
-            monthly_cost_usd=row.cost,
-            location=None,
-            source="pscan",
-            references=spec.references,
-            suppression=None,
-            is_new=None,
-        )
+        values = templates[row.rule_id].copy()
+        values["fingerprint"] = row.fingerprint
+        values["resource"] = ref
+        values["message"] = row.message
+        values["evidence"] = orjson.loads(row.evidence)
+        values["path"] = row.path
+        values["monthly_cost_usd"] = row.cost
+        return trusted_from(Finding, values)
 
 
 def _cost(rule: Rule, attrs: Mapping[str, Any]) -> float | None:

@@ -27,9 +27,9 @@ from __future__ import annotations
 import logging
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import pairwise
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 import orjson
@@ -40,6 +40,7 @@ from scanner.policy.network import is_publicly_addressed
 __all__ = ["EXPOSURE_RELATIONS", "INTERNET", "REVERSED", "SKELETON_ATTRIBUTES", "ResourceGraph"]
 
 logger = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 INTERNET = "internet"
 
@@ -88,6 +89,7 @@ class ResourceGraph:
         self._derived: list[tuple[str, str, str]] = []  # escalation edges added
         self._admin_next: dict[str, tuple[str, str]] | None = None  # node -> (next, edge key)
         self._admin_paths: dict[str, list[str]] | None = None
+        self._facts: dict[str, Any] = {}  # `fact`: what graph rules work out, by key
 
     # ------------------------------------------------------------------ building
     def add_resource(self, resource: Mapping[str, Any]) -> None:
@@ -147,6 +149,8 @@ class ResourceGraph:
             else:
                 self._add_edge(rid, target, kind, props)
         self._exposure = None
+        if self._facts:
+            self._facts = {}
         if self._escalation is not None:
             self._forget_escalation()
         nx._clear_cache(self.g)  # as networkx's own add_node and add_edge do
@@ -248,6 +252,16 @@ class ResourceGraph:
         self._derived = []
         self._admin_next = None
         self._admin_paths = None
+        self._facts = {}
+
+    def fact(self, key: str, work_out: Callable[[], _T]) -> _T:
+        """What `work_out` derives from the graph, derived once and kept until the graph
+        changes: several graph rules that read the same thing (each account's trails, each
+        subnet's zone) share it. `key` names the fact (by convention `module.name`)."""
+        if key not in self._facts:
+            self._facts[key] = work_out()
+        known: _T = self._facts[key]
+        return known
 
     # ------------------------------------------------------------------ lookups
     def __contains__(self, node_id: object) -> bool:
@@ -476,6 +490,7 @@ class ResourceGraph:
                 if added is not None:
                     self._derived.append(added)
             nx._clear_cache(self.g)
+            self._facts = {}  # worked out without the new edges
             self._escalation = derived
         return self._escalation
 

@@ -301,3 +301,18 @@ def test_nodes_and_edges_written_directly_are_networkx_own(monkeypatch: pytest.M
     assert direct.g.number_of_edges() > 100 and direct._derived
     for u, v, _ in list(direct.g.edges(keys=True))[:50]:
         assert direct.g._succ[u][v] is direct.g._pred[v][u]
+
+
+def test_a_fact_is_worked_out_once_until_the_graph_changes() -> None:
+    g = ResourceGraph.build([r("a", "aws.ec2.subnet")], ["aws.ec2.subnet"])
+    calls: list[int] = []
+
+    def count() -> int:
+        calls.append(1)
+        return len(g)
+
+    assert g.fact("test.count", count) == g.fact("test.count", count) == 2  # and internet
+    assert len(calls) == 1
+    g.add_resource(r("b", "aws.ec2.subnet"))
+    assert g.fact("test.count", count) == 3
+    assert len(calls) == 2

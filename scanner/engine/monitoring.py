@@ -541,7 +541,7 @@ def _known_key(value: str, table: Mapping[str, AlertSpec]) -> str:
 def aws_alarm(graph: ResourceGraph, spec: RuleSpec) -> Iterator[Verdict]:
     """Shared check `monitoring.aws_alarm`: one verdict per account (`params: {alert: KEY}`)."""
     alert = AwsAlarmParams.model_validate(spec.params).alert
-    seen = _AwsMonitoring.of(graph)
+    seen = graph.fact("monitoring.aws", lambda: _AwsMonitoring.of(graph))  # for every rule
     for account in graph.nodes_of_type(spec.resource_types):
         yield aws_alarm_verdict(graph, account, alert, seen)
 
@@ -629,6 +629,6 @@ def gcp_alert_verdict(
 def gcp_alert(graph: ResourceGraph, spec: RuleSpec) -> Iterator[Verdict]:
     """Shared check `monitoring.gcp_alert`: one verdict per project (`params: {alert: KEY}`)."""
     alert = GcpAlertParams.model_validate(spec.params).alert
-    by_project = _by_project(graph)
+    by_project = graph.fact("monitoring.gcp", lambda: _by_project(graph))  # for every rule
     for project in graph.nodes_of_type(spec.resource_types):
         yield gcp_alert_verdict(graph, project, alert, by_project)

@@ -64,7 +64,7 @@ def _verdict(
 def _zone(
     graph: ResourceGraph, subnet: str, known: dict[str, tuple[str, str | None]]
 ) -> tuple[str, str | None]:
-    """A subnet node's type and zone (None: not a zone name), read once per rule run."""
+    """A subnet node's type and zone (None: not a zone name), read once per graph."""
     data = graph.node(subnet)
     zone = (data.get("attributes") or {}).get("availability_zone")
     known[subnet] = (str(data.get("type")), zone if isinstance(zone, str) and zone else None)
@@ -74,7 +74,8 @@ def _zone(
 @graph_rule
 def multiple_azs(graph: ResourceGraph, spec: RuleSpec) -> Iterator[Verdict]:
     """Shared check `network.multiple_azs`: one verdict per resource with subnets."""
-    subnet_zones: dict[str, tuple[str, str | None]] = {}  # shared by the resources
+    # each subnet's type and zone, read once for the resources of every such rule
+    subnet_zones: dict[str, tuple[str, str | None]] = graph.fact("zones.subnet_zones", dict)
     for node in graph.nodes_of_type(spec.resource_types):
         verdict = _verdict(graph, node, subnet_zones)
         if verdict is not None:

@@ -57,7 +57,6 @@ from scanner.model import (
     fingerprint,
     is_partial,
     trusted,
-    trusted_from,
     utcnow,
 )
 
@@ -555,7 +554,7 @@ class _Evaluator:
         values["evidence"] = orjson.loads(row.evidence)
         values["path"] = row.path
         values["monthly_cost_usd"] = row.cost
-        return trusted_from(Finding, values)
+        return trusted(Finding, values)
 
 
 def _cost(rule: Rule, attrs: Mapping[str, Any]) -> float | None:

@@ -458,20 +458,15 @@ class _AwsMonitoring:
         return cls(trails=_trail_nodes(graph), alarms=_alarm_index(graph))
 
 
-def aws_alarm_verdict(
-    graph: ResourceGraph,
-    account_node: str,
-    alert: str,
-    seen: _AwsMonitoring | None = None,
-) -> Verdict:
+def aws_alarm_verdict(graph: ResourceGraph, account_node: str, alert: str) -> Verdict:
     """Whether the account has the metric filter and alarm of the CIS control `alert`.
 
     Hit (evidence `reason`) when a link of every chain is seen to be missing; Pass when one
     chain is complete; Undecided when no chain passes and a link was not collected.
-    `seen`: the graph's trails and alarms, read once for all the accounts.
+    The graph's trails and alarms are read once for all the accounts and rules.
     """
     spec = AWS_ALARMS[alert]
-    seen = seen or _AwsMonitoring.of(graph)
+    seen = graph.fact("monitoring.aws", lambda: _AwsMonitoring.of(graph))
     account = str(graph.node(account_node).get("account"))
     sure, maybe = _trails(seen.trails, account)
     if not sure and not maybe:
@@ -541,9 +536,8 @@ def _known_key(value: str, table: Mapping[str, AlertSpec]) -> str:
 def aws_alarm(graph: ResourceGraph, spec: RuleSpec) -> Iterator[Verdict]:
     """Shared check `monitoring.aws_alarm`: one verdict per account (`params: {alert: KEY}`)."""
     alert = AwsAlarmParams.model_validate(spec.params).alert
-    seen = graph.fact("monitoring.aws", lambda: _AwsMonitoring.of(graph))  # for every rule
     for account in graph.nodes_of_type(spec.resource_types):
-        yield aws_alarm_verdict(graph, account, alert, seen)
+        yield aws_alarm_verdict(graph, account, alert)
 
 
 # ------------------------------------------------------------------------------ GCP
@@ -568,22 +562,17 @@ def _by_project(graph: ResourceGraph) -> dict[tuple[str, str], list[str]]:
     return index
 
 
-def gcp_alert_verdict(
-    graph: ResourceGraph,
-    project_node: str,
-    alert: str,
-    by_project: Mapping[tuple[str, str], list[str]] | None = None,
-) -> Verdict:
+def gcp_alert_verdict(graph: ResourceGraph, project_node: str, alert: str) -> Verdict:
     """Whether the project has the log metric and alert policy of the CIS control `alert`.
 
     Hit (evidence `reason`) when no metric covers the control or no enabled policy watches
     one; Pass when one does; Undecided when neither is sure because a metric's filter or a
-    policy's conditions are not known. `by_project`: `_by_project` of the graph, made
-    once for all the projects.
+    policy's conditions are not known. The metrics and policies are indexed by project
+    once for all the projects and rules.
     """
     spec = GCP_ALERTS[alert]
     project = str(graph.node(project_node).get("account"))
-    by_project = by_project if by_project is not None else _by_project(graph)
+    by_project = graph.fact("monitoring.gcp", lambda: _by_project(graph))
     unseen: list[str] = []
     metrics: list[str] = []
     for metric in by_project.get(("gcp.logging.metric", project), ()):
@@ -629,6 +618,5 @@ def gcp_alert_verdict(
 def gcp_alert(graph: ResourceGraph, spec: RuleSpec) -> Iterator[Verdict]:
     """Shared check `monitoring.gcp_alert`: one verdict per project (`params: {alert: KEY}`)."""
     alert = GcpAlertParams.model_validate(spec.params).alert
-    by_project = graph.fact("monitoring.gcp", lambda: _by_project(graph))  # for every rule
     for project in graph.nodes_of_type(spec.resource_types):
-        yield gcp_alert_verdict(graph, project, alert, by_project)
+        yield gcp_alert_verdict(graph, project, alert)

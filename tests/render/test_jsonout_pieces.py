@@ -9,14 +9,12 @@ import pytest
 
 from scanner.app import GateOptions, ScanRequest, run_scan
 from scanner.model import (
-    Category,
     Finding,
     FindingsDocument,
     GateSummary,
     Location,
     Remediation,
     ResourceRef,
-    Severity,
     Suppression,
     trusted,
 )
@@ -91,18 +89,9 @@ def test_each_finding_is_written_as_pydantic_writes_it(demo_doc: FindingsDocumen
     assert writer._parts  # the shared parts were written once, not by pydantic each time
 
 
-def test_findings_with_their_own_parts_are_written_the_same() -> None:
+def test_findings_with_their_own_parts_are_written_the_same(demo_doc: FindingsDocument) -> None:
     """A document read back from a file: every finding has its own remediation."""
-    base = Finding(
-        fingerprint="f",
-        rule_id="r",
-        title="t",
-        severity=Severity.HIGH,
-        category=Category.NETWORK,
-        resource=ResourceRef(id="i", type="aws.s3.bucket"),
-        message="m",
-        remediation=Remediation(summary="s", terraform="x\ny"),
-    )
+    base = demo_doc.findings[0]
     findings = [
         base.model_copy(
             update={"remediation": Remediation(summary=f"fix {n}"), "fingerprint": str(n)}

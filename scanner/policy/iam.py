@@ -194,11 +194,7 @@ class _Scope(NamedTuple):
         actions = _texts(as_list(statement["NotAction"] if not_action else statement.get("Action")))
         names = frozenset(a.lower() for a in actions if "*" not in a and "?" not in a)
         wildcards = tuple(a for a in actions if "*" in a or "?" in a)
-        if "NotResource" in statement:
-            excluded = _texts(p for p in as_list(statement["NotResource"]) if p != "*")
-            return cls(not_action, names, wildcards, True, excluded)
-        resources = _texts(as_list(statement.get("Resource")))
-        return cls(not_action, names, wildcards, False, resources)
+        return cls(not_action, names, wildcards, *_resources(statement))
 
     def covers_action(self, action: str) -> bool:
         hit = action.lower() in self.names or any(action_matches(p, action) for p in self.wildcards)
@@ -207,16 +203,26 @@ class _Scope(NamedTuple):
     def covers(self, action: str, resource: str) -> bool:
         if not self.covers_action(action):
             return False
-        return any(_resource_matches(p, resource) for p in self.resources) != self.not_resource
+        return _resource_covered(self.not_resource, self.resources, resource)
 
 
 def _texts(values: Iterable[Any]) -> tuple[str, ...]:
     return tuple(str(v) for v in values)
 
 
+def _resources(statement: Mapping[str, Any]) -> tuple[bool, tuple[str, ...]]:
+    """(NotResource?, its patterns): a `NotResource` `*` excludes nothing."""
+    if "NotResource" in statement:
+        return True, _texts(p for p in as_list(statement["NotResource"]) if p != "*")
+    return False, _texts(as_list(statement.get("Resource")))
+
+
+def _resource_covered(excluding: bool, patterns: tuple[str, ...], resource: str) -> bool:
+    return any(_resource_matches(p, resource) for p in patterns) != excluding
+
+
 def _covers_resource(statement: Mapping[str, Any], resource: str) -> bool:
-    scope = _Scope.of(statement)
-    return any(_resource_matches(p, resource) for p in scope.resources) != scope.not_resource
+    return _resource_covered(*_resources(statement), resource)
 
 
 class Grants:

@@ -7,7 +7,14 @@ from typing import Any
 
 import pytest
 
-from scanner.engine.conditions import CompileError, EvalContext, compile_condition, compile_path
+from scanner.engine.conditions import (
+    OPERATORS,
+    CompileError,
+    EvalContext,
+    compile_condition,
+    compile_path,
+)
+from scanner.model import UNKNOWN
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -51,6 +58,71 @@ def judge(cond: dict[str, Any], attrs: dict[str, Any], **top: Any) -> bool:
 )
 def test_leaf_operators(op: str, value: Any, actual: Any, expected: bool) -> None:
     assert judge({"path": "v", "op": op, "value": value}, {"v": actual}) is expected
+
+
+# Values a path can read: every JSON kind, the edge cases of equality between them
+# (True == 1, 1 == 1.0, nan), and the marker of a value known only after apply.
+ACTUALS: list[Any] = [
+    None,
+    True,
+    False,
+    0,
+    1,
+    2,
+    1.0,
+    2.5,
+    float("nan"),
+    float("inf"),
+    -3,
+    "",
+    "a",
+    "b",
+    "tcp",
+    "1",
+    "True",
+    [],
+    ["a"],
+    ["a", UNKNOWN],
+    {},
+    {"a": 1},
+    UNKNOWN,
+]
+VALUES: dict[str, list[Any]] = {
+    "eq": ["a", "", None, True, False, 1, 0, 1.0, 2.5, float("nan"), ["a"], {"a": 1}],
+    "ne": ["a", None, True, False, 1, 2.5, ["a"]],
+    "in": [["a", "b"], [], ["tcp", "6"], [1, "a"], [True], [None]],
+    "not_in": [["a", "b"], [], [1, "a"], [None]],
+    "gt": [0, 1, 2.5, -3],
+    "gte": [0, 1, 2.5],
+    "lt": [0, 1, 2.5],
+    "lte": [0, 1, 2.5, -3],
+    "exists": [None],
+    "absent": [None],
+    "truthy": [None],
+}
+
+
+@pytest.mark.parametrize("op", sorted(VALUES))
+def test_each_leaf_gives_its_operators_answer(op: str) -> None:
+    """A leaf runs an inline form of its test where one exists: for every value it reads,
+    in a list element and at the top level, it must answer as the operator's own test,
+    and read UNKNOWN (alone or in a list) as undecided."""
+    takes_value, test = OPERATORS[op]
+    for value in VALUES[op]:
+        leaf = {"path": "v", "op": op, **({"value": value} if takes_value else {})}
+        in_element = compile_condition({"some": {"path": "items", "where": leaf}}).fn
+        top = compile_condition({**leaf, "path": "name"}).fn
+        plain = compile_condition(leaf).fn
+        for actual in ACTUALS:
+            ctx = EvalContext(resource={"id": "r", "name": actual}, now=NOW)
+            undecided = actual == UNKNOWN or (type(actual) is list and UNKNOWN in actual)
+            want = None if undecided else test(actual, value, NOW)
+            where = f"{op} {value!r} on {actual!r}"
+            assert plain({"v": actual}, ctx) is want, where
+            assert top({}, ctx) is want, where
+            assert in_element({"items": [{"v": actual}]}, ctx) is want, where
+        assert plain(UNKNOWN, ctx) is None  # a path through an unknown value
+        assert plain("text", ctx) is test(None, value, NOW)  # a field of a string: null
 
 
 @pytest.mark.parametrize(

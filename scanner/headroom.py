@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from scanner.masking import mask_secrets, mask_text
+from scanner.masking import mask_tags, mask_text
 from scanner.model import CapacityConstraint, CapacityGroup, CapacityReport, ResourceRef, trusted
 
 __all__ = [
@@ -299,8 +299,7 @@ def masked_ref(resource: Mapping[str, Any], *, tags: bool = False) -> ResourceRe
     ref.name = mask_text(ref.name)
     raw = resource.get("tags")
     if tags and isinstance(raw, Mapping):
-        masked = mask_secrets({str(k): str(v) for k, v in raw.items()})
-        ref.tags = {mask_text(k): v for k, v in masked.items()}
+        ref.tags = mask_tags(raw)
     return ref
 
 

@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["MaskingFilter", "inert", "mask", "mask_secrets", "mask_text"]
+__all__ = ["MaskingFilter", "inert", "mask", "mask_secrets", "mask_tags", "mask_text"]
 
 # Matched against the last segment of a key, word by word: DB_PASSWORD, api_key, token.
 _SECRET_KEY = re.compile(
@@ -188,6 +189,19 @@ def mask_secrets(value: Any, key: str = "") -> Any:
             return mask(value)
         return mask_text(value)
     return value
+
+
+def mask_tags(tags: Mapping[Any, Any]) -> dict[str, str]:
+    """Tags as reports show them: keys and values as text, keys masked like any text and
+    values like `mask_secrets` masks a value under its key."""
+    return dict(_masked_tag(str(k), str(v)) for k, v in tags.items())
+
+
+# Tags repeat across an estate (environment, team, product): each distinct pair is
+# masked once per process.
+@lru_cache(maxsize=1 << 16)
+def _masked_tag(key: str, value: str) -> tuple[str, str]:
+    return mask_text(key), mask_secrets(value, key)
 
 
 class MaskingFilter(logging.Filter):

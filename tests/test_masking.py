@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from scanner.engine.evaluate import _ref
-from scanner.masking import MaskingFilter, mask, mask_secrets, mask_text
+from scanner.masking import MaskingFilter, mask, mask_secrets, mask_tags, mask_text
 
 # Secrets of the shapes masking knows, each as it would sit inside other text.
 SECRETS = {
@@ -94,6 +94,15 @@ def test_a_findings_resource_tags_are_masked() -> None:
     assert tags["Owner"] == "team-a"
     assert tags["ci_token"] == "pl**********"
     assert SECRETS["github classic"] not in tags["Note"]
+
+
+def test_tags_are_text_with_keys_and_values_masked_each_time() -> None:
+    key = SECRETS["aws key id"]
+    for _ in range(2):  # the second time from the per-pair cache
+        tags = mask_tags({"replicas": 3, key: "x", "db_password": "hunter2hunter2"})
+        assert tags["replicas"] == "3"
+        assert key not in tags and tags[mask(key)] == "x"
+        assert tags["db_password"] == "hu**********"
 
 
 def test_log_records_and_their_tracebacks_are_masked() -> None:

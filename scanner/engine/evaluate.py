@@ -41,7 +41,7 @@ from scanner.engine.spec import ControlSpec, FrameworkSpec
 from scanner.engine.watchdog import time_limit
 from scanner.graph import ResourceGraph
 from scanner.heap import full_collections_paused
-from scanner.masking import mask_secrets, mask_text
+from scanner.masking import mask_secrets, mask_tags, mask_text
 from scanner.model import (
     CollectionError,
     ComplianceRef,
@@ -593,7 +593,6 @@ def _json_safe(evidence: Any) -> bytes:
 
 def _ref(resource: Mapping[str, Any]) -> RefRow:
     """A finding's resource, its name and tags (keys and values) masked."""
-    tags = mask_secrets({str(k): str(v) for k, v in (resource.get("tags") or {}).items()})
     return (
         str(resource["id"]),
         str(resource.get("type", "")),
@@ -601,7 +600,7 @@ def _ref(resource: Mapping[str, Any]) -> RefRow:
         str(resource.get("provider", "")),
         str(resource.get("account", "")),
         str(resource.get("region", "")),
-        {mask_text(k): v for k, v in tags.items()},
+        mask_tags(resource.get("tags") or {}),
     )
 
 

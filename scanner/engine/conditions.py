@@ -346,12 +346,37 @@ def _fast_test(op: str, expected: Any) -> tuple[str, Any]:
     to. An inline expression is used where one gives `OPERATORS[op]`'s answer for every
     JSON value (tests/engine/test_conditions.py compares them); otherwise the expression
     calls the operator's own test."""
+    if op == "regex":
+        return "isinstance(actual, str) and e(actual)", _Matches(expected)
+    if op == "cidr_is_public":
+        return "e(actual)", cidr_is_internet
     inline = _inline_test(op, expected)
     if inline is None:
         return "test(actual, e, ctx.now)", expected
     if op in ("in", "not_in"):
         return inline, frozenset(expected)
     return inline, expected
+
+
+class _Matches:
+    """Whether a pattern finds a match in a text, the answers kept (at most `_KEPT`):
+    the texts a rule matches repeat across an estate (instance types, engine versions,
+    policy names), and each search goes through RE2's Python wrapper."""
+
+    __slots__ = ("known", "pattern")
+    _KEPT = 4096
+
+    def __init__(self, pattern: Any) -> None:
+        self.pattern = pattern
+        self.known: dict[str, bool] = {}
+
+    def __call__(self, text: str) -> bool:
+        found = self.known.get(text)
+        if found is None:
+            found = self.pattern.search(text) is not None
+            if len(self.known) < self._KEPT:
+                self.known[text] = found
+        return found
 
 
 def _inline_test(op: str, expected: Any) -> str | None:

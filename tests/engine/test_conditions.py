@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import re2  # type: ignore[import-untyped]  # google-re2 ships no type hints
 
 from scanner.engine.conditions import (
     OPERATORS,
@@ -80,6 +81,9 @@ ACTUALS: list[Any] = [
     "tcp",
     "1",
     "True",
+    "0.0.0.0/0",
+    "10.0.0.0/8",
+    "::/0",
     [],
     ["a"],
     ["a", UNKNOWN],
@@ -99,6 +103,8 @@ VALUES: dict[str, list[Any]] = {
     "exists": [None],
     "absent": [None],
     "truthy": [None],
+    "regex": ["^a", "(?i)^TRUE$", "", "[0-9]"],
+    "cidr_is_public": [None],
 }
 
 
@@ -109,20 +115,21 @@ def test_each_leaf_gives_its_operators_answer(op: str) -> None:
     and read UNKNOWN (alone or in a list) as undecided."""
     takes_value, test = OPERATORS[op]
     for value in VALUES[op]:
+        given = re2.compile(value) if op == "regex" else value  # as the leaf compiles it
         leaf = {"path": "v", "op": op, **({"value": value} if takes_value else {})}
         in_element = compile_condition({"some": {"path": "items", "where": leaf}}).fn
         top = compile_condition({**leaf, "path": "name"}).fn
         plain = compile_condition(leaf).fn
-        for actual in ACTUALS:
+        for actual in [*ACTUALS, *ACTUALS]:  # twice: answers a leaf keeps are the same
             ctx = EvalContext(resource={"id": "r", "name": actual}, now=NOW)
             undecided = actual == UNKNOWN or (type(actual) is list and UNKNOWN in actual)
-            want = None if undecided else test(actual, value, NOW)
+            want = None if undecided else test(actual, given, NOW)
             where = f"{op} {value!r} on {actual!r}"
             assert plain({"v": actual}, ctx) is want, where
             assert top({}, ctx) is want, where
             assert in_element({"items": [{"v": actual}]}, ctx) is want, where
         assert plain(UNKNOWN, ctx) is None  # a path through an unknown value
-        assert plain("text", ctx) is test(None, value, NOW)  # a field of a string: null
+        assert plain("text", ctx) is test(None, given, NOW)  # a field of a string: null
 
 
 @pytest.mark.parametrize(

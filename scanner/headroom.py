@@ -309,13 +309,29 @@ def product_of(tags: Mapping[str, str] | None, keys: Sequence[str]) -> str:
     `keys` are lower-case; tag keys match case-insensitively. A value shaped like a
     secret is masked (`scanner.masking`): the name is shown in every report.
     """
-    if tags:
-        lowered = {str(k).lower(): v for k, v in tags.items()}
-        for key in keys:
-            value = lowered.get(key)
-            if isinstance(value, str) and value.strip():
-                return product_name(value.strip())
-    return UNTAGGED
+    if not tags:
+        return UNTAGGED
+    last = _last_product
+    if last[0] is tags and last[1] == keys:  # the taps of a scan ask in turn of one resource
+        return last[2]
+    product = UNTAGGED
+    lowered = {str(k).lower(): v for k, v in tags.items()}
+    for key in keys:
+        value = lowered.get(key)
+        if isinstance(value, str) and value.strip():
+            product = product_name(value.strip())
+            break
+    _remember_product(tags, keys, product)
+    return product
+
+
+# The last answer of `product_of`, with its tags object (held, so no other takes its id).
+_last_product: tuple[Any, Sequence[str], str] = (None, (), UNTAGGED)
+
+
+def _remember_product(tags: Mapping[str, str], keys: Sequence[str], product: str) -> None:
+    global _last_product
+    _last_product = (tags, list(keys), product)
 
 
 @lru_cache(maxsize=4096)  # an estate has few products and many resources

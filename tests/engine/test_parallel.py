@@ -11,6 +11,7 @@ import copy
 import gc
 import gzip
 import os
+import pickle
 import shutil
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -26,14 +27,15 @@ from scanner.app import GateOptions, Parallel, ScanRequest, run_scan, scan_snaps
 from scanner.cli import cli
 from scanner.engine import load_rules
 from scanner.engine import parallel as parallel_module
+from scanner.engine.evaluate import _Evaluator
 from scanner.engine.parallel import AUTO_MIN_RESOURCES, ProcessRunner, open_runner
-from scanner.errors import ConfigError
+from scanner.errors import ConfigError, WorkerError
 from scanner.gate import baseline_from, load_config
 from scanner.graph import ResourceGraph
 from scanner.headroom import DEFAULT_PRODUCT_TAGS
 from scanner.model import FindingsDocument, FindingStatus
 from scanner.paths import data_dir
-from scanner.snapshot import open_snapshot, write_snapshot
+from scanner.snapshot import iter_partition, open_snapshot, write_snapshot
 from scanner.synthetic import REFERENCE_DATE, generate, generate_scopes
 from tests.engine.conftest import RULE, WritePack
 
@@ -275,6 +277,25 @@ def test_a_graph_built_from_slim_resources_is_the_same_graph(
     assert list(slim.g.edges(keys=True, data=True)) == list(whole.g.edges(keys=True, data=True))
     types = {r["type"] for r in resources}
     assert [*slim.nodes_of_type(types)] == [*whole.nodes_of_type(types)]
+
+
+def test_a_tasks_result_carries_the_graphs_part_and_its_python(estate: Path) -> None:
+    """The graph's part of a result goes as marshal data; the parent takes it back as it
+    was, and refuses a result written by another Python (marshal's format is its own)."""
+    ruleset = load_rules()
+    assert ruleset.source is not None
+    snap = open_snapshot(estate)
+    file = (str(snap.files[0].absolute()), snap.manifest.partitions[0].resources, 0)
+    result = parallel_module.evaluate_partition(ruleset.source, file, REFERENCE_DATE)
+    (part,) = parallel_module.merged([result], [])
+    graph = _Evaluator(ruleset, REFERENCE_DATE).new_graph()
+    assert graph is not None
+    slims = [graph.slim(r) for r in iter_partition(snap.files[0])]
+    assert part.graph_resources == slims and len(slims) == file[1]
+    loaded = pickle.loads(result)
+    other = pickle.dumps((*loaded[:3], (2, 7)))
+    with pytest.raises(WorkerError, match=r"runs Python 2\.7 and this process 3\.\d+"):
+        list(parallel_module.merged([other], []))
 
 
 def test_a_bad_line_read_by_a_worker_is_the_same_one_line_error(tmp_path: Path) -> None:

@@ -254,6 +254,13 @@ class Grants:
                 scope = known[1]
             (self._allow if effect == "Allow" else self._deny).append(scope)
 
+    def shared(self, known: dict[tuple[int, ...], Grants]) -> Grants:
+        """A Grants of the very same statements read before (in `known`, which holds
+        them), else this one, kept there: principals with the same managed policies and
+        no inline ones then share the answers `may_allow` keeps."""
+        key = (*map(id, self._allow), 0, *map(id, self._deny))
+        return known.setdefault(key, self)
+
     def may_allow(self, action: str) -> bool:
         """Some `Allow` covers the action on some resource (answers kept per action)."""
         known = self._may.get(action)

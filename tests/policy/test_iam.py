@@ -462,3 +462,19 @@ def test_grants_answer_as_iam_reads_each_statement() -> None:
                 if some:
                     assert grants.may_allow(action)
     assert checked == 75 * 11 * 9
+
+
+def test_grants_of_the_same_statements_are_shared() -> None:
+    """Principals with the same managed policies share one Grants (and its kept answers);
+    one with a statement of its own has its own."""
+    managed = {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}
+    inline = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+    read: dict[int, Any] = {}
+    known: dict[tuple[int, ...], Grants] = {}
+    first = Grants({"Statement": [managed]}, read).shared(known)
+    second = Grants({"Statement": [managed]}, read).shared(known)
+    own = Grants({"Statement": [managed, inline]}, read).shared(known)
+    assert second is first and own is not first
+    assert own.may_allow("s3:GetObject") and not first.may_allow("s3:GetObject")
+    denied = Grants({"Statement": [managed, {**managed, "Effect": "Deny"}]}, read).shared(known)
+    assert denied is not first and not denied.allows("iam:PassRole")

@@ -119,6 +119,7 @@ class AwsSteps:
         self.principals: list[_Principal] = []
         # statements read once for all the principals (managed policies are shared)
         self._read: dict[int, tuple[Mapping[str, Any], Any]] = {}
+        self._grants: dict[tuple[int, ...], Grants] = {}  # the same statements: one Grants
         for rtype in ("aws.iam.user", "aws.iam.group", "aws.iam.role"):
             self.principals += [self._principal(r) for r in by_type.get(rtype, ())]
         self.by_id = {p.id: p for p in self.principals}
@@ -172,7 +173,8 @@ class AwsSteps:
             "Version": "2012-10-17",
             "Statement": [s for document in documents for s in statements(document)],
         }
-        return _Principal(resource, merged, groups, attached, missing, Grants(merged, self._read))
+        grants = Grants(merged, self._read).shared(self._grants)
+        return _Principal(resource, merged, groups, attached, missing, grants)
 
     def derive(self) -> None:
         for principal in self.principals:

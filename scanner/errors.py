@@ -9,7 +9,8 @@
     ├── CollectorError           a collector that cannot run at all
     ├── LoadTestError            a load test that Locust could not run
     ├── ReportError              a findings document or output that cannot be rendered
-    └── WorkerError              a worker process or Dask worker died mid-scan (exit 3)
+    └── WorkerError              a worker process or Dask worker died mid-scan, or runs
+                                 another Python version (exit 3)
 
 Messages name the object, the problem and the fix, on one line.
 """
@@ -82,4 +83,5 @@ class ReportError(ScannerError):
 
 
 class WorkerError(ScannerError):
-    """A worker that evaluated part of a scan died (crashed or killed): the scan is void."""
+    """A worker that evaluated part of a scan died (crashed or killed), or sent a result
+    this process cannot read (another Python version): the scan is void."""

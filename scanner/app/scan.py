@@ -206,7 +206,7 @@ def scan_snapshots(
 
     Raises:
         ConfigError: a framework id is unknown, or a bad `parallel.executor`.
-        WorkerError: a worker died mid-scan.
+        WorkerError: a worker died mid-scan, or runs another Python version.
     """
     ruleset.check_frameworks(frameworks)
     now = max(s.manifest.created_at for s in snaps)

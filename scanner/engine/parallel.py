@@ -12,7 +12,7 @@ Two places run the tasks, behind one small interface (`Runner`):
   `scanner.processes`).
 - `DaskRunner`: a Dask distributed cluster (`--executor dask://HOST:PORT`); every worker
   must see the snapshot files at the same absolute path (a shared file system) and have
-  pscan and any `--rules` packs installed at the same paths.
+  pscan and any `--rules` packs installed at the same paths, on the same Python version.
 
 A task loads the rule set from its `RuleSource` once per process (compiled conditions and
 Python rules cannot be pickled) and keeps it for the next task. It pickles its own result,

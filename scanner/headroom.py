@@ -309,6 +309,7 @@ def product_of(tags: Mapping[str, str] | None, keys: Sequence[str]) -> str:
     `keys` are lower-case; tag keys match case-insensitively. A value shaped like a
     secret is masked (`scanner.masking`): the name is shown in every report.
     """
+    global _last_product
     if not tags:
         return UNTAGGED
     last = _last_product
@@ -321,17 +322,12 @@ def product_of(tags: Mapping[str, str] | None, keys: Sequence[str]) -> str:
         if isinstance(value, str) and value.strip():
             product = product_name(value.strip())
             break
-    _remember_product(tags, keys, product)
+    _last_product = (tags, list(keys), product)
     return product
 
 
 # The last answer of `product_of`, with its tags object (held, so no other takes its id).
 _last_product: tuple[Any, Sequence[str], str] = (None, (), UNTAGGED)
-
-
-def _remember_product(tags: Mapping[str, str], keys: Sequence[str], product: str) -> None:
-    global _last_product
-    _last_product = (tags, list(keys), product)
 
 
 @lru_cache(maxsize=4096)  # an estate has few products and many resources

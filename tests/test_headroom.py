@@ -344,6 +344,15 @@ def test_product_tag_matches_case_insensitively_in_order() -> None:
     assert product_of(None, keys) == UNTAGGED
 
 
+def test_the_product_asked_again_of_the_same_tags_answers_by_the_keys_given() -> None:
+    """The last answer is kept for the next tap; other keys, or other tags, are asked anew."""
+    tags = {"app": "web", "team": "payments"}
+    assert product_of(tags, ["app"]) == product_of(tags, ["app"]) == "web"
+    assert product_of(tags, ["team"]) == "payments"
+    assert product_of({"app": "shop"}, ["app"]) == "shop"
+    assert product_of(tags, ["app"]) == "web"
+
+
 def asg(rid: str, product: str | None, desired: int, *, region: str = "eu-west-1") -> Any:
     return resource(
         rid,

@@ -1,6 +1,7 @@
 """Scaling curve of `pscan scan --workers N` against the stdlib json.loads floor, in one run.
 
-Usage: python bench/bench_workers.py [--size 100000] [--workers 1,2,4] [--out bench/out]
+Usage: python bench/bench_workers.py [--size 100000] [--workers 1,2,4] [--repeat 1]
+                                     [--out bench/out]
 
 On one generated estate (`pscan fixtures generate --seed 1`, cached in --out), each in a
 fresh subprocess, one after the other:
@@ -19,6 +20,12 @@ shorten: the graph and its rules, building and writing the document). Every scan
 findings document is checked to be the one-worker document (all but `generated_at`).
 The load average before and after is printed with the table, because the cores may be
 shared. The table is added at the end of its section of bench/RESULTS.md.
+
+`--repeat R` runs the whole round (a floor, then each worker count's scan with a floor
+after it) R times, interleaved, and adds a summary: for each worker count, the median
+of its R ratios to the floors around it, their range, and the median seconds. One run
+on a shared VM can land in a slow minute; the median of interleaved rounds is the
+figure to compare between runs (bench/RESULTS.md says which figure a claim uses).
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ import hashlib
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
@@ -119,6 +127,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--workers", default=f"1,2,{_cpus()}")
+    parser.add_argument("--repeat", type=int, default=1, help="interleaved rounds (median)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--no-write", action="store_true", help="do not touch RESULTS.md")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -136,12 +145,13 @@ def main() -> None:
     floor = ["--child", "floor", "--snap", str(snap)]
     rows: list[tuple[str, dict[str, object]]] = []
     counts = sorted({int(w) for w in args.workers.split(",")})
-    for workers in counts:
-        rows.append(("floor (json.loads)", _measure(floor)))
-        child = ["--child", str(workers), "--snap", str(snap), "--out", str(args.out)]
-        rows.append((f"scan --workers {workers}", _measure(child)))
-        print(rows[-1], file=sys.stderr)
     rows.append(("floor (json.loads)", _measure(floor)))
+    for _round in range(max(1, args.repeat)):
+        for workers in counts:
+            child = ["--child", str(workers), "--snap", str(snap), "--out", str(args.out)]
+            rows.append((f"scan --workers {workers}", _measure(child)))
+            print(rows[-1], file=sys.stderr)
+            rows.append(("floor (json.loads)", _measure(floor)))
     digests = {r["digest"] for _, r in rows if "digest" in r}
     if len(digests) != 1:
         raise SystemExit(f"the documents differ between worker counts: {rows}")
@@ -160,13 +170,15 @@ def _table(
 ) -> str:
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     floor = min(float(str(r["seconds"])) for name, r in rows if name.startswith("floor"))
-    one = float(str(rows[1][1]["seconds"]))
     seconds_of = [float(str(r["seconds"])) for _, r in rows]
+    first = rows[1][0]  # the fewest workers' scans: the base of the speed-ups
+    one = statistics.median(s for (n, _), s in zip(rows, seconds_of, strict=True) if n == first)
     partitions = len(json.loads((snap / "manifest.json").read_text())["partitions"])
     lines = [
         f"\n### Workers, run of {when} ({platform.machine()}, {_cpus()} CPUs, Python"
         f" {platform.python_version()})\n",
-        f"Command: `python bench/bench_workers.py --size {args.size} --workers {args.workers}`"
+        f"Command: `python bench/bench_workers.py --size {args.size} --workers {args.workers}"
+        f"{f' --repeat {args.repeat}' if args.repeat > 1 else ''}`"
         f" ({args.size:,} resources in {partitions} partitions; load average before"
         f" {before[0]:.1f}, after {after[0]:.1f})\n",
         "| run | seconds | x fastest floor | x floors around it | speed-up over 1 worker"
@@ -185,7 +197,35 @@ def _table(
             f" {r['cpu_s']} | {r['parent_cpu_s']} | {r['peak_rss_mb']} | {details} |"
         )
     lines.append("\nEvery scan wrote the same findings document (all but `generated_at`).")
+    if args.repeat > 1:
+        lines += _summary(rows, seconds_of, one)
     return "\n".join(lines) + "\n"
+
+
+def _summary(
+    rows: list[tuple[str, dict[str, object]]], seconds_of: list[float], one: float
+) -> list[str]:
+    """Per worker count: the median of its ratios to the floors around it, their range."""
+    ratios: dict[str, list[float]] = {}
+    seconds: dict[str, list[float]] = {}
+    for n, (name, _) in enumerate(rows):
+        if not name.startswith("floor"):
+            around = (seconds_of[n - 1] + seconds_of[n + 1]) / 2
+            ratios.setdefault(name, []).append(seconds_of[n] / around)
+            seconds.setdefault(name, []).append(seconds_of[n])
+    lines = [
+        "",
+        "| run | rounds | median x floors around it | range | median seconds"
+        " | speed-up over 1 worker (medians) |",
+        "|---|---:|---:|---|---:|---:|",
+    ]
+    for name, values in ratios.items():
+        median = statistics.median(seconds[name])
+        lines.append(
+            f"| {name} | {len(values)} | **{statistics.median(values):.1f}** |"
+            f" {min(values):.1f}-{max(values):.1f} | {median:.2f} | {one / median:.2f} |"
+        )
+    return lines
 
 
 def _cpus() -> int:

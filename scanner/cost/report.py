@@ -76,6 +76,8 @@ class Costs:
         self._by_type: dict[str, Decimal] = defaultdict(Decimal)
         self._by_product: dict[str, Decimal] = defaultdict(Decimal)
         self._best: list[tuple[Decimal, str, Mapping[str, Any], str]] = []
+        # the least value kept by the last trim of a full top: a smaller one never enters
+        self._least = _ZERO
 
     def observe(self, resources: Iterable[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
         """Yield each resource unchanged after taking its estimate (for a shared pass)."""
@@ -95,7 +97,7 @@ class Costs:
         self._count += 1
         self._by_type[str(resource.get("type"))] += value
         self._by_product[product] += value
-        if value > 0:
+        if value > 0 and value >= self._least:
             self._best.append((value, str(resource.get("id")), resource, product))
             if len(self._best) > 4 * self._top:  # keep memory flat on a large stream
                 self._trim()
@@ -129,6 +131,8 @@ class Costs:
     def _trim(self) -> None:
         self._best.sort(key=lambda item: (-item[0], item[1]))
         del self._best[self._top :]
+        if len(self._best) == self._top and self._top:
+            self._least = self._best[-1][0]
 
     def report(
         self,

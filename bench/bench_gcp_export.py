@@ -1,7 +1,7 @@
 """Benchmark reading a GCP Cloud Asset export: protobuf's JSON parser against the orjson reader.
 
 Usage: python bench/bench_gcp_export.py [--sizes 100000,1000000] [--stages read,normalise,collect]
-       [--readers library,orjson] [--workers 1,2] [--out bench/out] [--no-write]
+       [--readers library,orjson] [--workers 1,2] [--repeat 1] [--out bench/out] [--no-write]
 
 Exports of each size are generated once by fixtures/gcp/generate_export.py (the Acme
 estate copied and renamed; `bench/out/export-N.ndjson`) and reused. For each size, in
@@ -25,6 +25,9 @@ processes; the scaling curve).
 Assets/s counts export lines, per wall second and per CPU second of the process (the
 machine may be shared: CPU seconds are what the reader costs). Results are appended to
 bench/RESULTS.md (and printed).
+
+`--repeat R` measures every stage R times, round after round (interleaved), and adds
+the medians: one run on a shared VM can land in a slow minute.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -158,6 +162,24 @@ def _row(
     )
 
 
+def _medians(runs: dict[tuple[int, str, str], list[dict[str, object]]]) -> list[str]:
+    """A second table: each stage's median seconds and assets/s over its rounds."""
+    lines = [
+        "",
+        "| assets | stage | reader | rounds | median wall s | median CPU s"
+        " | assets/s (wall, median) | assets/s (CPU, median) |",
+        "|---:|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for (size, stage, reader), measured in runs.items():
+        wall = statistics.median(float(str(m["seconds"])) for m in measured)
+        cpu = statistics.median(float(str(m["cpu"])) for m in measured)
+        lines.append(
+            f"| {size:,} | {stage} | {reader} | {len(measured)} | {wall:.2f} | {cpu:.2f}"
+            f" | {size / wall:,.0f} | **{size / cpu:,.0f}** |"
+        )
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and append its table to bench/RESULTS.md."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -169,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         default=f"1,{os.cpu_count() or 1}" if (os.cpu_count() or 1) > 1 else "1",
         help="--export-workers for the collect stage, one row each (default: 1 and every core)",
     )
+    parser.add_argument("--repeat", type=int, default=1, help="interleaved rounds (medians)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--no-write", action="store_true", help="Print only.")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
@@ -177,25 +200,36 @@ def main(argv: list[str] | None = None) -> int:
         _child(*args.child)
         return 0
     args.out.mkdir(parents=True, exist_ok=True)
-    rows = []
+    rows: list[str] = []
+    runs: dict[tuple[int, str, str], list[dict[str, object]]] = {}
     readers = [r for r in ("library", "orjson") if r in args.readers.split(",")]
+    jobs = [
+        (reader, stage)
+        for stage in args.stages.split(",")
+        if stage != "collect"
+        for reader in readers
+    ]
+    if "collect" in args.stages.split(","):
+        jobs += [("orjson", f"collect x{w}") for w in args.workers.split(",")]
     for size in (int(s) for s in args.sizes.split(",")):
         export = _export(args.out, size)
         rate: dict[tuple[str, str], tuple[float, float]] = {}
-        for stage in args.stages.split(","):
-            if stage == "collect":
-                for workers in (int(w) for w in args.workers.split(",")):
-                    measured = _measure("orjson", f"collect x{workers}", export)
-                    rows.append(_row(size, f"collect, {workers} workers", "orjson", measured, rate))
-                    print(rows[-1], flush=True)
-                continue
-            for reader in readers:
-                rows.append(_row(size, stage, reader, _measure(reader, stage, export), rate))
+        for _round in range(max(1, args.repeat)):
+            for reader, stage in jobs:
+                measured = _measure(reader, stage, export)
+                label = stage.replace("collect x", "collect, ") + (
+                    " workers" if "x" in stage else ""
+                )
+                runs.setdefault((size, label, reader), []).append(measured)
+                rows.append(_row(size, label, reader, measured, rate))
                 print(rows[-1], flush=True)
+    if args.repeat > 1:
+        rows += _medians(runs)
     table = run_table(
         f"python bench/bench_gcp_export.py --sizes {args.sizes} --stages {args.stages}"
         + ("" if args.readers == "library,orjson" else f" --readers {args.readers}")
-        + f" --workers {args.workers}",
+        + f" --workers {args.workers}"
+        + (f" --repeat {args.repeat}" if args.repeat > 1 else ""),
         [
             "| assets | stage | reader | wall s | CPU s | assets/s (wall) | assets/s (CPU)"
             " | orjson vs library (wall, CPU) | details |",

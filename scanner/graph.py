@@ -52,6 +52,8 @@ EXPOSURE_RELATIONS = frozenset(
 )
 
 # Attributes every node keeps, because internet exposure is decided from them.
+# The fields `ResourceGraph.field` reads: a node's own, never packed with its attributes.
+NODE_FIELDS = frozenset({"type", "name", "provider", "account", "region", "resource"})
 SKELETON_ATTRIBUTES = (
     "public_ip",
     "publicly_accessible",
@@ -284,6 +286,15 @@ class ResourceGraph:
         if blob is not None:
             full["attributes"], full["tags"] = orjson.loads(blob)
         return full
+
+    def field(self, node_id: str, name: str) -> Any:
+        """One of a node's own fields (`NODE_FIELDS`: type, name, provider, account, region,
+        resource), read without unpacking its attributes as `node` does; None when the
+        node does not have it (a placeholder has only a type)."""
+        if name not in NODE_FIELDS:
+            msg = f"{name!r} is not one of a node's own fields {sorted(NODE_FIELDS)}"
+            raise KeyError(msg)
+        return self.g._node[node_id].get(name)
 
     def resource_view(self, node_id: str) -> dict[str, Any]:
         """A node in the snapshot dict form (attributes as far as the graph holds them)."""

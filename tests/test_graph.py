@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from scanner.engine import load_rules
-from scanner.graph import INTERNET, ResourceGraph
+from scanner.graph import INTERNET, NODE_FIELDS, ResourceGraph
 from scanner.paths import data_dir
 from scanner.snapshot import open_snapshot
 from scanner.synthetic.builders import resource
@@ -316,3 +316,24 @@ def test_a_fact_is_worked_out_once_until_the_graph_changes() -> None:
     g.add_resource(r("b", "aws.ec2.subnet"))
     assert g.fact("test.count", count) == 3
     assert len(calls) == 2
+
+
+def test_a_nodes_own_fields_read_as_node_reads_them() -> None:
+    """`field` reads a node's own fields without unpacking: the same values `node` gives,
+    for packed nodes (a kept type), skeleton nodes and placeholders; other names refused."""
+    resources = [
+        r("web", "aws.ec2.instance", {"public_ip": "203.0.113.9"}, [("runs_as", "role")]),
+        r("sn", "aws.ec2.subnet", {"availability_zone": "eu-west-1a"}),
+        r("api", "aws.ec2.instance", rels=[("in_subnet", "sn"), ("in_subnet", "sn-gone")]),
+    ]
+    resources[0]["tags"] = {"Team": "web"}
+    g = ResourceGraph.build(resources, keep_attributes_for=["aws.ec2.instance"])
+    assert g.node("web")["tags"] == {"Team": "web"}  # a packed node
+    assert "sn-gone" in g and not g.node("sn-gone").get("resource")  # a placeholder
+    for node in g.g.nodes:
+        for name in NODE_FIELDS:
+            assert g.field(node, name) == g.node(node).get(name), (node, name)
+    assert g.field("web", "account") == "1"
+    assert g.field("sn-gone", "account") is None
+    with pytest.raises(KeyError, match="own fields"):
+        g.field("web", "attributes")

@@ -87,9 +87,8 @@ def path_to_admin(graph: ResourceGraph, spec: Any) -> Iterator[Verdict]:
 
 def _identities(graph: ResourceGraph, node: str) -> list[tuple[list[str], str]]:
     """(hops from the workload to its identity, identity) for each identity it runs as."""
-    data = graph.node(node)
-    if data.get("type") == "aws.ecs.service":
-        definition = (data.get("attributes") or {}).get("task_definition")
+    if graph.field(node, "type") == "aws.ecs.service":
+        definition = (graph.node(node).get("attributes") or {}).get("task_definition")
         if not definition or definition not in graph:
             return []
         return [([definition, role], role) for role in graph.runs_as(str(definition))]
@@ -125,18 +124,16 @@ def exposed_workload(graph: ResourceGraph, spec: Any) -> Iterator[Verdict]:
                 )
             elif reads:
                 path = [*internet, *hops, str(reads[0]["target"])]
-                reason = (
-                    f"can read {reads[0]['detail']} data store {graph.node(path[-1]).get('name')}"
-                )
+                reason = f"can read {reads[0]['detail']} data store {graph.field(path[-1], 'name')}"
             else:
-                if identity in unknown or not graph.node(identity).get("resource"):
+                if identity in unknown or not graph.field(identity, "resource"):
                     undecided = unknown.get(identity, f"{identity} is not in the snapshot")
                 continue
             evidence = graph.path_evidence(path)
             yield Hit(
                 resource_id=node,
                 evidence={
-                    "identity": graph.node(identity).get("name") or identity,
+                    "identity": graph.field(identity, "name") or identity,
                     "reason": reason,
                     **evidence,
                 },

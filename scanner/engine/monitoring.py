@@ -342,7 +342,7 @@ def _unseen(value: Any, *, plural: bool = False) -> str:
 
 
 def _name(graph: ResourceGraph, node_id: str) -> str:
-    return str(graph.node(node_id).get("name") or node_id)
+    return str(graph.field(node_id, "name") or node_id)
 
 
 # ------------------------------------------------------------------------------ AWS
@@ -467,7 +467,7 @@ def aws_alarm_verdict(graph: ResourceGraph, account_node: str, alert: str) -> Ve
     """
     spec = AWS_ALARMS[alert]
     seen = graph.fact("monitoring.aws", lambda: _AwsMonitoring.of(graph))
-    account = str(graph.node(account_node).get("account"))
+    account = str(graph.field(account_node, "account"))
     sure, maybe = _trails(seen.trails, account)
     if not sure and not maybe:
         reason = "no active multi-region CloudTrail trail records its management events"
@@ -543,7 +543,7 @@ def aws_alarm(graph: ResourceGraph, spec: RuleSpec) -> Iterator[Verdict]:
 # ------------------------------------------------------------------------------ GCP
 def _metric_names(graph: ResourceGraph, metric: str) -> list[str]:
     attrs = _attrs(graph, metric)
-    names = [str(graph.node(metric).get("name") or "")]
+    names = [str(graph.field(metric, "name") or "")]
     metric_type = str(attrs.get("metric_type") or "")
     if metric_type:
         names.append(metric_type.rsplit("/", 1)[-1])
@@ -558,7 +558,7 @@ def _by_project(graph: ResourceGraph) -> dict[tuple[str, str], list[str]]:
     index: dict[tuple[str, str], list[str]] = defaultdict(list)
     for rtype in _GCP_MONITORING_TYPES:
         for node in graph.nodes_of_type([rtype]):
-            index[rtype, str(graph.node(node).get("account"))].append(node)
+            index[rtype, str(graph.field(node, "account"))].append(node)
     return index
 
 
@@ -571,7 +571,7 @@ def gcp_alert_verdict(graph: ResourceGraph, project_node: str, alert: str) -> Ve
     once for all the projects and rules.
     """
     spec = GCP_ALERTS[alert]
-    project = str(graph.node(project_node).get("account"))
+    project = str(graph.field(project_node, "account"))
     by_project = graph.fact("monitoring.gcp", lambda: _by_project(graph))
     unseen: list[str] = []
     metrics: list[str] = []

@@ -34,7 +34,7 @@ class ZonesParams(BaseModel):
 
 
 def _subnets(graph: ResourceGraph, node: str) -> list[str]:
-    if graph.node(node).get("type") == "aws.ec2.vpc":
+    if graph.field(node, "type") == "aws.ec2.vpc":
         return graph.neighbours(node, "in_vpc", direction="in")
     return graph.neighbours(node, "in_subnet")
 

@@ -17,7 +17,7 @@ __all__ = ["check"]
 @graph_rule
 def check(graph: ResourceGraph, spec: RuleSpec) -> Iterator[Hit]:
     """Yield a hit per account without any backup plan."""
-    accounts = {str(graph.node(p).get("account")) for p in graph.nodes_of_type(["aws.backup.plan"])}
+    accounts = {str(graph.field(p, "account")) for p in graph.nodes_of_type(["aws.backup.plan"])}
     for account in graph.nodes_of_type(spec.resource_types):
-        if str(graph.node(account).get("account")) not in accounts:
+        if str(graph.field(account, "account")) not in accounts:
             yield Hit(resource_id=account, evidence={"plans": 0})

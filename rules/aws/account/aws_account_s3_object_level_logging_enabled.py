@@ -36,7 +36,7 @@ def check(graph: ResourceGraph, spec: RuleSpec) -> Iterator[Hit]:
             if events.get(kind) is True:
                 recorded[str(view["account"])].add(kind)
     for account_id in graph.nodes_of_type([_ACCOUNT]):
-        account = str(graph.node(account_id).get("account", ""))
+        account = str(graph.field(account_id, "account") or "")
         missing = sorted({"read", "write"} - recorded.get(account, set()))
         if missing:
             yield Hit(

@@ -24,7 +24,7 @@ def check(graph: ResourceGraph, spec: RuleSpec) -> Iterator[Hit]:
     for role in graph.nodes_of_type(["aws.iam.role"]):
         attributes = graph.node(role).get("attributes") or {}
         if _SECURITY_AUDIT in as_list(attributes.get("attached_policies")):
-            audited.add(str(graph.node(role).get("account")))
+            audited.add(str(graph.field(role, "account")))
     for account in graph.nodes_of_type(spec.resource_types):
-        if str(graph.node(account).get("account")) not in audited:
+        if str(graph.field(account, "account")) not in audited:
             yield Hit(resource_id=account, evidence={"policy": "SecurityAudit"})

@@ -27,7 +27,7 @@ def _admin_via(graph: ResourceGraph, attributes: Mapping[str, Any]) -> str | Non
         if arn in graph:
             document = (graph.node(arn).get("attributes") or {}).get("document")
             if admin_statements(document):
-                return f"policy {graph.node(arn).get('name') or arn}"
+                return f"policy {graph.field(arn, 'name') or arn}"
     for inline in as_list(attributes.get("inline_policies")):
         if isinstance(inline, Mapping) and admin_statements(inline.get("document")):
             return f"inline policy {inline.get('name')}"

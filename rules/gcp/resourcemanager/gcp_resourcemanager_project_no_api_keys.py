@@ -23,7 +23,7 @@ def check(graph: ResourceGraph, spec: RuleSpec) -> Iterator[Hit]:
         node = graph.node(key)
         keys[str(node.get("account"))].append(str(node.get("name") or key))
     for project in graph.nodes_of_type(spec.resource_types):
-        names = sorted(keys.get(str(graph.node(project).get("account")), []))
+        names = sorted(keys.get(str(graph.field(project, "account")), []))
         if names:
             yield Hit(
                 resource_id=project,

@@ -35,7 +35,7 @@ def check(graph: ResourceGraph, spec: RuleSpec) -> Iterator[Hit]:
         if not attributes.get("filter"):  # absent or "" means every entry
             exporting.add(project)
     for project_id in graph.nodes_of_type([_PROJECT]):
-        project = str(graph.node(project_id).get("account", ""))
+        project = str(graph.field(project_id, "account") or "")
         if project in exporting:
             continue
         filtered = sorted(sinks_by_project.get(project, []))

@@ -17,6 +17,7 @@ untagged spend) join the rules'.
 from __future__ import annotations
 
 import functools
+import logging
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -56,6 +57,8 @@ __all__ = [
     "scan_snapshots",
     "snapshot_summary",
 ]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -161,7 +164,9 @@ def run_scan(request: ScanRequest, on_event: Listener = ignore) -> ScanResult:
             and gate.selects(f.rule_id)
         )
     ]
+    started = time.perf_counter()
     summary = gate.apply(doc)
+    logger.info("gate: %.1f s", time.perf_counter() - started)
     return ScanResult(doc=doc, gate=summary, collected=collected)
 
 
@@ -216,6 +221,7 @@ def scan_snapshots(
     taps: list[Tap] = [t for t in (headroom, costs) if t is not None]
     outcome = _evaluate(snaps, ruleset, taps, now, on_event, parallel or Parallel())
     on_event(Evaluated(outcome.resource_count, len(ruleset.rules), time.monotonic() - started))
+    sections = time.perf_counter()
     errors = [e for s in snaps for e in s.manifest.errors]
     doc = build_document(
         outcome,
@@ -235,6 +241,7 @@ def scan_snapshots(
             ),
         )
         doc.findings = _merged(doc.findings, cost_findings(doc.cost, cost))
+    logger.info("document, capacity and cost sections: %.1f s", time.perf_counter() - sections)
     return doc
 
 

@@ -25,6 +25,7 @@ a parallel scan gives exactly the serial scan's findings, order, stats and examp
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -204,6 +205,7 @@ class _Evaluator:
         parts: Iterable[PartialOutcome] | None = None,
         keep_graph: bool = False,
     ) -> ScanOutcome:
+        clock = _Phases()
         graph = self.new_graph()
         if parts is None:
             self.stream(resources, graph.add_resource if graph else None, progress)
@@ -215,12 +217,18 @@ class _Evaluator:
                         graph.add_resource(resource)
                 if progress is not None:
                     progress(self.outcome.resource_count)
+        where = "in this process" if parts is None else "in workers; their results taken in here"
+        built = f", graph of {len(graph):,} nodes built" if graph is not None else ""
+        clock.done(
+            f"per-resource rules over {self.outcome.resource_count:,} resources ({where}){built}"
+        )
         if graph is not None:
             for group in self._graph_rule_runs():
                 if group[0].graph_fn is not None:
                     self.run_graph_fn(group[0], graph)
                 else:
                     self.judge_nodes(group, graph)
+            clock.done(f"{len(self.graph_rules)} graph rules")
         # the graph is done with: free it before the findings are built (the largest two
         # things a scan holds), unless the caller asked for it
         if keep_graph:
@@ -228,7 +236,9 @@ class _Evaluator:
         elif graph is not None:
             graph.release()
         del graph
-        return self.finish()
+        outcome = self.finish()
+        clock.done(f"{len(outcome.findings):,} findings built")
+        return outcome
 
     def _graph_rule_runs(self) -> list[list[Rule]]:
         """The graph rules in their order, in runs: a Python graph rule alone, and YAML
@@ -555,6 +565,19 @@ class _Evaluator:
         values["path"] = row.path
         values["monthly_cost_usd"] = row.cost
         return trusted(Finding, values)
+
+
+class _Phases:
+    """Logs how long each phase of an evaluation took (`pscan -v`: info level), wall
+    and CPU seconds of this process, so a slow scan says where its time went."""
+
+    def __init__(self) -> None:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def done(self, what: str) -> None:
+        wall, cpu = time.perf_counter(), time.process_time()
+        logger.info("%s: %.1f s (CPU %.1f s)", what, wall - self.wall, cpu - self.cpu)
+        self.wall, self.cpu = wall, cpu
 
 
 def _cost(rule: Rule, attrs: Mapping[str, Any]) -> float | None:

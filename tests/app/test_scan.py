@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from pathlib import Path
 
 import pytest
 
-from scanner.app import GateOptions, RuleOptions, ScanRequest, run_scan
+from scanner.app import GateOptions, RuleOptions, ScanRequest, run_scan, write_report
 from scanner.app.events import Evaluated, Event
 from scanner.errors import ConfigError, RuleLoadError
 from scanner.model import Severity
@@ -27,6 +29,27 @@ def test_scan_judges_gates_and_reports_progress() -> None:
     (done,) = [e for e in events if isinstance(e, Evaluated)]
     assert done.resources == result.doc.resource_count
     assert done.rules == result.doc.rule_count
+
+
+def test_each_phase_logs_its_time(caplog: pytest.LogCaptureFixture, tmp_path: Path) -> None:
+    """`pscan -v` says where a scan's time went: one line per phase, in order."""
+    caplog.set_level(logging.INFO)
+    result = run_scan(ScanRequest(snapshots=(DEMO,), gate=NO_CONFIG))
+    write_report(result.doc, "json", tmp_path / "findings.json")
+    lines = [r.getMessage() for r in caplog.records if r.name.startswith("scanner.")]
+    timed = [line for line in lines if re.search(r": \d+\.\d s( \(CPU \d+\.\d s\))?$", line)]
+    count = result.doc.resource_count
+    expected = [
+        f"per-resource rules over {count:,} resources (in this process), graph of ",
+        " graph rules: ",
+        " findings built: ",  # the rules'; the report-level cost findings come after
+        "document, capacity and cost sections: ",
+        "gate: ",
+        f"wrote {tmp_path / 'findings.json'} (json): ",
+    ]
+    assert len(timed) == len(expected), timed
+    for line, fragment in zip(timed, expected, strict=True):
+        assert fragment in line, (line, fragment)
 
 
 def test_the_gate_default_is_high() -> None:

@@ -10,7 +10,6 @@ new exposure paths of a plan overlay.
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from scanner.app.gate import GateOptions, load_gate
 from scanner.model import FindingsDocument, GateSummary
 from scanner.render import FORMATS, render, render_pieces
 from scanner.render.jsonout import read_findings
+from scanner.timing import Phases
 
 __all__ = ["FORMATS", "ReportRequest", "ReportResult", "render_text", "run_report", "write_report"]
 
@@ -67,6 +67,6 @@ def render_text(doc: FindingsDocument, fmt: str) -> str:
 
 def write_report(doc: FindingsDocument, fmt: str, output: Path) -> None:
     """Write the document in one of `FORMATS` to `output`, atomically."""
-    started = time.perf_counter()
+    clock = Phases(logger)
     write_atomic(output, render_pieces(doc, fmt))
-    logger.info("wrote %s (%s): %.1f s", output, fmt, time.perf_counter() - started)
+    clock.done(f"wrote {output} ({fmt})")

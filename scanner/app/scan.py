@@ -46,6 +46,7 @@ from scanner.model import (
 )
 from scanner.snapshot import Snapshot, open_snapshot
 from scanner.storage import SnapshotPath
+from scanner.timing import Phases
 
 __all__ = [
     "Parallel",
@@ -164,9 +165,9 @@ def run_scan(request: ScanRequest, on_event: Listener = ignore) -> ScanResult:
             and gate.selects(f.rule_id)
         )
     ]
-    started = time.perf_counter()
+    clock = Phases(logger)
     summary = gate.apply(doc)
-    logger.info("gate: %.1f s", time.perf_counter() - started)
+    clock.done("gate")
     return ScanResult(doc=doc, gate=summary, collected=collected)
 
 
@@ -221,7 +222,7 @@ def scan_snapshots(
     taps: list[Tap] = [t for t in (headroom, costs) if t is not None]
     outcome = _evaluate(snaps, ruleset, taps, now, on_event, parallel or Parallel())
     on_event(Evaluated(outcome.resource_count, len(ruleset.rules), time.monotonic() - started))
-    sections = time.perf_counter()
+    clock = Phases(logger)
     errors = [e for s in snaps for e in s.manifest.errors]
     doc = build_document(
         outcome,
@@ -241,7 +242,7 @@ def scan_snapshots(
             ),
         )
         doc.findings = _merged(doc.findings, cost_findings(doc.cost, cost))
-    logger.info("document, capacity and cost sections: %.1f s", time.perf_counter() - sections)
+    clock.done("document, capacity and cost sections")
     return doc
 
 

@@ -25,7 +25,6 @@ a parallel scan gives exactly the serial scan's findings, order, stats and examp
 from __future__ import annotations
 
 import logging
-import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -60,6 +59,7 @@ from scanner.model import (
     trusted,
     utcnow,
 )
+from scanner.timing import Phases
 
 __all__ = [
     "FindingRow",
@@ -205,7 +205,7 @@ class _Evaluator:
         parts: Iterable[PartialOutcome] | None = None,
         keep_graph: bool = False,
     ) -> ScanOutcome:
-        clock = _Phases()
+        clock = Phases(logger)
         graph = self.new_graph()
         if parts is None:
             self.stream(resources, graph.add_resource if graph else None, progress)
@@ -565,19 +565,6 @@ class _Evaluator:
         values["path"] = row.path
         values["monthly_cost_usd"] = row.cost
         return trusted(Finding, values)
-
-
-class _Phases:
-    """Logs how long each phase of an evaluation took (`pscan -v`: info level), wall
-    and CPU seconds of this process, so a slow scan says where its time went."""
-
-    def __init__(self) -> None:
-        self.wall, self.cpu = time.perf_counter(), time.process_time()
-
-    def done(self, what: str) -> None:
-        wall, cpu = time.perf_counter(), time.process_time()
-        logger.info("%s: %.1f s (CPU %.1f s)", what, wall - self.wall, cpu - self.cpu)
-        self.wall, self.cpu = wall, cpu
 
 
 def _cost(rule: Rule, attrs: Mapping[str, Any]) -> float | None:

@@ -337,7 +337,7 @@ def leaf(doc, ctx):
         return None
     return {test}
 """
-_READ_KEY = "src.get(key) if isinstance(src, dict) else (UNKNOWN if src == UNKNOWN else None)"
+_READ_KEY = "src.get(path) if isinstance(src, dict) else (UNKNOWN if src == UNKNOWN else None)"
 _NUMBER = "isinstance(actual, NUMBER) and type(actual) is not bool and "
 
 
@@ -419,7 +419,6 @@ def _leaf_fn(
     namespace: dict[str, Any] = {
         "UNKNOWN": UNKNOWN,
         "NUMBER": (int, float),
-        "key": path,
         "path": path,
         "getter": getter,
         "test": test,

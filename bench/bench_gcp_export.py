@@ -203,23 +203,23 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[str] = []
     runs: dict[tuple[int, str, str], list[dict[str, object]]] = {}
     readers = [r for r in ("library", "orjson") if r in args.readers.split(",")]
+    # (reader, stage as _measure takes it, the stage's name in the table)
     jobs = [
-        (reader, stage)
+        (reader, stage, stage)
         for stage in args.stages.split(",")
         if stage != "collect"
         for reader in readers
     ]
     if "collect" in args.stages.split(","):
-        jobs += [("orjson", f"collect x{w}") for w in args.workers.split(",")]
+        jobs += [
+            ("orjson", f"collect x{w}", f"collect, {w} workers") for w in args.workers.split(",")
+        ]
     for size in (int(s) for s in args.sizes.split(",")):
         export = _export(args.out, size)
         rate: dict[tuple[str, str], tuple[float, float]] = {}
         for _round in range(max(1, args.repeat)):
-            for reader, stage in jobs:
+            for reader, stage, label in jobs:
                 measured = _measure(reader, stage, export)
-                label = stage.replace("collect x", "collect, ") + (
-                    " workers" if "x" in stage else ""
-                )
                 runs.setdefault((size, label, reader), []).append(measured)
                 rows.append(_row(size, label, reader, measured, rate))
                 print(rows[-1], flush=True)
@@ -237,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         ],
         rows,
     )
+    print(table)
     if not args.no_write:
         add_run("GCP export reader (`bench/bench_gcp_export.py`)", table, in_section=True)
     return 0

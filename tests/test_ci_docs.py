@@ -55,7 +55,7 @@ def _check(args: list[str]) -> None:
     command: click.Command = cli
     rest = list(args)
     while isinstance(command, click.Group) and rest and not rest[0].startswith("-"):
-        sub = command.commands.get(rest[0])
+        sub = command.get_command(click.Context(command), rest[0])
         assert sub is not None, f"pscan {' '.join(args)}: no command {rest[0]!r}"
         command, rest = sub, rest[1:]
     assert not isinstance(command, click.Group), f"pscan {' '.join(args)}: incomplete command"

@@ -30,72 +30,80 @@ Rule packs are loaded by `load_ruleset(RuleOptions)`; the gate is set up by `loa
 in one place for scan, iac and report.
 """
 
-from scanner.app.baseline import create_baseline
-from scanner.app.capacity import (
-    CAPACITY_FORMATS,
-    CapacityRequest,
-    product_tags,
-    render_capacity,
-    select_product,
-    show_capacity,
-)
-from scanner.app.collect import (
-    AwsOptions,
-    CostOptions,
-    GcpOptions,
-    MetricsOptions,
-    collect_aws,
-    collect_gcp,
-)
-from scanner.app.cost import COST_FORMATS, CostRequest, CostResult, render_cost, run_cost
-from scanner.app.demo import DemoResult, run_demo
-from scanner.app.events import Listener, ignore
-from scanner.app.files import write_atomic
-from scanner.app.fixtures import generate_fixtures
-from scanner.app.forecast import PlanRequest, PlanResult, init_model, run_plan
-from scanner.app.gate import Gate, GateOptions, load_gate
-from scanner.app.iac import IacRequest, IacResult, run_iac
-from scanner.app.loadtest import (
-    LoadTestRequest,
-    plan_loadtest,
-    run_loadtest,
-    write_loadtest_plan,
-)
-from scanner.app.prices import PricesRequest, PricesResult, update_prices
-from scanner.app.report import (
-    FORMATS,
-    ReportRequest,
-    ReportResult,
-    render_text,
-    run_report,
-    write_report,
-)
-from scanner.app.rules import (
-    FrameworkCoverage,
-    RuleListing,
-    find_rule,
-    framework_coverage,
-    list_rules,
-    rule_tests,
-)
-from scanner.app.scan import (
-    Parallel,
-    RuleOptions,
-    ScanRequest,
-    ScanResult,
-    load_ruleset,
-    run_scan,
-    scan_snapshots,
-)
-from scanner.app.snapshots import (
-    DIAGRAM_FORMATS,
-    DIAGRAM_VIEWS,
-    SnapshotInfo,
-    TypeCount,
-    draw_diagram,
-    merge,
-    snapshot_info,
-)
+import ast
+import functools
+import importlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scanner.app.baseline import create_baseline
+    from scanner.app.capacity import (
+        CAPACITY_FORMATS,
+        CapacityRequest,
+        product_tags,
+        render_capacity,
+        select_product,
+        show_capacity,
+    )
+    from scanner.app.collect import (
+        AwsOptions,
+        CostOptions,
+        GcpOptions,
+        MetricsOptions,
+        collect_aws,
+        collect_gcp,
+    )
+    from scanner.app.cost import COST_FORMATS, CostRequest, CostResult, render_cost, run_cost
+    from scanner.app.demo import DemoResult, run_demo
+    from scanner.app.events import Listener, ignore
+    from scanner.app.files import write_atomic
+    from scanner.app.fixtures import generate_fixtures
+    from scanner.app.forecast import PlanRequest, PlanResult, init_model, run_plan
+    from scanner.app.gate import Gate, GateOptions, load_gate
+    from scanner.app.iac import IacRequest, IacResult, run_iac
+    from scanner.app.loadtest import (
+        LoadTestRequest,
+        plan_loadtest,
+        run_loadtest,
+        write_loadtest_plan,
+    )
+    from scanner.app.prices import PricesRequest, PricesResult, update_prices
+    from scanner.app.report import (
+        FORMATS,
+        ReportRequest,
+        ReportResult,
+        render_text,
+        run_report,
+        write_report,
+    )
+    from scanner.app.rules import (
+        FrameworkCoverage,
+        RuleListing,
+        find_rule,
+        framework_coverage,
+        list_rules,
+        rule_tests,
+    )
+    from scanner.app.scan import (
+        Parallel,
+        RuleOptions,
+        ScanRequest,
+        ScanResult,
+        load_ruleset,
+        run_scan,
+        scan_snapshots,
+    )
+    from scanner.app.snapshots import (
+        DIAGRAM_FORMATS,
+        DIAGRAM_VIEWS,
+        SnapshotInfo,
+        TypeCount,
+        draw_diagram,
+        merge,
+        snapshot_info,
+    )
+
 
 __all__ = [
     "CAPACITY_FORMATS",
@@ -166,3 +174,30 @@ __all__ = [
     "write_loadtest_plan",
     "write_report",
 ]
+
+
+@functools.cache
+def _sources() -> dict[str, str]:
+    """Each exported name's module, as the imports under TYPE_CHECKING above give it."""
+    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    block = next(
+        n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING"
+    )
+    return {
+        alias.name: node.module
+        for node in block.body
+        if isinstance(node, ast.ImportFrom) and node.module
+        for alias in node.names
+    }
+
+
+def __getattr__(name: str) -> Any:
+    """Import a use case's module when one of its names is first asked for: a command
+    then loads only what it runs (`pscan --version` loads none of them)."""
+    module = _sources().get(name)
+    if module is None:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

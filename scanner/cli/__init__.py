@@ -8,23 +8,9 @@ written (disk full, no permission, read-only file system), 130 interrupted (SIGI
 This package is the only code that prints or exits; the group below is the boundary
 that turns library errors into those messages and codes.
 
-One module per command group, each registered here explicitly:
-
-| module | commands |
-|---|---|
-| `scan.py` | `pscan scan`, `pscan demo` |
-| `report.py` | `pscan report`, `pscan diagram` |
-| `rules.py` | `pscan rules list/show/test/validate` |
-| `collect.py` | `pscan collect aws/gcp` |
-| `snapshot.py` | `pscan snapshot info/merge`, `pscan fixtures generate` |
-| `iac.py` | `pscan iac` |
-| `baseline.py` | `pscan baseline create` |
-| `capacity.py` | `pscan capacity show`, `init`, `plan` |
-| `cost.py` | `pscan cost` |
-| `loadtest.py` | `pscan loadtest` |
-| `prices.py` | `pscan prices update` |
-| `audit.py` | `pscan audit run/list/show/diff/trend/report/prune` |
-| `architecture.py` | `pscan architecture [document]`, `pscan architecture adr new` |
+One module per command group, each registered in `_COMMANDS` below (command name ->
+module) and imported only when its command runs or help lists it: `pscan --version`
+loads none of them, `pscan scan` only what a scan needs.
 
 `options.py` holds the options several commands share, `output.py` what they print.
 """
@@ -32,6 +18,7 @@ One module per command group, each registered here explicitly:
 from __future__ import annotations
 
 import errno
+import importlib
 import logging
 import os
 import signal
@@ -42,20 +29,6 @@ from typing import Any
 import click
 
 from scanner import __version__
-from scanner.cli.architecture import architecture
-from scanner.cli.audit import audit
-from scanner.cli.baseline import baseline
-from scanner.cli.capacity import capacity
-from scanner.cli.collect import collect
-from scanner.cli.cost import cost
-from scanner.cli.iac import iac
-from scanner.cli.loadtest import loadtest
-from scanner.cli.output import print_error
-from scanner.cli.prices import prices
-from scanner.cli.report import diagram, report
-from scanner.cli.rules import rules
-from scanner.cli.scan import demo, scan
-from scanner.cli.snapshot import fixtures, snapshot
 from scanner.errors import ScannerError, WorkerError
 from scanner.masking import MaskingFilter, inert, mask_text
 
@@ -81,10 +54,46 @@ def _on_sigterm(_signum: int, _frame: object) -> None:
     raise _Terminated
 
 
+# command name -> the module that defines it (under the same name)
+_COMMANDS = {
+    "architecture": "scanner.cli.architecture",
+    "audit": "scanner.cli.audit",
+    "baseline": "scanner.cli.baseline",
+    "capacity": "scanner.cli.capacity",
+    "collect": "scanner.cli.collect",
+    "cost": "scanner.cli.cost",
+    "demo": "scanner.cli.scan",
+    "diagram": "scanner.cli.report",
+    "fixtures": "scanner.cli.snapshot",
+    "iac": "scanner.cli.iac",
+    "loadtest": "scanner.cli.loadtest",
+    "prices": "scanner.cli.prices",
+    "report": "scanner.cli.report",
+    "rules": "scanner.cli.rules",
+    "scan": "scanner.cli.scan",
+    "snapshot": "scanner.cli.snapshot",
+}
+
+
 class _App(click.Group):
-    """Turn library errors into one-line messages and exit codes."""
+    """Load each command's module when it is asked for; turn library errors into
+    one-line messages and exit codes."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = _COMMANDS.get(cmd_name)
+        if module is None:
+            return None
+        command = getattr(importlib.import_module(module), cmd_name)
+        assert isinstance(command, click.Command)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
+        # the command's own module has loaded this by the time it can fail
+        from scanner.cli.output import print_error
+
         try:
             return super().invoke(ctx)
         except WorkerError as exc:  # not the user's input: the scan could not finish
@@ -140,27 +149,6 @@ def cli(verbose: int) -> None:
     for handler in logging.getLogger().handlers:
         if not any(isinstance(f, MaskingFilter) for f in handler.filters):
             handler.addFilter(MaskingFilter())
-
-
-for _command in (
-    architecture,
-    audit,
-    baseline,
-    capacity,
-    collect,
-    cost,
-    demo,
-    diagram,
-    fixtures,
-    iac,
-    loadtest,
-    prices,
-    report,
-    rules,
-    scan,
-    snapshot,
-):
-    cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -81,7 +81,9 @@ def _command(path: tuple[str, ...]) -> click.Command:
     command: click.Command = cli
     for name in path:
         assert isinstance(command, click.Group)
-        command = command.commands[name]
+        sub = command.get_command(click.Context(command), name)
+        assert sub is not None, name
+        command = sub
     return command
 
 

@@ -62,7 +62,7 @@ _COMMANDS = {
     "capacity": "scanner.cli.capacity",
     "collect": "scanner.cli.collect",
     "cost": "scanner.cli.cost",
-    "demo": "scanner.cli.scan",
+    "demo": "scanner.cli.demo",
     "diagram": "scanner.cli.report",
     "fixtures": "scanner.cli.snapshot",
     "iac": "scanner.cli.iac",

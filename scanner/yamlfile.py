@@ -76,6 +76,17 @@ def _expanded_size(root: yaml.Node) -> int:
     return sizes[id(root)]
 
 
+def _may_expand(text: str) -> bool:
+    """Whether the document may have more than `MAX_NODES` nodes once aliases are expanded.
+
+    Without an anchor (`&`) no node is shared, and the text bounds the nodes: every node
+    needs a character or an indicator of its own, and no character gives more than three
+    (`?` alone: a mapping, an empty key and an empty value; tests/test_yamlfile.py checks
+    the bound). So a short text without `&` need not be walked.
+    """
+    return "&" in text or len(text) * 4 >= MAX_NODES
+
+
 def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.MappingNode):
         return [part for pair in node.value for part in pair]
@@ -105,7 +116,7 @@ def _load(
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
-        if node is not None and _expanded_size(node) > MAX_NODES:
+        if node is not None and _may_expand(text) and _expanded_size(node) > MAX_NODES:
             msg = f"{where}: aliases expand the document beyond {MAX_NODES:,} nodes"
             raise error(msg)
         return (loader.construct_document(node) if node is not None else None), node

@@ -6,7 +6,11 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from scanner import yamlfile
 from scanner.errors import ConfigError
 from scanner.yamlfile import MAX_NODES, read_yaml, read_yaml_lines
 
@@ -68,3 +72,28 @@ def test_line_of_finds_fields_after_the_checks(tmp_path: Path) -> None:
     assert data == {"products": {"checkout": {"users": 5}}}
     assert line_of(("products", "checkout", "users")) == 3
     assert line_of(("products", "nope")) == 1  # the deepest part that exists
+
+
+def test_a_large_document_without_anchors_is_still_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(yamlfile, "MAX_NODES", 1000)
+    path = _write(tmp_path, "- a\n" * 2000)  # no alias, 2,001 nodes
+    with pytest.raises(ConfigError, match="beyond 1,000 nodes"):
+        read_yaml(path, ConfigError)
+    assert read_yaml(_write(tmp_path, "- a\n" * 200), ConfigError) == ["a"] * 200
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="?:-[]{}, \na#!'\"|>", max_size=40))
+def test_without_anchors_a_text_has_at_most_three_nodes_a_character(text: str) -> None:
+    """What `_may_expand` relies on to skip the walk."""
+    loader = yamlfile._Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError:
+        return
+    finally:
+        loader.dispose()
+    if node is not None:
+        assert yamlfile._expanded_size(node) <= 3 * len(text) + 1

@@ -13,11 +13,13 @@ and so on. The engine records no finding for an undecided condition.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from types import CodeType
 from typing import TYPE_CHECKING, Any
 
 import jmespath
@@ -424,9 +426,16 @@ def _leaf_fn(
         "test": test,
         "e": expected,
     }
-    exec(compile(source, f"<leaf {path}>", "exec"), namespace)  # the template: fixed text only
+    exec(_leaf_code(source), namespace)  # the template: fixed text only
     fn: Fn = namespace["leaf"]
     return fn
+
+
+@functools.cache
+def _leaf_code(source: str) -> CodeType:
+    """The template compiled once per text: leaves that differ only in their path and
+    values (bound in the namespace) share it; a rule pack has a few dozen texts."""
+    return compile(source, "<leaf>", "exec")
 
 
 def _compile_quantifier(key: str, body: Any, where: str) -> Compiled:

@@ -9,6 +9,7 @@ import shutil
 from html.parser import HTMLParser
 
 import pytest
+from markupsafe import escape
 
 from scanner.errors import ReportError
 from scanner.model import FindingsDocument
@@ -191,3 +192,38 @@ def test_sanitize_svg_prefixes_ids_and_the_references_to_them() -> None:
 def test_sanitize_svg_rejects_non_svg() -> None:
     with pytest.raises(ReportError, match="not an SVG document"):
         sanitize_svg("<html><body>hi</body></html>")
+
+
+def test_a_rule_is_listed_up_to_the_limit_and_the_rest_counted(doc: FindingsDocument) -> None:
+    first = doc.findings[0]
+    copies = [
+        first.model_copy(
+            update={"fingerprint": f"copy-{n}", "resource": first.resource.model_copy(
+                update={"id": f"{first.resource.id}-copy-{n}"})}
+        )
+        for n in range(7)
+    ]  # fmt: skip
+    big = doc.model_copy(update={"findings": [*doc.findings, *copies]})
+    of_rule = sum(f.rule_id == first.rule_id for f in big.findings)
+    html_text = render_html(big, per_rule=3)
+    listed = sum(min(3, sum(f.rule_id == r for f in big.findings)) for r in
+                 {f.rule_id for f in big.findings})  # fmt: skip
+    assert html_text.count('<details class="finding"') == listed
+    assert html_text.count(f'<dt>Rule</dt><dd class="mono">{first.rule_id}</dd>') == 3
+    assert (
+        f"{of_rule - 3} more findings of {escape(first.title)}"
+        f' (<span class="mono">{first.rule_id}</span>) not listed here'
+    ) in html_text
+    assert f"{listed} of {len(big.findings)}. The counts include them all" in html_text
+    assert f'<span id="shown-count">{listed}</span> of {len(big.findings)} shown' in html_text
+    # the severity's header: the rows listed (what the filters count) of all its findings
+    severity = first.severity.value
+    in_severity = sum(f.severity is first.severity for f in big.findings)
+    section = html_text.split(f'<section class="sev-group" data-severity="{severity}">')[1]
+    assert f'data-total="{in_severity - (of_rule - 3)}"' in section.split("</h3>")[0]
+    assert f" of {in_severity} findings listed</h3>" in section
+
+    every = render_html(big, per_rule=0)
+    assert every.count('<details class="finding"') == len(big.findings)
+    assert 'id="listing-limit"' not in every
+    assert "not listed here" not in every

@@ -6,17 +6,20 @@ package. `read_findings` is the matching reader used by `pscan report`.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+import ijson  # type: ignore[import-untyped]  # ijson ships no type hints
 import orjson
 from pydantic import BaseModel, ValidationError
 from pydantic_core import to_json
 
 from scanner.errors import ReportError, validation_summary
+from scanner.heap import full_collections_paused
 from scanner.model import FINDINGS_SCHEMA_VERSION, Finding, FindingsDocument, ResourceRef
 
 __all__ = ["iter_json", "parse_findings", "read_findings", "render_json"]
@@ -187,14 +190,143 @@ def _schema_version_hint(text: str | bytes) -> str:
 def read_findings(path: Path) -> FindingsDocument:
     """Read a findings JSON file written by `pscan scan`.
 
+    The same document as `parse_findings` of the file's text. A file laid out as pscan
+    writes it is read the way the scan holds it: the findings one at a time (ijson), each
+    rule's remediation, compliance and references validated once and shared by its
+    findings, one reference per resource; the other members through pydantic, from the
+    text without the findings. Validating the whole text at once took 6.1 GB at a
+    million resources, twice the scan's own peak (docs/scale.md). Any other file, and
+    any file this path does not accept, is read by `parse_findings`, so every error is
+    the one it gives.
+
     Raises:
         ReportError: the file is missing or unreadable, or its content is not a valid
             findings document of a supported schema version.
     """
     try:
+        head = _head_of(path)
+        findings = _findings_of(path) if head is not None else None
+    except (ValidationError, ijson.JSONError, ValueError, TypeError):
+        findings = None
+    except OSError as exc:
+        raise _unreadable(path, exc) from exc
+    if head is not None and findings is not None:
+        head.findings = findings
+        return head
+    try:
         data = path.read_bytes()
     except OSError as exc:
-        msg = f"{path}: cannot read findings file: {exc.strerror or exc}"
-        raise ReportError(msg) from exc
+        raise _unreadable(path, exc) from exc
     logger.debug("read %d bytes of findings from %s", len(data), path)
     return parse_findings(data, source=str(path))
+
+
+def _unreadable(path: Path, exc: OSError) -> ReportError:
+    return ReportError(f"{path}: cannot read findings file: {exc.strerror or exc}")
+
+
+# How pscan lays out a document's findings (`iter_json`, indent 2): the array opens on
+# the line `  "findings": [` among the top-level members and closes on the first line
+# that is `  ]` after it (a finding's own lines are indented deeper).
+_OPEN = b'\n  "findings": [\n'
+_CLOSE = b"\n  ]"
+_BLOCK = 1 << 24
+
+
+def _head_of(path: Path) -> FindingsDocument | None:
+    """The document with no findings, validated from its text with the findings array
+    left out; None when the file is laid out otherwise, or the cut or the rest is not
+    exactly a valid document of this schema version.
+
+    The cut is checked: what comes before the array must be the first members of the
+    top-level object, and no other member may be named `findings`. A line `  ]` inside a
+    finding would end the cut early; the text then left is not JSON (the finding's own
+    closing brace ends the top-level object before the rest).
+    """
+    with path.open("rb") as fh:
+        start = _find(fh, _OPEN, 0)
+        end = _find(fh, _CLOSE, start + len(_OPEN) - 1) if start >= 0 else -1
+        if end < 0:
+            return None
+        fh.seek(0)
+        before = fh.read(start)
+        fh.seek(end)
+        text = before + _OPEN[:-1] + fh.read()
+    try:
+        orjson.loads(before.rstrip().removesuffix(b",") + b"}")  # closed: a whole object
+        keys = [key for key, _ in ijson.kvitems(io.BytesIO(text), "")]
+        head = FindingsDocument.model_validate_json(text)
+    except (orjson.JSONDecodeError, ijson.JSONError, ValidationError):
+        return None
+    if keys.count("findings") != 1 or head.findings:
+        return None
+    return head if head.schema_version == FINDINGS_SCHEMA_VERSION else None
+
+
+def _find(fh: BinaryIO, pattern: bytes, offset: int) -> int:
+    """Where `pattern` first occurs in the file at or after `offset` (-1: nowhere),
+    read a block at a time."""
+    fh.seek(offset)
+    tail = b""
+    at = offset  # the file offset of `tail`'s first byte
+    while block := fh.read(_BLOCK):
+        text = tail + block
+        found = text.find(pattern)
+        if found >= 0:
+            return at + found
+        keep = min(len(text), len(pattern) - 1)
+        at += len(text) - keep
+        tail = text[len(text) - keep :]
+    return -1
+
+
+# A finding's parts its rule gives every one of its findings.
+_RULE_PARTS = ("remediation", "compliance", "references")
+_ABSENT = object()
+
+
+@full_collections_paused()
+def _findings_of(path: Path) -> list[Finding]:
+    """The document's findings, validated one at a time. Like the scan's, they share
+    what is the same: a rule part (remediation, compliance, references) given as its
+    rule's first finding gave it is that finding's validated part, one `ResourceRef`
+    serves a resource's findings, and models that name every field share one fields-set
+    (as `scanner.model.trusted` gives them; adding a name to a full set changes nothing).
+
+    Raises:
+        ValidationError, ijson.JSONError: a finding is not valid, or the text not JSON.
+    """
+    findings: list[Finding] = []
+    first: dict[str, tuple[tuple[Any, ...], Finding]] = {}  # rule id -> its first finding
+    refs: dict[str, ResourceRef] = {}  # resource id -> its reference
+    every = set(Finding.model_fields)
+    every_ref = set(ResourceRef.model_fields)
+    with path.open("rb") as fh:
+        for item in ijson.items(fh, "findings.item", use_float=True):
+            rule_id = item.get("rule_id") if type(item) is dict else None
+            if type(rule_id) is not str:
+                findings.append(Finding.model_validate(item))
+                continue
+            parts = tuple(item.get(name, _ABSENT) for name in _RULE_PARTS)
+            known = first.get(rule_id)
+            if known is not None:
+                for name, part, its in zip(_RULE_PARTS, parts, known[0], strict=True):
+                    if part is not _ABSENT and part == its:
+                        # an instance is taken as it is, not validated again
+                        item[name] = getattr(known[1], name)
+            resource = item.get("resource")
+            rid = resource.get("id") if type(resource) is dict else None
+            ref = refs.get(rid) if type(rid) is str else None
+            if ref is not None and ref.__dict__ == resource:
+                item["resource"] = ref
+            finding = Finding.model_validate(item)
+            if known is None:
+                first[rule_id] = (parts, finding)
+            if finding.__pydantic_fields_set__ == every:
+                object.__setattr__(finding, "__pydantic_fields_set__", every)
+            ref = finding.resource
+            if ref.__pydantic_fields_set__ == every_ref:
+                object.__setattr__(ref, "__pydantic_fields_set__", every_ref)
+                refs.setdefault(ref.id, ref)
+            findings.append(finding)
+    return findings

@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from results import add_run, run_table  # bench/results.py (the script's own folder)
+from results import add_run, checkout_label, run_table  # bench/results.py (the script's own folder)
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADING = "Start-up (small commands, end to end)"
@@ -62,25 +62,15 @@ def _time(checkout: Path, args: list[str], cwd: Path) -> float:
     return time.perf_counter() - started
 
 
-def _label(checkout: Path) -> str:
-    """The checkout's short commit (`*`: with changes), else its path."""
-    git = ["git", "-C", str(checkout)]
-    rev = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    if rev.returncode:
-        return str(checkout)
-    dirty = subprocess.run([*git, "status", "--porcelain"], capture_output=True, text=True)
-    return rev.stdout.strip() + ("*" if dirty.stdout.strip() else "")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="rounds (default 5)")
     parser.add_argument("--against", type=Path, help="another checkout, measured alongside")
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
-    checkouts = {_label(ROOT): ROOT}
+    checkouts = {checkout_label(ROOT): ROOT}
     if args.against is not None:
-        checkouts[_label(args.against)] = args.against.resolve()
+        checkouts[checkout_label(args.against)] = args.against.resolve()
     with tempfile.TemporaryDirectory(prefix="pscan-startup-") as tmp:
         commands = _commands(Path(tmp))
         seconds: dict[tuple[str, str], list[float]] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import subprocess
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,3 +39,14 @@ def run_table(command: str, head: Sequence[str], rows: Sequence[str]) -> str:
     """A run's heading, its command line, and the table: `head` (the column names and
     alignment rows) then `rows`."""
     return "\n".join([run_heading(), "", f"Command: `{command}`", "", *head, *rows, ""])
+
+
+def checkout_label(checkout: Path) -> str:
+    """A checkout's short commit (`*`: with uncommitted changes), else its path: which
+    code a before/after row measured."""
+    git = ["git", "-C", str(checkout)]
+    rev = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    if rev.returncode:
+        return str(checkout)
+    dirty = subprocess.run([*git, "status", "--porcelain"], capture_output=True, text=True)
+    return rev.stdout.strip() + ("*" if dirty.stdout.strip() else "")

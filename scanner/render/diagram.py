@@ -284,7 +284,9 @@ def _cluster_style(cluster: Cluster) -> tuple[str, str, str]:
 def _legend(view: View) -> str:
     """The title and legend, as an HTML-like table above the drawing."""
     kinds = sorted({e.kind for e in view.edges}, key=list(EDGE_KINDS).index)
-    tiers = sorted({n.tier for n in view.nodes()} - {"internet"}, key=lambda t: _COLUMNS.get(t, 9))
+    tiers = sorted(
+        {n.tier for n in view.nodes()} - {"internet"}, key=lambda t: (_COLUMNS.get(t, 9), t)
+    )
     cells = []
     for kind in kinds:
         spec = EDGE_KINDS[kind]

@@ -7,11 +7,13 @@ and internet exposure relation of the demo is drawn in at least one view.
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import shutil
 import struct
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +138,30 @@ def test_views_are_byte_identical_across_runs(demo_resources: list[dict[str, Any
     assert render_view(models, "overview", "dot") == render_view(
         demo_resources[:60], "overview", "dot"
     )
+
+
+def test_views_are_byte_identical_whatever_the_hash_seed() -> None:
+    """Sets of strings iterate in another order in each process (PYTHONHASHSEED): nothing
+    drawn may follow it, or a diagram in version control changes on every run."""
+    script = (
+        "from scanner.paths import data_dir\n"
+        "from scanner.render.diagram import render_view\n"
+        "from scanner.snapshot import open_snapshot\n"
+        "resources = list(open_snapshot(data_dir('fixtures/demo')).iter_resources())\n"
+        "for view in ('overview', 'network', 'dataflow', 'exposure'):\n"
+        "    print(render_view(resources, view, 'dot'))\n"
+    )
+    texts = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        for seed in range(4)
+    }
+    assert len(texts) == 1
 
 
 def test_errors_name_the_bad_value(estate: list[dict[str, Any]]) -> None:

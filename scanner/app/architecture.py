@@ -29,7 +29,8 @@ from scanner.app.events import Listener, ignore
 from scanner.app.files import write_atomic
 from scanner.app.gate import Gate, GateOptions, load_gate
 from scanner.app.scan import load_ruleset, scan_snapshots
-from scanner.architecture import build_architecture, open_severities, products
+from scanner.architecture import Architecture, build_architecture, open_severities, products
+from scanner.architecture.access import ACCESS_KINDS
 from scanner.architecture.adr import gather_facts, scaffold, slug
 from scanner.architecture.c4 import to_structurizr
 from scanner.architecture.decisions import (
@@ -143,9 +144,11 @@ def write_architecture(
     document = build_document(resources, findings, decisions, product_tags)
     outputs: dict[str, str] = {}
     result = ArchitectureResult(out=out, document=document)
-    diagrams = _diagrams(resources, findings, document, product_tags, outputs, result.notes)
+    arch = build_architecture(resources, product_tags)
+    diagrams = _diagrams(arch, findings, document, outputs, result.notes)
     entries = [e.resource.id for e in document.entry_points]
-    outputs[DSL_FILE] = to_structurizr(resources, product_tags, entries)
+    access = [(e.source, e.target, e.kind) for e in arch.edges if e.kind in ACCESS_KINDS]
+    outputs[DSL_FILE] = to_structurizr(resources, product_tags, entries, access)
     now = utcnow()
     kwargs: dict[str, Any] = {"generated_at": now, "sources": sources, "dsl": DSL_FILE}
     outputs["architecture.md"] = render_architecture_markdown(document, diagrams, **kwargs)
@@ -157,15 +160,13 @@ def write_architecture(
 
 
 def _diagrams(
-    resources: Sequence[Mapping[str, Any]],
+    arch: Architecture,
     findings: Sequence[Finding],
     document: ArchitectureDocument,
-    product_tags: Sequence[str],
     outputs: dict[str, str],
     notes: list[str],
 ) -> list[DiagramFiles]:
     """Draw every view in every format into `outputs`; a missing `dot` is one note."""
-    arch = build_architecture(resources, product_tags)
     severities = open_severities(findings)
     # a product view for each product with something drawn (a product whose only
     # resources are accounts or quotas has no diagram)

@@ -26,7 +26,10 @@ from scanner.policy.iam import allows, may_allow
 if TYPE_CHECKING:
     from scanner.architecture.model import ArchNode
 
-__all__ = ["access_edges", "every"]
+__all__ = ["ACCESS_KINDS", "access_edges", "every"]
+
+# the kinds of the edges `access_edges` gives
+ACCESS_KINDS = frozenset({"reads", "writes"})
 
 # type -> (read actions, write actions, resource suffix the actions apply to)
 _AWS_ACTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {

@@ -11,10 +11,10 @@ Two levels (https://c4model.com), from products and tiers:
   their instance and are left out;
 - **relationships**, between containers (implied between systems):
   internet users -> what the internet reaches directly ("Sends requests to");
-  `routes_to` ("Routes requests to"); `triggers` ("Triggers"); and access derived from
-  `runs_as`: a workload runs as a role whose policies name a data or messaging resource
-  (AWS: an Allow statement whose Resource covers its ARN), or as a service account bound
-  on that resource (GCP `iam_binding`) ("Reads from and writes to").
+  `routes_to` ("Routes requests to"); `triggers` ("Triggers"); and the architecture
+  model's access edges (`scanner.architecture.access`: what a workload's role or
+  service account lets it read or write), "Reads from", "Writes to" or both. A grant on
+  every resource of a type (`Resource: "*"`) names no container and is left out.
 
 Views: a system context and a container view per product, laid out left to right.
 Identifiers are `[a-z0-9_]` and every relationship names elements defined above it;
@@ -32,13 +32,17 @@ from typing import Any
 
 from scanner.catalog.tiers import REQUEST_TIERS, placement
 from scanner.headroom import UNTAGGED, product_of
-from scanner.policy.iam import allows, as_list, statements
 
 __all__ = ["RELATIONS", "to_structurizr"]
 
 # relation on a resource -> what the relationship says
 RELATIONS = {"routes_to": "Routes requests to", "triggers": "Triggers"}
-_ACCESS = "Reads from and writes to"
+# the kinds of access one container's workloads have to another's resources
+_ACCESS = {
+    frozenset({"reads"}): "Reads from",
+    frozenset({"writes"}): "Writes to",
+    frozenset({"reads", "writes"}): "Reads from and writes to",
+}
 _FROM_INTERNET = "Sends requests to"
 _NOT_CONTAINERS = frozenset(
     {"aws.ec2.volume", "aws.ec2.snapshot", "aws.rds.snapshot", "gcp.compute.disk"}
@@ -110,58 +114,13 @@ def _systems(
     return systems, placed
 
 
-def _aws_access(
-    identity: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]], targets: Iterable[str]
-) -> list[str]:
-    """The targets an IAM role's policies name (Allow with a Resource other than `*`)."""
-    attrs = identity.get("attributes") or {}
-    documents = [p.get("document") for p in attrs.get("inline_policies") or () if p]
-    for rel in identity.get("relations") or ():
-        policy = by_id.get(str(rel["target"])) if rel["type"] == "has_policy" else None
-        if policy is not None:
-            documents.append((policy.get("attributes") or {}).get("document"))
-    actions: list[tuple[Any, str]] = []
-    for doc in documents:
-        for st in statements(doc):
-            named = [str(p) for p in as_list(st.get("Resource"))]
-            if st.get("Effect") == "Allow" and any(p != "*" for p in named):
-                actions.extend((doc, str(a)) for a in as_list(st.get("Action")))
-    return [
-        t
-        for t in targets
-        if any(allows(doc, action, t) or allows(doc, action, t + "/*") for doc, action in actions)
-    ]
-
-
-def _gcp_access(
-    identity: Mapping[str, Any], resources: Iterable[Mapping[str, Any]], targets: set[str]
-) -> list[str]:
-    """The targets that bind a role to the service account."""
-    email = (identity.get("attributes") or {}).get("email")
-    if not email:
-        return []
-    member = f"principal:gcp:serviceAccount:{email}"
-    return [
-        str(r["id"])
-        for r in resources
-        if str(r["id"]) in targets
-        and any(
-            rel["type"] == "iam_binding" and rel["target"] == member
-            for rel in r.get("relations") or ()
-        )
-    ]
-
-
 def _relationships(
-    resources: Sequence[Mapping[str, Any]], placed: Mapping[str, str], entries: Iterable[str]
+    resources: Sequence[Mapping[str, Any]],
+    placed: Mapping[str, str],
+    entries: Iterable[str],
+    access: Iterable[tuple[str, str, str]],
 ) -> set[tuple[str, str, str]]:
     """(source, destination, description) between container identifiers (and `internet`)."""
-    by_id = {str(r["id"]): r for r in resources}
-    stores = {
-        rid
-        for rid, r in by_id.items()
-        if rid in placed and placement(str(r["type"])).tier in ("data", "messaging")
-    }
     out: set[tuple[str, str, str]] = set()
     out.update(("internet", placed[e], _FROM_INTERNET) for e in entries if e in placed)
     for r in resources:
@@ -172,14 +131,11 @@ def _relationships(
             target = str(rel["target"])
             if rel["type"] in RELATIONS and target in placed:
                 out.add((source, placed[target], RELATIONS[rel["type"]]))
-            identity = by_id.get(target) if rel["type"] == "runs_as" else None
-            if identity is None:
-                continue
-            if str(identity["type"]).startswith("aws."):
-                reached = _aws_access(identity, by_id, sorted(stores))
-            else:
-                reached = _gcp_access(identity, resources, stores)
-            out.update((source, placed[t], _ACCESS) for t in reached)
+    kinds: dict[tuple[str, str], set[str]] = {}
+    for compute, target, kind in access:  # every resource of a type (`every:`) is not placed
+        if compute in placed and target in placed:
+            kinds.setdefault((placed[compute], placed[target]), set()).add(kind)
+    out.update((s, d, _ACCESS[frozenset(k)]) for (s, d), k in kinds.items())
     return {(s, d, w) for s, d, w in out if s != d}
 
 
@@ -187,16 +143,19 @@ def to_structurizr(
     resources: Sequence[Mapping[str, Any]],
     product_tags: Sequence[str],
     internet_entries: Iterable[str] = (),
+    access: Iterable[tuple[str, str, str]] = (),
     *,
     name: str = "Estate architecture",
 ) -> str:
     """The estate as a Structurizr DSL workspace (see the module docstring).
 
-    `internet_entries` are the ids of the resources the internet reaches directly.
+    `internet_entries` are the ids of the resources the internet reaches directly;
+    `access` the (compute, target, `reads` | `writes`) edges of the architecture model
+    (`scanner.architecture.access.access_edges`, the model's `reads` and `writes` edges).
     """
     keys = [k.lower() for k in product_tags]
     systems, placed = _systems(resources, keys)
-    relations = sorted(_relationships(resources, placed, internet_entries))
+    relations = sorted(_relationships(resources, placed, internet_entries, access))
     ordered = sorted(systems.values(), key=lambda s: s.ident)
     lines = [
         f"workspace {_q(name)} {_q(f'Generated by pscan from {len(resources)} resources')} {{",

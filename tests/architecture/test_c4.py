@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
-from scanner.architecture.c4 import to_structurizr
+from scanner.architecture import build_architecture
+from scanner.architecture.access import ACCESS_KINDS
+from scanner.architecture.c4 import _container_of, to_structurizr
 from scanner.graph import ResourceGraph
 from scanner.paths import data_dir
 from scanner.snapshot import open_snapshot
@@ -56,8 +58,10 @@ def demo() -> tuple[str, dict[str, Any]]:
     resources = list(open_snapshot(data_dir("fixtures/demo")).iter_resources())
     exposed = ResourceGraph.build(resources).exposed_nodes()
     entries = [node for node, path in exposed.items() if len(path) == 3]
-    dsl = to_structurizr(resources, TAGS, entries)
-    assert to_structurizr(resources, TAGS, entries) == dsl  # deterministic
+    arch = build_architecture(resources, TAGS)
+    access = [(e.source, e.target, e.kind) for e in arch.edges if e.kind in ACCESS_KINDS]
+    dsl = to_structurizr(resources, TAGS, entries, access)
+    assert to_structurizr(resources, TAGS, entries, reversed(access)) == dsl  # deterministic
     return dsl, parse(dsl)
 
 
@@ -95,10 +99,10 @@ def test_the_demo_model(demo: tuple[str, dict[str, Any]]) -> None:
     assert "Amazon EBS" not in checkout  # volumes belong to their instance
     assert ("Internet users", "Elastic Load Balancing", "Sends requests to") in by_name
     assert ("Elastic Load Balancing", "Amazon EC2", "Routes requests to") in by_name
-    # prod-web-instance's policy names the assets bucket: runs_as-derived access
-    assert ("Amazon EC2", "Amazon S3", "Reads from and writes to") in by_name
-    # etl-runner is bound on the raw bucket (GCP iam_binding)
-    assert ("Google Compute Engine", "Cloud Storage", "Reads from and writes to") in by_name
+    # the web instances' role may read the assets bucket (s3:GetObject on it)
+    assert ("Amazon EC2", "Amazon S3", "Reads from") in by_name
+    # etl-runner's service account is bound on the raw bucket with a writer role
+    assert ("Google Compute Engine", "Cloud Storage", "Writes to") in by_name
     views = parsed["views"]
     assert ("systemContext", "sys_checkout") in views and ("container", "sys_checkout") in views
 
@@ -120,3 +124,36 @@ def test_triggers_and_hostile_names() -> None:
         ("Amazon SNS", "AWS Lambda", "Triggers")
     ]
     assert "internet" not in named  # nothing reachable: no internet users
+
+
+def test_access_relationships_are_the_models_access_edges() -> None:
+    """One truth: a container reads or writes another exactly where the architecture
+    model has a `reads` or `writes` edge between their resources (diagrams and C4 agree)."""
+    resources = list(open_snapshot(data_dir("fixtures/demo")).iter_resources())
+    arch = build_architecture(resources, TAGS)
+    access = [(e.source, e.target, e.kind) for e in arch.edges if e.kind in ACCESS_KINDS]
+    parsed = parse(to_structurizr(resources, TAGS, (), access))
+    named = {ident: name for ident, (_, name, _) in parsed["elements"].items()}
+    drawn = {(named[s], named[d], w) for s, d, w in parsed["relations"]}
+    technology = {
+        r["id"]: placement for r in resources if (placement := _technology(r)) is not None
+    }
+    expected: dict[tuple[str, str], set[str]] = {}
+    for source, target, kind in access:
+        if source in technology and target in technology:
+            pair = (technology[source], technology[target])
+            expected.setdefault(pair, set()).add(kind)
+    labels = {"reads": "Reads from", "writes": "Writes to"}
+    want = {
+        (s, d, labels[next(iter(k))] if len(k) == 1 else "Reads from and writes to")
+        for (s, d), k in expected.items()
+        if s != d
+    }
+    assert want
+    assert {r for r in drawn if r[2] in {*labels.values(), "Reads from and writes to"}} == want
+
+
+def _technology(resource: dict[str, Any]) -> str | None:
+    """The container name c4 gives the resource's technology (None: not a container)."""
+    found = _container_of(resource)
+    return found[0] if found is not None else None

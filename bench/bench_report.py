@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from results import add_run, checkout_label, run_table  # bench/results.py (the script's folder)
+from results import checkout_label, publish  # bench/results.py (the script's folder)
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADING = "Reports of large scans (`bench/bench_report.py`)"
@@ -97,17 +97,13 @@ def main() -> None:
         f" {'yes' if same[(fmt, label)] else 'no'} |"
         for (fmt, label), rs in runs.items()
     ]
-    command = " ".join(["python bench/bench_report.py", *sys.argv[1:]])
     head = [
         f"Findings: `{findings.name}`, {size_mb:,.0f} MB.",
         "",
         "| format | checkout | median s | peak RSS MB | output MB | same output as the first |",
         "|---|---|---:|---:|---:|---|",
     ]
-    table = run_table(command, head, rows)
-    print(table)
-    if not args.no_write:
-        add_run(HEADING, table)
+    publish(HEADING, head, rows, write=not args.no_write)
 
 
 if __name__ == "__main__":

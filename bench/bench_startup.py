@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from results import add_run, checkout_label, run_table  # bench/results.py (the script's own folder)
+from results import checkout_label, publish  # bench/results.py (the script's own folder)
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADING = "Start-up (small commands, end to end)"
@@ -84,12 +84,8 @@ def main() -> None:
         f"| {name} | {label} | {statistics.median(s):.2f} | {min(s):.2f}-{max(s):.2f} |"
         for (name, label), s in seconds.items()
     ]
-    command = " ".join(["python bench/bench_startup.py", *sys.argv[1:]])
     head = ["| command | checkout | median s | range s |", "|---|---|---:|---|"]
-    table = run_table(command, head, rows)
-    print(table)
-    if not args.no_write:
-        add_run(HEADING, table)
+    publish(HEADING, head, rows, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import platform
 import subprocess
+import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,3 +51,13 @@ def checkout_label(checkout: Path) -> str:
         return str(checkout)
     dirty = subprocess.run([*git, "status", "--porcelain"], capture_output=True, text=True)
     return rev.stdout.strip() + ("*" if dirty.stdout.strip() else "")
+
+
+def publish(heading: str, head: Sequence[str], rows: Sequence[str], *, write: bool) -> None:
+    """Print a run's table (the command line is this script's own), and add it under
+    `heading` in RESULTS.md unless `write` is false (`--no-write`)."""
+    command = " ".join(["python", os.path.relpath(sys.argv[0], RESULTS.parents[1]), *sys.argv[1:]])
+    table = run_table(command, head, rows)
+    print(table)
+    if write:
+        add_run(heading, table)

@@ -91,7 +91,8 @@ class _App(click.Group):
         return command
 
     def invoke(self, ctx: click.Context) -> Any:
-        # the command's own module has loaded this by the time it can fail
+        # loaded here, not at the top, so that `pscan --version` and `--help` need no use
+        # case; every command's module imports it anyway
         from scanner.cli.output import print_error
 
         try:

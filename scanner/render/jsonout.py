@@ -20,7 +20,13 @@ from pydantic_core import to_json
 
 from scanner.errors import ReportError, validation_summary
 from scanner.heap import full_collections_paused
-from scanner.model import FINDINGS_SCHEMA_VERSION, Finding, FindingsDocument, ResourceRef
+from scanner.model import (
+    FINDINGS_SCHEMA_VERSION,
+    Finding,
+    FindingsDocument,
+    ResourceRef,
+    all_fields,
+)
 
 __all__ = ["iter_json", "parse_findings", "read_findings", "render_json"]
 
@@ -203,6 +209,7 @@ def read_findings(path: Path) -> FindingsDocument:
         ReportError: the file is missing or unreadable, or its content is not a valid
             findings document of a supported schema version.
     """
+    head = findings = None
     try:
         head = _head_of(path)
         findings = _findings_of(path) if head is not None else None
@@ -290,8 +297,8 @@ def _findings_of(path: Path) -> list[Finding]:
     """The document's findings, validated one at a time. Like the scan's, they share
     what is the same: a rule part (remediation, compliance, references) given as its
     rule's first finding gave it is that finding's validated part, one `ResourceRef`
-    serves a resource's findings, and models that name every field share one fields-set
-    (as `scanner.model.trusted` gives them; adding a name to a full set changes nothing).
+    serves a resource's findings, and models that name every field share the fields-set
+    `scanner.model.trusted` gives the scan's (`all_fields`).
 
     Raises:
         ValidationError, ijson.JSONError: a finding is not valid, or the text not JSON.
@@ -299,8 +306,7 @@ def _findings_of(path: Path) -> list[Finding]:
     findings: list[Finding] = []
     first: dict[str, tuple[tuple[Any, ...], Finding]] = {}  # rule id -> its first finding
     refs: dict[str, ResourceRef] = {}  # resource id -> its reference
-    every = set(Finding.model_fields)
-    every_ref = set(ResourceRef.model_fields)
+    every, every_ref = all_fields(Finding), all_fields(ResourceRef)
     with path.open("rb") as fh:
         for item in ijson.items(fh, "findings.item", use_float=True):
             rule_id = item.get("rule_id") if type(item) is dict else None

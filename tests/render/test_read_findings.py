@@ -99,10 +99,8 @@ def test_a_line_that_closes_a_list_early_is_read_whole(
     tmp_path: Path, doc: FindingsDocument
 ) -> None:
     # a finding's own list closed on a line `  ]`: the cut ends early, and is refused
-    text = _edited(doc, '"references": [', '"references": [\n  ', 1)
-    text = text.replace('"references": [\n  \n', '"references": [\n', 1)
-    first = text.index('"references": [\n')
-    close = text.index("]", first)
+    text = "".join(iter_json(_many(doc)))
+    close = text.index("]", text.index('"references": ['))
     text = text[:close] + "\n  " + text[close:]
     path = _write(tmp_path, text)
     assert _head_of(path) is None

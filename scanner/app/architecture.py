@@ -30,7 +30,6 @@ from scanner.app.files import write_atomic
 from scanner.app.gate import Gate, GateOptions, load_gate
 from scanner.app.scan import load_ruleset, scan_snapshots
 from scanner.architecture import Architecture, build_architecture, open_severities, products
-from scanner.architecture.access import ACCESS_KINDS
 from scanner.architecture.adr import gather_facts, scaffold, slug
 from scanner.architecture.c4 import to_structurizr
 from scanner.architecture.decisions import (
@@ -147,8 +146,7 @@ def write_architecture(
     arch = build_architecture(resources, product_tags)
     diagrams = _diagrams(arch, findings, document, outputs, result.notes)
     entries = [e.resource.id for e in document.entry_points]
-    access = [(e.source, e.target, e.kind) for e in arch.edges if e.kind in ACCESS_KINDS]
-    outputs[DSL_FILE] = to_structurizr(resources, product_tags, entries, access)
+    outputs[DSL_FILE] = to_structurizr(resources, product_tags, entries, arch.edges)
     now = utcnow()
     kwargs: dict[str, Any] = {"generated_at": now, "sources": sources, "dsl": DSL_FILE}
     outputs["architecture.md"] = render_architecture_markdown(document, diagrams, **kwargs)

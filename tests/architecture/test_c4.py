@@ -58,10 +58,9 @@ def demo() -> tuple[str, dict[str, Any]]:
     resources = list(open_snapshot(data_dir("fixtures/demo")).iter_resources())
     exposed = ResourceGraph.build(resources).exposed_nodes()
     entries = [node for node, path in exposed.items() if len(path) == 3]
-    arch = build_architecture(resources, TAGS)
-    access = [(e.source, e.target, e.kind) for e in arch.edges if e.kind in ACCESS_KINDS]
-    dsl = to_structurizr(resources, TAGS, entries, access)
-    assert to_structurizr(resources, TAGS, entries, reversed(access)) == dsl  # deterministic
+    edges = sorted(build_architecture(resources, TAGS).edges)
+    dsl = to_structurizr(resources, TAGS, entries, edges)
+    assert to_structurizr(resources, TAGS, entries, reversed(edges)) == dsl  # deterministic
     return dsl, parse(dsl)
 
 
@@ -132,7 +131,7 @@ def test_access_relationships_are_the_models_access_edges() -> None:
     resources = list(open_snapshot(data_dir("fixtures/demo")).iter_resources())
     arch = build_architecture(resources, TAGS)
     access = [(e.source, e.target, e.kind) for e in arch.edges if e.kind in ACCESS_KINDS]
-    parsed = parse(to_structurizr(resources, TAGS, (), access))
+    parsed = parse(to_structurizr(resources, TAGS, (), arch.edges))
     named = {ident: name for ident, (_, name, _) in parsed["elements"].items()}
     drawn = {(named[s], named[d], w) for s, d, w in parsed["relations"]}
     technology = {

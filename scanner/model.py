@@ -60,7 +60,6 @@ __all__ = [
     "Suppression",
     "SuppressionReport",
     "UndecidedResult",
-    "all_fields",
     "fingerprint",
     "is_partial",
     "is_unknown",
@@ -389,19 +388,13 @@ _M = TypeVar("_M", bound=BaseModel)
 _FIELDS_SET: dict[type[BaseModel], set[str]] = {}  # shared: every field is always set
 
 
-def all_fields(cls: type[BaseModel]) -> set[str]:
-    """The one fields-set shared by the instances of `cls` that name every field (what
-    `trusted` gives them); adding a name to it, as an assignment does, changes nothing."""
-    return _FIELDS_SET.get(cls) or _FIELDS_SET.setdefault(cls, set(cls.model_fields))
-
-
 def trusted(cls: type[_M], values: dict[str, Any] | None = None, /, **named: Any) -> _M:
     """`model_construct` for trusted values naming every field (else TypeError), without its
     walk over the class and with one fields-set shared by the instances of `cls`: a scan
     builds hundreds of thousands of findings, and this takes a third of the time and memory.
     The values come by name, or as a dict (`values`), which becomes the model's own."""
     values = named if values is None else values
-    fields_set = all_fields(cls)
+    fields_set = _FIELDS_SET.get(cls) or _FIELDS_SET.setdefault(cls, set(cls.model_fields))
     if values.keys() != fields_set:
         missing = sorted(fields_set.symmetric_difference(values))
         msg = f"{cls.__name__}: every field must be given once (differs in {missing})"

@@ -20,13 +20,7 @@ from pydantic_core import to_json
 
 from scanner.errors import ReportError, validation_summary
 from scanner.heap import full_collections_paused
-from scanner.model import (
-    FINDINGS_SCHEMA_VERSION,
-    Finding,
-    FindingsDocument,
-    ResourceRef,
-    all_fields,
-)
+from scanner.model import FINDINGS_SCHEMA_VERSION, Finding, FindingsDocument, ResourceRef
 
 __all__ = ["iter_json", "parse_findings", "read_findings", "render_json"]
 
@@ -297,8 +291,8 @@ def _findings_of(path: Path) -> list[Finding]:
     """The document's findings, validated one at a time. Like the scan's, they share
     what is the same: a rule part (remediation, compliance, references) given as its
     rule's first finding gave it is that finding's validated part, one `ResourceRef`
-    serves a resource's findings, and models that name every field share the fields-set
-    `scanner.model.trusted` gives the scan's (`all_fields`).
+    serves a resource's findings, and models that name every field share one fields-set,
+    as `scanner.model.trusted` gives the scan's (adding a name to it changes nothing).
 
     Raises:
         ValidationError, ijson.JSONError: a finding is not valid, or the text not JSON.
@@ -306,7 +300,7 @@ def _findings_of(path: Path) -> list[Finding]:
     findings: list[Finding] = []
     first: dict[str, tuple[tuple[Any, ...], Finding]] = {}  # rule id -> its first finding
     refs: dict[str, ResourceRef] = {}  # resource id -> its reference
-    every, every_ref = all_fields(Finding), all_fields(ResourceRef)
+    every, every_ref = set(Finding.model_fields), set(ResourceRef.model_fields)
     with path.open("rb") as fh:
         for item in ijson.items(fh, "findings.item", use_float=True):
             rule_id = item.get("rule_id") if type(item) is dict else None
